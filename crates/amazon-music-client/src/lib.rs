@@ -1,0 +1,22 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+
+#[allow(missing_docs, clippy::all)]
+mod generated;
+
+pub use generated::{Client, ClientInfo, Error, ResponseValue, builder, prelude, types};
+
+use progenitor_client::{ClientHooks, OperationInfo};
+
+/// The generator adds an `api-version` header to every request; the API documents no such
+/// header, so it is removed before the request leaves.
+impl ClientHooks for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        _info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        request.headers_mut().remove("api-version");
+        Ok(())
+    }
+}

@@ -1,0 +1,9 @@
+#![doc = include_str!("../README.md")]
+#![deny(missing_docs)]
+
+mod entity;
+#[allow(missing_docs, clippy::all)]
+mod generated;
+
+pub use entity::{Entity, UnknownEntity};
+pub use generated::*;

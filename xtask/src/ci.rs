@@ -1,0 +1,51 @@
+//! `cargo xtask ci`: the whole gate, as CI runs it.
+
+use std::process::Command;
+
+use anyhow::{Context, Result, bail};
+
+use crate::workspace;
+
+/// Runs every step in order and stops at the first failure.
+pub fn run() -> Result<()> {
+    let steps: &[(&str, &[&str])] = &[
+        ("format", &["fmt", "--all", "--check"]),
+        (
+            "clippy",
+            &[
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--locked",
+                "--",
+                "-D",
+                "warnings",
+            ],
+        ),
+        ("codegen", &["xtask", "codegen", "--check"]),
+        (
+            "tests",
+            &["nextest", "run", "--workspace", "--locked", "--no-fail-fast"],
+        ),
+        ("doctests", &["test", "--workspace", "--locked", "--doc"]),
+    ];
+    for (name, args) in steps {
+        cargo(name, args)?;
+    }
+    println!("gate passed");
+    Ok(())
+}
+
+fn cargo(step: &str, args: &[&str]) -> Result<()> {
+    println!("==> {step}: cargo {}", args.join(" "));
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let status = Command::new(cargo)
+        .args(args)
+        .current_dir(workspace::root())
+        .status()
+        .with_context(|| format!("starting `cargo {}`", args.join(" ")))?;
+    if !status.success() {
+        bail!("step `{step}` failed: cargo {}", args.join(" "));
+    }
+    Ok(())
+}
