@@ -1,1 +1,6 @@
+//! Workspace-level tests: models against the spec, and the generated client on the wire.
 
+mod client_requests;
+mod examples;
+mod forward_compat;
+mod proptests;

@@ -1,10 +1,10 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
-#[allow(missing_docs, clippy::all)]
+#[allow(missing_docs, unused_imports, clippy::all)]
 mod generated;
 
-pub use generated::{Client, ClientInfo, Error, ResponseValue, builder, prelude, types};
+pub use generated::{Client, ClientInfo, Error, ResponseValue, builder};
 
 use progenitor_client::{ClientHooks, OperationInfo};
 
