@@ -1,7 +1,7 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
-#[allow(missing_docs, unused_imports, clippy::all)]
+#[allow(missing_docs, unused_imports, dead_code, clippy::all)]
 mod generated;
 
 pub use generated::{Client, ClientInfo, Error, ResponseValue, builder};
