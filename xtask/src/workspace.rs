@@ -20,9 +20,14 @@ pub struct Generated {
     pub contents: String,
 }
 
-/// Writes every file, or with `check` compares them with what is checked in and fails on drift.
-pub fn write_or_check(files: &[Generated], check: bool, fix_command: &str) -> Result<()> {
-    let root = root();
+/// Writes every file below `root`, or with `check` compares them with what is there and fails
+/// on drift, naming the command that fixes it.
+pub fn write_or_check(
+    root: &Path,
+    files: &[Generated],
+    check: bool,
+    fix_command: &str,
+) -> Result<()> {
     let mut stale = Vec::new();
     for file in files {
         let path = root.join(&file.path);
@@ -77,5 +82,41 @@ fn print_drift(path: &Path, checked_in: &str, expected: &str) {
     }
     if lines.len() > MAX_LINES {
         eprintln!("... ({} more diff lines)", lines.len() - MAX_LINES);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn scratch_dir(name: &str) -> PathBuf {
+        let dir = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(&dir).expect("creating a scratch folder");
+        dir
+    }
+
+    fn file(contents: &str) -> Generated {
+        Generated {
+            path: PathBuf::from("src/generated.rs"),
+            contents: contents.to_owned(),
+        }
+    }
+
+    #[test]
+    fn check_passes_once_written_and_fails_on_drift() {
+        let root = scratch_dir("drift");
+        let error = write_or_check(&root, &[file("a\n")], true, "fix it")
+            .expect_err("a missing file is drift");
+        assert!(error.to_string().contains("fix it"), "{error}");
+
+        write_or_check(&root, &[file("a\n")], false, "fix it").expect("writing");
+        write_or_check(&root, &[file("a\n")], true, "fix it").expect("up to date");
+
+        std::fs::write(root.join("src/generated.rs"), "edited by hand\n").expect("editing");
+        let error = write_or_check(&root, &[file("a\n")], true, "fix it")
+            .expect_err("a hand edit is drift");
+        assert!(error.to_string().contains("src/generated.rs"), "{error}");
+        let _ = std::fs::remove_dir_all(&root);
     }
 }
