@@ -25,7 +25,13 @@ pub fn run() -> Result<()> {
         ("codegen", &["xtask", "codegen", "--check"]),
         (
             "tests",
-            &["nextest", "run", "--workspace", "--locked", "--no-fail-fast"],
+            &[
+                "nextest",
+                "run",
+                "--workspace",
+                "--locked",
+                "--no-fail-fast",
+            ],
         ),
         ("doctests", &["test", "--workspace", "--locked", "--doc"]),
     ];

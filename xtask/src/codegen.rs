@@ -9,8 +9,8 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use openapiv3::{OpenAPI, SchemaKind, Type};
-use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TypeImpl};
 use proc_macro2::TokenStream;
+use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TypeImpl};
 
 use crate::workspace::{self, Generated};
 
@@ -155,7 +155,11 @@ fn order_fields_as_in_spec(file: &mut syn::File, spec: &OpenAPI) {
 /// The JSON name of a generated field: its `#[serde(rename = "...")]`, else its identifier.
 fn json_name(field: &syn::Field) -> Option<String> {
     let mut renamed = None;
-    for attr in field.attrs.iter().filter(|attr| attr.path().is_ident("serde")) {
+    for attr in field
+        .attrs
+        .iter()
+        .filter(|attr| attr.path().is_ident("serde"))
+    {
         // A malformed attribute is left for rustc to report; it only costs the ordering here.
         let _ = attr.parse_nested_meta(|meta| {
             if meta.input.peek(syn::Token![=]) {

@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 
 #[allow(missing_docs, unused_imports, dead_code, clippy::all)]
+#[rustfmt::skip]
 mod generated;
 
 pub use generated::{Client, ClientInfo, Error, ResponseValue, builder};

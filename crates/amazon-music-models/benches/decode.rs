@@ -26,9 +26,11 @@ fn entity(n: usize) -> Value {
             "playParams": play_params(&format!("mrn:1.0:catalog:album:asin:{id}?territory=US")),
             "duration": 2763, "releaseDate": "2024-01-19T05:00:00.000Z", "trackCount": 15,
             "label": "Reprise"}),
-        1 => json!({"_type": "Artist", "id": id, "name": format!("Artist {n}"), "images": images(n),
+        1 => {
+            json!({"_type": "Artist", "id": id, "name": format!("Artist {n}"), "images": images(n),
             "playParams": play_params(&format!("mrn:1.0:catalog:artist:asin:{id}?territory=US")),
-            "followerCount": 994_491}),
+            "followerCount": 994_491})
+        }
         2 | 3 => json!({"_type": "Track", "id": id, "isrc": "USRE19900151",
             "title": format!("Track {n}"), "album": {"id": "B0011Z330C", "title": "Dookie"},
             "artists": [{"id": "B000QJJOSO", "name": "Green Day"}], "images": images(n),
@@ -45,8 +47,10 @@ fn entity(n: usize) -> Value {
             "podcast": {"id": "d6e3946e-6b3f-48dc-a3ae-fdc7c9d699f0", "title": "Crime Junkie"},
             "playParams": play_params("mrn:1.0:podcast:episode:uuid:57a461ef"),
             "playbackInformation": {"progressMilliseconds": null}}),
-        _ => json!({"_type": "Station", "id": id, "name": format!("Station {n}"), "images": images(n),
-            "playParams": play_params(&format!("mrn:1.0:catalog:station:key:{id}"))}),
+        _ => {
+            json!({"_type": "Station", "id": id, "name": format!("Station {n}"), "images": images(n),
+            "playParams": play_params(&format!("mrn:1.0:catalog:station:key:{id}"))})
+        }
     }
 }
 

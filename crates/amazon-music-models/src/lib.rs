@@ -3,6 +3,7 @@
 
 mod entity;
 #[allow(missing_docs, clippy::all)]
+#[rustfmt::skip]
 mod generated;
 
 pub use entity::{Entity, UnknownEntity};
