@@ -59,12 +59,11 @@ fn page(type_last: bool) -> String {
     let entities: Vec<Value> = (0..ENTITIES)
         .map(|n| {
             let mut entity = entity(n);
-            if type_last {
-                if let Some(object) = entity.as_object_mut() {
-                    if let Some(type_name) = object.shift_remove("_type") {
-                        object.insert("_type".to_owned(), type_name);
-                    }
-                }
+            if type_last
+                && let Some(object) = entity.as_object_mut()
+                && let Some(type_name) = object.shift_remove("_type")
+            {
+                object.insert("_type".to_owned(), type_name);
             }
             entity
         })

@@ -198,11 +198,9 @@ impl<'de> Visitor<'de> for EntityVisitor {
             FirstKey::Type => {
                 let type_name: String = map.next_value()?;
                 match Kind::from_name(&type_name) {
-                    Some(kind) => kind.decode(MapAccessDeserializer::new(TypeFirst {
-                        type_name: Some(&type_name),
-                        type_value_pending: false,
-                        rest: map,
-                    })),
+                    Some(kind) => {
+                        kind.decode(MapAccessDeserializer::new(TypeFirst::new(&type_name, map)))
+                    }
                     None => {
                         let mut object = Map::new();
                         object.insert(TYPE_KEY.to_owned(), Value::String(type_name));
@@ -285,9 +283,27 @@ impl<'de> Deserialize<'de> for FirstKey {
 
 /// The rest of an entity's map, behind a replay of the `_type` entry that was already read.
 struct TypeFirst<'a, A> {
-    type_name: Option<&'a str>,
-    type_value_pending: bool,
+    replay: Replay<'a>,
     rest: A,
+}
+
+/// Where the replay of the `_type` entry stands.
+enum Replay<'a> {
+    /// The key is still to be given, then this value.
+    Key(&'a str),
+    /// The key was given; this value is next.
+    Value(&'a str),
+    /// Both were given: the rest of the map follows.
+    Done,
+}
+
+impl<'a, A> TypeFirst<'a, A> {
+    fn new(type_name: &'a str, rest: A) -> Self {
+        Self {
+            replay: Replay::Key(type_name),
+            rest,
+        }
+    }
 }
 
 impl<'de, A: MapAccess<'de>> MapAccess<'de> for TypeFirst<'_, A> {
@@ -297,8 +313,8 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for TypeFirst<'_, A> {
         &mut self,
         seed: K,
     ) -> Result<Option<K::Value>, A::Error> {
-        if self.type_name.is_some() && !self.type_value_pending {
-            self.type_value_pending = true;
+        if let Replay::Key(type_name) = self.replay {
+            self.replay = Replay::Value(type_name);
             let key: StrDeserializer<'_, A::Error> = TYPE_KEY.into_deserializer();
             return seed.deserialize(key).map(Some);
         }
@@ -306,20 +322,20 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for TypeFirst<'_, A> {
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> Result<V::Value, A::Error> {
-        if self.type_value_pending {
-            if let Some(type_name) = self.type_name.take() {
-                self.type_value_pending = false;
-                let value: StrDeserializer<'_, A::Error> = type_name.into_deserializer();
-                return seed.deserialize(value);
-            }
+        if let Replay::Value(type_name) = self.replay {
+            self.replay = Replay::Done;
+            let value: StrDeserializer<'_, A::Error> = type_name.into_deserializer();
+            return seed.deserialize(value);
         }
         self.rest.next_value_seed(seed)
     }
 
     fn size_hint(&self) -> Option<usize> {
-        self.rest
-            .size_hint()
-            .map(|rest| rest + usize::from(self.type_name.is_some()))
+        let replayed = match self.replay {
+            Replay::Key(_) | Replay::Value(_) => 1,
+            Replay::Done => 0,
+        };
+        self.rest.size_hint().map(|rest| rest + replayed)
     }
 }
 
