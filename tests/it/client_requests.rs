@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::pin::Pin;
 
-use amazon_music_client::{Client, Error, ResponseValue};
+use amazon_music_client::{CallContext, Client, Error, ResponseValue};
 use amazon_music_models::{ErrorResponse, ViewResponse};
 use amazon_music_tests::{operations, spec};
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -466,7 +466,7 @@ async fn every_operation_sends_its_path_query_and_headers_and_decodes_its_exampl
             .await;
         mount_catch_all(&server).await;
 
-        let client = Client::new(&server.uri());
+        let client = Client::new(&server.uri(), CallContext::new());
         let response = (case.call)(&client)
             .await
             .unwrap_or_else(|error| panic!("{name}: {error:?}"));
@@ -522,7 +522,7 @@ async fn requests_carry_no_api_version_header_and_only_documented_or_standard_he
             .await;
         mount_catch_all(&server).await;
 
-        let client = Client::new(&server.uri());
+        let client = Client::new(&server.uri(), CallContext::new());
         (case.call)(&client)
             .await
             .unwrap_or_else(|error| panic!("{name}: {error:?}"));
@@ -561,7 +561,7 @@ async fn an_id_with_reserved_characters_is_sent_as_one_encoded_path_segment() {
             .await;
         mount_catch_all(&server).await;
 
-        let client = Client::new(&server.uri());
+        let client = Client::new(&server.uri(), CallContext::new());
         call(&client)
             .await
             .unwrap_or_else(|error| panic!("{expected_path}: {error:?}"));
@@ -604,7 +604,7 @@ async fn a_cursor_with_reserved_characters_arrives_byte_for_byte() {
             .await;
         mount_catch_all(&server).await;
 
-        let client = Client::new(&server.uri());
+        let client = Client::new(&server.uri(), CallContext::new());
         client
             .get_home_view()
             .cursor(cursor)
@@ -638,7 +638,7 @@ fn any_cursor_round_trips_through_the_query_string() {
         .build()
         .expect("a tokio runtime");
     let server = runtime.block_on(MockServer::start());
-    let client = Client::new(&server.uri());
+    let client = Client::new(&server.uri(), CallContext::new());
     let cursors = proptest::string::string_regex(r#"([A-Za-z0-9%+/=?&#;:,.~_"' -]|\PC){0,32}"#)
         .expect("a valid regex");
     let mut runner = TestRunner::new(Config::with_cases(32));
@@ -708,7 +708,7 @@ async fn auth_headers_of_a_callers_reqwest_client_reach_the_server() {
         .await;
     mount_catch_all(&server).await;
 
-    let client = Client::new_with_client(&server.uri(), http);
+    let client = Client::new_with_client(&server.uri(), http, CallContext::new());
     let response = client
         .get_library_songs_view()
         .accept_language(ACCEPT_LANGUAGE)
@@ -759,7 +759,7 @@ async fn error_statuses_with_a_v1_error_body_give_an_error_response_with_its_cod
             .await;
         mount_catch_all(&server).await;
 
-        let client = Client::new(&server.uri());
+        let client = Client::new(&server.uri(), CallContext::new());
         let error = client
             .get_home_view()
             .send()
@@ -780,7 +780,7 @@ async fn error_statuses_with_a_v1_error_body_give_an_error_response_with_its_cod
 }
 
 #[tokio::test]
-async fn an_error_status_whose_body_is_not_json_gives_an_invalid_response_payload_without_status() {
+async fn an_error_status_whose_body_is_not_json_keeps_its_status_in_the_call_context() {
     let body = "<html><body>502 Bad Gateway</body></html>";
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -791,16 +791,22 @@ async fn an_error_status_whose_body_is_not_json_gives_an_invalid_response_payloa
         .await;
     mount_catch_all(&server).await;
 
-    let client = Client::new(&server.uri());
+    let context = CallContext::new();
+    let client = Client::new(&server.uri(), context.clone());
     let error = client
         .get_home_view()
         .send()
         .await
         .expect_err("an error status");
 
-    // The status is lost: progenitor reports a body that does not decode, whatever the status.
+    // progenitor reports a body that does not decode, whatever the status; the call context
+    // keeps the status and headers, so the caller can still classify the failure.
     assert_eq!(error.status(), None);
-    assert!(!error.is_retryable());
+    assert_eq!(
+        context.response_status().map(|status| status.as_u16()),
+        Some(502)
+    );
+    assert!(context.response_headers().is_some());
     let Error::InvalidResponsePayload(bytes, _) = error else {
         panic!("expected Error::InvalidResponsePayload, got {error:?}");
     };
@@ -820,7 +826,7 @@ async fn a_200_whose_body_is_not_a_view_gives_an_invalid_response_payload() {
         .await;
     mount_catch_all(&server).await;
 
-    let client = Client::new(&server.uri());
+    let client = Client::new(&server.uri(), CallContext::new());
     let error = client
         .get_home_view()
         .send()
@@ -846,7 +852,7 @@ async fn a_request_no_mock_expects_gets_a_418_naming_it() {
     let server = MockServer::start().await;
     mount_catch_all(&server).await;
 
-    let client = Client::new(&server.uri());
+    let client = Client::new(&server.uri(), CallContext::new());
     let error = client
         .get_album_view()
         .id("B0BBB43TGW")
@@ -868,4 +874,41 @@ async fn a_request_no_mock_expects_gets_a_418_naming_it() {
         "{}",
         response.error.message
     );
+}
+
+#[tokio::test]
+async fn auth_headers_of_the_call_context_reach_the_server_and_stay_out_of_debug() {
+    let api_key = "amzn1.application-oa2-client.fedcba9876543210";
+    let bearer = "Bearer Atza|IwEBIContextAccessToken";
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/views/recent"))
+        .and(header("x-api-key", api_key))
+        .and(header("authorization", bearer))
+        .respond_with(ResponseTemplate::new(200).set_body_json(example("RecentlyPlayed")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+
+    let context = CallContext::new()
+        .with_header(
+            reqwest::header::HeaderName::from_static("x-api-key"),
+            reqwest::header::HeaderValue::from_static(api_key),
+        )
+        .with_header(
+            reqwest::header::AUTHORIZATION,
+            reqwest::header::HeaderValue::from_static(bearer),
+        );
+    let client = Client::new(&server.uri(), context);
+    let debug = format!("{client:?}");
+    assert!(!debug.contains(api_key), "{debug}");
+    assert!(!debug.contains("Atza|"), "{debug}");
+
+    client
+        .get_recently_played_view()
+        .send()
+        .await
+        .expect("a view");
+    server.verify().await;
 }

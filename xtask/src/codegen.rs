@@ -80,6 +80,7 @@ fn generate_client(spec: &OpenAPI) -> Result<String> {
     let mut settings = GenerationSettings::new();
     settings
         .with_interface(InterfaceStyle::Builder)
+        .with_inner_type(quote::quote!(crate::CallContext))
         .with_hooks(HooksMode::Expected);
     for name in component_schema_names(spec) {
         settings.with_replacement(

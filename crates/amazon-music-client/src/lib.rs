@@ -1,23 +1,39 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
-#[allow(missing_docs, unused_imports, dead_code, clippy::all)]
+mod context;
 #[rustfmt::skip]
+#[allow(missing_docs, unused_imports, dead_code, clippy::all)]
 mod generated;
 
+pub use context::CallContext;
 pub use generated::{Client, ClientInfo, Error, ResponseValue, builder};
 
 use progenitor_client::{ClientHooks, OperationInfo};
 
-/// The generator adds an `api-version` header to every request; the API documents no such
+/// Adds the context's headers to each request and records each response's status and headers.
+///
+/// The generator also adds an `api-version` header to every request; the API documents no such
 /// header, so it is removed before the request leaves.
-impl ClientHooks for Client {
+impl ClientHooks<CallContext> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         request.headers_mut().remove("api-version");
+        self.inner().apply(request);
+        Ok(())
+    }
+
+    async fn post<E>(
+        &self,
+        result: &reqwest::Result<reqwest::Response>,
+        _info: &OperationInfo,
+    ) -> Result<(), Error<E>> {
+        if let Ok(response) = result {
+            self.inner().record(response);
+        }
         Ok(())
     }
 }
