@@ -11,6 +11,7 @@ use anyhow::{Context, Result};
 use openapiv3::{OpenAPI, SchemaKind, Type};
 use proc_macro2::TokenStream;
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TypeImpl};
+use quote::ToTokens;
 
 use crate::workspace::{self, Generated};
 
@@ -73,6 +74,7 @@ fn generate_models(spec: &OpenAPI) -> Result<String> {
         .context("generating the models")?;
     let mut file = parse(generator.get_type_space().to_stream())?;
     order_fields_as_in_spec(&mut file, spec);
+    keep_empty_apart_from_absent(&mut file);
     Ok(render(&file))
 }
 
@@ -153,6 +155,55 @@ fn order_fields_as_in_spec(file: &mut syn::File, spec: &OpenAPI) {
     }
 }
 
+/// Makes optional arrays and maps `Option`s, so that `[]` and `{}` survive a round trip.
+///
+/// typify gives an optional array the type `Vec<T>`, defaulted when absent and skipped when
+/// empty: `"images": []` would come back absent. The API sends `[]` where it has no images,
+/// and the models promise to give back what they read.
+fn keep_empty_apart_from_absent(file: &mut syn::File) {
+    const EMPTY_CHECKS: [&str; 2] = ["::std::vec::Vec::is_empty", "::serde_json::Map::is_empty"];
+    for item in &mut file.items {
+        let syn::Item::Struct(item) = item else {
+            continue;
+        };
+        let syn::Fields::Named(fields) = &mut item.fields else {
+            continue;
+        };
+        for field in fields.named.iter_mut() {
+            let Some(serde) = field
+                .attrs
+                .iter_mut()
+                .find(|attr| attr.path().is_ident("serde"))
+            else {
+                continue;
+            };
+            let tokens = serde.meta.to_token_stream().to_string().replace(' ', "");
+            if !EMPTY_CHECKS.iter().any(|check| tokens.contains(check)) {
+                continue;
+            }
+            let rename = json_name(field)
+                .filter(|name| field.ident.as_ref().is_none_or(|ident| *ident != name));
+            let ty = &field.ty;
+            field.ty = syn::parse_quote!(::std::option::Option<#ty>);
+            let attr: syn::Attribute = match rename {
+                Some(name) => syn::parse_quote!(
+                    #[serde(rename = #name, default, skip_serializing_if = "::std::option::Option::is_none")]
+                ),
+                None => syn::parse_quote!(
+                    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+                ),
+            };
+            if let Some(serde) = field
+                .attrs
+                .iter_mut()
+                .find(|attr| attr.path().is_ident("serde"))
+            {
+                *serde = attr;
+            }
+        }
+    }
+}
+
 /// The JSON name of a generated field: its `#[serde(rename = "...")]`, else its identifier.
 fn json_name(field: &syn::Field) -> Option<String> {
     let mut renamed = None;
@@ -165,14 +216,13 @@ fn json_name(field: &syn::Field) -> Option<String> {
         let _ = attr.parse_nested_meta(|meta| {
             if meta.input.peek(syn::Token![=]) {
                 let value: syn::Expr = meta.value()?.parse()?;
-                if meta.path.is_ident("rename") {
-                    if let syn::Expr::Lit(syn::ExprLit {
+                if meta.path.is_ident("rename")
+                    && let syn::Expr::Lit(syn::ExprLit {
                         lit: syn::Lit::Str(name),
                         ..
                     }) = value
-                    {
-                        renamed = Some(name.value());
-                    }
+                {
+                    renamed = Some(name.value());
                 }
             }
             Ok(())

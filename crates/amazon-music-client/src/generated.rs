@@ -3,7 +3,7 @@
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt, encode_path};
+use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
@@ -13,12 +13,18 @@ pub mod types {
         pub struct ConversionError(::std::borrow::Cow<'static, str>);
         impl ::std::error::Error for ConversionError {}
         impl ::std::fmt::Display for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Display::fmt(&self.0, f)
             }
         }
         impl ::std::fmt::Debug for ConversionError {
-            fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> Result<(), ::std::fmt::Error> {
+            fn fmt(
+                &self,
+                f: &mut ::std::fmt::Formatter<'_>,
+            ) -> Result<(), ::std::fmt::Error> {
                 ::std::fmt::Debug::fmt(&self.0, f)
             }
         }
@@ -65,9 +71,7 @@ impl Client {
         #[cfg(not(target_arch = "wasm32"))]
         let client = {
             let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new()
-                .connect_timeout(dur)
-                .timeout(dur)
+            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
         };
         #[cfg(target_arch = "wasm32")]
         let client = reqwest::ClientBuilder::new();
@@ -110,579 +114,578 @@ const _: () = {
     fn assert_client_hooks()
     where
         Client: ClientHooks<crate::CallContext>,
-    {
-    }
+    {}
 };
 impl Client {
     /**Home view
 
-    Personalized content recommendations for the user, such as they might see on Amazon
-    Music's home page: music and podcast entities grouped in sections. `limit` bounds the
-    number of entities per group; the view's `nextPageToken` leads to more groups.
+Personalized content recommendations for the user, such as they might see on Amazon
+Music's home page: music and podcast entities grouped in sections. `limit` bounds the
+number of entities per group; the view's `nextPageToken` leads to more groups.
 
 
-    Sends a `GET` request to `/v1/views/home`
+Sends a `GET` request to `/v1/views/home`
 
-    Arguments:
-    - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-    response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+Arguments:
+- `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
+response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
 
-    - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
-    the view: see the operation's description.
+- `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
+the view: see the operation's description.
 
-    - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-    `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-    `pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
+`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
+`pt-br`. The set is open: other values may be accepted.
 
-    - `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-    `SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
+`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
 
-    ```ignore
-    let response = client.get_home_view()
-        .cursor(cursor)
-        .limit(limit)
-        .accept_language(accept_language)
-        .amzn_image_style(amzn_image_style)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.get_home_view()
+    .cursor(cursor)
+    .limit(limit)
+    .accept_language(accept_language)
+    .amzn_image_style(amzn_image_style)
+    .send()
+    .await;
+```*/
     pub fn get_home_view(&self) -> builder::GetHomeView<'_> {
         builder::GetHomeView::new(self)
     }
     /**One group of the home view
 
-    One entity group of the home view, by its group ID (an `EntityGroup.id` seen in the home
-    view). Use the group's `nextPageToken` as `cursor` to page through its entities.
+One entity group of the home view, by its group ID (an `EntityGroup.id` seen in the home
+view). Use the group's `nextPageToken` as `cursor` to page through its entities.
 
 
-    Sends a `GET` request to `/v1/views/home/{groupId}`
+Sends a `GET` request to `/v1/views/home/{groupId}`
 
-    Arguments:
-    - `group_id`: The ID of the entity group to retrieve, as given by `EntityGroup.id`.
-    - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-    response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+Arguments:
+- `group_id`: The ID of the entity group to retrieve, as given by `EntityGroup.id`.
+- `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
+response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
 
-    - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
-    the view: see the operation's description.
+- `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
+the view: see the operation's description.
 
-    - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-    `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-    `pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
+`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
+`pt-br`. The set is open: other values may be accepted.
 
-    - `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-    `SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
+`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
 
-    ```ignore
-    let response = client.get_home_group()
-        .group_id(group_id)
-        .cursor(cursor)
-        .limit(limit)
-        .accept_language(accept_language)
-        .amzn_image_style(amzn_image_style)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.get_home_group()
+    .group_id(group_id)
+    .cursor(cursor)
+    .limit(limit)
+    .accept_language(accept_language)
+    .amzn_image_style(amzn_image_style)
+    .send()
+    .await;
+```*/
     pub fn get_home_group(&self) -> builder::GetHomeGroup<'_> {
         builder::GetHomeGroup::new(self)
     }
     /**Podcasts view
 
-    Personalized podcast recommendations for the user: podcast entities grouped in sections.
-    `limit` bounds the number of podcast entities returned.
+Personalized podcast recommendations for the user: podcast entities grouped in sections.
+`limit` bounds the number of podcast entities returned.
 
 
-    Sends a `GET` request to `/v1/views/podcasts`
+Sends a `GET` request to `/v1/views/podcasts`
 
-    Arguments:
-    - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-    response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+Arguments:
+- `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
+response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
 
-    - `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-    entity groups, tracks) depends on the view: see the operation's description.
+- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
+entity groups, tracks) depends on the view: see the operation's description.
 
-    - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-    `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-    `pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
+`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
+`pt-br`. The set is open: other values may be accepted.
 
-    - `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-    `SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
+`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
 
-    ```ignore
-    let response = client.get_podcasts_view()
-        .cursor(cursor)
-        .limit(limit)
-        .accept_language(accept_language)
-        .amzn_image_style(amzn_image_style)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.get_podcasts_view()
+    .cursor(cursor)
+    .limit(limit)
+    .accept_language(accept_language)
+    .amzn_image_style(amzn_image_style)
+    .send()
+    .await;
+```*/
     pub fn get_podcasts_view(&self) -> builder::GetPodcastsView<'_> {
         builder::GetPodcastsView::new(self)
     }
     /**One group of the podcasts view
 
-    One entity group of the podcasts view, by its group ID. Use the group's
-    `nextPageToken` as `cursor` to page through its entities.
+One entity group of the podcasts view, by its group ID. Use the group's
+`nextPageToken` as `cursor` to page through its entities.
 
 
-    Sends a `GET` request to `/v1/views/podcasts/{groupId}`
+Sends a `GET` request to `/v1/views/podcasts/{groupId}`
 
-    Arguments:
-    - `group_id`: The ID of the entity group to retrieve, as given by `EntityGroup.id`.
-    - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-    response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+Arguments:
+- `group_id`: The ID of the entity group to retrieve, as given by `EntityGroup.id`.
+- `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
+response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
 
-    - `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-    entity groups, tracks) depends on the view: see the operation's description.
+- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
+entity groups, tracks) depends on the view: see the operation's description.
 
-    - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-    `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-    `pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
+`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
+`pt-br`. The set is open: other values may be accepted.
 
-    - `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-    `SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
+`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
 
-    ```ignore
-    let response = client.get_podcasts_group()
-        .group_id(group_id)
-        .cursor(cursor)
-        .limit(limit)
-        .accept_language(accept_language)
-        .amzn_image_style(amzn_image_style)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.get_podcasts_group()
+    .group_id(group_id)
+    .cursor(cursor)
+    .limit(limit)
+    .accept_language(accept_language)
+    .amzn_image_style(amzn_image_style)
+    .send()
+    .await;
+```*/
     pub fn get_podcasts_group(&self) -> builder::GetPodcastsGroup<'_> {
         builder::GetPodcastsGroup::new(self)
     }
     /**My Library view
 
-    Music and podcast content the user added to their library: the user (name, profile
-    picture) as the view's entity, and entities grouped in sections (e.g. My Albums, Podcast
-    Shows You Follow). `limit` bounds the number of entities per group.
+Music and podcast content the user added to their library: the user (name, profile
+picture) as the view's entity, and entities grouped in sections (e.g. My Albums, Podcast
+Shows You Follow). `limit` bounds the number of entities per group.
 
 
-    Sends a `GET` request to `/v1/views/library`
+Sends a `GET` request to `/v1/views/library`
 
-    Arguments:
-    - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-    response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+Arguments:
+- `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
+response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
 
-    - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
-    the view: see the operation's description.
+- `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
+the view: see the operation's description.
 
-    - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-    `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-    `pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
+`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
+`pt-br`. The set is open: other values may be accepted.
 
-    - `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-    `SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
+`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
 
-    ```ignore
-    let response = client.get_library_view()
-        .cursor(cursor)
-        .limit(limit)
-        .accept_language(accept_language)
-        .amzn_image_style(amzn_image_style)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.get_library_view()
+    .cursor(cursor)
+    .limit(limit)
+    .accept_language(accept_language)
+    .amzn_image_style(amzn_image_style)
+    .send()
+    .await;
+```*/
     pub fn get_library_view(&self) -> builder::GetLibraryView<'_> {
         builder::GetLibraryView::new(self)
     }
     /**One group of the My Library view
 
-    One entity group of the library view, by its group ID. Use the group's `nextPageToken`
-    as `cursor` to page through its entities.
+One entity group of the library view, by its group ID. Use the group's `nextPageToken`
+as `cursor` to page through its entities.
 
-    The literal paths `/v1/views/library/albums`, `artists`, `songs`, `playlists` and
-    `podcasts` are the dedicated library views, not groups: a group whose ID is one of
-    those words cannot be fetched by this path.
+The literal paths `/v1/views/library/albums`, `artists`, `songs`, `playlists` and
+`podcasts` are the dedicated library views, not groups: a group whose ID is one of
+those words cannot be fetched by this path.
 
 
-    Sends a `GET` request to `/v1/views/library/{groupId}`
+Sends a `GET` request to `/v1/views/library/{groupId}`
 
-    Arguments:
-    - `group_id`: The ID of the entity group to retrieve, as given by `EntityGroup.id`.
-    - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-    response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+Arguments:
+- `group_id`: The ID of the entity group to retrieve, as given by `EntityGroup.id`.
+- `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
+response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
 
-    - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
-    the view: see the operation's description.
+- `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
+the view: see the operation's description.
 
-    - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-    `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-    `pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
+`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
+`pt-br`. The set is open: other values may be accepted.
 
-    - `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-    `SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
+`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
 
-    ```ignore
-    let response = client.get_library_group()
-        .group_id(group_id)
-        .cursor(cursor)
-        .limit(limit)
-        .accept_language(accept_language)
-        .amzn_image_style(amzn_image_style)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.get_library_group()
+    .group_id(group_id)
+    .cursor(cursor)
+    .limit(limit)
+    .accept_language(accept_language)
+    .amzn_image_style(amzn_image_style)
+    .send()
+    .await;
+```*/
     pub fn get_library_group(&self) -> builder::GetLibraryGroup<'_> {
         builder::GetLibraryGroup::new(self)
     }
     /**Artist details view
 
-    Recommended content for one artist: the artist as the view's entity, and music entities
-    grouped in sections (e.g. Releases, Top Songs, Related Playlists). `limit` bounds the
-    number of entity groups; the view's `nextPageToken`, when present, leads to more groups.
-    No documented path pages through the entities of one of these groups.
+Recommended content for one artist: the artist as the view's entity, and music entities
+grouped in sections (e.g. Releases, Top Songs, Related Playlists). `limit` bounds the
+number of entity groups; the view's `nextPageToken`, when present, leads to more groups.
+No documented path pages through the entities of one of these groups.
 
 
-    Sends a `GET` request to `/v1/views/artists/{id}`
+Sends a `GET` request to `/v1/views/artists/{id}`
 
-    Arguments:
-    - `id`: The ID (ASIN or UUID) of the artist, album, playlist or podcast show to retrieve.
-    - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-    response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+Arguments:
+- `id`: The ID (ASIN or UUID) of the artist, album, playlist or podcast show to retrieve.
+- `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
+response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
 
-    - `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-    entity groups, tracks) depends on the view: see the operation's description.
+- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
+entity groups, tracks) depends on the view: see the operation's description.
 
-    - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-    `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-    `pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
+`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
+`pt-br`. The set is open: other values may be accepted.
 
-    - `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-    `SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
+`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
 
-    ```ignore
-    let response = client.get_artist_view()
-        .id(id)
-        .cursor(cursor)
-        .limit(limit)
-        .accept_language(accept_language)
-        .amzn_image_style(amzn_image_style)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.get_artist_view()
+    .id(id)
+    .cursor(cursor)
+    .limit(limit)
+    .accept_language(accept_language)
+    .amzn_image_style(amzn_image_style)
+    .send()
+    .await;
+```*/
     pub fn get_artist_view(&self) -> builder::GetArtistView<'_> {
         builder::GetArtistView::new(self)
     }
     /**Album details view
 
-    One album: the album as the view's entity, and its tracks. The reference documents no
-    query parameters for this view: it does not page.
+One album: the album as the view's entity, and its tracks. The reference documents no
+query parameters for this view: it does not page.
 
 
-    Sends a `GET` request to `/v1/views/albums/{id}`
+Sends a `GET` request to `/v1/views/albums/{id}`
 
-    Arguments:
-    - `id`: The ID (ASIN or UUID) of the artist, album, playlist or podcast show to retrieve.
-    - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-    `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-    `pt-br`. The set is open: other values may be accepted.
+Arguments:
+- `id`: The ID (ASIN or UUID) of the artist, album, playlist or podcast show to retrieve.
+- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
+`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
+`pt-br`. The set is open: other values may be accepted.
 
-    - `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-    `SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
+`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
 
-    ```ignore
-    let response = client.get_album_view()
-        .id(id)
-        .accept_language(accept_language)
-        .amzn_image_style(amzn_image_style)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.get_album_view()
+    .id(id)
+    .accept_language(accept_language)
+    .amzn_image_style(amzn_image_style)
+    .send()
+    .await;
+```*/
     pub fn get_album_view(&self) -> builder::GetAlbumView<'_> {
         builder::GetAlbumView::new(self)
     }
     /**Playlist details view
 
-    One playlist: the playlist as the view's entity, and music entities grouped in sections
-    (e.g. Tracks, Similar Playlists). `limit` bounds the number of tracks returned (at most
-    the number of tracks in the playlist); the tracks group's `nextPageToken` is the
-    `cursor` for the next page.
+One playlist: the playlist as the view's entity, and music entities grouped in sections
+(e.g. Tracks, Similar Playlists). `limit` bounds the number of tracks returned (at most
+the number of tracks in the playlist); the tracks group's `nextPageToken` is the
+`cursor` for the next page.
 
 
-    Sends a `GET` request to `/v1/views/playlists/{id}`
+Sends a `GET` request to `/v1/views/playlists/{id}`
 
-    Arguments:
-    - `id`: The ID (ASIN or UUID) of the artist, album, playlist or podcast show to retrieve.
-    - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-    response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+Arguments:
+- `id`: The ID (ASIN or UUID) of the artist, album, playlist or podcast show to retrieve.
+- `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
+response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
 
-    - `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-    entity groups, tracks) depends on the view: see the operation's description.
+- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
+entity groups, tracks) depends on the view: see the operation's description.
 
-    - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-    `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-    `pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
+`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
+`pt-br`. The set is open: other values may be accepted.
 
-    - `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-    `SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
+`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
 
-    ```ignore
-    let response = client.get_playlist_view()
-        .id(id)
-        .cursor(cursor)
-        .limit(limit)
-        .accept_language(accept_language)
-        .amzn_image_style(amzn_image_style)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.get_playlist_view()
+    .id(id)
+    .cursor(cursor)
+    .limit(limit)
+    .accept_language(accept_language)
+    .amzn_image_style(amzn_image_style)
+    .send()
+    .await;
+```*/
     pub fn get_playlist_view(&self) -> builder::GetPlaylistView<'_> {
         builder::GetPlaylistView::new(self)
     }
     /**Podcast show details view
 
-    One podcast show: the show as the view's entity, and entities grouped in sections (e.g.
-    Episodes, Similar Podcasts). `limit` bounds the number of episodes returned; the
-    episodes group's `nextPageToken` is the `cursor` for the next page.
+One podcast show: the show as the view's entity, and entities grouped in sections (e.g.
+Episodes, Similar Podcasts). `limit` bounds the number of episodes returned; the
+episodes group's `nextPageToken` is the `cursor` for the next page.
 
 
-    Sends a `GET` request to `/v1/views/podcasts/shows/{id}`
+Sends a `GET` request to `/v1/views/podcasts/shows/{id}`
 
-    Arguments:
-    - `id`: The ID (ASIN or UUID) of the artist, album, playlist or podcast show to retrieve.
-    - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-    response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+Arguments:
+- `id`: The ID (ASIN or UUID) of the artist, album, playlist or podcast show to retrieve.
+- `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
+response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
 
-    - `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-    entity groups, tracks) depends on the view: see the operation's description.
+- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
+entity groups, tracks) depends on the view: see the operation's description.
 
-    - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-    `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-    `pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
+`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
+`pt-br`. The set is open: other values may be accepted.
 
-    - `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-    `SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
+`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
 
-    ```ignore
-    let response = client.get_podcast_show_view()
-        .id(id)
-        .cursor(cursor)
-        .limit(limit)
-        .accept_language(accept_language)
-        .amzn_image_style(amzn_image_style)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.get_podcast_show_view()
+    .id(id)
+    .cursor(cursor)
+    .limit(limit)
+    .accept_language(accept_language)
+    .amzn_image_style(amzn_image_style)
+    .send()
+    .await;
+```*/
     pub fn get_podcast_show_view(&self) -> builder::GetPodcastShowView<'_> {
         builder::GetPodcastShowView::new(self)
     }
     /**My Library albums view
 
-    Albums the user added to their library: the user as the view's entity, and the albums in
-    one group (e.g. My Albums). `limit` bounds the number of albums; the group's
-    `nextPageToken` is the `cursor` for the next page.
+Albums the user added to their library: the user as the view's entity, and the albums in
+one group (e.g. My Albums). `limit` bounds the number of albums; the group's
+`nextPageToken` is the `cursor` for the next page.
 
 
-    Sends a `GET` request to `/v1/views/library/albums`
+Sends a `GET` request to `/v1/views/library/albums`
 
-    Arguments:
-    - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-    response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+Arguments:
+- `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
+response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
 
-    - `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-    entity groups, tracks) depends on the view: see the operation's description.
+- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
+entity groups, tracks) depends on the view: see the operation's description.
 
-    - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-    `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-    `pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
+`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
+`pt-br`. The set is open: other values may be accepted.
 
-    - `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-    `SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
+`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
 
-    ```ignore
-    let response = client.get_library_albums_view()
-        .cursor(cursor)
-        .limit(limit)
-        .accept_language(accept_language)
-        .amzn_image_style(amzn_image_style)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.get_library_albums_view()
+    .cursor(cursor)
+    .limit(limit)
+    .accept_language(accept_language)
+    .amzn_image_style(amzn_image_style)
+    .send()
+    .await;
+```*/
     pub fn get_library_albums_view(&self) -> builder::GetLibraryAlbumsView<'_> {
         builder::GetLibraryAlbumsView::new(self)
     }
     /**My Library artists view
 
-    Artists the user follows: the user as the view's entity, and the artists in one group
-    (e.g. Artists You Follow). `limit` bounds the number of artists; the group's
-    `nextPageToken` is the `cursor` for the next page.
+Artists the user follows: the user as the view's entity, and the artists in one group
+(e.g. Artists You Follow). `limit` bounds the number of artists; the group's
+`nextPageToken` is the `cursor` for the next page.
 
 
-    Sends a `GET` request to `/v1/views/library/artists`
+Sends a `GET` request to `/v1/views/library/artists`
 
-    Arguments:
-    - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-    response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+Arguments:
+- `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
+response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
 
-    - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
-    the view: see the operation's description.
+- `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
+the view: see the operation's description.
 
-    - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-    `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-    `pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
+`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
+`pt-br`. The set is open: other values may be accepted.
 
-    - `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-    `SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
+`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
 
-    ```ignore
-    let response = client.get_library_artists_view()
-        .cursor(cursor)
-        .limit(limit)
-        .accept_language(accept_language)
-        .amzn_image_style(amzn_image_style)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.get_library_artists_view()
+    .cursor(cursor)
+    .limit(limit)
+    .accept_language(accept_language)
+    .amzn_image_style(amzn_image_style)
+    .send()
+    .await;
+```*/
     pub fn get_library_artists_view(&self) -> builder::GetLibraryArtistsView<'_> {
         builder::GetLibraryArtistsView::new(self)
     }
     /**My Library songs view
 
-    Songs the user added to their library: the user as the view's entity, and the songs
-    grouped in sections (e.g. Songs You Liked, Library Songs). `limit` bounds the number of
-    tracks; the group's `nextPageToken` is the `cursor` for the next page.
+Songs the user added to their library: the user as the view's entity, and the songs
+grouped in sections (e.g. Songs You Liked, Library Songs). `limit` bounds the number of
+tracks; the group's `nextPageToken` is the `cursor` for the next page.
 
 
-    Sends a `GET` request to `/v1/views/library/songs`
+Sends a `GET` request to `/v1/views/library/songs`
 
-    Arguments:
-    - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-    response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+Arguments:
+- `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
+response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
 
-    - `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-    entity groups, tracks) depends on the view: see the operation's description.
+- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
+entity groups, tracks) depends on the view: see the operation's description.
 
-    - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-    `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-    `pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
+`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
+`pt-br`. The set is open: other values may be accepted.
 
-    - `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-    `SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
+`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
 
-    ```ignore
-    let response = client.get_library_songs_view()
-        .cursor(cursor)
-        .limit(limit)
-        .accept_language(accept_language)
-        .amzn_image_style(amzn_image_style)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.get_library_songs_view()
+    .cursor(cursor)
+    .limit(limit)
+    .accept_language(accept_language)
+    .amzn_image_style(amzn_image_style)
+    .send()
+    .await;
+```*/
     pub fn get_library_songs_view(&self) -> builder::GetLibrarySongsView<'_> {
         builder::GetLibrarySongsView::new(self)
     }
     /**My Library playlists view
 
-    Playlists the user follows: the user as the view's entity, and the playlists in one
-    group (e.g. Playlists You Follow). `limit` bounds the number of playlists.
+Playlists the user follows: the user as the view's entity, and the playlists in one
+group (e.g. Playlists You Follow). `limit` bounds the number of playlists.
 
-    Assumption: the reference lists only `limit` for this view; `cursor` is described here
-    as on its sibling library views.
+Assumption: the reference lists only `limit` for this view; `cursor` is described here
+as on its sibling library views.
 
 
-    Sends a `GET` request to `/v1/views/library/playlists`
+Sends a `GET` request to `/v1/views/library/playlists`
 
-    Arguments:
-    - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-    response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+Arguments:
+- `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
+response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
 
-    - `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-    entity groups, tracks) depends on the view: see the operation's description.
+- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
+entity groups, tracks) depends on the view: see the operation's description.
 
-    - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-    `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-    `pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
+`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
+`pt-br`. The set is open: other values may be accepted.
 
-    - `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-    `SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
+`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
 
-    ```ignore
-    let response = client.get_library_playlists_view()
-        .cursor(cursor)
-        .limit(limit)
-        .accept_language(accept_language)
-        .amzn_image_style(amzn_image_style)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.get_library_playlists_view()
+    .cursor(cursor)
+    .limit(limit)
+    .accept_language(accept_language)
+    .amzn_image_style(amzn_image_style)
+    .send()
+    .await;
+```*/
     pub fn get_library_playlists_view(&self) -> builder::GetLibraryPlaylistsView<'_> {
         builder::GetLibraryPlaylistsView::new(self)
     }
     /**My Library podcasts view
 
-    Podcast shows and episodes the user follows or liked: the user as the view's entity, and
-    the episodes and shows in separate groups. `limit` bounds the number of episodes and
-    shows.
+Podcast shows and episodes the user follows or liked: the user as the view's entity, and
+the episodes and shows in separate groups. `limit` bounds the number of episodes and
+shows.
 
 
-    Sends a `GET` request to `/v1/views/library/podcasts`
+Sends a `GET` request to `/v1/views/library/podcasts`
 
-    Arguments:
-    - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-    response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+Arguments:
+- `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
+response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
 
-    - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
-    the view: see the operation's description.
+- `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
+the view: see the operation's description.
 
-    - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-    `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-    `pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
+`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
+`pt-br`. The set is open: other values may be accepted.
 
-    - `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-    `SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
+`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
 
-    ```ignore
-    let response = client.get_library_podcasts_view()
-        .cursor(cursor)
-        .limit(limit)
-        .accept_language(accept_language)
-        .amzn_image_style(amzn_image_style)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.get_library_podcasts_view()
+    .cursor(cursor)
+    .limit(limit)
+    .accept_language(accept_language)
+    .amzn_image_style(amzn_image_style)
+    .send()
+    .await;
+```*/
     pub fn get_library_podcasts_view(&self) -> builder::GetLibraryPodcastsView<'_> {
         builder::GetLibraryPodcastsView::new(self)
     }
     /**Recently played view
 
-    Audio content the user played recently on Amazon Music, in one group. `limit` bounds the
-    number of entities; the group's `nextPageToken` is the `cursor` for the next page. In
-    this view, `playParams` carries `containerIds` rather than `containerId`.
+Audio content the user played recently on Amazon Music, in one group. `limit` bounds the
+number of entities; the group's `nextPageToken` is the `cursor` for the next page. In
+this view, `playParams` carries `containerIds` rather than `containerId`.
 
-    The reference lists `cursor` and `limit` under "Path Parameters"; they are query
-    parameters, as on every other view.
+The reference lists `cursor` and `limit` under "Path Parameters"; they are query
+parameters, as on every other view.
 
 
-    Sends a `GET` request to `/v1/views/recent`
+Sends a `GET` request to `/v1/views/recent`
 
-    Arguments:
-    - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-    response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+Arguments:
+- `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
+response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
 
-    - `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-    entity groups, tracks) depends on the view: see the operation's description.
+- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
+entity groups, tracks) depends on the view: see the operation's description.
 
-    - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-    `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-    `pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
+`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
+`pt-br`. The set is open: other values may be accepted.
 
-    - `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-    `SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
+`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
 
-    ```ignore
-    let response = client.get_recently_played_view()
-        .cursor(cursor)
-        .limit(limit)
-        .accept_language(accept_language)
-        .amzn_image_style(amzn_image_style)
-        .send()
-        .await;
-    ```*/
+```ignore
+let response = client.get_recently_played_view()
+    .cursor(cursor)
+    .limit(limit)
+    .accept_language(accept_language)
+    .amzn_image_style(amzn_image_style)
+    .send()
+    .await;
+```*/
     pub fn get_recently_played_view(&self) -> builder::GetRecentlyPlayedView<'_> {
         builder::GetRecentlyPlayedView::new(self)
     }
@@ -693,12 +696,12 @@ pub mod builder {
     use super::types;
     #[allow(unused_imports)]
     use super::{
-        ByteStream, ClientHooks, ClientInfo, Error, OperationInfo, RequestBuilderExt,
-        ResponseValue, encode_path,
+        encode_path, ByteStream, ClientInfo, ClientHooks, Error, OperationInfo,
+        RequestBuilderExt, ResponseValue,
     };
     /**Builder for [`Client::get_home_view`]
 
-    [`Client::get_home_view`]: super::Client::get_home_view*/
+[`Client::get_home_view`]: super::Client::get_home_view*/
     #[derive(Debug, Clone)]
     pub struct GetHomeView<'a> {
         client: &'a super::Client,
@@ -721,36 +724,52 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.cursor = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for cursor failed".to_string()
-            });
+            self.cursor = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for cursor failed"
+                        .to_string()
+                });
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
-            });
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept_language = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for accept_language failed".to_string()
-            });
+            self.accept_language = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for accept_language failed"
+                        .to_string()
+                });
             self
         }
         pub fn amzn_image_style<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.amzn_image_style = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for amzn_image_style failed".to_string()
-            });
+            self.amzn_image_style = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amzn_image_style failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/views/home`
@@ -760,23 +779,20 @@ pub mod builder {
             ResponseValue<::amazon_music_models::ViewResponse>,
             Error<::amazon_music_models::ErrorResponse>,
         > {
-            let Self {
-                client,
-                cursor,
-                limit,
-                accept_language,
-                amzn_image_style,
-            } = self;
+            let Self { client, cursor, limit, accept_language, amzn_image_style } = self;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
             let amzn_image_style = amzn_image_style.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/views/home", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -804,19 +820,27 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_home_group`]
 
-    [`Client::get_home_group`]: super::Client::get_home_group*/
+[`Client::get_home_group`]: super::Client::get_home_group*/
     #[derive(Debug, Clone)]
     pub struct GetHomeGroup<'a> {
         client: &'a super::Client,
@@ -841,45 +865,64 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.group_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for group_id failed".to_string()
-            });
+            self.group_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for group_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn cursor<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.cursor = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for cursor failed".to_string()
-            });
+            self.cursor = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for cursor failed"
+                        .to_string()
+                });
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
-            });
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept_language = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for accept_language failed".to_string()
-            });
+            self.accept_language = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for accept_language failed"
+                        .to_string()
+                });
             self
         }
         pub fn amzn_image_style<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.amzn_image_style = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for amzn_image_style failed".to_string()
-            });
+            self.amzn_image_style = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amzn_image_style failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/views/home/{groupId}`
@@ -903,15 +946,17 @@ pub mod builder {
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
             let amzn_image_style = amzn_image_style.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/views/home/{}",
-                client.baseurl,
-                encode_path(&group_id.to_string()),
+                "{}/v1/views/home/{}", client.baseurl, encode_path(& group_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -939,19 +984,27 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_podcasts_view`]
 
-    [`Client::get_podcasts_view`]: super::Client::get_podcasts_view*/
+[`Client::get_podcasts_view`]: super::Client::get_podcasts_view*/
     #[derive(Debug, Clone)]
     pub struct GetPodcastsView<'a> {
         client: &'a super::Client,
@@ -974,36 +1027,52 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.cursor = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for cursor failed".to_string()
-            });
+            self.cursor = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for cursor failed"
+                        .to_string()
+                });
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
-            });
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept_language = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for accept_language failed".to_string()
-            });
+            self.accept_language = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for accept_language failed"
+                        .to_string()
+                });
             self
         }
         pub fn amzn_image_style<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.amzn_image_style = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for amzn_image_style failed".to_string()
-            });
+            self.amzn_image_style = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amzn_image_style failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/views/podcasts`
@@ -1013,23 +1082,20 @@ pub mod builder {
             ResponseValue<::amazon_music_models::ViewResponse>,
             Error<::amazon_music_models::ErrorResponse>,
         > {
-            let Self {
-                client,
-                cursor,
-                limit,
-                accept_language,
-                amzn_image_style,
-            } = self;
+            let Self { client, cursor, limit, accept_language, amzn_image_style } = self;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
             let amzn_image_style = amzn_image_style.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/views/podcasts", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -1057,19 +1123,27 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_podcasts_group`]
 
-    [`Client::get_podcasts_group`]: super::Client::get_podcasts_group*/
+[`Client::get_podcasts_group`]: super::Client::get_podcasts_group*/
     #[derive(Debug, Clone)]
     pub struct GetPodcastsGroup<'a> {
         client: &'a super::Client,
@@ -1094,45 +1168,64 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.group_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for group_id failed".to_string()
-            });
+            self.group_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for group_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn cursor<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.cursor = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for cursor failed".to_string()
-            });
+            self.cursor = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for cursor failed"
+                        .to_string()
+                });
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
-            });
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept_language = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for accept_language failed".to_string()
-            });
+            self.accept_language = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for accept_language failed"
+                        .to_string()
+                });
             self
         }
         pub fn amzn_image_style<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.amzn_image_style = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for amzn_image_style failed".to_string()
-            });
+            self.amzn_image_style = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amzn_image_style failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/views/podcasts/{groupId}`
@@ -1156,15 +1249,17 @@ pub mod builder {
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
             let amzn_image_style = amzn_image_style.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/views/podcasts/{}",
-                client.baseurl,
-                encode_path(&group_id.to_string()),
+                "{}/v1/views/podcasts/{}", client.baseurl, encode_path(& group_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -1192,19 +1287,27 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_library_view`]
 
-    [`Client::get_library_view`]: super::Client::get_library_view*/
+[`Client::get_library_view`]: super::Client::get_library_view*/
     #[derive(Debug, Clone)]
     pub struct GetLibraryView<'a> {
         client: &'a super::Client,
@@ -1227,36 +1330,52 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.cursor = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for cursor failed".to_string()
-            });
+            self.cursor = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for cursor failed"
+                        .to_string()
+                });
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
-            });
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept_language = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for accept_language failed".to_string()
-            });
+            self.accept_language = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for accept_language failed"
+                        .to_string()
+                });
             self
         }
         pub fn amzn_image_style<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.amzn_image_style = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for amzn_image_style failed".to_string()
-            });
+            self.amzn_image_style = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amzn_image_style failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/views/library`
@@ -1266,23 +1385,20 @@ pub mod builder {
             ResponseValue<::amazon_music_models::ViewResponse>,
             Error<::amazon_music_models::ErrorResponse>,
         > {
-            let Self {
-                client,
-                cursor,
-                limit,
-                accept_language,
-                amzn_image_style,
-            } = self;
+            let Self { client, cursor, limit, accept_language, amzn_image_style } = self;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
             let amzn_image_style = amzn_image_style.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/views/library", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -1310,19 +1426,27 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_library_group`]
 
-    [`Client::get_library_group`]: super::Client::get_library_group*/
+[`Client::get_library_group`]: super::Client::get_library_group*/
     #[derive(Debug, Clone)]
     pub struct GetLibraryGroup<'a> {
         client: &'a super::Client,
@@ -1347,45 +1471,64 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.group_id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for group_id failed".to_string()
-            });
+            self.group_id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for group_id failed"
+                        .to_string()
+                });
             self
         }
         pub fn cursor<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.cursor = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for cursor failed".to_string()
-            });
+            self.cursor = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for cursor failed"
+                        .to_string()
+                });
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
-            });
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept_language = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for accept_language failed".to_string()
-            });
+            self.accept_language = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for accept_language failed"
+                        .to_string()
+                });
             self
         }
         pub fn amzn_image_style<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.amzn_image_style = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for amzn_image_style failed".to_string()
-            });
+            self.amzn_image_style = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amzn_image_style failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/views/library/{groupId}`
@@ -1409,15 +1552,17 @@ pub mod builder {
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
             let amzn_image_style = amzn_image_style.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/views/library/{}",
-                client.baseurl,
-                encode_path(&group_id.to_string()),
+                "{}/v1/views/library/{}", client.baseurl, encode_path(& group_id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -1445,19 +1590,27 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_artist_view`]
 
-    [`Client::get_artist_view`]: super::Client::get_artist_view*/
+[`Client::get_artist_view`]: super::Client::get_artist_view*/
     #[derive(Debug, Clone)]
     pub struct GetArtistView<'a> {
         client: &'a super::Client,
@@ -1482,45 +1635,64 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
             self
         }
         pub fn cursor<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.cursor = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for cursor failed".to_string()
-            });
+            self.cursor = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for cursor failed"
+                        .to_string()
+                });
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
-            });
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept_language = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for accept_language failed".to_string()
-            });
+            self.accept_language = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for accept_language failed"
+                        .to_string()
+                });
             self
         }
         pub fn amzn_image_style<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.amzn_image_style = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for amzn_image_style failed".to_string()
-            });
+            self.amzn_image_style = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amzn_image_style failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/views/artists/{id}`
@@ -1530,29 +1702,23 @@ pub mod builder {
             ResponseValue<::amazon_music_models::ViewResponse>,
             Error<::amazon_music_models::ErrorResponse>,
         > {
-            let Self {
-                client,
-                id,
-                cursor,
-                limit,
-                accept_language,
-                amzn_image_style,
-            } = self;
+            let Self { client, id, cursor, limit, accept_language, amzn_image_style } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
             let amzn_image_style = amzn_image_style.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/views/artists/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
+                "{}/v1/views/artists/{}", client.baseurl, encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -1580,19 +1746,27 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_album_view`]
 
-    [`Client::get_album_view`]: super::Client::get_album_view*/
+[`Client::get_album_view`]: super::Client::get_album_view*/
     #[derive(Debug, Clone)]
     pub struct GetAlbumView<'a> {
         client: &'a super::Client,
@@ -1613,27 +1787,38 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept_language = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for accept_language failed".to_string()
-            });
+            self.accept_language = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for accept_language failed"
+                        .to_string()
+                });
             self
         }
         pub fn amzn_image_style<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.amzn_image_style = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for amzn_image_style failed".to_string()
-            });
+            self.amzn_image_style = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amzn_image_style failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/views/albums/{id}`
@@ -1643,25 +1828,21 @@ pub mod builder {
             ResponseValue<::amazon_music_models::ViewResponse>,
             Error<::amazon_music_models::ErrorResponse>,
         > {
-            let Self {
-                client,
-                id,
-                accept_language,
-                amzn_image_style,
-            } = self;
+            let Self { client, id, accept_language, amzn_image_style } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
             let amzn_image_style = amzn_image_style.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/views/albums/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
+                "{}/v1/views/albums/{}", client.baseurl, encode_path(& id.to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -1687,19 +1868,27 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_playlist_view`]
 
-    [`Client::get_playlist_view`]: super::Client::get_playlist_view*/
+[`Client::get_playlist_view`]: super::Client::get_playlist_view*/
     #[derive(Debug, Clone)]
     pub struct GetPlaylistView<'a> {
         client: &'a super::Client,
@@ -1724,45 +1913,64 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
             self
         }
         pub fn cursor<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.cursor = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for cursor failed".to_string()
-            });
+            self.cursor = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for cursor failed"
+                        .to_string()
+                });
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
-            });
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept_language = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for accept_language failed".to_string()
-            });
+            self.accept_language = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for accept_language failed"
+                        .to_string()
+                });
             self
         }
         pub fn amzn_image_style<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.amzn_image_style = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for amzn_image_style failed".to_string()
-            });
+            self.amzn_image_style = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amzn_image_style failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/views/playlists/{id}`
@@ -1772,29 +1980,24 @@ pub mod builder {
             ResponseValue<::amazon_music_models::ViewResponse>,
             Error<::amazon_music_models::ErrorResponse>,
         > {
-            let Self {
-                client,
-                id,
-                cursor,
-                limit,
-                accept_language,
-                amzn_image_style,
-            } = self;
+            let Self { client, id, cursor, limit, accept_language, amzn_image_style } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
             let amzn_image_style = amzn_image_style.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/views/playlists/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
+                "{}/v1/views/playlists/{}", client.baseurl, encode_path(& id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -1822,19 +2025,27 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_podcast_show_view`]
 
-    [`Client::get_podcast_show_view`]: super::Client::get_podcast_show_view*/
+[`Client::get_podcast_show_view`]: super::Client::get_podcast_show_view*/
     #[derive(Debug, Clone)]
     pub struct GetPodcastShowView<'a> {
         client: &'a super::Client,
@@ -1859,45 +2070,64 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.id = value.try_into().map_err(|_| {
-                "conversion to `:: std :: string :: String` for id failed".to_string()
-            });
+            self.id = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for id failed"
+                        .to_string()
+                });
             self
         }
         pub fn cursor<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.cursor = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for cursor failed".to_string()
-            });
+            self.cursor = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for cursor failed"
+                        .to_string()
+                });
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
-            });
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept_language = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for accept_language failed".to_string()
-            });
+            self.accept_language = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for accept_language failed"
+                        .to_string()
+                });
             self
         }
         pub fn amzn_image_style<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.amzn_image_style = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for amzn_image_style failed".to_string()
-            });
+            self.amzn_image_style = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amzn_image_style failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/views/podcasts/shows/{id}`
@@ -1907,29 +2137,24 @@ pub mod builder {
             ResponseValue<::amazon_music_models::ViewResponse>,
             Error<::amazon_music_models::ErrorResponse>,
         > {
-            let Self {
-                client,
-                id,
-                cursor,
-                limit,
-                accept_language,
-                amzn_image_style,
-            } = self;
+            let Self { client, id, cursor, limit, accept_language, amzn_image_style } = self;
             let id = id.map_err(Error::InvalidRequest)?;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
             let amzn_image_style = amzn_image_style.map_err(Error::InvalidRequest)?;
             let url = format!(
-                "{}/v1/views/podcasts/shows/{}",
-                client.baseurl,
-                encode_path(&id.to_string()),
+                "{}/v1/views/podcasts/shows/{}", client.baseurl, encode_path(& id
+                .to_string()),
             );
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -1957,19 +2182,27 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_library_albums_view`]
 
-    [`Client::get_library_albums_view`]: super::Client::get_library_albums_view*/
+[`Client::get_library_albums_view`]: super::Client::get_library_albums_view*/
     #[derive(Debug, Clone)]
     pub struct GetLibraryAlbumsView<'a> {
         client: &'a super::Client,
@@ -1992,36 +2225,52 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.cursor = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for cursor failed".to_string()
-            });
+            self.cursor = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for cursor failed"
+                        .to_string()
+                });
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
-            });
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept_language = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for accept_language failed".to_string()
-            });
+            self.accept_language = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for accept_language failed"
+                        .to_string()
+                });
             self
         }
         pub fn amzn_image_style<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.amzn_image_style = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for amzn_image_style failed".to_string()
-            });
+            self.amzn_image_style = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amzn_image_style failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/views/library/albums`
@@ -2031,23 +2280,20 @@ pub mod builder {
             ResponseValue<::amazon_music_models::ViewResponse>,
             Error<::amazon_music_models::ErrorResponse>,
         > {
-            let Self {
-                client,
-                cursor,
-                limit,
-                accept_language,
-                amzn_image_style,
-            } = self;
+            let Self { client, cursor, limit, accept_language, amzn_image_style } = self;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
             let amzn_image_style = amzn_image_style.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/views/library/albums", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -2075,19 +2321,27 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_library_artists_view`]
 
-    [`Client::get_library_artists_view`]: super::Client::get_library_artists_view*/
+[`Client::get_library_artists_view`]: super::Client::get_library_artists_view*/
     #[derive(Debug, Clone)]
     pub struct GetLibraryArtistsView<'a> {
         client: &'a super::Client,
@@ -2110,36 +2364,52 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.cursor = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for cursor failed".to_string()
-            });
+            self.cursor = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for cursor failed"
+                        .to_string()
+                });
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
-            });
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept_language = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for accept_language failed".to_string()
-            });
+            self.accept_language = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for accept_language failed"
+                        .to_string()
+                });
             self
         }
         pub fn amzn_image_style<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.amzn_image_style = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for amzn_image_style failed".to_string()
-            });
+            self.amzn_image_style = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amzn_image_style failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/views/library/artists`
@@ -2149,23 +2419,20 @@ pub mod builder {
             ResponseValue<::amazon_music_models::ViewResponse>,
             Error<::amazon_music_models::ErrorResponse>,
         > {
-            let Self {
-                client,
-                cursor,
-                limit,
-                accept_language,
-                amzn_image_style,
-            } = self;
+            let Self { client, cursor, limit, accept_language, amzn_image_style } = self;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
             let amzn_image_style = amzn_image_style.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/views/library/artists", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -2193,19 +2460,27 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_library_songs_view`]
 
-    [`Client::get_library_songs_view`]: super::Client::get_library_songs_view*/
+[`Client::get_library_songs_view`]: super::Client::get_library_songs_view*/
     #[derive(Debug, Clone)]
     pub struct GetLibrarySongsView<'a> {
         client: &'a super::Client,
@@ -2228,36 +2503,52 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.cursor = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for cursor failed".to_string()
-            });
+            self.cursor = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for cursor failed"
+                        .to_string()
+                });
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
-            });
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept_language = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for accept_language failed".to_string()
-            });
+            self.accept_language = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for accept_language failed"
+                        .to_string()
+                });
             self
         }
         pub fn amzn_image_style<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.amzn_image_style = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for amzn_image_style failed".to_string()
-            });
+            self.amzn_image_style = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amzn_image_style failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/views/library/songs`
@@ -2267,23 +2558,20 @@ pub mod builder {
             ResponseValue<::amazon_music_models::ViewResponse>,
             Error<::amazon_music_models::ErrorResponse>,
         > {
-            let Self {
-                client,
-                cursor,
-                limit,
-                accept_language,
-                amzn_image_style,
-            } = self;
+            let Self { client, cursor, limit, accept_language, amzn_image_style } = self;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
             let amzn_image_style = amzn_image_style.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/views/library/songs", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -2311,19 +2599,27 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_library_playlists_view`]
 
-    [`Client::get_library_playlists_view`]: super::Client::get_library_playlists_view*/
+[`Client::get_library_playlists_view`]: super::Client::get_library_playlists_view*/
     #[derive(Debug, Clone)]
     pub struct GetLibraryPlaylistsView<'a> {
         client: &'a super::Client,
@@ -2346,36 +2642,52 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.cursor = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for cursor failed".to_string()
-            });
+            self.cursor = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for cursor failed"
+                        .to_string()
+                });
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
-            });
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept_language = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for accept_language failed".to_string()
-            });
+            self.accept_language = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for accept_language failed"
+                        .to_string()
+                });
             self
         }
         pub fn amzn_image_style<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.amzn_image_style = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for amzn_image_style failed".to_string()
-            });
+            self.amzn_image_style = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amzn_image_style failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/views/library/playlists`
@@ -2385,23 +2697,20 @@ pub mod builder {
             ResponseValue<::amazon_music_models::ViewResponse>,
             Error<::amazon_music_models::ErrorResponse>,
         > {
-            let Self {
-                client,
-                cursor,
-                limit,
-                accept_language,
-                amzn_image_style,
-            } = self;
+            let Self { client, cursor, limit, accept_language, amzn_image_style } = self;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
             let amzn_image_style = amzn_image_style.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/views/library/playlists", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -2429,19 +2738,27 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_library_podcasts_view`]
 
-    [`Client::get_library_podcasts_view`]: super::Client::get_library_podcasts_view*/
+[`Client::get_library_podcasts_view`]: super::Client::get_library_podcasts_view*/
     #[derive(Debug, Clone)]
     pub struct GetLibraryPodcastsView<'a> {
         client: &'a super::Client,
@@ -2464,36 +2781,52 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.cursor = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for cursor failed".to_string()
-            });
+            self.cursor = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for cursor failed"
+                        .to_string()
+                });
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
-            });
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept_language = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for accept_language failed".to_string()
-            });
+            self.accept_language = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for accept_language failed"
+                        .to_string()
+                });
             self
         }
         pub fn amzn_image_style<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.amzn_image_style = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for amzn_image_style failed".to_string()
-            });
+            self.amzn_image_style = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amzn_image_style failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/views/library/podcasts`
@@ -2503,23 +2836,20 @@ pub mod builder {
             ResponseValue<::amazon_music_models::ViewResponse>,
             Error<::amazon_music_models::ErrorResponse>,
         > {
-            let Self {
-                client,
-                cursor,
-                limit,
-                accept_language,
-                amzn_image_style,
-            } = self;
+            let Self { client, cursor, limit, accept_language, amzn_image_style } = self;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
             let amzn_image_style = amzn_image_style.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/views/library/podcasts", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -2547,19 +2877,27 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
     }
     /**Builder for [`Client::get_recently_played_view`]
 
-    [`Client::get_recently_played_view`]: super::Client::get_recently_played_view*/
+[`Client::get_recently_played_view`]: super::Client::get_recently_played_view*/
     #[derive(Debug, Clone)]
     pub struct GetRecentlyPlayedView<'a> {
         client: &'a super::Client,
@@ -2582,36 +2920,52 @@ pub mod builder {
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.cursor = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for cursor failed".to_string()
-            });
+            self.cursor = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for cursor failed"
+                        .to_string()
+                });
             self
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::num::NonZeroU32>,
         {
-            self.limit = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: num :: NonZeroU32` for limit failed".to_string()
-            });
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
             self
         }
         pub fn accept_language<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.accept_language = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for accept_language failed".to_string()
-            });
+            self.accept_language = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for accept_language failed"
+                        .to_string()
+                });
             self
         }
         pub fn amzn_image_style<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
         {
-            self.amzn_image_style = value.try_into().map(Some).map_err(|_| {
-                "conversion to `:: std :: string :: String` for amzn_image_style failed".to_string()
-            });
+            self.amzn_image_style = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amzn_image_style failed"
+                        .to_string()
+                });
             self
         }
         ///Sends a `GET` request to `/v1/views/recent`
@@ -2621,23 +2975,20 @@ pub mod builder {
             ResponseValue<::amazon_music_models::ViewResponse>,
             Error<::amazon_music_models::ErrorResponse>,
         > {
-            let Self {
-                client,
-                cursor,
-                limit,
-                accept_language,
-                amzn_image_style,
-            } = self;
+            let Self { client, cursor, limit, accept_language, amzn_image_style } = self;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let accept_language = accept_language.map_err(Error::InvalidRequest)?;
             let amzn_image_style = amzn_image_style.map_err(Error::InvalidRequest)?;
             let url = format!("{}/v1/views/recent", client.baseurl,);
             let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
-            header_map.append(
-                ::reqwest::header::HeaderName::from_static("api-version"),
-                ::reqwest::header::HeaderValue::from_static(super::Client::api_version()),
-            );
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
             if let Some(value) = accept_language {
                 header_map.append("Accept-Language", value.to_string().try_into()?);
             }
@@ -2665,12 +3016,20 @@ pub mod builder {
             let response = result?;
             match response.status().as_u16() {
                 200u16 => ResponseValue::from_response(response).await,
-                400u16..=499u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
-                500u16..=599u16 => Err(Error::ErrorResponse(
-                    ResponseValue::from_response(response).await?,
-                )),
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            ResponseValue::from_response(response).await?,
+                        ),
+                    )
+                }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }

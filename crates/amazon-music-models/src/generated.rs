@@ -273,8 +273,10 @@ pub struct ErrorDetail {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub reference: ::std::option::Option<::std::string::String>,
     ///More detail, where the error has any.
-    #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
-    pub payload: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub payload: ::std::option::Option<
+        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+    >,
 }
 ///The V1 error body.
 #[derive(
@@ -832,8 +834,8 @@ pub struct View {
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub title: ::std::option::Option<::std::string::String>,
     ///Images of the view.
-    #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
-    pub images: ::std::vec::Vec<Image>,
+    #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
+    pub images: ::std::option::Option<::std::vec::Vec<Image>>,
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub entity: ::std::option::Option<crate::Entity>,
     pub content: ViewContent,
