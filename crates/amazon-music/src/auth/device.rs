@@ -1,0 +1,741 @@
+//! Login with Amazon's device flow ("code-based linking"): the login for apps without a
+//! browser, such as a CLI or a TV.
+//!
+//! [`DeviceLogin::start`] asks for a code pair; the user opens
+//! [`verification_uri`](DeviceAuthorization::verification_uri) on another device and enters
+//! [`user_code`](DeviceAuthorization::user_code), while [`DeviceAuthorization::poll`] asks the
+//! token endpoint, every `interval`, whether they have, until it issues [`Tokens`] or the code
+//! expires.
+//!
+//! This flow is hand-rolled over `reqwest` and `serde` rather than `oauth2`'s device flow:
+//! that one follows RFC 8628 (the `urn:ietf:params:oauth:grant-type:device_code` grant and
+//! RFC 8628's device authorization request), while LWA's code pair takes
+//! `response_type=device_code` and its token request takes `grant_type=device_code` and the
+//! `user_code` as well. The polling follows RFC 8628's rules: wait `interval` between
+//! requests, add five seconds to it on `slow_down`, stop on `expired_token`, on
+//! `access_denied` or when the code's lifetime is over.
+//!
+//! ```no_run
+//! use amazon_music::auth::{device::DeviceLogin, scopes};
+//!
+//! # async fn run() -> amazon_music::Result<()> {
+//! let login = DeviceLogin::builder()
+//!     .client_id("amzn1.application-oa2-client.0123")
+//!     .scope(scopes::CATALOG)
+//!     .build()?;
+//! let authorization = login.start().await?;
+//! println!(
+//!     "Open {} and enter {}",
+//!     authorization.verification_uri(),
+//!     authorization.user_code()
+//! );
+//! let tokens = authorization.poll().await?;
+//! # Ok(())
+//! # }
+//! ```
+
+use std::fmt;
+use std::time::Duration;
+
+use oauth2::url::Url;
+use secrecy::{ExposeSecret, SecretString};
+use tokio::time::Instant;
+use tracing::debug;
+
+use super::lwa::{self, LwaRegion};
+use super::{AccessToken, Redacted, Tokens};
+use crate::{Error, Result};
+
+/// LWA's code-pair endpoint, where a device flow starts.
+pub const DEFAULT_CODEPAIR_URL: &str = "https://api.amazon.com/auth/o2/create/codepair";
+
+/// How long to wait between polls when the code pair does not say: five seconds (RFC 8628).
+const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
+
+/// The shortest wait between polls, whatever the code pair says: one second.
+const MIN_INTERVAL: Duration = Duration::from_secs(1);
+
+/// How much longer to wait between polls after a `slow_down`: five seconds (RFC 8628).
+const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
+
+/// The device flow's settings; [`start`](Self::start) begins a login.
+///
+/// `Debug` shows no secret.
+#[derive(Clone)]
+pub struct DeviceLogin {
+    client_id: String,
+    scope: String,
+    codepair_url: Url,
+    token_url: Url,
+    http: reqwest::Client,
+}
+
+impl DeviceLogin {
+    /// A builder; the client ID and at least one scope are required.
+    pub fn builder() -> DeviceLoginBuilder {
+        DeviceLoginBuilder::default()
+    }
+
+    /// Asks for a code pair: the code the user enters, and where.
+    ///
+    /// The code's lifetime starts when this request is sent.
+    ///
+    /// # Errors
+    /// [`Error::Auth`] when the code-pair endpoint fails or refuses (e.g. `invalid_client`).
+    pub async fn start(&self) -> Result<DeviceAuthorization> {
+        let requested_at = Instant::now();
+        let form = [
+            ("response_type", "device_code"),
+            ("client_id", self.client_id.as_str()),
+            ("scope", self.scope.as_str()),
+        ];
+        let (status, body) = lwa::post_form(&self.http, &self.codepair_url, &form)
+            .await
+            .map_err(lwa::http_error)?;
+        if !status.is_success() {
+            return Err(refusal(&body, &[]));
+        }
+        let pair: CodePair = decode(&body, "code pair")?;
+        let interval = pair
+            .interval
+            .map_or(DEFAULT_INTERVAL, Duration::from_secs)
+            .max(MIN_INTERVAL);
+        let expires_in = Duration::from_secs(pair.expires_in);
+        debug!(
+            expires_in_secs = expires_in.as_secs(),
+            interval_secs = interval.as_secs(),
+            "got a device code pair"
+        );
+        Ok(DeviceAuthorization {
+            user_code: pair.user_code,
+            verification_uri: pair.verification_uri,
+            expires_in,
+            interval,
+            device_code: SecretString::from(pair.device_code),
+            deadline: requested_at + expires_in,
+            token_url: self.token_url.clone(),
+            http: self.http.clone(),
+        })
+    }
+}
+
+impl fmt::Debug for DeviceLogin {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("DeviceLogin")
+            .field("client_id", &self.client_id)
+            .field("scope", &self.scope)
+            .field("codepair_url", &self.codepair_url.as_str())
+            .field("token_url", &self.token_url.as_str())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A started device login: what to show the user, and the polling that waits for them.
+///
+/// `Debug` shows the user code and the verification URI, not the device code.
+pub struct DeviceAuthorization {
+    user_code: String,
+    verification_uri: String,
+    expires_in: Duration,
+    interval: Duration,
+    device_code: SecretString,
+    deadline: Instant,
+    token_url: Url,
+    http: reqwest::Client,
+}
+
+impl DeviceAuthorization {
+    /// The code the user enters at [`verification_uri`](Self::verification_uri).
+    pub fn user_code(&self) -> &str {
+        &self.user_code
+    }
+
+    /// Where the user enters the code, e.g. `https://amazon.com/us/code`.
+    pub fn verification_uri(&self) -> &str {
+        &self.verification_uri
+    }
+
+    /// How long the code is valid, from when it was requested.
+    pub fn expires_in(&self) -> Duration {
+        self.expires_in
+    }
+
+    /// How long [`poll`](Self::poll) waits between requests, at first (at least one second).
+    pub fn interval(&self) -> Duration {
+        self.interval
+    }
+
+    /// Waits for the user to enter the code, asking the token endpoint every
+    /// [`interval`](Self::interval), and returns the tokens it then issues.
+    ///
+    /// Waits `interval` before each request; on `authorization_pending` waits again, on
+    /// `slow_down` waits five seconds longer from then on. Never runs past the code's
+    /// lifetime. Each call starts again from the code pair's interval.
+    ///
+    /// # Errors
+    /// [`Error::Auth`]: "the code expired: start again" on `expired_token` or once the code's
+    /// lifetime is over; on `access_denied` or any other refusal, naming the code; when the
+    /// token endpoint fails (it is not asked again: call `poll` again to go on waiting).
+    pub async fn poll(&self) -> Result<Tokens> {
+        let mut interval = self.interval;
+        loop {
+            let wake = Instant::now() + interval;
+            if wake >= self.deadline {
+                tokio::time::sleep_until(self.deadline).await;
+                debug!("the device code expired before the user entered it");
+                return Err(expired());
+            }
+            tokio::time::sleep_until(wake).await;
+
+            let form = [
+                ("grant_type", "device_code"),
+                ("device_code", self.device_code.expose_secret()),
+                ("user_code", self.user_code.as_str()),
+            ];
+            let (status, body) = lwa::post_form(&self.http, &self.token_url, &form)
+                .await
+                .map_err(lwa::http_error)?;
+            if status.is_success() {
+                let answer: TokenAnswer = decode(&body, "token response")?;
+                debug!("the user entered the device code; got tokens");
+                return Ok(answer.into_tokens());
+            }
+            match lwa::oauth_error(&body).map(|error| error.error).as_deref() {
+                Some("authorization_pending") => {
+                    debug!("the user has not entered the device code yet");
+                }
+                Some("slow_down") => {
+                    interval += SLOW_DOWN_STEP;
+                    debug!(
+                        interval_secs = interval.as_secs(),
+                        "the token endpoint asked to slow down; polling less often"
+                    );
+                }
+                Some("expired_token") => return Err(expired()),
+                _ => return Err(refusal(&body, &[self.device_code.expose_secret()])),
+            }
+        }
+    }
+}
+
+impl fmt::Debug for DeviceAuthorization {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("DeviceAuthorization")
+            .field("user_code", &self.user_code)
+            .field("verification_uri", &self.verification_uri)
+            .field("expires_in", &self.expires_in)
+            .field("interval", &self.interval)
+            .field("device_code", &Redacted)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`DeviceLogin`].
+#[derive(Debug, Default)]
+pub struct DeviceLoginBuilder {
+    client_id: Option<String>,
+    scopes: Vec<String>,
+    codepair_url: Option<String>,
+    region: LwaRegion,
+    token_url: Option<String>,
+    http: Option<reqwest::Client>,
+}
+
+impl DeviceLoginBuilder {
+    /// The security profile's client ID. Required.
+    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
+        self.client_id = Some(client_id.into());
+        self
+    }
+
+    /// Adds a scope to ask for, e.g. [`scopes::CATALOG`](super::scopes::CATALOG). At least
+    /// one is required.
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scopes.push(scope.into());
+        self
+    }
+
+    /// Adds scopes to ask for.
+    pub fn scopes<I>(mut self, scopes: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.scopes.extend(scopes.into_iter().map(Into::into));
+        self
+    }
+
+    /// The code-pair endpoint, in place of [`DEFAULT_CODEPAIR_URL`].
+    pub fn codepair_url(mut self, url: impl Into<String>) -> Self {
+        self.codepair_url = Some(url.into());
+        self
+    }
+
+    /// The region whose token endpoint to poll; default [`LwaRegion::NorthAmerica`].
+    pub fn region(mut self, region: LwaRegion) -> Self {
+        self.region = region;
+        self
+    }
+
+    /// The token endpoint to poll, in place of the region's.
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = Some(url.into());
+        self
+    }
+
+    /// The HTTP client for both endpoints; by default a new one with a 10 s connect timeout,
+    /// a 30 s total timeout and no redirects. Its timeouts bound each request.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// The device flow's settings.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] when the client ID or every scope is missing, or a URL is not
+    /// an `http` or `https` URL.
+    pub fn build(self) -> Result<DeviceLogin> {
+        let client_id = lwa::required("client ID", self.client_id)?;
+        let scopes: Vec<String> = self
+            .scopes
+            .into_iter()
+            .filter(|scope| !scope.trim().is_empty())
+            .collect();
+        if scopes.is_empty() {
+            return Err(Error::invalid_request(
+                "at least one scope is required, e.g. music::catalog",
+            ));
+        }
+        let codepair_url = self
+            .codepair_url
+            .unwrap_or_else(|| DEFAULT_CODEPAIR_URL.to_owned());
+        let token_url = self
+            .token_url
+            .unwrap_or_else(|| self.region.token_url().to_owned());
+        Ok(DeviceLogin {
+            client_id,
+            scope: scopes.join(" "),
+            codepair_url: lwa::parse_url("code-pair URL", &codepair_url)?,
+            token_url: lwa::parse_url("token URL", &token_url)?,
+            http: match self.http {
+                Some(http) => http,
+                None => lwa::default_http_client()?,
+            },
+        })
+    }
+}
+
+/// LWA's answer to a code-pair request.
+#[derive(serde::Deserialize)]
+struct CodePair {
+    device_code: String,
+    user_code: String,
+    verification_uri: String,
+    expires_in: u64,
+    #[serde(default)]
+    interval: Option<u64>,
+}
+
+/// LWA's answer to a successful device-code token request.
+#[derive(serde::Deserialize)]
+struct TokenAnswer {
+    access_token: String,
+    #[serde(default)]
+    refresh_token: Option<String>,
+    #[serde(default)]
+    expires_in: Option<u64>,
+}
+
+impl TokenAnswer {
+    fn into_tokens(self) -> Tokens {
+        Tokens {
+            access_token: AccessToken::new(self.access_token),
+            refresh_token: self.refresh_token.map(SecretString::from),
+            expires_in: self
+                .expires_in
+                .map_or(lwa::DEFAULT_EXPIRES_IN, Duration::from_secs),
+        }
+    }
+}
+
+/// Decodes an endpoint's answer, without quoting it in the error.
+fn decode<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T> {
+    let deserializer = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(deserializer)
+        .map_err(|error| lwa::unreadable(what, error.inner(), &error.path().to_string()))
+}
+
+/// An [`Error::Auth`] for an OAuth error answer.
+fn refusal(body: &[u8], secrets: &[&str]) -> Error {
+    match lwa::oauth_error(body) {
+        Some(error) => {
+            lwa::endpoint_error(&error.error, error.error_description.as_deref(), secrets)
+        }
+        None => Error::auth("the endpoint refused the request without saying why", None),
+    }
+}
+
+fn expired() -> Error {
+    Error::auth("the code expired: start again", None)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+
+    use serde_json::json;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+
+    use super::*;
+    use crate::auth::lwa::tests::{catch_all, field, form, test_http_client, token_body};
+    use crate::auth::scopes;
+
+    const DEVICE_CODE: &str = "distinct-device-code-6a6b";
+    const ACCESS_TOKEN: &str = "Atza|device-distinct-access-token";
+    const REFRESH_TOKEN: &str = "Atzr|device-distinct-refresh-token";
+
+    /// Mounts a code-pair endpoint that gives codes valid for `expires_in` seconds, polled
+    /// every five seconds.
+    async fn codepair(server: &MockServer, expires_in: u64) {
+        Mock::given(method("POST"))
+            .and(path("/auth/o2/create/codepair"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "device_code": DEVICE_CODE,
+                "user_code": "ABC123",
+                "verification_uri": "https://amazon.com/us/code",
+                "expires_in": expires_in,
+                "interval": 5,
+            })))
+            .expect(1)
+            .mount(server)
+            .await;
+    }
+
+    /// Mounts a token endpoint that answers with `answers` in turn, then with the last one.
+    async fn token_answers(server: &MockServer, answers: Vec<ResponseTemplate>) {
+        let count = AtomicUsize::new(0);
+        Mock::given(method("POST"))
+            .and(path("/auth/o2/token"))
+            .respond_with(move |_: &Request| {
+                let n = count.fetch_add(1, Ordering::SeqCst);
+                answers[n.min(answers.len() - 1)].clone()
+            })
+            .mount(server)
+            .await;
+        catch_all(server).await;
+    }
+
+    fn lwa_error(code: &str) -> ResponseTemplate {
+        ResponseTemplate::new(400).set_body_json(json!({
+            "error": code,
+            "error_description": format!("{code} happened"),
+        }))
+    }
+
+    fn tokens() -> ResponseTemplate {
+        let mut body = token_body(ACCESS_TOKEN);
+        body["refresh_token"] = json!(REFRESH_TOKEN);
+        ResponseTemplate::new(200).set_body_json(body)
+    }
+
+    fn login(server: &MockServer) -> DeviceLogin {
+        DeviceLogin::builder()
+            .client_id("amzn1.application-oa2-client.test")
+            .scopes([scopes::CATALOG, scopes::LIBRARY_READ])
+            .codepair_url(format!("{}/auth/o2/create/codepair", server.uri()))
+            .token_url(format!("{}/auth/o2/token", server.uri()))
+            .http_client(test_http_client())
+            .build()
+            .unwrap()
+    }
+
+    /// Asserts that `seconds` of paused time passed since `started`, give or take the
+    /// timer's millisecond rounding.
+    fn assert_waited(started: Instant, seconds: u64) {
+        let elapsed = started.elapsed();
+        let expected = Duration::from_secs(seconds);
+        assert!(
+            elapsed >= expected && elapsed < expected + Duration::from_millis(100),
+            "waited {elapsed:?}, expected {expected:?}"
+        );
+    }
+
+    async fn token_requests(server: &MockServer) -> Vec<Request> {
+        server
+            .received_requests()
+            .await
+            .unwrap()
+            .into_iter()
+            .filter(|request| request.url.path() == "/auth/o2/token")
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn start_asks_for_a_code_pair_with_the_fields_lwa_expects() {
+        let server = MockServer::start().await;
+        codepair(&server, 600).await;
+        catch_all(&server).await;
+        let authorization = login(&server).start().await.unwrap();
+        assert_eq!(authorization.user_code(), "ABC123");
+        assert_eq!(
+            authorization.verification_uri(),
+            "https://amazon.com/us/code"
+        );
+        assert_eq!(authorization.expires_in(), Duration::from_secs(600));
+        assert_eq!(authorization.interval(), Duration::from_secs(5));
+
+        let requests = server.received_requests().await.unwrap();
+        let mut fields = form(&requests[0]);
+        fields.sort();
+        let expected = [
+            ("client_id", "amzn1.application-oa2-client.test"),
+            ("response_type", "device_code"),
+            ("scope", "music::catalog music::library:read"),
+        ];
+        let expected: Vec<_> = expected
+            .iter()
+            .map(|(key, value)| (key.to_string(), value.to_string()))
+            .collect();
+        assert_eq!(fields, expected);
+    }
+
+    #[tokio::test]
+    async fn poll_waits_through_pending_and_slow_down_then_returns_tokens() {
+        let server = MockServer::start().await;
+        codepair(&server, 600).await;
+        token_answers(
+            &server,
+            vec![
+                lwa_error("authorization_pending"),
+                lwa_error("authorization_pending"),
+                lwa_error("slow_down"),
+                tokens(),
+            ],
+        )
+        .await;
+        tokio::time::pause();
+        let authorization = login(&server).start().await.unwrap();
+
+        let started = Instant::now();
+        let tokens = authorization.poll().await.unwrap();
+        // 5 s before each of the first three polls, then 10 s after the slow_down.
+        assert_waited(started, 5 + 5 + 5 + 10);
+        assert_eq!(tokens.access_token.expose_secret(), ACCESS_TOKEN);
+        assert_eq!(tokens.refresh_token.unwrap().expose_secret(), REFRESH_TOKEN);
+        assert_eq!(tokens.expires_in, Duration::from_secs(3600));
+
+        let requests = token_requests(&server).await;
+        assert_eq!(requests.len(), 4);
+        for request in &requests {
+            let mut names: Vec<_> = form(request).into_iter().map(|(key, _)| key).collect();
+            names.sort();
+            assert_eq!(names, ["device_code", "grant_type", "user_code"]);
+            assert_eq!(field(request, "grant_type").unwrap(), "device_code");
+            assert_eq!(field(request, "device_code").unwrap(), DEVICE_CODE);
+            assert_eq!(field(request, "user_code").unwrap(), "ABC123");
+        }
+    }
+
+    #[tokio::test]
+    async fn interval_grows_by_five_seconds_with_each_slow_down() {
+        let server = MockServer::start().await;
+        codepair(&server, 600).await;
+        token_answers(
+            &server,
+            vec![lwa_error("slow_down"), lwa_error("slow_down"), tokens()],
+        )
+        .await;
+        tokio::time::pause();
+        let authorization = login(&server).start().await.unwrap();
+        let started = Instant::now();
+        authorization.poll().await.unwrap();
+        assert_waited(started, 5 + 10 + 15);
+    }
+
+    #[tokio::test]
+    async fn poll_gives_up_when_the_code_expires() {
+        let server = MockServer::start().await;
+        codepair(&server, 30).await;
+        token_answers(&server, vec![lwa_error("authorization_pending")]).await;
+        tokio::time::pause();
+        let authorization = login(&server).start().await.unwrap();
+
+        let started = Instant::now();
+        let error = authorization.poll().await.unwrap_err();
+        assert!(matches!(error, Error::Auth { .. }), "{error:?}");
+        assert_eq!(
+            error.to_string(),
+            "authentication failed: the code expired: start again"
+        );
+        assert_waited(started, 30);
+        // Polled at 5, 10, 15, 20 and 25 s; the next poll would have been at the deadline.
+        assert_eq!(token_requests(&server).await.len(), 5);
+    }
+
+    #[tokio::test]
+    async fn expired_token_answer_stops_polling() {
+        let server = MockServer::start().await;
+        codepair(&server, 600).await;
+        token_answers(
+            &server,
+            vec![
+                lwa_error("authorization_pending"),
+                lwa_error("expired_token"),
+            ],
+        )
+        .await;
+        tokio::time::pause();
+        let authorization = login(&server).start().await.unwrap();
+        let error = authorization.poll().await.unwrap_err();
+        assert!(matches!(error, Error::Auth { .. }), "{error:?}");
+        assert!(
+            error.to_string().contains("the code expired: start again"),
+            "{error}"
+        );
+        assert_eq!(token_requests(&server).await.len(), 2);
+    }
+
+    #[tokio::test]
+    async fn access_denied_stops_polling_with_an_auth_error() {
+        let server = MockServer::start().await;
+        codepair(&server, 600).await;
+        token_answers(&server, vec![lwa_error("access_denied")]).await;
+        tokio::time::pause();
+        let authorization = login(&server).start().await.unwrap();
+        let error = authorization.poll().await.unwrap_err();
+        assert!(matches!(error, Error::Auth { .. }), "{error:?}");
+        assert!(error.to_string().contains("access_denied"), "{error}");
+        assert_eq!(token_requests(&server).await.len(), 1);
+    }
+
+    #[tokio::test]
+    async fn failing_token_endpoint_ends_polling() {
+        let server = MockServer::start().await;
+        codepair(&server, 600).await;
+        token_answers(&server, vec![ResponseTemplate::new(503)]).await;
+        tokio::time::pause();
+        let authorization = login(&server).start().await.unwrap();
+        let error = authorization.poll().await.unwrap_err();
+        assert!(matches!(error, Error::Auth { .. }), "{error:?}");
+        assert!(error.to_string().contains("try again later"), "{error}");
+    }
+
+    #[tokio::test]
+    async fn refused_code_pair_is_an_auth_error() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(lwa_error("invalid_client"))
+            .mount(&server)
+            .await;
+        let error = login(&server).start().await.unwrap_err();
+        assert!(matches!(error, Error::Auth { .. }), "{error:?}");
+        assert!(error.to_string().contains("invalid_client"), "{error}");
+
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({"user_code": "X"})))
+            .mount(&server)
+            .await;
+        let error = login(&server).start().await.unwrap_err();
+        assert!(
+            error.to_string().contains("missing field `device_code`"),
+            "{error}"
+        );
+    }
+
+    #[tokio::test]
+    async fn polls_run_concurrently_each_with_its_own_clock() {
+        // Two logins polled at once do not share state.
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/auth/o2/create/codepair"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "device_code": DEVICE_CODE,
+                "user_code": "ABC123",
+                "verification_uri": "https://amazon.com/us/code",
+                "expires_in": 600,
+            })))
+            .mount(&server)
+            .await;
+        token_answers(&server, vec![tokens()]).await;
+        tokio::time::pause();
+        let login = Arc::new(login(&server));
+        let (first, second) = (login.start().await.unwrap(), login.start().await.unwrap());
+        assert_eq!(first.interval(), DEFAULT_INTERVAL);
+        let started = Instant::now();
+        let (a, b) = tokio::join!(first.poll(), second.poll());
+        a.unwrap();
+        b.unwrap();
+        assert_waited(started, 5);
+    }
+
+    #[test]
+    fn logins_and_their_futures_can_move_between_threads() {
+        fn send_sync<T: Send + Sync>(_: &T) {}
+        fn send<T: Send>(_: T) {}
+        let login = DeviceLogin::builder()
+            .client_id("c")
+            .scope(scopes::CATALOG)
+            .build()
+            .unwrap();
+        send_sync(&login);
+        send(login.start());
+        let _poll_is_send = |authorization: &DeviceAuthorization| send(authorization.poll());
+        let pkce = crate::auth::pkce::PkceLogin::builder()
+            .client_id("c")
+            .redirect_uri("http://127.0.0.1/callback")
+            .scope(scopes::CATALOG)
+            .build()
+            .unwrap();
+        send_sync(&pkce);
+        send(pkce.exchange("code", "state"));
+        send(pkce.exchange_redirect("http://127.0.0.1/callback?code=c&state=s"));
+    }
+
+    #[test]
+    fn build_refuses_missing_settings() {
+        let error = DeviceLogin::builder()
+            .scope(scopes::CATALOG)
+            .build()
+            .unwrap_err();
+        assert!(error.to_string().contains("client ID"), "{error}");
+        let error = DeviceLogin::builder().client_id("c").build().unwrap_err();
+        assert!(error.to_string().contains("scope"), "{error}");
+        let error = DeviceLogin::builder()
+            .client_id("c")
+            .scope(scopes::CATALOG)
+            .codepair_url("nope")
+            .build()
+            .unwrap_err();
+        assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+        let login = DeviceLogin::builder()
+            .client_id("c")
+            .scope(scopes::CATALOG)
+            .region(LwaRegion::Europe)
+            .build()
+            .unwrap();
+        let debug = format!("{login:?}");
+        assert!(debug.contains(DEFAULT_CODEPAIR_URL), "{debug}");
+        assert!(
+            debug.contains("https://api.amazon.co.uk/auth/o2/token"),
+            "{debug}"
+        );
+    }
+
+    #[tokio::test]
+    async fn debug_of_the_authorization_shows_no_device_code() {
+        let server = MockServer::start().await;
+        codepair(&server, 600).await;
+        catch_all(&server).await;
+        let authorization = login(&server).start().await.unwrap();
+        let debug = format!("{authorization:?}");
+        assert!(!debug.contains(DEVICE_CODE), "{debug}");
+        assert!(debug.contains("ABC123"), "{debug}");
+        assert!(debug.contains("device_code: [REDACTED]"), "{debug}");
+    }
+}

@@ -1,0 +1,669 @@
+//! Authorization code with PKCE: the login for apps that can open a browser and receive the
+//! redirect.
+//!
+//! [`PkceLogin`] makes the authorize URL (with a fresh PKCE verifier and `state`), and
+//! exchanges the code the redirect brings for [`Tokens`], after checking that the redirect
+//! carries this login's `state`. The `oauth2` crate does the work (`authorize_url`,
+//! `PkceCodeChallenge` with S256, `CsrfToken`, `exchange_code`); this module adds LWA's
+//! endpoints, its error messages and the state check.
+//!
+//! ```no_run
+//! use amazon_music::auth::{pkce::PkceLogin, scopes, LwaTokenSource};
+//!
+//! # async fn run() -> amazon_music::Result<()> {
+//! let login = PkceLogin::builder()
+//!     .client_id("amzn1.application-oa2-client.0123")
+//!     .redirect_uri("http://127.0.0.1:8080/callback")
+//!     .scopes([scopes::CATALOG, scopes::LIBRARY_READ])
+//!     .build()?;
+//! println!("Open {}", login.authorize_url());
+//! // ... the browser comes back to http://127.0.0.1:8080/callback?code=...&state=...
+//! # let redirect = String::new();
+//! let tokens = login.exchange_redirect(&redirect).await?;
+//! # Ok(())
+//! # }
+//! ```
+
+use std::fmt;
+
+use oauth2::basic::BasicClient;
+use oauth2::{
+    AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet,
+    EndpointSet, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenUrl,
+};
+use secrecy::{ExposeSecret, SecretString};
+use tracing::debug;
+
+use super::lwa::{self, LwaRegion};
+use super::{Redacted, Tokens};
+use crate::{Error, Result};
+
+/// Login with Amazon's authorize page, where the user logs in and consents.
+pub const DEFAULT_AUTHORIZE_URL: &str = "https://www.amazon.com/ap/oa";
+
+type Client = BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
+
+/// One login with the authorization code grant and PKCE: the URL to send the user to, and the
+/// code exchange once they come back.
+///
+/// Each `PkceLogin` has its own PKCE verifier and `state`; make a new one for each login.
+/// `Debug` shows neither, nor the client secret.
+pub struct PkceLogin {
+    client: Client,
+    http: reqwest::Client,
+    authorize_url: oauth2::url::Url,
+    state: CsrfToken,
+    verifier: PkceCodeVerifier,
+    client_secret: Option<SecretString>,
+}
+
+impl PkceLogin {
+    /// A builder; the client ID, the redirect URI and at least one scope are required.
+    pub fn builder() -> PkceLoginBuilder {
+        PkceLoginBuilder::default()
+    }
+
+    /// The URL to open in the user's browser: the authorize page with `client_id`, `scope`,
+    /// `response_type=code`, `redirect_uri`, `code_challenge`, `code_challenge_method=S256`
+    /// and `state`.
+    pub fn authorize_url(&self) -> &str {
+        self.authorize_url.as_str()
+    }
+
+    /// The `state` the authorize URL carries, which the redirect must bring back.
+    pub fn state(&self) -> &str {
+        self.state.secret()
+    }
+
+    /// Exchanges the redirect's `code` for tokens, once its `state` has been checked.
+    ///
+    /// # Errors
+    /// [`Error::Auth`] when `state` is not this login's (nothing is sent: the redirect may not
+    /// come from this login) or the token endpoint refuses the code;
+    /// [`Error::InvalidRequest`] when `code` is empty.
+    pub async fn exchange(&self, code: &str, state: &str) -> Result<Tokens> {
+        if !same(state, self.state.secret()) {
+            return Err(Error::auth(
+                "the redirect's state is not this login's: ignore the redirect and log in again",
+                None,
+            ));
+        }
+        if code.is_empty() {
+            return Err(Error::invalid_request("the authorization code is empty"));
+        }
+        let verifier = PkceCodeVerifier::new(self.verifier.secret().clone());
+        let response = self
+            .client
+            .exchange_code(AuthorizationCode::new(code.to_owned()))
+            .set_pkce_verifier(verifier)
+            .request_async(&lwa::adapter(&self.http))
+            .await
+            .map_err(|error| {
+                let secret = self.client_secret.as_ref().map(ExposeSecret::expose_secret);
+                lwa::token_error(
+                    error,
+                    &[secret.unwrap_or_default(), self.verifier.secret(), code],
+                )
+            })?;
+        let tokens = lwa::tokens_from(&response);
+        debug!(
+            expires_in_secs = tokens.expires_in.as_secs(),
+            refresh_token = tokens.refresh_token.is_some(),
+            "exchanged the authorization code for tokens"
+        );
+        Ok(tokens)
+    }
+
+    /// Reads `code` and `state` from the URL the browser was redirected to, and
+    /// [`exchange`](Self::exchange)s them.
+    ///
+    /// # Errors
+    /// [`Error::Auth`] when the redirect carries an `error` (e.g. `access_denied`, when the
+    /// user declined), or as [`exchange`](Self::exchange); [`Error::InvalidRequest`] when it
+    /// is not a URL or has no `code` or no `state`.
+    pub async fn exchange_redirect(&self, redirect: &str) -> Result<Tokens> {
+        let url = oauth2::url::Url::parse(redirect).map_err(|error| {
+            Error::invalid_request(format!("the redirect is not a URL: {error}"))
+        })?;
+        let parameter = |name: &str| {
+            url.query_pairs()
+                .find_map(|(key, value)| (key == name).then(|| value.into_owned()))
+        };
+        if let Some(code) = parameter("error") {
+            if !same(&parameter("state").unwrap_or_default(), self.state.secret()) {
+                return Err(Error::auth(
+                    "the redirect's state is not this login's: ignore the redirect and log in \
+                     again",
+                    None,
+                ));
+            }
+            return Err(lwa::endpoint_error(
+                &code,
+                parameter("error_description").as_deref(),
+                &[],
+            ));
+        }
+        let code = parameter("code")
+            .ok_or_else(|| Error::invalid_request("the redirect has no `code` parameter"))?;
+        let state = parameter("state")
+            .ok_or_else(|| Error::invalid_request("the redirect has no `state` parameter"))?;
+        self.exchange(&code, &state).await
+    }
+}
+
+impl fmt::Debug for PkceLogin {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut endpoint = self.authorize_url.clone();
+        endpoint.set_query(None);
+        formatter
+            .debug_struct("PkceLogin")
+            .field("client_id", &self.client.client_id().as_str())
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| Redacted),
+            )
+            .field(
+                "redirect_uri",
+                &self.client.redirect_uri().map(|uri| uri.as_str()),
+            )
+            .field("authorize_endpoint", &endpoint.as_str())
+            .field("token_url", &self.client.token_uri().as_str())
+            .field("state", &Redacted)
+            .field("verifier", &Redacted)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Configures a [`PkceLogin`].
+///
+/// `Debug` shows no secret.
+#[derive(Default)]
+pub struct PkceLoginBuilder {
+    client_id: Option<String>,
+    client_secret: Option<SecretString>,
+    redirect_uri: Option<String>,
+    scopes: Vec<String>,
+    authorize_url: Option<String>,
+    region: LwaRegion,
+    token_url: Option<String>,
+    http: Option<reqwest::Client>,
+}
+
+impl PkceLoginBuilder {
+    /// The security profile's client ID. Required.
+    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
+        self.client_id = Some(client_id.into());
+        self
+    }
+
+    /// The security profile's client secret, for apps that can keep one (LWA accepts the
+    /// PKCE verifier in its place); not sent unless set.
+    pub fn client_secret(mut self, client_secret: impl Into<SecretString>) -> Self {
+        self.client_secret = Some(client_secret.into());
+        self
+    }
+
+    /// Where the browser is sent back to with the code; one of the security profile's allowed
+    /// return URLs. Required.
+    pub fn redirect_uri(mut self, redirect_uri: impl Into<String>) -> Self {
+        self.redirect_uri = Some(redirect_uri.into());
+        self
+    }
+
+    /// Adds a scope to ask for, e.g. [`scopes::CATALOG`](super::scopes::CATALOG). At least
+    /// one is required.
+    pub fn scope(mut self, scope: impl Into<String>) -> Self {
+        self.scopes.push(scope.into());
+        self
+    }
+
+    /// Adds scopes to ask for.
+    pub fn scopes<I>(mut self, scopes: I) -> Self
+    where
+        I: IntoIterator,
+        I::Item: Into<String>,
+    {
+        self.scopes.extend(scopes.into_iter().map(Into::into));
+        self
+    }
+
+    /// The authorize page, in place of [`DEFAULT_AUTHORIZE_URL`].
+    pub fn authorize_url(mut self, url: impl Into<String>) -> Self {
+        self.authorize_url = Some(url.into());
+        self
+    }
+
+    /// The region whose token endpoint to use; default [`LwaRegion::NorthAmerica`].
+    pub fn region(mut self, region: LwaRegion) -> Self {
+        self.region = region;
+        self
+    }
+
+    /// The token endpoint, in place of the region's.
+    pub fn token_url(mut self, url: impl Into<String>) -> Self {
+        self.token_url = Some(url.into());
+        self
+    }
+
+    /// The HTTP client for the token endpoint; by default a new one with a 10 s connect
+    /// timeout, a 30 s total timeout and no redirects.
+    pub fn http_client(mut self, client: reqwest::Client) -> Self {
+        self.http = Some(client);
+        self
+    }
+
+    /// A login with a fresh PKCE verifier (S256) and `state`.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] when the client ID, the redirect URI or every scope is
+    /// missing, or a URL is not an `http` or `https` URL.
+    pub fn build(self) -> Result<PkceLogin> {
+        let client_id = lwa::required("client ID", self.client_id)?;
+        let redirect_uri = lwa::required("redirect URI", self.redirect_uri)?;
+        let redirect_uri = RedirectUrl::from_url(lwa::parse_url("redirect URI", &redirect_uri)?);
+        let scopes: Vec<String> = self
+            .scopes
+            .into_iter()
+            .filter(|scope| !scope.trim().is_empty())
+            .collect();
+        if scopes.is_empty() {
+            return Err(Error::invalid_request(
+                "at least one scope is required, e.g. music::catalog",
+            ));
+        }
+        let authorize_url = self
+            .authorize_url
+            .unwrap_or_else(|| DEFAULT_AUTHORIZE_URL.to_owned());
+        let authorize_url = AuthUrl::from_url(lwa::parse_url("authorize URL", &authorize_url)?);
+        let token_url = self
+            .token_url
+            .unwrap_or_else(|| self.region.token_url().to_owned());
+        let token_url: TokenUrl = lwa::parse_token_url(&token_url)?;
+        let http = match self.http {
+            Some(http) => http,
+            None => lwa::default_http_client()?,
+        };
+
+        let mut client = BasicClient::new(ClientId::new(client_id))
+            .set_auth_type(AuthType::RequestBody)
+            .set_auth_uri(authorize_url)
+            .set_token_uri(token_url)
+            .set_redirect_uri(redirect_uri);
+        if let Some(secret) = &self.client_secret {
+            client = client.set_client_secret(ClientSecret::new(secret.expose_secret().to_owned()));
+        }
+        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+        let (authorize_url, state) = client
+            .authorize_url(CsrfToken::new_random)
+            .add_scopes(scopes.into_iter().map(Scope::new))
+            .set_pkce_challenge(challenge)
+            .url();
+        Ok(PkceLogin {
+            client,
+            http,
+            authorize_url,
+            state,
+            verifier,
+            client_secret: self.client_secret,
+        })
+    }
+}
+
+impl fmt::Debug for PkceLoginBuilder {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("PkceLoginBuilder")
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &self.client_secret.as_ref().map(|_| Redacted),
+            )
+            .field("redirect_uri", &self.redirect_uri)
+            .field("scopes", &self.scopes)
+            .field("authorize_url", &self.authorize_url)
+            .field("region", &self.region)
+            .field("token_url", &self.token_url)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Whether `a` and `b` are equal, in a time that does not depend on where they differ.
+fn same(a: &str, b: &str) -> bool {
+    a.len() == b.len()
+        && a.bytes()
+            .zip(b.bytes())
+            .fold(0, |difference, (x, y)| difference | (x ^ y))
+            == 0
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+    use wiremock::matchers::{method, path};
+    use wiremock::{Mock, MockServer, ResponseTemplate};
+
+    use super::*;
+    use crate::auth::lwa::tests::{
+        CLIENT_SECRET, catch_all, error_chain, field, form, test_http_client,
+    };
+    use crate::auth::scopes;
+
+    const REFRESH_TOKEN: &str = "Atzr|pkce-distinct-refresh-token-c0de";
+    const ACCESS_TOKEN: &str = "Atza|pkce-distinct-access-token-beef";
+    const REDIRECT: &str = "http://127.0.0.1:8080/callback";
+
+    fn builder() -> PkceLoginBuilder {
+        PkceLogin::builder()
+            .client_id("amzn1.application-oa2-client.test")
+            .redirect_uri(REDIRECT)
+            .scopes([scopes::CATALOG, scopes::LIBRARY_READ])
+    }
+
+    fn query(url: &str) -> Vec<(String, String)> {
+        oauth2::url::Url::parse(url)
+            .unwrap()
+            .query_pairs()
+            .into_owned()
+            .collect()
+    }
+
+    fn parameter(url: &str, name: &str) -> String {
+        query(url)
+            .into_iter()
+            .find_map(|(key, value)| (key == name).then_some(value))
+            .unwrap_or_else(|| panic!("{name} missing from {url}"))
+    }
+
+    async fn token_endpoint(server: &MockServer, expect: u64) {
+        Mock::given(method("POST"))
+            .and(path("/auth/o2/token"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "access_token": ACCESS_TOKEN,
+                "token_type": "bearer",
+                "expires_in": 3600,
+                "refresh_token": REFRESH_TOKEN,
+            })))
+            .expect(expect)
+            .mount(server)
+            .await;
+        catch_all(server).await;
+    }
+
+    fn login(server: &MockServer) -> PkceLogin {
+        builder()
+            .token_url(format!("{}/auth/o2/token", server.uri()))
+            .http_client(test_http_client())
+            .build()
+            .unwrap()
+    }
+
+    #[test]
+    fn authorize_url_carries_every_parameter() {
+        let login = builder().build().unwrap();
+        let url = login.authorize_url();
+        assert!(url.starts_with("https://www.amazon.com/ap/oa?"), "{url}");
+        let mut names: Vec<_> = query(url).into_iter().map(|(key, _)| key).collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "client_id",
+                "code_challenge",
+                "code_challenge_method",
+                "redirect_uri",
+                "response_type",
+                "scope",
+                "state"
+            ]
+        );
+        assert_eq!(
+            parameter(url, "client_id"),
+            "amzn1.application-oa2-client.test"
+        );
+        assert_eq!(
+            parameter(url, "scope"),
+            "music::catalog music::library:read"
+        );
+        assert_eq!(parameter(url, "response_type"), "code");
+        assert_eq!(parameter(url, "redirect_uri"), REDIRECT);
+        assert_eq!(parameter(url, "code_challenge_method"), "S256");
+        assert_eq!(parameter(url, "code_challenge").len(), 43);
+        assert_eq!(parameter(url, "state"), login.state());
+    }
+
+    #[test]
+    fn authorize_url_can_be_overridden() {
+        let login = builder()
+            .authorize_url("http://127.0.0.1:9/ap/oa")
+            .build()
+            .unwrap();
+        assert!(
+            login
+                .authorize_url()
+                .starts_with("http://127.0.0.1:9/ap/oa?")
+        );
+    }
+
+    #[test]
+    fn each_login_has_its_own_verifier_and_state() {
+        let (first, second) = (builder().build().unwrap(), builder().build().unwrap());
+        assert_ne!(first.state(), second.state());
+        assert_ne!(
+            parameter(first.authorize_url(), "code_challenge"),
+            parameter(second.authorize_url(), "code_challenge")
+        );
+    }
+
+    #[tokio::test]
+    async fn exchange_sends_the_verifier_that_matches_the_url_challenge() {
+        let server = MockServer::start().await;
+        token_endpoint(&server, 1).await;
+        let login = login(&server);
+
+        let tokens = login
+            .exchange("auth-code-123", login.state())
+            .await
+            .unwrap();
+        assert_eq!(tokens.access_token.expose_secret(), ACCESS_TOKEN);
+        assert_eq!(tokens.refresh_token.unwrap().expose_secret(), REFRESH_TOKEN);
+        assert_eq!(tokens.expires_in, std::time::Duration::from_secs(3600));
+
+        let requests = server.received_requests().await.unwrap();
+        let request = &requests[0];
+        let mut names: Vec<_> = form(request).into_iter().map(|(key, _)| key).collect();
+        names.sort();
+        assert_eq!(
+            names,
+            [
+                "client_id",
+                "code",
+                "code_verifier",
+                "grant_type",
+                "redirect_uri"
+            ]
+        );
+        assert_eq!(field(request, "grant_type").unwrap(), "authorization_code");
+        assert_eq!(field(request, "code").unwrap(), "auth-code-123");
+        assert_eq!(
+            field(request, "client_id").unwrap(),
+            "amzn1.application-oa2-client.test"
+        );
+        assert_eq!(field(request, "redirect_uri").unwrap(), REDIRECT);
+
+        let verifier = PkceCodeVerifier::new(field(request, "code_verifier").unwrap());
+        let challenge = PkceCodeChallenge::from_code_verifier_sha256(&verifier);
+        assert_eq!(
+            challenge.as_str(),
+            parameter(login.authorize_url(), "code_challenge")
+        );
+        assert_eq!(challenge.method().as_str(), "S256");
+    }
+
+    #[tokio::test]
+    async fn exchange_sends_the_client_secret_when_one_is_set() {
+        let server = MockServer::start().await;
+        token_endpoint(&server, 1).await;
+        let login = builder()
+            .client_secret(CLIENT_SECRET)
+            .token_url(format!("{}/auth/o2/token", server.uri()))
+            .http_client(test_http_client())
+            .build()
+            .unwrap();
+        login
+            .exchange("auth-code-123", login.state())
+            .await
+            .unwrap();
+        let requests = server.received_requests().await.unwrap();
+        assert_eq!(field(&requests[0], "client_secret").unwrap(), CLIENT_SECRET);
+        assert!(field(&requests[0], "code_verifier").is_some());
+    }
+
+    #[tokio::test]
+    async fn state_mismatch_is_refused_without_a_request() {
+        let server = MockServer::start().await;
+        token_endpoint(&server, 0).await;
+        let login = login(&server);
+        let error = login
+            .exchange("auth-code-123", "forged-state")
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::Auth { .. }), "{error:?}");
+        assert!(error.to_string().contains("state"), "{error}");
+        let error = login.exchange("auth-code-123", "").await.unwrap_err();
+        assert!(matches!(error, Error::Auth { .. }), "{error:?}");
+    }
+
+    #[tokio::test]
+    async fn exchange_redirect_reads_code_and_state_from_the_redirect() {
+        let server = MockServer::start().await;
+        token_endpoint(&server, 1).await;
+        let login = login(&server);
+        let redirect = format!(
+            "{REDIRECT}?code=auth-code-123&scope=music%3A%3Acatalog&state={}",
+            login.state()
+        );
+        let tokens = login.exchange_redirect(&redirect).await.unwrap();
+        assert_eq!(tokens.access_token.expose_secret(), ACCESS_TOKEN);
+        let requests = server.received_requests().await.unwrap();
+        assert_eq!(field(&requests[0], "code").unwrap(), "auth-code-123");
+    }
+
+    #[tokio::test]
+    async fn redirect_with_access_denied_is_an_auth_error() {
+        let server = MockServer::start().await;
+        token_endpoint(&server, 0).await;
+        let login = login(&server);
+        let redirect = format!(
+            "{REDIRECT}?error=access_denied&error_description=The+user+denied&state={}",
+            login.state()
+        );
+        let error = login.exchange_redirect(&redirect).await.unwrap_err();
+        assert!(matches!(error, Error::Auth { .. }), "{error:?}");
+        assert!(error.to_string().contains("access_denied"), "{error}");
+
+        let forged = format!("{REDIRECT}?code=auth-code-123&state=forged");
+        let error = login.exchange_redirect(&forged).await.unwrap_err();
+        assert!(error.to_string().contains("state"), "{error}");
+        let error = login
+            .exchange_redirect(&format!("{REDIRECT}?state=x"))
+            .await
+            .unwrap_err();
+        assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+    }
+
+    #[tokio::test]
+    async fn refused_code_is_an_auth_error_without_secrets() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(400).set_body_json(json!({
+                "error": "invalid_grant",
+                "error_description": "Authorization code expired",
+            })))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let login = builder()
+            .client_secret(CLIENT_SECRET)
+            .token_url(format!("{}/auth/o2/token", server.uri()))
+            .http_client(test_http_client())
+            .build()
+            .unwrap();
+        let error = login
+            .exchange("auth-code-123", login.state())
+            .await
+            .unwrap_err();
+        let chain = error_chain(&error);
+        assert!(chain.contains("invalid_grant"), "{chain}");
+        assert!(!chain.contains(CLIENT_SECRET), "{chain}");
+        assert!(!chain.contains(login.verifier.secret()), "{chain}");
+    }
+
+    #[test]
+    fn build_refuses_missing_settings() {
+        let cases = [
+            (
+                PkceLogin::builder()
+                    .redirect_uri(REDIRECT)
+                    .scope(scopes::CATALOG),
+                "client ID",
+            ),
+            (
+                PkceLogin::builder().client_id("c").scope(scopes::CATALOG),
+                "redirect URI",
+            ),
+            (
+                PkceLogin::builder().client_id("c").redirect_uri(REDIRECT),
+                "scope",
+            ),
+            (builder().redirect_uri("not a url"), "not a URL"),
+            (
+                builder().authorize_url("ftp://example.com"),
+                "not an http or https URL",
+            ),
+        ];
+        for (builder, expected) in cases {
+            let error = builder.build().unwrap_err();
+            assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+            assert!(error.to_string().contains(expected), "{error}");
+        }
+    }
+
+    #[tokio::test]
+    async fn debug_of_the_login_builder_and_tokens_shows_no_secret() {
+        let builder = builder().client_secret(CLIENT_SECRET);
+        let debug = format!("{builder:?}");
+        assert!(!debug.contains(CLIENT_SECRET), "{debug}");
+
+        let server = MockServer::start().await;
+        token_endpoint(&server, 1).await;
+        let login = builder
+            .token_url(format!("{}/auth/o2/token", server.uri()))
+            .http_client(test_http_client())
+            .build()
+            .unwrap();
+        let debug = format!("{login:?}");
+        for secret in [CLIENT_SECRET, login.verifier.secret(), login.state()] {
+            assert!(!debug.contains(secret), "{secret} appears in {debug}");
+        }
+        assert!(debug.contains("https://www.amazon.com/ap/oa"), "{debug}");
+
+        let tokens = login
+            .exchange("auth-code-123", login.state())
+            .await
+            .unwrap();
+        let debug = format!("{tokens:?}");
+        assert_eq!(
+            debug,
+            "Tokens { access_token: AccessToken([REDACTED]), refresh_token: Some([REDACTED]), \
+             expires_in: 3600s }"
+        );
+    }
+
+    #[test]
+    fn same_compares_whole_strings() {
+        assert!(same("abc", "abc"));
+        assert!(!same("abc", "abd"));
+        assert!(!same("abc", "ab"));
+        assert!(same("", ""));
+    }
+}

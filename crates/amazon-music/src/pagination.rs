@@ -1,0 +1,168 @@
+//! How the views page, and the streams that follow them.
+//!
+//! The API pages with opaque tokens: a response carries a `nextPageToken`, and the next
+//! request sends it back, exactly as received, as `cursor`. There are two tokens: one on the
+//! view's content (more entity groups) and one on each group's content (more entities of that
+//! group). Which one moves a view forward depends on the view:
+//!
+//! | views | the request's type | `limit` counts | the next page's cursor |
+//! |---|---|---|---|
+//! | [`home`], [`podcasts`], [`library`], [`artist`] | [`ViewRequest<GroupPages>`] | entities per group (groups, on `artist`) | `ViewContent.nextPageToken` |
+//! | [`home_group`], [`podcasts_group`], [`library_group`] | [`ViewRequest<EntityPages>`] | entities | the group's `nextPageToken` |
+//! | [`playlist`], [`podcast_show`], [`library_albums`], [`library_artists`], [`library_songs`], [`library_playlists`], [`library_podcasts`], [`recently_played`] | [`ViewRequest<EntityPages>`] | entities | the first group's `nextPageToken` that is set |
+//! | [`album`] | [`ViewRequest<SinglePage>`] | (no paging) | (none) |
+//!
+//! What the API does not allow: paging inside one group of a multi-group view (the groups of
+//! home, podcasts and library page through their `/{groupId}` views instead, which is what
+//! [`home_group`] and its siblings are for), and paging inside an artist's groups at all: no
+//! documented path takes an artist's group ID. The album view documents no `cursor` or
+//! `limit`. Where a single-group view holds several groups with tokens (the library podcasts
+//! view has one for episodes and one for shows), there is still one `cursor`; the SDK follows
+//! the first group's token.
+//!
+//! Streams are lazy: nothing is fetched until they are polled, and each page is fetched when
+//! the one before it is used up. They end when a page has no token (`null`, absent or empty),
+//! after an error (which they yield first), at [`max_pages`](ViewRequest::max_pages) and at
+//! [`max_items`](ViewRequest::max_items). A token the server already gave (or the starting
+//! cursor) ends the stream with [`Error::PaginationLoop`] after the page that carried it, so a
+//! stream never loops forever on a repeating server. Retries happen inside each page's
+//! request, never in the stream.
+//!
+//! [`home`]: crate::Client::home
+//! [`podcasts`]: crate::Client::podcasts
+//! [`library`]: crate::Client::library
+//! [`artist`]: crate::Client::artist
+//! [`home_group`]: crate::Client::home_group
+//! [`podcasts_group`]: crate::Client::podcasts_group
+//! [`library_group`]: crate::Client::library_group
+//! [`playlist`]: crate::Client::playlist
+//! [`podcast_show`]: crate::Client::podcast_show
+//! [`library_albums`]: crate::Client::library_albums
+//! [`library_artists`]: crate::Client::library_artists
+//! [`library_songs`]: crate::Client::library_songs
+//! [`library_playlists`]: crate::Client::library_playlists
+//! [`library_podcasts`]: crate::Client::library_podcasts
+//! [`recently_played`]: crate::Client::recently_played
+//! [`album`]: crate::Client::album
+
+use std::collections::HashSet;
+
+use amazon_music_models::View;
+use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
+
+use crate::{Entity, Error, Result, ViewRequest};
+
+/// A view that pages through its entity groups, with the view's `nextPageToken`.
+#[derive(Clone, Copy, Debug)]
+pub enum GroupPages {}
+
+/// A view that pages through the entities of its group, with the group's `nextPageToken`.
+#[derive(Clone, Copy, Debug)]
+pub enum EntityPages {}
+
+/// A view that does not page.
+#[derive(Clone, Copy, Debug)]
+pub enum SinglePage {}
+
+/// How a view pages: [`GroupPages`] or [`EntityPages`]. Sealed.
+pub trait Paging: sealed::NextCursor {}
+
+impl Paging for GroupPages {}
+impl Paging for EntityPages {}
+
+mod sealed {
+    use amazon_music_models::View;
+
+    /// Where a page's successor's cursor is.
+    pub trait NextCursor: Send + 'static {
+        /// The token of the page after `view`, if any.
+        fn next_cursor(view: &View) -> Option<&str>;
+    }
+
+    impl NextCursor for super::GroupPages {
+        fn next_cursor(view: &View) -> Option<&str> {
+            view.content.next_page_token.as_deref()
+        }
+    }
+
+    impl NextCursor for super::EntityPages {
+        fn next_cursor(view: &View) -> Option<&str> {
+            view.content.entity_groups.iter().find_map(|group| {
+                group
+                    .content
+                    .next_page_token
+                    .as_deref()
+                    .filter(|token| !token.is_empty())
+            })
+        }
+    }
+}
+
+/// Where a page stream stands.
+struct PageState<P> {
+    /// The request for the next page; `None` once the stream is done.
+    next: Option<ViewRequest<P>>,
+    /// Every token sent so far, to catch a server that repeats one.
+    seen: HashSet<String>,
+    /// How many more pages may be fetched.
+    pages_left: Option<usize>,
+    /// An error to yield after the page just yielded.
+    pending: Option<Error>,
+}
+
+/// The pages of `request`'s view, from its cursor on.
+pub(crate) fn pages<P: Paging>(request: ViewRequest<P>) -> BoxStream<'static, Result<View>> {
+    let state = PageState {
+        seen: request.options.cursor.iter().cloned().collect(),
+        pages_left: request.options.max_pages,
+        next: Some(request),
+        pending: None,
+    };
+    stream::unfold(state, |mut state| async move {
+        if let Some(error) = state.pending.take() {
+            return Some((Err(error), state));
+        }
+        if state.pages_left == Some(0) {
+            return None;
+        }
+        let request = state.next.take()?;
+        state.pages_left = state.pages_left.map(|left| left - 1);
+        let view = match request.send().await {
+            Ok(view) => view,
+            Err(error) => return Some((Err(error), state)),
+        };
+        match P::next_cursor(&view).filter(|token| !token.is_empty()) {
+            None => {}
+            Some(token) if state.seen.contains(token) => {
+                state.pending = Some(Error::PaginationLoop {
+                    token: token.to_owned(),
+                });
+            }
+            Some(token) => {
+                state.seen.insert(token.to_owned());
+                state.next = Some(request.with_cursor(token.to_owned()));
+            }
+        }
+        Some((Ok(view), state))
+    })
+    .boxed()
+}
+
+/// Every entity of every group of every page of `request`'s view.
+pub(crate) fn entities(request: ViewRequest<EntityPages>) -> BoxStream<'static, Result<Entity>> {
+    let max_items = request.options.max_items;
+    let entities = pages(request)
+        .map_ok(|view| {
+            let entities = view
+                .content
+                .entity_groups
+                .into_iter()
+                .flat_map(|group| group.content.entities);
+            stream::iter(entities.map(Ok::<_, Error>))
+        })
+        .try_flatten();
+    match max_items {
+        Some(max_items) => entities.take(max_items).boxed(),
+        None => entities.boxed(),
+    }
+}

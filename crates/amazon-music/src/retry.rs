@@ -1,0 +1,330 @@
+//! When to try a call again, and how long to wait first.
+//!
+//! Retried: `429`, `500`, `502`, `503`, `504`, timeouts and connection failures (every view
+//! operation is a `GET`, so repeating one is safe). Never retried: any other status, and
+//! failures that say the request itself is wrong. A `401` is handled apart, by one token
+//! refresh (see [`TokenSource`](crate::auth::TokenSource)).
+
+use std::time::Duration;
+
+/// How a failed call is retried: how often, and how long to wait between attempts.
+///
+/// The wait before retry `n` (from 0) is `min(initial_backoff * 2^n, max_backoff)`, scaled by a
+/// random factor in `[0, 1)` ("full jitter") unless jitter is turned off. A `Retry-After` from
+/// the server replaces that wait, if it is at most `max_retry_after`; a longer one ends the
+/// call with [`Error::RateLimited`](crate::Error::RateLimited), which carries the wait asked for.
+///
+/// ```
+/// use std::time::Duration;
+/// use amazon_music::RetryPolicy;
+///
+/// let policy = RetryPolicy::standard()
+///     .with_max_retries(5)
+///     .with_max_backoff(Duration::from_secs(10));
+/// assert_eq!(policy.max_retries(), 5);
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RetryPolicy {
+    max_retries: u32,
+    initial_backoff: Duration,
+    max_backoff: Duration,
+    max_retry_after: Duration,
+    jitter: bool,
+}
+
+impl Default for RetryPolicy {
+    fn default() -> Self {
+        Self::standard()
+    }
+}
+
+impl RetryPolicy {
+    /// Up to 3 retries, backoff from 200 ms capped at 20 s with full jitter, and a server's
+    /// `Retry-After` honoured up to 60 s.
+    pub fn standard() -> Self {
+        Self {
+            max_retries: 3,
+            initial_backoff: Duration::from_millis(200),
+            max_backoff: Duration::from_secs(20),
+            max_retry_after: Duration::from_secs(60),
+            jitter: true,
+        }
+    }
+
+    /// No retries: every failure is returned at once.
+    pub fn disabled() -> Self {
+        Self {
+            max_retries: 0,
+            ..Self::standard()
+        }
+    }
+
+    /// Sets how many times a call is retried after its first attempt.
+    pub fn with_max_retries(mut self, max_retries: u32) -> Self {
+        self.max_retries = max_retries;
+        self
+    }
+
+    /// Sets the wait before the first retry, doubled for each one after.
+    pub fn with_initial_backoff(mut self, initial_backoff: Duration) -> Self {
+        self.initial_backoff = initial_backoff;
+        self
+    }
+
+    /// Sets the longest wait between two attempts (before jitter).
+    pub fn with_max_backoff(mut self, max_backoff: Duration) -> Self {
+        self.max_backoff = max_backoff;
+        self
+    }
+
+    /// Sets the longest `Retry-After` that is waited for; a server asking for more ends the call.
+    pub fn with_max_retry_after(mut self, max_retry_after: Duration) -> Self {
+        self.max_retry_after = max_retry_after;
+        self
+    }
+
+    /// Turns the random scaling of waits on or off (off makes waits exact, for tests).
+    pub fn with_jitter(mut self, jitter: bool) -> Self {
+        self.jitter = jitter;
+        self
+    }
+
+    /// How many times a call is retried after its first attempt.
+    pub fn max_retries(&self) -> u32 {
+        self.max_retries
+    }
+
+    /// The wait before retry number `retry` (0 for the first), given what the failure said.
+    /// `None`: do not retry.
+    pub(crate) fn wait_before(&self, retry: u32, failure: Retryable) -> Option<Duration> {
+        if retry >= self.max_retries {
+            return None;
+        }
+        match failure {
+            Retryable::No => None,
+            Retryable::After(wait) if wait > self.max_retry_after => None,
+            Retryable::After(wait) => Some(wait),
+            Retryable::Backoff => Some(self.backoff(retry)),
+        }
+    }
+
+    fn backoff(&self, retry: u32) -> Duration {
+        let exponential = self
+            .initial_backoff
+            .saturating_mul(2u32.saturating_pow(retry))
+            .min(self.max_backoff);
+        if self.jitter {
+            exponential.mul_f64(fastrand::f64())
+        } else {
+            exponential
+        }
+    }
+}
+
+/// What one failed attempt says about trying again.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Retryable {
+    /// Not worth repeating.
+    No,
+    /// Worth repeating after the policy's backoff.
+    Backoff,
+    /// Worth repeating after the wait the server asked for.
+    After(Duration),
+}
+
+/// The outcome of one attempt, as far as retrying goes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Attempt {
+    /// The server answered with this status and, maybe, a `Retry-After`.
+    Status {
+        status: u16,
+        retry_after: Option<Duration>,
+    },
+    /// The request timed out.
+    Timeout,
+    /// The connection failed or broke.
+    Connection,
+    /// Anything else: a request that could not be built, a body that does not decode.
+    Other,
+}
+
+/// Whether an attempt's outcome is worth repeating: a pure function of the outcome.
+pub(crate) fn classify(attempt: Attempt) -> Retryable {
+    match attempt {
+        Attempt::Status {
+            status: 429 | 500 | 502 | 503 | 504,
+            retry_after: Some(wait),
+        } => Retryable::After(wait),
+        Attempt::Status {
+            status: 429 | 500 | 502 | 503 | 504,
+            retry_after: None,
+        }
+        | Attempt::Timeout
+        | Attempt::Connection => Retryable::Backoff,
+        Attempt::Status { .. } | Attempt::Other => Retryable::No,
+    }
+}
+
+/// Reads a `Retry-After` value: delay seconds, or an HTTP date (a date in the past is no wait).
+pub(crate) fn parse_retry_after(value: &str, now: std::time::SystemTime) -> Option<Duration> {
+    let value = value.trim();
+    if let Ok(seconds) = value.parse::<u64>() {
+        return Some(Duration::from_secs(seconds));
+    }
+    let date = httpdate::parse_http_date(value).ok()?;
+    Some(date.duration_since(now).unwrap_or(Duration::ZERO))
+}
+
+#[cfg(test)]
+mod tests {
+    use std::time::{Duration, SystemTime};
+
+    use super::*;
+
+    fn status(status: u16) -> Attempt {
+        Attempt::Status {
+            status,
+            retry_after: None,
+        }
+    }
+
+    #[test]
+    fn classifies_each_outcome() {
+        let wait = Duration::from_secs(7);
+        let table = [
+            (status(429), Retryable::Backoff),
+            (status(500), Retryable::Backoff),
+            (status(502), Retryable::Backoff),
+            (status(503), Retryable::Backoff),
+            (status(504), Retryable::Backoff),
+            (
+                Attempt::Status {
+                    status: 429,
+                    retry_after: Some(wait),
+                },
+                Retryable::After(wait),
+            ),
+            (
+                Attempt::Status {
+                    status: 503,
+                    retry_after: Some(wait),
+                },
+                Retryable::After(wait),
+            ),
+            (status(400), Retryable::No),
+            (status(401), Retryable::No),
+            (status(403), Retryable::No),
+            (status(404), Retryable::No),
+            (status(422), Retryable::No),
+            (status(501), Retryable::No),
+            (
+                Attempt::Status {
+                    status: 404,
+                    retry_after: Some(wait),
+                },
+                Retryable::No,
+            ),
+            (Attempt::Timeout, Retryable::Backoff),
+            (Attempt::Connection, Retryable::Backoff),
+            (Attempt::Other, Retryable::No),
+        ];
+        for (attempt, expected) in table {
+            assert_eq!(classify(attempt), expected, "{attempt:?}");
+        }
+    }
+
+    #[test]
+    fn backoff_doubles_up_to_the_cap_without_jitter() {
+        let policy = RetryPolicy::standard()
+            .with_max_retries(10)
+            .with_initial_backoff(Duration::from_millis(100))
+            .with_max_backoff(Duration::from_millis(1_000))
+            .with_jitter(false);
+        let waits: Vec<_> = (0..6)
+            .map(|retry| policy.wait_before(retry, Retryable::Backoff))
+            .collect();
+        let millis = |ms| Some(Duration::from_millis(ms));
+        assert_eq!(
+            waits,
+            [
+                millis(100),
+                millis(200),
+                millis(400),
+                millis(800),
+                millis(1_000),
+                millis(1_000)
+            ]
+        );
+    }
+
+    #[test]
+    fn jitter_stays_below_the_capped_backoff() {
+        let policy = RetryPolicy::standard()
+            .with_max_retries(100)
+            .with_initial_backoff(Duration::from_millis(100))
+            .with_max_backoff(Duration::from_millis(400));
+        for retry in 0..50 {
+            let wait = policy
+                .wait_before(retry, Retryable::Backoff)
+                .expect("within the retry budget");
+            assert!(wait < Duration::from_millis(400), "{wait:?}");
+        }
+    }
+
+    #[test]
+    fn stops_after_the_last_retry() {
+        let policy = RetryPolicy::standard().with_max_retries(2);
+        assert!(policy.wait_before(1, Retryable::Backoff).is_some());
+        assert_eq!(policy.wait_before(2, Retryable::Backoff), None);
+        assert_eq!(
+            RetryPolicy::disabled().wait_before(0, Retryable::Backoff),
+            None
+        );
+    }
+
+    #[test]
+    fn honours_retry_after_up_to_the_cap() {
+        let policy = RetryPolicy::standard().with_max_retry_after(Duration::from_secs(30));
+        assert_eq!(
+            policy.wait_before(0, Retryable::After(Duration::from_secs(30))),
+            Some(Duration::from_secs(30))
+        );
+        assert_eq!(
+            policy.wait_before(0, Retryable::After(Duration::from_secs(31))),
+            None
+        );
+        assert_eq!(policy.wait_before(0, Retryable::No), None);
+    }
+
+    #[test]
+    fn overflowing_backoff_saturates_at_the_cap() {
+        let policy = RetryPolicy::standard()
+            .with_max_retries(u32::MAX)
+            .with_jitter(false);
+        assert_eq!(
+            policy.wait_before(200, Retryable::Backoff),
+            Some(Duration::from_secs(20))
+        );
+    }
+
+    #[test]
+    fn reads_retry_after_in_seconds_and_as_a_date() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_445_412_480);
+        assert_eq!(
+            parse_retry_after("120", now),
+            Some(Duration::from_secs(120))
+        );
+        assert_eq!(parse_retry_after(" 0 ", now), Some(Duration::ZERO));
+        // 2015-10-21T07:28:00Z is `now`; the header says 90 s later.
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:29:30 GMT", now),
+            Some(Duration::from_secs(90))
+        );
+        assert_eq!(
+            parse_retry_after("Wed, 21 Oct 2015 07:00:00 GMT", now),
+            Some(Duration::ZERO)
+        );
+        assert_eq!(parse_retry_after("soon", now), None);
+        assert_eq!(parse_retry_after("-5", now), None);
+    }
+}

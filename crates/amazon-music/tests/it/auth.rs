@@ -1,0 +1,146 @@
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use amazon_music::auth::{AccessToken, TokenSource};
+use amazon_music::{Client, Error};
+use futures_util::future::BoxFuture;
+use wiremock::matchers::{header, method};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::support::{
+    API_KEY, error_body, fast_retries, mount_catch_all, request_count, single_group_page, track,
+};
+
+/// Hands out `token-1`, and `token-2`, `token-3`... on each refresh.
+#[derive(Debug, Default)]
+struct NumberedTokens {
+    current: Mutex<usize>,
+    refreshes: AtomicUsize,
+}
+
+impl NumberedTokens {
+    fn token(number: usize) -> AccessToken {
+        AccessToken::new(format!("token-{number}"))
+    }
+}
+
+impl TokenSource for NumberedTokens {
+    fn token(&self) -> BoxFuture<'_, amazon_music::Result<AccessToken>> {
+        Box::pin(async move {
+            let mut current = self.current.lock().expect("not poisoned");
+            *current = (*current).max(1);
+            Ok(Self::token(*current))
+        })
+    }
+
+    fn refresh<'a>(
+        &'a self,
+        _rejected: &'a AccessToken,
+    ) -> BoxFuture<'a, amazon_music::Result<Option<AccessToken>>> {
+        Box::pin(async move {
+            self.refreshes.fetch_add(1, Ordering::SeqCst);
+            let mut current = self.current.lock().expect("not poisoned");
+            *current += 1;
+            Ok(Some(Self::token(*current)))
+        })
+    }
+}
+
+fn client(server: &MockServer, tokens: std::sync::Arc<NumberedTokens>) -> Client {
+    #[derive(Debug)]
+    struct Shared(std::sync::Arc<NumberedTokens>);
+    impl TokenSource for Shared {
+        fn token(&self) -> BoxFuture<'_, amazon_music::Result<AccessToken>> {
+            self.0.token()
+        }
+        fn refresh<'a>(
+            &'a self,
+            rejected: &'a AccessToken,
+        ) -> BoxFuture<'a, amazon_music::Result<Option<AccessToken>>> {
+            self.0.refresh(rejected)
+        }
+    }
+    Client::builder()
+        .api_key(API_KEY)
+        .token_source(Shared(tokens))
+        .base_url(server.uri())
+        .retry_policy(fast_retries())
+        .build()
+        .expect("a client")
+}
+
+fn expired() -> ResponseTemplate {
+    ResponseTemplate::new(401).set_body_json(error_body(
+        401,
+        "INVALID_ACCESS_TOKEN",
+        "The access token has expired.",
+    ))
+}
+
+#[tokio::test]
+async fn an_expired_token_is_refreshed_once_and_the_call_retried() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer token-1"))
+        .respond_with(expired())
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer token-2"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(single_group_page(vec![track(1)], None)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+    let tokens = std::sync::Arc::new(NumberedTokens::default());
+    client(&server, tokens.clone())
+        .library_songs()
+        .send()
+        .await
+        .expect("after a refresh");
+    assert_eq!(tokens.refreshes.load(Ordering::SeqCst), 1);
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn a_token_rejected_again_after_the_refresh_is_unauthorized() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(expired())
+        .mount(&server)
+        .await;
+    let tokens = std::sync::Arc::new(NumberedTokens::default());
+    let error = client(&server, tokens.clone())
+        .library_songs()
+        .send()
+        .await
+        .expect_err("rejected twice");
+    assert!(matches!(error, Error::Unauthorized(_)), "{error:?}");
+    assert_eq!(tokens.refreshes.load(Ordering::SeqCst), 1);
+    assert_eq!(request_count(&server).await, 2);
+}
+
+#[tokio::test]
+async fn other_unauthorized_codes_are_not_refreshed() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(401).set_body_json(error_body(
+            401,
+            "INVALID_AUTH_TYPE",
+            "Use a bearer token.",
+        )))
+        .mount(&server)
+        .await;
+    let tokens = std::sync::Arc::new(NumberedTokens::default());
+    let error = client(&server, tokens.clone())
+        .library_songs()
+        .send()
+        .await
+        .expect_err("unauthorized");
+    assert!(matches!(error, Error::Unauthorized(_)), "{error:?}");
+    assert_eq!(tokens.refreshes.load(Ordering::SeqCst), 0);
+    assert_eq!(request_count(&server).await, 1);
+}

@@ -1,0 +1,113 @@
+use amazon_music::Error;
+use serde_json::json;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::support::{client, error_body, mount_catch_all, single_group_page, track};
+
+async fn serving(status: u16, body: serde_json::Value) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/views/library/songs"))
+        .respond_with(ResponseTemplate::new(status).set_body_json(body))
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+    server
+}
+
+#[tokio::test]
+async fn a_malformed_entity_is_a_decode_error_at_its_json_path() {
+    let mut page = single_group_page((0..5).map(track).collect(), None);
+    page["data"]["content"]["entityGroups"][0]["content"]["entities"][3]["id"] = json!(42);
+    let server = serving(200, page).await;
+    let error = client(&server)
+        .library_songs()
+        .send()
+        .await
+        .expect_err("a bad id");
+    match &error {
+        Error::Decode {
+            path,
+            message,
+            snippet,
+        } => {
+            assert_eq!(path, "data.content.entityGroups[0].content.entities[3].id");
+            assert!(message.contains("expected a string"), "{message}");
+            assert!(snippet.starts_with("{\"data\""), "{snippet}");
+            assert!(snippet.chars().count() <= Error::SNIPPET_LEN);
+        }
+        other => panic!("expected a decode error, got {other:?}"),
+    }
+    assert!(!error.is_retryable());
+    assert!(error.to_string().contains("entities[3].id"), "{error}");
+}
+
+#[tokio::test]
+async fn an_api_error_carries_status_code_message_and_reference() {
+    let server = serving(404, error_body(404, "NOT_FOUND", "No such album.")).await;
+    let error = client(&server)
+        .library_songs()
+        .send()
+        .await
+        .expect_err("not found");
+    match &error {
+        Error::Api(api) => {
+            assert_eq!(api.status, 404);
+            assert_eq!(api.code.as_deref(), Some("NOT_FOUND"));
+            assert_eq!(api.message.as_deref(), Some("No such album."));
+            assert_eq!(api.reference.as_deref(), Some("ref-1"));
+        }
+        other => panic!("expected an API error, got {other:?}"),
+    }
+    assert_eq!(
+        error.to_string(),
+        "HTTP 404 NOT_FOUND: No such album. (reference ref-1)"
+    );
+}
+
+#[tokio::test]
+async fn forbidden_is_unauthorized_with_its_code() {
+    let server = serving(
+        403,
+        error_body(403, "AUTH_NO_MUSIC_ACCOUNT_FOUND", "No account."),
+    )
+    .await;
+    let error = client(&server)
+        .library_songs()
+        .send()
+        .await
+        .expect_err("forbidden");
+    assert!(
+        matches!(&error, Error::Unauthorized(api) if api.status == 403),
+        "{error:?}"
+    );
+    let text = error.to_string();
+    assert!(
+        text.contains("AUTH_NO_MUSIC_ACCOUNT_FOUND") && text.contains("check the API key"),
+        "{text}"
+    );
+}
+
+#[tokio::test]
+async fn an_unknown_entity_type_does_not_fail_the_page() {
+    let mut page = single_group_page(
+        vec![
+            track(0),
+            json!({"_type": "Video", "id": "v1", "length": 12}),
+            track(1),
+        ],
+        None,
+    );
+    page["data"]["content"]["entityGroups"][0]["viewType"] = json!("CAROUSEL");
+    let server = serving(200, page).await;
+    let view = client(&server)
+        .library_songs()
+        .send()
+        .await
+        .expect("a page");
+    let entities = &view.content.entity_groups[0].content.entities;
+    assert_eq!(entities.len(), 3);
+    assert_eq!(entities[1].type_name(), "Video");
+    assert_eq!(view.content.entity_groups[0].view_type, "CAROUSEL");
+}

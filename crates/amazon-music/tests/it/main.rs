@@ -1,0 +1,9 @@
+//! The SDK against real HTTP servers on loopback: retries, the token refresh, pagination,
+//! errors and redaction.
+
+mod auth;
+mod errors;
+mod pagination;
+mod redaction;
+mod retries;
+mod support;

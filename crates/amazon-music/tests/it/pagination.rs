@@ -1,0 +1,348 @@
+use amazon_music::{Entity, Error};
+use futures_util::{StreamExt, TryStreamExt};
+use serde_json::json;
+use wiremock::matchers::{method, path, query_param, query_param_is_missing};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::support::{
+    self, SongPager, client, mount_catch_all, request_count, single_group_page, track,
+};
+
+async fn song_server(total: usize) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/views/library/songs"))
+        .respond_with(SongPager { total })
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+    server
+}
+
+fn ids(entities: &[Entity]) -> Vec<String> {
+    entities
+        .iter()
+        .filter_map(|entity| entity.id().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn collects_a_ten_thousand_song_library_in_order() {
+    let server = song_server(10_000).await;
+    let songs: Vec<Entity> = client(&server)
+        .library_songs()
+        .limit(100)
+        .entities()
+        .try_collect()
+        .await
+        .expect("every song");
+    assert_eq!(songs.len(), 10_000);
+    let expected: Vec<String> = (0..10_000).map(|n| format!("T{n:09}")).collect();
+    assert_eq!(ids(&songs), expected);
+    assert_eq!(request_count(&server).await, 100);
+}
+
+#[tokio::test]
+async fn percent_heavy_tokens_go_back_byte_for_byte() {
+    let server = song_server(25).await;
+    let pages: Vec<_> = client(&server)
+        .library_songs()
+        .pages()
+        .try_collect()
+        .await
+        .expect("three pages");
+    assert_eq!(pages.len(), 3);
+    let requests = server.received_requests().await.expect("recorded requests");
+    let cursors: Vec<Option<String>> = requests
+        .iter()
+        .map(|request| {
+            request
+                .url
+                .query_pairs()
+                .find(|(key, _)| key == "cursor")
+                .map(|(_, value)| value.into_owned())
+        })
+        .collect();
+    assert_eq!(
+        cursors,
+        [
+            None,
+            Some(SongPager::cursor(10)),
+            Some(SongPager::cursor(20))
+        ]
+    );
+}
+
+#[tokio::test]
+async fn max_items_stops_before_fetching_the_next_page() {
+    let server = song_server(1_000).await;
+    let songs: Vec<Entity> = client(&server)
+        .library_songs()
+        .limit(100)
+        .max_items(150)
+        .entities()
+        .try_collect()
+        .await
+        .expect("150 songs");
+    assert_eq!(songs.len(), 150);
+    assert_eq!(request_count(&server).await, 2);
+
+    let server = song_server(1_000).await;
+    let songs: Vec<Entity> = client(&server)
+        .library_songs()
+        .limit(100)
+        .max_items(100)
+        .entities()
+        .try_collect()
+        .await
+        .expect("100 songs");
+    assert_eq!(songs.len(), 100);
+    assert_eq!(
+        request_count(&server).await,
+        1,
+        "no page past the 100th song"
+    );
+}
+
+#[tokio::test]
+async fn take_on_the_stream_stops_fetching_too() {
+    let server = song_server(1_000).await;
+    let songs: Vec<_> = client(&server)
+        .library_songs()
+        .limit(10)
+        .entities()
+        .take(25)
+        .collect()
+        .await;
+    assert_eq!(songs.len(), 25);
+    assert_eq!(request_count(&server).await, 3);
+}
+
+#[tokio::test]
+async fn streams_are_lazy() {
+    let server = song_server(100).await;
+    let stream = client(&server).library_songs().entities();
+    assert_eq!(request_count(&server).await, 0);
+    drop(stream);
+    assert_eq!(request_count(&server).await, 0);
+}
+
+#[tokio::test]
+async fn max_pages_bounds_the_pages_fetched() {
+    let server = song_server(1_000).await;
+    let pages: Vec<_> = client(&server)
+        .library_songs()
+        .max_pages(3)
+        .pages()
+        .try_collect()
+        .await
+        .expect("three pages");
+    assert_eq!(pages.len(), 3);
+    assert_eq!(request_count(&server).await, 3);
+}
+
+#[tokio::test]
+async fn stops_on_a_repeated_token() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/views/library/songs"))
+        .and(query_param_is_missing("cursor"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(single_group_page(vec![track(0)], Some("A"))),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/views/library/songs"))
+        .and(query_param("cursor", "A"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(single_group_page(vec![track(1)], Some("B"))),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/views/library/songs"))
+        .and(query_param("cursor", "B"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(single_group_page(vec![track(2)], Some("A"))),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+
+    let results: Vec<_> = client(&server).library_songs().entities().collect().await;
+    assert_eq!(results.len(), 4, "{results:?}");
+    let songs: Vec<Entity> = results[..3]
+        .iter()
+        .map(|result| result.as_ref().expect("a song").clone())
+        .collect();
+    assert_eq!(ids(&songs), ["T000000000", "T000000001", "T000000002"]);
+    match &results[3] {
+        Err(Error::PaginationLoop { token }) => assert_eq!(token, "A"),
+        other => panic!("expected a pagination loop, got {other:?}"),
+    }
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn a_token_equal_to_the_starting_cursor_is_a_loop() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(query_param("cursor", "start"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(single_group_page(vec![track(0)], Some("start"))),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+    let results: Vec<_> = client(&server)
+        .library_songs()
+        .cursor("start")
+        .pages()
+        .collect()
+        .await;
+    assert_eq!(results.len(), 2);
+    assert!(results[0].is_ok());
+    assert!(matches!(results[1], Err(Error::PaginationLoop { .. })));
+}
+
+#[tokio::test]
+async fn an_empty_last_page_ends_the_stream_cleanly() {
+    for token in [json!(null), json!("")] {
+        let server = MockServer::start().await;
+        let mut page = single_group_page(vec![], None);
+        page["data"]["content"]["entityGroups"][0]["content"]["nextPageToken"] = token;
+        Mock::given(method("GET"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(page))
+            .expect(1)
+            .mount(&server)
+            .await;
+        let songs: Vec<Entity> = client(&server)
+            .library_songs()
+            .entities()
+            .try_collect()
+            .await
+            .expect("no songs, no error");
+        assert!(songs.is_empty());
+        server.verify().await;
+    }
+}
+
+#[tokio::test]
+async fn an_error_mid_stream_is_yielded_and_ends_it() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(query_param_is_missing("cursor"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(single_group_page(vec![track(0)], Some("next"))),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(query_param("cursor", "next"))
+        .respond_with(
+            ResponseTemplate::new(404).set_body_json(support::error_body(404, "NOT_FOUND", "gone")),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    let results: Vec<_> = client(&server).library_songs().entities().collect().await;
+    assert_eq!(results.len(), 2);
+    assert!(results[0].is_ok());
+    assert!(matches!(&results[1], Err(Error::Api(error)) if error.status == 404));
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn group_views_page_with_the_views_token_and_group_views_with_the_groups() {
+    let server = MockServer::start().await;
+    let home = |next: Option<&str>, group: &str| {
+        json!({"data": {"_type": "View", "id": "home", "images": [], "content": {
+            "_type": "ViewContent", "nextPageToken": next, "entityGroups": [{
+                "_type": "EntityGroup", "id": group, "title": group, "viewType": "LIST",
+                "content": {"_type": "EntityGroupContent", "nextPageToken": "group-token", "entities": [track(1)]}}]}}})
+    };
+    Mock::given(path("/v1/views/home"))
+        .and(query_param_is_missing("cursor"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(home(Some("view-token"), "g1")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/views/home"))
+        .and(query_param("cursor", "view-token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(home(None, "g2")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    Mock::given(path("/v1/views/home/g1"))
+        .and(query_param_is_missing("cursor"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(home(None, "g1")))
+        .expect(1)
+        .mount(&server)
+        .await;
+    let mut last = home(None, "g1");
+    last["data"]["content"]["entityGroups"][0]["content"]["nextPageToken"] = json!(null);
+    Mock::given(path("/v1/views/home/g1"))
+        .and(query_param("cursor", "group-token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(last))
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+
+    let client = client(&server);
+    let groups: Vec<String> = client
+        .home()
+        .pages()
+        .map_ok(|view| view.content.entity_groups[0].id.clone())
+        .try_collect()
+        .await
+        .expect("two pages of groups");
+    assert_eq!(groups, ["g1", "g2"]);
+    let entities: Vec<Entity> = client
+        .home_group("g1")
+        .entities()
+        .try_collect()
+        .await
+        .expect("two pages");
+    assert_eq!(entities.len(), 2);
+    server.verify().await;
+}
+
+#[tokio::test]
+async fn out_of_bounds_limits_fail_before_anything_is_sent() {
+    let server = song_server(10).await;
+    let client = client(&server);
+    for result in [
+        client.home().limit(0).send().await,
+        client.home().limit(11).send().await,
+        client.library_artists().limit(11).send().await,
+        client.library_songs().limit(0).send().await,
+        client.artist("..").send().await,
+        client.album("").send().await,
+        client.library_songs().cursor("").send().await,
+    ] {
+        assert!(
+            matches!(result, Err(Error::InvalidRequest { .. })),
+            "{result:?}"
+        );
+    }
+    let first: Vec<_> = client.home().limit(0).pages().collect().await;
+    assert!(matches!(
+        first.as_slice(),
+        [Err(Error::InvalidRequest { .. })]
+    ));
+    assert_eq!(request_count(&server).await, 0);
+    client
+        .library_songs()
+        .limit(500)
+        .send()
+        .await
+        .expect("no maximum on library songs");
+}

@@ -1,0 +1,306 @@
+use std::time::{Duration, Instant, SystemTime};
+
+use amazon_music::{Client, Error, RetryPolicy};
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
+
+use crate::support::{
+    self, ACCESS_TOKEN, API_KEY, RawServer, Reply, client, error_body, fast_retries,
+    mount_catch_all, request_count, single_group_page, track,
+};
+
+fn songs_ok() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(single_group_page(vec![track(1)], None))
+}
+
+/// A server that answers `first` `times` times, then a page of songs.
+async fn failing_then_ok(first: ResponseTemplate, times: u64) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/views/library/songs"))
+        .respond_with(first)
+        .up_to_n_times(times)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/views/library/songs"))
+        .respond_with(songs_ok())
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+    server
+}
+
+#[tokio::test]
+async fn retries_each_retryable_status_then_succeeds() {
+    for status in [429, 500, 502, 503, 504] {
+        let server = failing_then_ok(
+            ResponseTemplate::new(status).set_body_json(error_body(status, "ERROR", "try again")),
+            2,
+        )
+        .await;
+        client(&server)
+            .library_songs()
+            .send()
+            .await
+            .unwrap_or_else(|error| panic!("{status}: {error}"));
+        assert_eq!(request_count(&server).await, 3, "status {status}");
+    }
+}
+
+#[tokio::test]
+async fn never_retries_other_client_errors() {
+    for status in [400, 403, 404, 422] {
+        let server = failing_then_ok(
+            ResponseTemplate::new(status).set_body_json(error_body(status, "NOPE", "no")),
+            10,
+        )
+        .await;
+        let error = client(&server)
+            .library_songs()
+            .send()
+            .await
+            .expect_err("an error");
+        assert_eq!(error.status(), Some(status));
+        assert!(!error.is_retryable());
+        assert_eq!(request_count(&server).await, 1, "status {status}");
+    }
+}
+
+#[tokio::test]
+async fn gives_up_after_the_last_retry() {
+    let server = failing_then_ok(
+        ResponseTemplate::new(503).set_body_json(error_body(503, "UNAVAILABLE", "down")),
+        100,
+    )
+    .await;
+    let error = client(&server)
+        .library_songs()
+        .send()
+        .await
+        .expect_err("still down");
+    assert!(
+        matches!(&error, Error::Api(api) if api.status == 503),
+        "{error:?}"
+    );
+    assert!(error.is_retryable());
+    assert_eq!(
+        request_count(&server).await,
+        4,
+        "one attempt and three retries"
+    );
+
+    let server = failing_then_ok(ResponseTemplate::new(503), 100).await;
+    let client = Client::builder()
+        .api_key(API_KEY)
+        .access_token(ACCESS_TOKEN)
+        .base_url(server.uri())
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("a client");
+    client.library_songs().send().await.expect_err("no retries");
+    assert_eq!(request_count(&server).await, 1);
+}
+
+#[tokio::test]
+async fn retries_an_error_page_that_is_not_json() {
+    let server = failing_then_ok(
+        ResponseTemplate::new(502).set_body_string("<html>502 Bad Gateway</html>"),
+        1,
+    )
+    .await;
+    client(&server)
+        .library_songs()
+        .send()
+        .await
+        .expect("the second attempt");
+    assert_eq!(request_count(&server).await, 2);
+}
+
+#[tokio::test]
+async fn honours_retry_after_in_seconds() {
+    let server = failing_then_ok(
+        ResponseTemplate::new(429)
+            .insert_header("retry-after", "1")
+            .set_body_json(error_body(429, "THROTTLED", "slow down")),
+        1,
+    )
+    .await;
+    let started = Instant::now();
+    client(&server)
+        .library_songs()
+        .send()
+        .await
+        .expect("after the wait");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "{:?}",
+        started.elapsed()
+    );
+    assert_eq!(request_count(&server).await, 2);
+}
+
+#[tokio::test]
+async fn honours_retry_after_as_a_date() {
+    let past = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(60));
+    let server = failing_then_ok(
+        ResponseTemplate::new(503).insert_header("retry-after", past.as_str()),
+        1,
+    )
+    .await;
+    client(&server)
+        .library_songs()
+        .send()
+        .await
+        .expect("retried at once");
+    assert_eq!(request_count(&server).await, 2);
+
+    let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(3_600));
+    let server = failing_then_ok(
+        ResponseTemplate::new(429)
+            .insert_header("retry-after", later.as_str())
+            .set_body_json(error_body(429, "THROTTLED", "slow down")),
+        1,
+    )
+    .await;
+    let error = client(&server)
+        .library_songs()
+        .send()
+        .await
+        .expect_err("too long a wait");
+    match error {
+        Error::RateLimited {
+            retry_after: Some(wait),
+            ..
+        } => {
+            assert!(
+                wait > Duration::from_secs(3_500) && wait <= Duration::from_secs(3_600),
+                "{wait:?}"
+            );
+        }
+        other => panic!("expected RateLimited, got {other:?}"),
+    }
+    assert_eq!(request_count(&server).await, 1);
+}
+
+#[tokio::test]
+async fn a_retry_after_beyond_the_cap_ends_the_call_with_the_wait() {
+    let server = failing_then_ok(
+        ResponseTemplate::new(429)
+            .insert_header("retry-after", "120")
+            .set_body_json(error_body(429, "THROTTLED", "slow down")),
+        1,
+    )
+    .await;
+    let error = client(&server)
+        .library_songs()
+        .send()
+        .await
+        .expect_err("rate limited");
+    assert!(
+        matches!(error, Error::RateLimited { retry_after: Some(wait), .. } if wait == Duration::from_secs(120)),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("120s"), "{error}");
+    assert_eq!(request_count(&server).await, 1);
+}
+
+#[tokio::test]
+async fn retries_a_dropped_connection_and_a_truncated_body() {
+    let page = single_group_page(vec![track(7)], None).to_string();
+    let server = RawServer::start(vec![
+        Reply::Drop,
+        Reply::Truncated(page.clone()),
+        Reply::Ok(page),
+    ])
+    .await;
+    let client = Client::builder()
+        .api_key(API_KEY)
+        .access_token(ACCESS_TOKEN)
+        .base_url(&server.url)
+        .retry_policy(fast_retries())
+        .build()
+        .expect("a client");
+    let view = client
+        .library_songs()
+        .send()
+        .await
+        .expect("the third attempt");
+    assert_eq!(view.content.entity_groups[0].content.entities.len(), 1);
+    assert_eq!(server.accepted(), 3);
+}
+
+#[tokio::test]
+async fn connection_failures_end_as_retryable_transport_errors() {
+    let page = single_group_page(vec![], None).to_string();
+    let server = RawServer::start(vec![
+        Reply::Drop,
+        Reply::Drop,
+        Reply::Drop,
+        Reply::Drop,
+        Reply::Ok(page),
+    ])
+    .await;
+    let client = Client::builder()
+        .api_key(API_KEY)
+        .access_token(ACCESS_TOKEN)
+        .base_url(&server.url)
+        .retry_policy(fast_retries().with_max_retries(2))
+        .build()
+        .expect("a client");
+    let error = client
+        .library_songs()
+        .send()
+        .await
+        .expect_err("three drops");
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    assert!(error.is_retryable());
+    assert_eq!(server.accepted(), 3);
+}
+
+#[tokio::test]
+async fn a_slow_server_times_out() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(songs_ok().set_delay(Duration::from_secs(5)))
+        .mount(&server)
+        .await;
+    let client = Client::builder()
+        .api_key(API_KEY)
+        .access_token(ACCESS_TOKEN)
+        .base_url(server.uri())
+        .timeout(Duration::from_millis(200))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("a client");
+    let started = Instant::now();
+    let error = client.library_songs().send().await.expect_err("too slow");
+    assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+    assert!(error.is_retryable());
+    assert!(started.elapsed() < Duration::from_secs(5));
+}
+
+#[tokio::test]
+async fn an_expired_token_with_a_static_source_is_unauthorized_after_one_request() {
+    let server = failing_then_ok(
+        ResponseTemplate::new(401).set_body_json(error_body(
+            401,
+            "INVALID_ACCESS_TOKEN",
+            "expired",
+        )),
+        10,
+    )
+    .await;
+    let error = support::client(&server)
+        .library_songs()
+        .send()
+        .await
+        .expect_err("expired");
+    assert!(
+        matches!(&error, Error::Unauthorized(api) if api.code.as_deref() == Some("INVALID_ACCESS_TOKEN")),
+        "{error:?}"
+    );
+    assert_eq!(request_count(&server).await, 1);
+}

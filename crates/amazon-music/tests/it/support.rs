@@ -1,0 +1,219 @@
+//! Pages, servers and clients shared by the tests.
+
+use std::time::Duration;
+
+use amazon_music::{Client, RetryPolicy};
+use serde_json::{Value, json};
+use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+
+/// The API key every test client sends.
+pub const API_KEY: &str = "amzn1.application-oa2-client.test-api-key-7f3a";
+/// The access token every test client sends.
+pub const ACCESS_TOKEN: &str = "Atza|IwEBITestAccessToken-9c1e";
+
+/// A retry policy that retries fast and exactly, for tests.
+pub fn fast_retries() -> RetryPolicy {
+    RetryPolicy::standard()
+        .with_initial_backoff(Duration::from_millis(1))
+        .with_max_backoff(Duration::from_millis(5))
+        .with_jitter(false)
+}
+
+/// A client for `server` with a static token and fast retries.
+pub fn client(server: &MockServer) -> Client {
+    Client::builder()
+        .api_key(API_KEY)
+        .access_token(ACCESS_TOKEN)
+        .base_url(server.uri())
+        .retry_policy(fast_retries())
+        .build()
+        .expect("a client")
+}
+
+/// A track entity numbered `n`.
+pub fn track(n: usize) -> Value {
+    json!({
+        "_type": "Track",
+        "id": format!("T{n:09}"),
+        "isrc": format!("USRE1{n:07}"),
+        "title": format!("Song {n}"),
+        "album": {"id": "B0011Z330C", "title": "Dookie"},
+        "artists": [{"id": "B000QJJOSO", "name": "Green Day"}],
+        "images": [{"url": "https://m.media-amazon.com/images/I/x.jpg"}],
+        "playParams": {"id": format!("mrn:1.0:catalog:track:asin:T{n:09}?territory=US"), "selections": ["PLAY"]}
+    })
+}
+
+/// A one-group view (`library-songs`) holding `entities`, with the group's `next` token.
+pub fn single_group_page(entities: Vec<Value>, next: Option<&str>) -> Value {
+    json!({"data": {
+        "_type": "View", "id": "library-songs", "title": "Songs", "images": [],
+        "entity": {"_type": "User", "id": "u1", "images": [], "name": "Vic"},
+        "content": {"_type": "ViewContent", "entityGroups": [{
+            "_type": "EntityGroup", "id": "songs", "viewType": "STACK",
+            "content": {"_type": "EntityGroupContent", "nextPageToken": next, "entities": entities}
+        }]}
+    }})
+}
+
+/// A V1 error body.
+pub fn error_body(status: u16, code: &str, message: &str) -> Value {
+    json!({"error": {"status": status.to_string(), "code": code, "message": message, "reference": "ref-1"}})
+}
+
+/// Ends a server's mocks with a catch-all that names what nobody expected.
+pub async fn mount_catch_all(server: &MockServer) {
+    Mock::given(wiremock::matchers::any())
+        .respond_with(|request: &Request| {
+            ResponseTemplate::new(418).set_body_json(error_body(
+                418,
+                "UNEXPECTED_REQUEST",
+                &format!("{} {} was not expected", request.method, request.url),
+            ))
+        })
+        .with_priority(u8::MAX)
+        .mount(server)
+        .await;
+}
+
+/// How many requests `server` received.
+pub async fn request_count(server: &MockServer) -> usize {
+    server
+        .received_requests()
+        .await
+        .map(|requests| requests.len())
+        .unwrap_or_default()
+}
+
+/// Serves a library of `total` songs, `limit` a page (10 by default), following `cursor`s
+/// made of the next offset wrapped in characters that need encoding.
+pub struct SongPager {
+    /// How many songs the library holds.
+    pub total: usize,
+}
+
+impl SongPager {
+    /// The cursor for the page starting at `offset`.
+    pub fn cursor(offset: usize) -> String {
+        format!("%22o={offset}+/=%22")
+    }
+
+    fn offset(cursor: &str) -> Option<usize> {
+        cursor
+            .strip_prefix("%22o=")?
+            .strip_suffix("+/=%22")?
+            .parse()
+            .ok()
+    }
+}
+
+impl Respond for SongPager {
+    fn respond(&self, request: &Request) -> ResponseTemplate {
+        let query = |name: &str| {
+            request
+                .url
+                .query_pairs()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.into_owned())
+        };
+        let offset = match query("cursor") {
+            None => 0,
+            Some(cursor) => match Self::offset(&cursor) {
+                Some(offset) => offset,
+                None => {
+                    return ResponseTemplate::new(400).set_body_json(error_body(
+                        400,
+                        "BAD_REQUEST",
+                        &format!("unknown cursor {cursor:?}"),
+                    ));
+                }
+            },
+        };
+        let limit = query("limit")
+            .and_then(|limit| limit.parse().ok())
+            .unwrap_or(10);
+        let end = (offset + limit).min(self.total);
+        let next = (end < self.total).then(|| Self::cursor(end));
+        ResponseTemplate::new(200).set_body_json(single_group_page(
+            (offset..end).map(track).collect(),
+            next.as_deref(),
+        ))
+    }
+}
+
+/// What a [`RawServer`] does with one connection.
+#[derive(Clone, Debug)]
+pub enum Reply {
+    /// Reads the request, then closes the connection without a word.
+    Drop,
+    /// Announces `body` in full, sends only its first half, then closes.
+    Truncated(String),
+    /// Answers 200 with `body`.
+    Ok(String),
+}
+
+/// A bare HTTP server on loopback that answers connection after connection as scripted, for
+/// faults wiremock cannot make.
+pub struct RawServer {
+    /// Its base URL.
+    pub url: String,
+    /// How many connections it accepted.
+    pub accepted: std::sync::Arc<std::sync::atomic::AtomicUsize>,
+}
+
+impl RawServer {
+    /// Starts serving `replies`, one per connection, in order.
+    pub async fn start(replies: Vec<Reply>) -> Self {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("a port");
+        let url = format!("http://{}", listener.local_addr().expect("an address"));
+        let accepted = std::sync::Arc::new(AtomicUsize::new(0));
+        let counter = accepted.clone();
+        tokio::spawn(async move {
+            for reply in replies {
+                let Ok((mut socket, _)) = listener.accept().await else {
+                    return;
+                };
+                counter.fetch_add(1, Ordering::SeqCst);
+                let mut request = Vec::new();
+                let mut buffer = [0u8; 4096];
+                while !request.windows(4).any(|window| window == b"\r\n\r\n") {
+                    match socket.read(&mut buffer).await {
+                        Ok(0) | Err(_) => break,
+                        Ok(read) => request.extend_from_slice(&buffer[..read]),
+                    }
+                }
+                let response = match &reply {
+                    Reply::Drop => Vec::new(),
+                    Reply::Truncated(body) => {
+                        let half = &body.as_bytes()[..body.len() / 2];
+                        let mut response = format!(
+                            "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n",
+                            body.len()
+                        )
+                        .into_bytes();
+                        response.extend_from_slice(half);
+                        response
+                    }
+                    Reply::Ok(body) => format!(
+                        "HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+                        body.len()
+                    )
+                    .into_bytes(),
+                };
+                let _ = socket.write_all(&response).await;
+                let _ = socket.shutdown().await;
+            }
+        });
+        Self { url, accepted }
+    }
+
+    /// How many connections it accepted so far.
+    pub fn accepted(&self) -> usize {
+        self.accepted.load(std::sync::atomic::Ordering::SeqCst)
+    }
+}
