@@ -23,6 +23,10 @@ pub fn run() -> Result<()> {
             ],
         ),
         ("codegen", &["xtask", "codegen", "--check"]),
+        ("bundle", &["xtask", "bundle", "--check"]),
+        // Installs the pinned npm and Python tools on first use (both at once).
+        ("spec tools", &["xtask", "tools"]),
+        ("lint", &["xtask", "lint"]),
         (
             "tests",
             &[
@@ -34,6 +38,7 @@ pub fn run() -> Result<()> {
             ],
         ),
         ("doctests", &["test", "--workspace", "--locked", "--doc"]),
+        ("contract", &["xtask", "contract"]),
     ];
     for (name, args) in steps {
         cargo(name, args)?;

@@ -1,7 +1,13 @@
-//! Project chores: `cargo xtask codegen [--check]`, `cargo xtask ci`.
+//! Project chores: `cargo xtask codegen [--check]`, `cargo xtask ci`, and the spec's tools:
+//! `bundle [--check]`, `lint`, `contract`, `tools`.
 
+mod bundle;
 mod ci;
 mod codegen;
+mod contract;
+mod lint;
+mod process;
+mod tools;
 mod workspace;
 
 use clap::{Parser, Subcommand};
@@ -23,12 +29,28 @@ enum Command {
     },
     /// Run the whole gate: fmt, clippy, codegen --check, every test.
     Ci,
+    /// Write the spec as published for other languages: openapi/dist/*.json and *.yaml.
+    Bundle {
+        /// Bundle in memory and fail if a checked-in file differs.
+        #[arg(long)]
+        check: bool,
+    },
+    /// Lint the spec with Redocly CLI (redocly.yaml); fail on any error or warning.
+    Lint,
+    /// Drive every operation of the generated client against a Prism mock of the spec.
+    Contract,
+    /// Install the pinned npm and Python tools under tools/ (done on first use anyway).
+    Tools,
 }
 
 fn main() -> std::process::ExitCode {
     let result = match Cli::parse().command {
         Command::Codegen { check } => codegen::run(check),
         Command::Ci => ci::run(),
+        Command::Bundle { check } => bundle::run(check),
+        Command::Lint => lint::run(),
+        Command::Contract => contract::run(),
+        Command::Tools => tools::run(),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -131,7 +131,7 @@ pub(crate) fn pages<P: Paging>(request: ViewRequest<P>) -> BoxStream<'static, Re
             Ok(view) => view,
             Err(error) => return Some((Err(error), state)),
         };
-        match P::next_cursor(&view).filter(|token| !token.is_empty()) {
+        match ViewRequest::<P>::next_cursor(&view) {
             None => {}
             Some(token) if state.seen.contains(token) => {
                 state.pending = Some(Error::PaginationLoop {

@@ -203,6 +203,12 @@ impl<P: Paging> ViewRequest<P> {
         pagination::pages(self)
     }
 
+    /// The cursor of the page after `view`, as this kind of view pages: what to pass to
+    /// [`cursor`](Self::cursor) to continue by hand. `None` on the last page.
+    pub fn next_cursor(view: &View) -> Option<&str> {
+        P::next_cursor(view).filter(|token| !token.is_empty())
+    }
+
     pub(crate) fn with_cursor(mut self, cursor: String) -> Self {
         self.options.cursor = Some(cursor);
         self

@@ -90,7 +90,7 @@ pub struct LwaTokenSource {
 
 struct Inner {
     client_id: String,
-    client_secret: SecretString,
+    client_secret: Option<SecretString>,
     /// The refresh token to use next; replaced when the endpoint rotates it.
     refresh_token: Mutex<SecretString>,
     token_url: TokenUrl,
@@ -114,11 +114,16 @@ impl LwaTokenSource {
         let inner = &*self.inner;
         let refresh_token = inner.current_refresh_token();
         let client = BasicClient::new(ClientId::new(inner.client_id.clone()))
-            .set_client_secret(ClientSecret::new(
-                inner.client_secret.expose_secret().to_owned(),
-            ))
             .set_auth_type(AuthType::RequestBody)
             .set_token_uri(inner.token_url.clone());
+        // Public clients (the device flow's) have no secret: LWA refreshes their tokens
+        // with the client ID alone.
+        let client = match &inner.client_secret {
+            Some(secret) => {
+                client.set_client_secret(ClientSecret::new(secret.expose_secret().to_owned()))
+            }
+            None => client,
+        };
         let grant = RefreshToken::new(refresh_token.expose_secret().to_owned());
         let http = adapter(&inner.http);
         let response = client
@@ -126,12 +131,13 @@ impl LwaTokenSource {
             .request_async(&http)
             .await
             .map_err(|error| {
+                let secret = inner
+                    .client_secret
+                    .as_ref()
+                    .map(ExposeSecret::expose_secret);
                 token_error(
                     error,
-                    &[
-                        inner.client_secret.expose_secret(),
-                        refresh_token.expose_secret(),
-                    ],
+                    &[secret.unwrap_or_default(), refresh_token.expose_secret()],
                 )
             })?;
         let tokens = tokens_from(&response);
@@ -217,7 +223,8 @@ impl LwaTokenSourceBuilder {
         self
     }
 
-    /// The security profile's client secret. Required.
+    /// The security profile's client secret; omit it for tokens from the device flow, whose
+    /// refresh needs only the client ID.
     pub fn client_secret(mut self, client_secret: impl Into<SecretString>) -> Self {
         self.client_secret = Some(client_secret.into());
         self
@@ -260,11 +267,13 @@ impl LwaTokenSourceBuilder {
     /// The token source.
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] when the client ID, client secret or refresh token is missing
+    /// [`Error::InvalidRequest`] when the client ID or refresh token is missing
     /// or empty, or the token URL is not an `http` or `https` URL.
     pub fn build(self) -> Result<LwaTokenSource> {
         let client_id = required("client ID", self.client_id)?;
-        let client_secret = required_secret("client secret", self.client_secret)?;
+        let client_secret = self
+            .client_secret
+            .filter(|secret| !secret.expose_secret().trim().is_empty());
         let refresh_token = required_secret("refresh token", self.refresh_token)?;
         let token_url = self
             .token_url
@@ -710,6 +719,32 @@ pub(super) mod tests {
     }
 
     #[tokio::test]
+    async fn a_public_client_refreshes_without_a_secret() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .and(path("/auth/o2/token"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(token_body(ACCESS_TOKEN)))
+            .expect(1)
+            .mount(&server)
+            .await;
+        catch_all(&server).await;
+
+        let source = LwaTokenSource::builder()
+            .client_id("amzn1.application-oa2-client.device")
+            .refresh_token(REFRESH_TOKEN)
+            .token_url(format!("{}/auth/o2/token", server.uri()))
+            .build()
+            .unwrap();
+        assert_eq!(source.token().await.unwrap().expose_secret(), ACCESS_TOKEN);
+
+        let requests = server.received_requests().await.unwrap();
+        let mut fields = form(&requests[0]);
+        fields.sort();
+        let names: Vec<&str> = fields.iter().map(|(key, _)| key.as_str()).collect();
+        assert_eq!(names, ["client_id", "grant_type", "refresh_token"]);
+    }
+
+    #[tokio::test]
     async fn second_token_call_makes_no_request() {
         let server = MockServer::start().await;
         numbered_tokens(&server, 1).await;
@@ -969,10 +1004,6 @@ pub(super) mod tests {
                 "client ID",
             ),
             (complete().client_id(" "), "client ID"),
-            (
-                LwaTokenSource::builder().client_id("c").refresh_token("r"),
-                "client secret",
-            ),
             (
                 LwaTokenSource::builder().client_id("c").client_secret("s"),
                 "refresh token",

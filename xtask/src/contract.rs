@@ -1,0 +1,258 @@
+//! `cargo xtask contract`: the generated client against Prism, a third-party mock server that
+//! validates each request against the bundled spec and answers from it.
+//!
+//! Starts `prism mock` on `openapi/dist/amazon-music-views.yaml` on a port Prism picks (it
+//! announces it), waits until it listens, then runs the ignored `contract::` tests of the
+//! workspace test binary (`tests/it/contract.rs`) with Prism's URL in `AMAZON_MUSIC_PRISM_URL`.
+//! Prism is killed on every way out, failures and panics included; on a failure its last log
+//! lines are printed.
+//!
+//! Prism's `proxy --errors` mode, in front of the project's own mock server, is left for when
+//! that server exists.
+
+use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::process::{Command, Stdio};
+use std::sync::mpsc::{Receiver, TryRecvError};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+
+use crate::bundle::{self, DIST_YAML};
+use crate::process::{self, KillOnDrop, Log};
+use crate::tools::{self, NodeTools};
+use crate::workspace;
+
+/// The variable the contract tests read Prism's URL from.
+const URL_VARIABLE: &str = "AMAZON_MUSIC_PRISM_URL";
+/// What Prism prints, followed by its URL, once it listens.
+const LISTENING: &str = "Prism is listening on ";
+/// The seed of Prism's made-up responses, so that a failure can be reproduced.
+const SEED: &str = "amazon-music-rs";
+/// Prism starts in about two seconds here.
+const STARTUP_TIMEOUT: Duration = Duration::from_secs(60);
+/// Building (when not built yet) and running the tests.
+const TEST_TIMEOUT: Duration = Duration::from_secs(20 * 60);
+/// How many of Prism's last log lines a failure shows.
+const LOG_TAIL: usize = 40;
+
+/// Runs the contract tests against a fresh Prism.
+///
+/// # Errors
+/// When the bundle is stale, the tools cannot be installed, Prism does not start, or a test fails.
+pub fn run() -> Result<()> {
+    bundle::require_up_to_date()?;
+    let tools = tools::node()?;
+    let mut prism = Prism::start(&tools)?;
+    // On a panic or an early return, the guard kills Prism as it goes out of scope.
+    let result = run_tests(&prism.url);
+    prism.process.kill();
+    if result.is_err() {
+        eprintln!("--- Prism's last log lines ---");
+        for line in prism.log.tail(LOG_TAIL) {
+            eprintln!("{line}");
+        }
+    }
+    result
+}
+
+fn run_tests(url: &str) -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    // `--workspace`, as the gate's test step, so that nothing is built again.
+    let mut command = Command::new(cargo);
+    command
+        .args([
+            "nextest",
+            "run",
+            "--workspace",
+            "--locked",
+            "--no-fail-fast",
+            "--run-ignored",
+            "only",
+            "-E",
+            "package(amazon-music-tests) & binary(it) & test(/^contract::/)",
+        ])
+        .current_dir(workspace::root())
+        .env(URL_VARIABLE, url);
+    process::run(&mut command, TEST_TIMEOUT).context("the contract tests failed")
+}
+
+/// A running `prism mock`, killed when dropped (by its process guard).
+struct Prism {
+    process: KillOnDrop,
+    url: String,
+    log: Log,
+}
+
+impl Prism {
+    fn start(tools: &NodeTools) -> Result<Self> {
+        let mut command = tools.command("prism");
+        command
+            .args([
+                "mock",
+                "--host",
+                "127.0.0.1",
+                "--port",
+                "0",
+                "--errors",
+                "--seed",
+                SEED,
+                DIST_YAML,
+            ])
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let description = process::describe(&command);
+        println!("+ {description}");
+        let mut child = command
+            .spawn()
+            .with_context(|| format!("starting `{description}`"))?;
+        let log = Log::default();
+        let outputs = [
+            child.stdout.take().map(|stdout| log.capture(stdout)),
+            child.stderr.take().map(|stderr| log.capture(stderr)),
+        ];
+        let mut process = KillOnDrop::new(child, description);
+        let url = match wait_until_listening(&mut process, &outputs, STARTUP_TIMEOUT) {
+            Ok(url) => url,
+            Err(error) => {
+                process.kill();
+                let tail = log.tail(LOG_TAIL).join("\n");
+                return Err(error.context(format!("Prism did not start; its output:\n{tail}")));
+            }
+        };
+        println!("Prism (pid {}) listens on {url}", process.id());
+        Ok(Self { process, url, log })
+    }
+}
+
+/// Polls Prism's output for the line announcing its URL, then its port until it accepts a
+/// connection; fails if Prism exits first or `timeout` passes.
+fn wait_until_listening(
+    process: &mut KillOnDrop,
+    outputs: &[Option<Receiver<String>>],
+    timeout: Duration,
+) -> Result<String> {
+    let deadline = Instant::now() + timeout;
+    let mut url = None;
+    loop {
+        if url.is_none() {
+            url = outputs.iter().flatten().find_map(announced_url);
+        }
+        if let Some(url) = &url
+            && accepts_connections(url)?
+        {
+            return Ok(url.clone());
+        }
+        if let Some(status) = process.try_wait()? {
+            bail!("Prism exited ({status}) before it listened");
+        }
+        if Instant::now() >= deadline {
+            bail!("Prism did not listen within {}s", timeout.as_secs());
+        }
+        thread::sleep(Duration::from_millis(50));
+    }
+}
+
+/// The URL in the first announcing line among those `lines` has received so far.
+fn announced_url(lines: &Receiver<String>) -> Option<String> {
+    loop {
+        match lines.try_recv() {
+            Ok(line) => {
+                if let Some(url) = url_in(&line) {
+                    return Some(url);
+                }
+            }
+            Err(TryRecvError::Empty | TryRecvError::Disconnected) => return None,
+        }
+    }
+}
+
+/// The URL in Prism's "listening" line, if `line` is that line.
+fn url_in(line: &str) -> Option<String> {
+    let rest = &line[line.find(LISTENING)? + LISTENING.len()..];
+    let url: String = rest
+        .chars()
+        .take_while(|character| !character.is_whitespace() && *character != '\u{1b}')
+        .collect();
+    url.starts_with("http://").then_some(url)
+}
+
+/// Whether something accepts a TCP connection at the host and port of `url`.
+fn accepts_connections(url: &str) -> Result<bool> {
+    let address = url.trim_start_matches("http://").trim_end_matches('/');
+    let addresses: Vec<SocketAddr> = address
+        .to_socket_addrs()
+        .with_context(|| format!("Prism announced an address that does not resolve: {url}"))?
+        .collect();
+    Ok(addresses
+        .iter()
+        .any(|address| TcpStream::connect_timeout(address, Duration::from_secs(1)).is_ok()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_the_url_from_the_listening_line() {
+        let line = "[4:46:58 PM] › [CLI] ▶  start     Prism is listening on http://127.0.0.1:45357";
+        assert_eq!(url_in(line).as_deref(), Some("http://127.0.0.1:45357"));
+        let colored = "\u{1b}[32mPrism is listening on http://127.0.0.1:4010\u{1b}[39m";
+        assert_eq!(url_in(colored).as_deref(), Some("http://127.0.0.1:4010"));
+        let route = "[CLI] ℹ  info      GET        http://127.0.0.1:45357/v1/views/home";
+        assert_eq!(url_in(route), None);
+    }
+
+    #[test]
+    fn waiting_fails_when_the_server_exits_first() {
+        let child = Command::new("sh")
+            .args(["-c", "echo starting; exit 3"])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("starting sh");
+        let mut child = child;
+        let log = Log::default();
+        let outputs = [child.stdout.take().map(|stdout| log.capture(stdout))];
+        let mut process = KillOnDrop::new(child, "sh".to_owned());
+        let error = wait_until_listening(&mut process, &outputs, Duration::from_secs(10))
+            .expect_err("the server exited");
+        assert!(error.to_string().contains("exited"), "{error}");
+    }
+
+    #[test]
+    fn waiting_is_bounded() {
+        let child = Command::new("sleep")
+            .arg("30")
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("starting sleep");
+        let mut process = KillOnDrop::new(child, "sleep".to_owned());
+        let started = Instant::now();
+        let error = wait_until_listening(&mut process, &[], Duration::from_millis(300))
+            .expect_err("nothing listens");
+        assert!(error.to_string().contains("did not listen"), "{error}");
+        assert!(started.elapsed() < Duration::from_secs(5));
+    }
+
+    #[test]
+    fn waits_for_the_announced_port_to_accept() {
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("binding");
+        let port = listener.local_addr().expect("an address").port();
+        let child = Command::new("sh")
+            .args([
+                "-c",
+                &format!("echo 'Prism is listening on http://127.0.0.1:{port}'; exec sleep 30"),
+            ])
+            .stdout(Stdio::piped())
+            .spawn()
+            .expect("starting sh");
+        let mut child = child;
+        let log = Log::default();
+        let outputs = [child.stdout.take().map(|stdout| log.capture(stdout))];
+        let mut process = KillOnDrop::new(child, "sh".to_owned());
+        let url = wait_until_listening(&mut process, &outputs, Duration::from_secs(10))
+            .expect("listening");
+        assert_eq!(url, format!("http://127.0.0.1:{port}"));
+    }
+}
