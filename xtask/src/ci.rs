@@ -39,6 +39,8 @@ pub fn run() -> Result<()> {
         ),
         ("doctests", &["test", "--workspace", "--locked", "--doc"]),
         ("contract", &["xtask", "contract"]),
+        ("typescript", &["xtask", "typescript"]),
+        ("python", &["xtask", "python"]),
     ];
     for (name, args) in steps {
         cargo(name, args)?;

@@ -1,5 +1,5 @@
 //! Project chores: `cargo xtask codegen [--check]`, `cargo xtask ci`, and the spec's tools:
-//! `bundle [--check]`, `lint`, `contract`, `tools`.
+//! `bundle [--check]`, `lint`, `contract`, `typescript`, `python`, `tools`.
 
 mod bundle;
 mod ci;
@@ -7,7 +7,9 @@ mod codegen;
 mod contract;
 mod lint;
 mod process;
+mod python;
 mod tools;
+mod typescript;
 mod workspace;
 
 use clap::{Parser, Subcommand};
@@ -39,6 +41,10 @@ enum Command {
     Lint,
     /// Drive every operation of the generated client against a Prism mock of the spec.
     Contract,
+    /// Generate TypeScript types (openapi-typescript) and type-check a program with tsc.
+    Typescript,
+    /// Generate pydantic models (datamodel-code-generator) and validate every example.
+    Python,
     /// Install the pinned npm and Python tools under tools/ (done on first use anyway).
     Tools,
 }
@@ -50,6 +56,8 @@ fn main() -> std::process::ExitCode {
         Command::Bundle { check } => bundle::run(check),
         Command::Lint => lint::run(),
         Command::Contract => contract::run(),
+        Command::Typescript => typescript::run(),
+        Command::Python => python::run(),
         Command::Tools => tools::run(),
     };
     match result {
