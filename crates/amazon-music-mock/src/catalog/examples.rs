@@ -1,0 +1,159 @@
+//! The spec's example responses, read from the spec itself at startup: the one source of truth
+//! for what the API's data looks like.
+
+use std::collections::HashMap;
+use std::sync::{Arc, OnceLock};
+
+use amazon_music_models::{View, ViewResponse};
+use serde::Deserialize;
+
+use crate::MockError;
+
+/// The OpenAPI document the examples come from.
+const SPEC: &str = include_str!("../../../../openapi/amazon-music-views.yaml");
+
+/// The names of the examples of a `200` view response, in `components/examples`.
+pub(crate) const VIEW_EXAMPLES: [&str; 16] = [
+    "Home",
+    "HomeGroup",
+    "Podcasts",
+    "PodcastsGroup",
+    "Library",
+    "LibraryGroup",
+    "Artist",
+    "Album",
+    "Playlist",
+    "PodcastShow",
+    "LibraryAlbums",
+    "LibraryArtists",
+    "LibrarySongs",
+    "LibraryPlaylists",
+    "LibraryPodcasts",
+    "RecentlyPlayed",
+];
+
+/// The view examples, decoded with the models, by the name of their example.
+#[derive(Debug)]
+pub(crate) struct Examples {
+    pub(crate) home: View,
+    pub(crate) podcasts: View,
+    pub(crate) library: View,
+    pub(crate) artist: View,
+    pub(crate) album: View,
+    pub(crate) playlist: View,
+    pub(crate) podcast_show: View,
+    pub(crate) library_albums: View,
+    pub(crate) library_artists: View,
+    pub(crate) library_songs: View,
+    pub(crate) library_playlists: View,
+    pub(crate) library_podcasts: View,
+    pub(crate) recently_played: View,
+    /// The examples of one group (`HomeGroup`, `PodcastsGroup`, `LibraryGroup`): the same
+    /// groups as in the views above, so only their entities are used (for the index).
+    pub(crate) groups: Vec<View>,
+}
+
+impl Examples {
+    /// The examples, read from the spec once per process.
+    ///
+    /// # Errors
+    /// [`MockError::Example`] when an example is missing or does not decode (a bug).
+    pub(crate) fn get() -> Result<Arc<Examples>, MockError> {
+        static EXAMPLES: OnceLock<Result<Arc<Examples>, (String, String)>> = OnceLock::new();
+        EXAMPLES
+            .get_or_init(|| Self::parse(SPEC).map(Arc::new))
+            .clone()
+            .map_err(|(name, message)| MockError::Example {
+                name,
+                source: message.into(),
+            })
+    }
+
+    fn parse(spec: &str) -> Result<Examples, (String, String)> {
+        /// The part of the spec read: `components/examples/*/value` (the rest is skipped).
+        #[derive(Deserialize)]
+        struct Spec {
+            components: Components,
+        }
+        #[derive(Deserialize)]
+        struct Components {
+            examples: HashMap<String, Example>,
+        }
+        #[derive(Deserialize)]
+        struct Example {
+            value: serde_json::Value,
+        }
+        let spec: Spec = serde_yaml::from_str(spec)
+            .map_err(|error| ("(the spec)".to_owned(), error.to_string()))?;
+        let mut examples = spec.components.examples;
+        let mut views = HashMap::new();
+        for name in VIEW_EXAMPLES {
+            let fail = |message: String| (name.to_owned(), message);
+            let example = examples
+                .remove(name)
+                .ok_or_else(|| fail("no such example".to_owned()))?;
+            let response: ViewResponse =
+                serde_json::from_value(example.value).map_err(|error| fail(error.to_string()))?;
+            views.insert(name, response.data);
+        }
+        let mut take = |name: &str| {
+            views
+                .remove(name)
+                .ok_or_else(|| (name.to_owned(), "no such example".to_owned()))
+        };
+        Ok(Examples {
+            home: take("Home")?,
+            podcasts: take("Podcasts")?,
+            library: take("Library")?,
+            artist: take("Artist")?,
+            album: take("Album")?,
+            playlist: take("Playlist")?,
+            podcast_show: take("PodcastShow")?,
+            library_albums: take("LibraryAlbums")?,
+            library_artists: take("LibraryArtists")?,
+            library_songs: take("LibrarySongs")?,
+            library_playlists: take("LibraryPlaylists")?,
+            library_podcasts: take("LibraryPodcasts")?,
+            recently_played: take("RecentlyPlayed")?,
+            groups: vec![
+                take("HomeGroup")?,
+                take("PodcastsGroup")?,
+                take("LibraryGroup")?,
+            ],
+        })
+    }
+
+    /// Every view example.
+    pub(crate) fn all(&self) -> impl Iterator<Item = &View> {
+        [
+            &self.home,
+            &self.podcasts,
+            &self.library,
+            &self.artist,
+            &self.album,
+            &self.playlist,
+            &self.podcast_show,
+            &self.library_albums,
+            &self.library_artists,
+            &self.library_songs,
+            &self.library_playlists,
+            &self.library_podcasts,
+            &self.recently_played,
+        ]
+        .into_iter()
+        .chain(&self.groups)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_view_example_of_the_spec_decodes() {
+        let examples = Examples::get().expect("the examples");
+        assert_eq!(examples.all().count(), 16);
+        assert_eq!(examples.artist.id, "B000QJJOSO");
+        assert_eq!(examples.album.id, "B0CKMM9LJF");
+    }
+}

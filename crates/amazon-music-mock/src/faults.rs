@@ -1,0 +1,534 @@
+//! Faults to inject: latency, throttling, error statuses, broken connections and bodies, and
+//! expired tokens, on every route or some, a number of times or until removed.
+//!
+//! Faults apply to every route but the admin ones (`/__mock/...`), the token endpoints
+//! included, before the credentials are checked. For each request, in the order the faults
+//! were added: every matching latency fault adds its delay, and the first matching fault of
+//! another kind decides the answer. Only the faults that act are counted against their
+//! [`times`](Fault::times).
+
+use std::fmt;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use futures_util::stream;
+use serde::Deserialize;
+
+use crate::MockState;
+use crate::auth::lock;
+use crate::error::ApiError;
+use crate::operation::Operation;
+
+/// How long a truncated body waits, after its half, before it fails.
+const FLUSH_PAUSE: Duration = Duration::from_millis(20);
+
+/// A fault to inject; see [`Faults::inject`].
+///
+/// ```
+/// use std::time::Duration;
+/// use amazon_music_mock::{Fault, Operation};
+///
+/// let throttled_twice = Fault::throttle(Duration::from_secs(1))
+///     .on_operation(Operation::LibrarySongs)
+///     .times(2);
+/// let slow_library = Fault::latency(Duration::from_millis(50)).on_path("/v1/views/library");
+/// # let _ = (throttled_twice, slow_library);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[must_use]
+pub struct Fault {
+    kind: FaultKind,
+    scope: Scope,
+    times: Option<u32>,
+}
+
+/// What a fault does.
+#[derive(Clone, Debug, PartialEq)]
+enum FaultKind {
+    Latency(Duration),
+    Throttle(Duration),
+    Status(StatusCode),
+    DropConnection,
+    TruncateBody,
+    ExpiredToken,
+}
+
+/// Which requests a fault applies to.
+#[derive(Clone, Debug, PartialEq)]
+enum Scope {
+    All,
+    Path(String),
+    Operation(Operation),
+}
+
+impl Fault {
+    fn new(kind: FaultKind) -> Self {
+        Self {
+            kind,
+            scope: Scope::All,
+            times: None,
+        }
+    }
+
+    /// Delays the answer by `delay`, then answers as usual (or as another fault says).
+    pub fn latency(delay: Duration) -> Self {
+        Self::new(FaultKind::Latency(delay))
+    }
+
+    /// Answers `429 THROTTLED` with `Retry-After: <seconds>` (`retry_after` rounded up to
+    /// whole seconds) and the V1 error body.
+    pub fn throttle(retry_after: Duration) -> Self {
+        Self::new(FaultKind::Throttle(retry_after))
+    }
+
+    /// Answers `status` with the V1 error body (code e.g. `INTERNAL_SERVER_ERROR`,
+    /// `SERVICE_UNAVAILABLE`). Meant for 5xx; any status from 400 to 599 works, and anything
+    /// else is taken as 500.
+    pub fn status(status: u16) -> Self {
+        let status = StatusCode::from_u16(status)
+            .ok()
+            .filter(|status| status.is_client_error() || status.is_server_error())
+            .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+        Self::new(FaultKind::Status(status))
+    }
+
+    /// Drops the connection: the answer's body fails before its first byte, and the server
+    /// closes the connection.
+    pub fn drop_connection() -> Self {
+        Self::new(FaultKind::DropConnection)
+    }
+
+    /// Truncates the body: the usual answer, with the `Content-Length` of the whole body, but
+    /// only its first half is sent before the connection is closed.
+    pub fn truncate_body() -> Self {
+        Self::new(FaultKind::TruncateBody)
+    }
+
+    /// Answers `401 INVALID_ACCESS_TOKEN`, as for an expired access token, whatever the token.
+    pub fn expired_token() -> Self {
+        Self::new(FaultKind::ExpiredToken)
+    }
+
+    /// Applies the fault only to paths that start with `prefix` (e.g. `/v1/views/library`,
+    /// `/auth/o2/token`). By default a fault applies to every route.
+    pub fn on_path(mut self, prefix: impl Into<String>) -> Self {
+        self.scope = Scope::Path(prefix.into());
+        self
+    }
+
+    /// Applies the fault only to `operation`'s requests.
+    pub fn on_operation(mut self, operation: Operation) -> Self {
+        self.scope = Scope::Operation(operation);
+        self
+    }
+
+    /// Acts on the next `n` requests it applies to, then no more. By default a fault acts
+    /// until it is removed.
+    pub fn times(mut self, n: u32) -> Self {
+        self.times = Some(n);
+        self
+    }
+
+    fn applies_to(&self, path: &str, operation: Option<Operation>) -> bool {
+        match &self.scope {
+            Scope::All => true,
+            Scope::Path(prefix) => path.starts_with(prefix.as_str()),
+            Scope::Operation(wanted) => operation == Some(*wanted),
+        }
+    }
+}
+
+/// Names an injected fault, to ask how often it acted or to remove it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct FaultId(pub(crate) u64);
+
+/// The faults of a server: add and remove them at any time, from any thread.
+///
+/// Clones share the same faults.
+#[derive(Clone, Default)]
+pub struct Faults {
+    inner: Arc<Mutex<Rules>>,
+}
+
+#[derive(Default)]
+struct Rules {
+    next_id: u64,
+    rules: Vec<Rule>,
+}
+
+struct Rule {
+    id: FaultId,
+    fault: Fault,
+    acted: u32,
+}
+
+impl Rule {
+    fn spent(&self) -> bool {
+        self.fault.times.is_some_and(|times| self.acted >= times)
+    }
+}
+
+impl fmt::Debug for Faults {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let rules = lock(&self.inner);
+        formatter
+            .debug_list()
+            .entries(
+                rules
+                    .rules
+                    .iter()
+                    .map(|rule| (&rule.id, &rule.fault, rule.acted)),
+            )
+            .finish()
+    }
+}
+
+/// What the faults say about one request.
+#[derive(Debug, Default)]
+struct Plan {
+    delay: Duration,
+    outcome: Option<FaultKind>,
+}
+
+impl Faults {
+    /// Adds a fault; it applies from the next request on.
+    pub fn inject(&self, fault: Fault) -> FaultId {
+        let mut rules = lock(&self.inner);
+        rules.next_id += 1;
+        let id = FaultId(rules.next_id);
+        rules.rules.push(Rule {
+            id,
+            fault,
+            acted: 0,
+        });
+        id
+    }
+
+    /// How many requests the fault `id` has acted on (0 for a fault that was removed).
+    pub fn acted(&self, id: FaultId) -> u32 {
+        lock(&self.inner)
+            .rules
+            .iter()
+            .find(|rule| rule.id == id)
+            .map_or(0, |rule| rule.acted)
+    }
+
+    /// Removes the fault `id`.
+    pub fn remove(&self, id: FaultId) {
+        lock(&self.inner).rules.retain(|rule| rule.id != id);
+    }
+
+    /// Removes every fault.
+    pub fn clear(&self) {
+        lock(&self.inner).rules.clear();
+    }
+
+    /// Decides what happens to one request, and counts the faults that act on it.
+    fn plan(&self, path: &str, operation: Option<Operation>) -> Plan {
+        let mut rules = lock(&self.inner);
+        let mut plan = Plan::default();
+        for rule in &mut rules.rules {
+            if rule.spent() || !rule.fault.applies_to(path, operation) {
+                continue;
+            }
+            match &rule.fault.kind {
+                FaultKind::Latency(delay) => {
+                    plan.delay += *delay;
+                    rule.acted += 1;
+                }
+                kind if plan.outcome.is_none() => {
+                    plan.outcome = Some(kind.clone());
+                    rule.acted += 1;
+                }
+                _ => {}
+            }
+        }
+        plan
+    }
+}
+
+/// The middleware that injects the faults.
+pub(crate) async fn inject(
+    State(state): State<MockState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let path = request.uri().path().to_owned();
+    if path.starts_with(crate::admin::PREFIX) {
+        return next.run(request).await;
+    }
+    let plan = state.faults().plan(&path, Operation::from_path(&path));
+    if !plan.delay.is_zero() {
+        tracing::debug!(%path, delay_ms = plan.delay.as_millis() as u64, "injected latency");
+        tokio::time::sleep(plan.delay).await;
+    }
+    let Some(outcome) = plan.outcome else {
+        return next.run(request).await;
+    };
+    tracing::debug!(%path, fault = ?outcome, "injected a fault");
+    match outcome {
+        FaultKind::Latency(_) => next.run(request).await,
+        FaultKind::Throttle(retry_after) => {
+            let mut error =
+                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "THROTTLED", "Rate exceeded.")
+                    .at(&path);
+            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+            error.retry_after = Some(seconds);
+            error.into_response()
+        }
+        FaultKind::Status(status) => {
+            let code = match status {
+                StatusCode::INTERNAL_SERVER_ERROR => "INTERNAL_SERVER_ERROR",
+                StatusCode::BAD_GATEWAY => "BAD_GATEWAY",
+                StatusCode::SERVICE_UNAVAILABLE => "SERVICE_UNAVAILABLE",
+                StatusCode::GATEWAY_TIMEOUT => "GATEWAY_TIMEOUT",
+                StatusCode::NOT_FOUND => "NOT_FOUND",
+                StatusCode::TOO_MANY_REQUESTS => "THROTTLED",
+                status if status.is_client_error() => "BAD_REQUEST",
+                _ => "INTERNAL_SERVER_ERROR",
+            };
+            let message = status.canonical_reason().unwrap_or("Injected failure.");
+            ApiError::new(status, code, format!("{message} (injected by the mock)"))
+                .at(&path)
+                .into_response()
+        }
+        FaultKind::ExpiredToken => ApiError::expired_token().at(&path).into_response(),
+        FaultKind::DropConnection => {
+            let failed = stream::iter([Err::<Bytes, _>(std::io::Error::new(
+                std::io::ErrorKind::ConnectionAborted,
+                "connection dropped by the mock",
+            ))]);
+            (
+                [(
+                    header::CONTENT_TYPE,
+                    HeaderValue::from_static("application/json"),
+                )],
+                Body::from_stream(failed),
+            )
+                .into_response()
+        }
+        FaultKind::TruncateBody => truncate(next.run(request).await).await,
+    }
+}
+
+/// `response`, with its whole length announced and half its body sent before an error.
+async fn truncate(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(bytes) => bytes,
+        Err(_) => Bytes::new(),
+    };
+    let half = bytes.slice(..bytes.len() / 2);
+    parts
+        .headers
+        .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
+    // The error comes a moment after the half, so that the server flushes the half (with the
+    // headers) before it drops the connection.
+    let chunks = stream::unfold(Some(half), |half| async move {
+        match half {
+            Some(half) => Some((Ok(half), None)),
+            None => {
+                tokio::time::sleep(FLUSH_PAUSE).await;
+                let error = std::io::Error::new(
+                    std::io::ErrorKind::ConnectionAborted,
+                    "body truncated by the mock",
+                );
+                Some((Err(error), None))
+            }
+        }
+    });
+    Response::from_parts(parts, Body::from_stream(chunks))
+}
+
+/// A fault as the admin endpoint takes it, in JSON:
+/// `{"kind": "status", "status": 503, "operation": "getHomeView", "times": 2}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FaultSpec {
+    kind: SpecKind,
+    /// For `latency`.
+    #[serde(default)]
+    millis: Option<u64>,
+    /// For `throttle`.
+    #[serde(default)]
+    retry_after_secs: Option<u64>,
+    /// For `status`.
+    #[serde(default)]
+    status: Option<u16>,
+    #[serde(default)]
+    path: Option<String>,
+    #[serde(default)]
+    operation: Option<String>,
+    #[serde(default)]
+    times: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum SpecKind {
+    Latency,
+    Throttle,
+    Status,
+    DropConnection,
+    TruncateBody,
+    ExpiredToken,
+}
+
+impl FaultSpec {
+    /// The fault this spec describes.
+    ///
+    /// # Errors
+    /// A message naming what is wrong: an unknown operation, or both `path` and `operation`.
+    pub(crate) fn into_fault(self) -> Result<Fault, String> {
+        let mut fault = match self.kind {
+            SpecKind::Latency => Fault::latency(Duration::from_millis(self.millis.unwrap_or(0))),
+            SpecKind::Throttle => {
+                Fault::throttle(Duration::from_secs(self.retry_after_secs.unwrap_or(1)))
+            }
+            SpecKind::Status => Fault::status(self.status.unwrap_or(500)),
+            SpecKind::DropConnection => Fault::drop_connection(),
+            SpecKind::TruncateBody => Fault::truncate_body(),
+            SpecKind::ExpiredToken => Fault::expired_token(),
+        };
+        match (self.path, self.operation) {
+            (Some(_), Some(_)) => return Err("give a path or an operation, not both".to_owned()),
+            (Some(path), None) => fault = fault.on_path(path),
+            (None, Some(operation)) => {
+                fault = fault.on_operation(operation.parse().map_err(|error| format!("{error}"))?);
+            }
+            (None, None) => {}
+        }
+        if let Some(times) = self.times {
+            fault = fault.times(times);
+        }
+        Ok(fault)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn faults_act_only_on_the_requests_in_their_scope() {
+        let faults = Faults::default();
+        let home = faults.inject(Fault::status(503).on_operation(Operation::Home));
+        let library = faults.inject(Fault::drop_connection().on_path("/v1/views/library"));
+        assert_eq!(
+            faults.plan("/v1/views/home", Some(Operation::Home)).outcome,
+            Some(FaultKind::Status(StatusCode::SERVICE_UNAVAILABLE))
+        );
+        assert_eq!(
+            faults
+                .plan("/v1/views/library/songs", Some(Operation::LibrarySongs))
+                .outcome,
+            Some(FaultKind::DropConnection)
+        );
+        assert_eq!(
+            faults
+                .plan("/v1/views/recent", Some(Operation::RecentlyPlayed))
+                .outcome,
+            None
+        );
+        assert_eq!((faults.acted(home), faults.acted(library)), (1, 1));
+    }
+
+    #[test]
+    fn a_fault_with_times_acts_that_many_times() {
+        let faults = Faults::default();
+        let id = faults.inject(Fault::expired_token().times(2));
+        let outcomes: Vec<_> = (0..4)
+            .map(|_| faults.plan("/v1/views/home", None).outcome)
+            .collect();
+        assert_eq!(
+            outcomes,
+            [
+                Some(FaultKind::ExpiredToken),
+                Some(FaultKind::ExpiredToken),
+                None,
+                None
+            ]
+        );
+        assert_eq!(faults.acted(id), 2);
+    }
+
+    #[test]
+    fn latencies_add_up_and_the_first_other_fault_decides() {
+        let faults = Faults::default();
+        faults.inject(Fault::latency(Duration::from_millis(5)));
+        faults.inject(Fault::latency(Duration::from_millis(7)));
+        faults.inject(Fault::status(500).times(1));
+        let second = faults.inject(Fault::status(502).times(1));
+        let plan = faults.plan("/x", None);
+        assert_eq!(plan.delay, Duration::from_millis(12));
+        assert_eq!(
+            plan.outcome,
+            Some(FaultKind::Status(StatusCode::INTERNAL_SERVER_ERROR))
+        );
+        assert_eq!(
+            faults.acted(second),
+            0,
+            "a fault that does not act is not counted"
+        );
+        assert_eq!(
+            faults.plan("/x", None).outcome,
+            Some(FaultKind::Status(StatusCode::BAD_GATEWAY))
+        );
+    }
+
+    #[test]
+    fn removed_and_cleared_faults_no_longer_act() {
+        let faults = Faults::default();
+        let id = faults.inject(Fault::truncate_body());
+        faults.remove(id);
+        assert_eq!(faults.plan("/x", None).outcome, None);
+        faults.inject(Fault::truncate_body());
+        faults.clear();
+        assert_eq!(faults.plan("/x", None).outcome, None);
+    }
+
+    #[test]
+    fn statuses_outside_the_error_range_become_500() {
+        assert_eq!(
+            Fault::status(200).kind,
+            FaultKind::Status(StatusCode::INTERNAL_SERVER_ERROR)
+        );
+        assert_eq!(
+            Fault::status(99).kind,
+            FaultKind::Status(StatusCode::INTERNAL_SERVER_ERROR)
+        );
+        assert_eq!(
+            Fault::status(504).kind,
+            FaultKind::Status(StatusCode::GATEWAY_TIMEOUT)
+        );
+    }
+
+    #[test]
+    fn fault_specs_read_as_the_admin_endpoint_documents() {
+        let spec: FaultSpec = serde_json::from_str(
+            r#"{"kind": "status", "status": 503, "operation": "getHomeView", "times": 2}"#,
+        )
+        .expect("a spec");
+        assert_eq!(
+            spec.into_fault(),
+            Ok(Fault::status(503).on_operation(Operation::Home).times(2))
+        );
+        let spec: FaultSpec =
+            serde_json::from_str(r#"{"kind": "latency", "millis": 20, "path": "/v1"}"#)
+                .expect("a spec");
+        assert_eq!(
+            spec.into_fault(),
+            Ok(Fault::latency(Duration::from_millis(20)).on_path("/v1"))
+        );
+        let spec: FaultSpec =
+            serde_json::from_str(r#"{"kind": "throttle", "operation": "getNothing"}"#)
+                .expect("a spec");
+        assert!(spec.into_fault().is_err());
+        assert!(serde_json::from_str::<FaultSpec>(r#"{"kind": "explode"}"#).is_err());
+    }
+}

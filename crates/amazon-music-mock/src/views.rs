@@ -1,0 +1,534 @@
+//! The sixteen view operations, paged as the `amazon-music` crate's `pagination` module
+//! documents:
+//!
+//! | views | `limit` counts | `cursor` / `nextPageToken` |
+//! |---|---|---|
+//! | home, podcasts, library | entities per group | the view's token: the next [`GROUPS_PER_PAGE`] groups |
+//! | artist | groups | the view's token: the next groups |
+//! | home, podcasts, library `/{groupId}` | entities | the group's token |
+//! | playlist, podcast show, library albums, artists, songs, playlists, recent | entities | the group's token |
+//! | library podcasts | episodes and shows (each) | the first group's token, set while either group has more |
+//! | album | (not read) | (none) |
+//!
+//! A group's token in the home, podcasts or library view is the cursor of the next page of its
+//! `/{groupId}` view; a library group named `albums`, `artists`, `songs` or `playlists` (which
+//! the literal paths shadow) continues in the library view of that name.
+
+use amazon_music_models::{EntityGroup, EntityGroupContent, View, ViewContent, ViewResponse};
+use axum::Json;
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{Path, Query, State};
+use axum::http::{HeaderMap, HeaderValue, Uri, header};
+use axum::response::{IntoResponse, Response};
+use serde::Deserialize;
+
+use crate::MockState;
+use crate::catalog::{Catalog, Details, Group};
+use crate::error::ApiError;
+use crate::locale::{ImageStyle, Locale, localize};
+use crate::operation::Operation;
+use crate::paging::{self, slice, token};
+
+/// How many groups a page of the home, podcasts and library views holds.
+pub(crate) const GROUPS_PER_PAGE: usize = 3;
+
+/// The query parameters of a paged view, as sent.
+#[derive(Debug, Default, Deserialize)]
+pub(crate) struct PageQuery {
+    cursor: Option<String>,
+    limit: Option<String>,
+}
+
+type QueryParams = Result<Query<PageQuery>, QueryRejection>;
+type PathParam = Result<Path<String>, PathRejection>;
+
+/// A page asked for: where it starts, and how many items it holds.
+struct Page {
+    cursor: Option<String>,
+    limit: usize,
+}
+
+impl Page {
+    /// Where the page starts in the list named `scope`.
+    fn offset(&self, scope: &str) -> Result<usize, ApiError> {
+        paging::position(scope, self.cursor.as_deref())
+    }
+}
+
+fn page(operation: Operation, query: QueryParams) -> Result<Page, ApiError> {
+    let Query(query) = query.map_err(|rejection| ApiError::bad_request(rejection.body_text()))?;
+    Ok(Page {
+        limit: paging::limit(operation, query.limit.as_deref())?,
+        cursor: query.cursor,
+    })
+}
+
+fn path_param(path: PathParam) -> Result<String, ApiError> {
+    path.map(|Path(value)| value)
+        .map_err(|rejection| ApiError::bad_request(rejection.body_text()))
+}
+
+/// The answer: the view in the locale and image style asked for, or the error.
+fn answer(uri: &Uri, headers: &HeaderMap, view: Result<View, ApiError>) -> Response {
+    let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
+    let locale = Locale::from_header(header(header::ACCEPT_LANGUAGE.as_str()));
+    let style = ImageStyle::from_header(header("amzn-image-style"));
+    match view {
+        Ok(mut view) => {
+            localize(&mut view, locale, style.as_ref());
+            let mut response = Json(ViewResponse { data: view }).into_response();
+            if let Ok(tag) = HeaderValue::from_str(&locale.tag()) {
+                response.headers_mut().insert(header::CONTENT_LANGUAGE, tag);
+            }
+            response
+        }
+        Err(error) => error.at(uri.path()).into_response(),
+    }
+}
+
+/// One page of `group`'s entities, from `offset`; its token continues in the list `scope`.
+fn emit(group: &Group, offset: usize, limit: usize, scope: &str) -> EntityGroup {
+    let (entities, next) = slice(&group.entities, offset, limit);
+    EntityGroup {
+        type_: "EntityGroup".to_owned(),
+        id: group.id.clone(),
+        title: group.title.clone(),
+        view_type: group.view_type.clone(),
+        content: EntityGroupContent {
+            type_: group.typed.then(|| "EntityGroupContent".to_owned()),
+            next_page_token: next.map(|next| token(scope, next)),
+            entities: entities.to_vec(),
+        },
+    }
+}
+
+/// A view with no entity, holding `groups`.
+fn view(id: &str, title: Option<&str>, groups: Vec<EntityGroup>, next: Option<String>) -> View {
+    View {
+        type_: "View".to_owned(),
+        id: id.to_owned(),
+        title: title.map(str::to_owned),
+        images: Some(Vec::new()),
+        entity: None,
+        content: ViewContent {
+            type_: "ViewContent".to_owned(),
+            next_page_token: next,
+            entity_groups: groups,
+        },
+    }
+}
+
+/// A library view: the user as its entity.
+fn library_view(
+    catalog: &Catalog,
+    id: &str,
+    title: &str,
+    groups: Vec<EntityGroup>,
+    next: Option<String>,
+) -> View {
+    View {
+        entity: Some(amazon_music_models::Entity::User(catalog.user.clone())),
+        ..view(id, Some(title), groups, next)
+    }
+}
+
+/// A page of groups of a view that pages groups, each group's entities bounded by `limit`.
+fn group_pages(
+    groups: &[&Group],
+    page: &Page,
+    scope: &str,
+    group_scope: impl Fn(&Group) -> String,
+) -> Result<(Vec<EntityGroup>, Option<String>), ApiError> {
+    let (groups, next) = slice(groups, page.offset(scope)?, GROUPS_PER_PAGE);
+    let groups = groups
+        .iter()
+        .map(|group| emit(group, 0, page.limit, &group_scope(group)))
+        .collect();
+    Ok((groups, next.map(|next| token(scope, next))))
+}
+
+/// The group `id` of `groups`, one page of it.
+fn one_group(
+    groups: &[&Group],
+    id: &str,
+    page: &Page,
+    scope: &str,
+    what: &str,
+) -> Result<EntityGroup, ApiError> {
+    let group = groups
+        .iter()
+        .find(|group| group.id == id)
+        .ok_or_else(|| ApiError::not_found(format!("No {what} group has the ID {id:?}.")))?;
+    Ok(emit(group, page.offset(scope)?, page.limit, scope))
+}
+
+/// A single-group view of `details`, one page of its entities.
+fn details_page(details: Details, page: &Page, scope: &str) -> Result<View, ApiError> {
+    let Details { mut view, group } = details;
+    view.content.entity_groups = vec![emit(&group, page.offset(scope)?, page.limit, scope)];
+    view.content.next_page_token = None;
+    Ok(view)
+}
+
+/// The same group, with another ID and title.
+fn renamed(group: &Group, id: &str, title: Option<&str>) -> Group {
+    Group {
+        id: id.to_owned(),
+        title: title.map(str::to_owned),
+        ..group.clone()
+    }
+}
+
+/// `GET /v1/views/home`.
+pub(crate) async fn home(
+    State(state): State<MockState>,
+    uri: Uri,
+    headers: HeaderMap,
+    query: QueryParams,
+) -> Response {
+    let result = page(Operation::Home, query).and_then(|page| {
+        let groups: Vec<&Group> = state.catalog().home.iter().collect();
+        let (groups, next) =
+            group_pages(&groups, &page, "home", |group| format!("home/{}", group.id))?;
+        Ok(view("home", None, groups, next))
+    });
+    answer(&uri, &headers, result)
+}
+
+/// `GET /v1/views/home/{groupId}`.
+pub(crate) async fn home_group(
+    State(state): State<MockState>,
+    uri: Uri,
+    headers: HeaderMap,
+    id: PathParam,
+    query: QueryParams,
+) -> Response {
+    let result = path_param(id).and_then(|id| {
+        let page = page(Operation::HomeGroup, query)?;
+        let groups: Vec<&Group> = state.catalog().home.iter().collect();
+        let group = one_group(&groups, &id, &page, &format!("home/{id}"), "home")?;
+        Ok(view("home", None, vec![group], None))
+    });
+    answer(&uri, &headers, result)
+}
+
+/// `GET /v1/views/podcasts`.
+pub(crate) async fn podcasts(
+    State(state): State<MockState>,
+    uri: Uri,
+    headers: HeaderMap,
+    query: QueryParams,
+) -> Response {
+    let result = page(Operation::Podcasts, query).and_then(|page| {
+        let groups: Vec<&Group> = state.catalog().podcasts.iter().collect();
+        let (groups, next) = group_pages(&groups, &page, "podcasts", |group| {
+            format!("podcasts/{}", group.id)
+        })?;
+        Ok(view("podcasts", None, groups, next))
+    });
+    answer(&uri, &headers, result)
+}
+
+/// `GET /v1/views/podcasts/{groupId}`.
+pub(crate) async fn podcasts_group(
+    State(state): State<MockState>,
+    uri: Uri,
+    headers: HeaderMap,
+    id: PathParam,
+    query: QueryParams,
+) -> Response {
+    let result = path_param(id).and_then(|id| {
+        let page = page(Operation::PodcastsGroup, query)?;
+        let groups: Vec<&Group> = state.catalog().podcasts.iter().collect();
+        let group = one_group(&groups, &id, &page, &format!("podcasts/{id}"), "podcasts")?;
+        Ok(view("podcasts", None, vec![group], None))
+    });
+    answer(&uri, &headers, result)
+}
+
+/// `GET /v1/views/library`.
+pub(crate) async fn library(
+    State(state): State<MockState>,
+    uri: Uri,
+    headers: HeaderMap,
+    query: QueryParams,
+) -> Response {
+    let catalog = state.catalog();
+    let result = page(Operation::Library, query).and_then(|page| {
+        let groups = catalog.library_groups();
+        let (groups, next) = group_pages(&groups, &page, "library", |group| {
+            format!("library/{}", group.id)
+        })?;
+        Ok(library_view(catalog, "library", "Library", groups, next))
+    });
+    answer(&uri, &headers, result)
+}
+
+/// `GET /v1/views/library/{groupId}`.
+pub(crate) async fn library_group(
+    State(state): State<MockState>,
+    uri: Uri,
+    headers: HeaderMap,
+    id: PathParam,
+    query: QueryParams,
+) -> Response {
+    let catalog = state.catalog();
+    let result = path_param(id).and_then(|id| {
+        let page = page(Operation::LibraryGroup, query)?;
+        let mut groups = catalog.library_groups().to_vec();
+        groups.push(&catalog.episodes);
+        let group = one_group(&groups, &id, &page, &format!("library/{id}"), "library")?;
+        Ok(library_view(
+            catalog,
+            "library",
+            "Library",
+            vec![group],
+            None,
+        ))
+    });
+    answer(&uri, &headers, result)
+}
+
+/// One of the library views of one list: `group` is the catalog's list, shown as `shown`.
+fn library_list(
+    state: &MockState,
+    operation: Operation,
+    query: QueryParams,
+    (id, title): (&str, &str),
+    list: &Group,
+    shown: Group,
+) -> Result<View, ApiError> {
+    let page = page(operation, query)?;
+    let scope = format!("library/{}", list.id);
+    let group = emit(&shown, page.offset(&scope)?, page.limit, &scope);
+    Ok(library_view(state.catalog(), id, title, vec![group], None))
+}
+
+/// `GET /v1/views/library/albums`.
+pub(crate) async fn library_albums(
+    State(state): State<MockState>,
+    uri: Uri,
+    headers: HeaderMap,
+    query: QueryParams,
+) -> Response {
+    let list = &state.catalog().albums;
+    let shown = renamed(list, "albums", None);
+    let result = library_list(
+        &state,
+        Operation::LibraryAlbums,
+        query,
+        ("library-albums", "Albums"),
+        list,
+        shown,
+    );
+    answer(&uri, &headers, result)
+}
+
+/// `GET /v1/views/library/artists`.
+pub(crate) async fn library_artists(
+    State(state): State<MockState>,
+    uri: Uri,
+    headers: HeaderMap,
+    query: QueryParams,
+) -> Response {
+    let list = &state.catalog().artists;
+    let shown = renamed(list, "followed-artists", None);
+    let result = library_list(
+        &state,
+        Operation::LibraryArtists,
+        query,
+        ("library-artists", "Artists"),
+        list,
+        shown,
+    );
+    answer(&uri, &headers, result)
+}
+
+/// `GET /v1/views/library/songs`.
+pub(crate) async fn library_songs(
+    State(state): State<MockState>,
+    uri: Uri,
+    headers: HeaderMap,
+    query: QueryParams,
+) -> Response {
+    let list = &state.catalog().songs;
+    let shown = renamed(list, "songs", None);
+    let result = library_list(
+        &state,
+        Operation::LibrarySongs,
+        query,
+        ("library-songs", "Songs"),
+        list,
+        shown,
+    );
+    answer(&uri, &headers, result)
+}
+
+/// `GET /v1/views/library/playlists`.
+pub(crate) async fn library_playlists(
+    State(state): State<MockState>,
+    uri: Uri,
+    headers: HeaderMap,
+    query: QueryParams,
+) -> Response {
+    let list = &state.catalog().playlists;
+    let shown = renamed(list, "your-playlists", Some("Your Playlists"));
+    let result = library_list(
+        &state,
+        Operation::LibraryPlaylists,
+        query,
+        ("library-playlists", "Playlists"),
+        list,
+        shown,
+    );
+    answer(&uri, &headers, result)
+}
+
+/// `GET /v1/views/library/podcasts`: episodes and shows, paged together; only the first
+/// group carries the token.
+pub(crate) async fn library_podcasts(
+    State(state): State<MockState>,
+    uri: Uri,
+    headers: HeaderMap,
+    query: QueryParams,
+) -> Response {
+    let catalog = state.catalog();
+    let result = page(Operation::LibraryPodcasts, query).and_then(|page| {
+        let scope = "library/podcasts";
+        let offset = page.offset(scope)?;
+        let mut episodes = emit(&catalog.episodes, offset, page.limit, scope);
+        let mut shows = emit(&catalog.shows, offset, page.limit, scope);
+        episodes.content.next_page_token = episodes
+            .content
+            .next_page_token
+            .or(shows.content.next_page_token.take());
+        Ok(library_view(
+            catalog,
+            "library-podcasts",
+            "Podcasts",
+            vec![episodes, shows],
+            None,
+        ))
+    });
+    answer(&uri, &headers, result)
+}
+
+/// `GET /v1/views/recent`.
+pub(crate) async fn recent(
+    State(state): State<MockState>,
+    uri: Uri,
+    headers: HeaderMap,
+    query: QueryParams,
+) -> Response {
+    let result = page(Operation::RecentlyPlayed, query).and_then(|page| {
+        let group = emit(
+            &state.catalog().recent,
+            page.offset("recent")?,
+            page.limit,
+            "recent",
+        );
+        Ok(View {
+            images: None,
+            ..view("recent", Some("Recently Played"), vec![group], None)
+        })
+    });
+    answer(&uri, &headers, result)
+}
+
+/// `GET /v1/views/artists/{id}`: `limit` counts groups.
+pub(crate) async fn artist(
+    State(state): State<MockState>,
+    uri: Uri,
+    headers: HeaderMap,
+    id: PathParam,
+    query: QueryParams,
+) -> Response {
+    let result = path_param(id).and_then(|id| {
+        let page = page(Operation::Artist, query)?;
+        let (mut view, groups) = state
+            .catalog()
+            .artist(&id)
+            .ok_or_else(|| ApiError::not_found(format!("No artist has the ID {id:?}.")))?;
+        let scope = format!("artist/{id}");
+        let (groups, next) = slice(&groups, page.offset(&scope)?, page.limit);
+        view.content.entity_groups = groups.to_vec();
+        view.content.next_page_token = next.map(|next| token(&scope, next));
+        Ok(view)
+    });
+    answer(&uri, &headers, result)
+}
+
+/// `GET /v1/views/albums/{id}`: no paging; `cursor` and `limit` are not read.
+pub(crate) async fn album(
+    State(state): State<MockState>,
+    uri: Uri,
+    headers: HeaderMap,
+    id: PathParam,
+) -> Response {
+    let result = path_param(id).and_then(|id| {
+        state
+            .catalog()
+            .album(&id)
+            .ok_or_else(|| ApiError::not_found(format!("No album has the ID {id:?}.")))
+    });
+    answer(&uri, &headers, result)
+}
+
+/// `GET /v1/views/playlists/{id}`.
+pub(crate) async fn playlist(
+    State(state): State<MockState>,
+    uri: Uri,
+    headers: HeaderMap,
+    id: PathParam,
+    query: QueryParams,
+) -> Response {
+    let result = path_param(id).and_then(|id| {
+        let page = page(Operation::Playlist, query)?;
+        let details = state
+            .catalog()
+            .playlist(&id)
+            .ok_or_else(|| ApiError::not_found(format!("No playlist has the ID {id:?}.")))?;
+        details_page(details, &page, &format!("playlist/{id}"))
+    });
+    answer(&uri, &headers, result)
+}
+
+/// `GET /v1/views/podcasts/shows/{id}`.
+pub(crate) async fn podcast_show(
+    State(state): State<MockState>,
+    uri: Uri,
+    headers: HeaderMap,
+    id: PathParam,
+    query: QueryParams,
+) -> Response {
+    let result = path_param(id).and_then(|id| {
+        let page = page(Operation::PodcastShow, query)?;
+        let details = state
+            .catalog()
+            .podcast_show(&id)
+            .ok_or_else(|| ApiError::not_found(format!("No podcast show has the ID {id:?}.")))?;
+        details_page(details, &page, &format!("show/{id}"))
+    });
+    answer(&uri, &headers, result)
+}
+
+/// Any other path or method: `404 NOT_FOUND` (or `405`), naming the request.
+pub(crate) async fn not_found(uri: Uri, method: axum::http::Method) -> Response {
+    ApiError::not_found(format!(
+        "The mock has no route for {method} {}.",
+        uri.path()
+    ))
+    .at(uri.path())
+    .into_response()
+}
+
+/// A known path with a method it does not take: `405 METHOD_NOT_ALLOWED`.
+pub(crate) async fn method_not_allowed(uri: Uri, method: axum::http::Method) -> Response {
+    ApiError::new(
+        axum::http::StatusCode::METHOD_NOT_ALLOWED,
+        "METHOD_NOT_ALLOWED",
+        format!("{} does not take {method}.", uri.path()),
+    )
+    .at(uri.path())
+    .into_response()
+}

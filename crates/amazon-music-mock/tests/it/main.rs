@@ -1,0 +1,11 @@
+//! The mock server over real HTTP on loopback: plain requests with reqwest, and the
+//! `amazon-music` SDK.
+
+mod auth;
+mod faults;
+mod locale;
+mod lwa;
+mod paging;
+mod sdk;
+mod support;
+mod views;

@@ -1,0 +1,211 @@
+//! The `amazon-music` SDK against the mock: every view, page after page.
+
+use std::collections::HashSet;
+
+use amazon_music::Entity;
+use amazon_music_mock::Operation;
+use futures_util::TryStreamExt;
+
+use crate::support::{sdk, server, server_of};
+
+#[tokio::test]
+async fn the_whole_library_of_a_2000_song_mock_streams_in_order() {
+    let server = server_of(2000).await;
+    let songs: Vec<Entity> = sdk(&server)
+        .library_songs()
+        .limit(100)
+        .entities()
+        .try_collect()
+        .await
+        .expect("every song");
+    assert_eq!(songs.len(), 2000);
+    let ids: Vec<&str> = songs.iter().filter_map(Entity::id).collect();
+    assert_eq!(
+        ids[..3],
+        ["B01BO5275A", "B07CKC4G58", "B08D9T7MZK"],
+        "the example's songs first"
+    );
+    assert_eq!(
+        (ids[3], ids[1999]),
+        ("B0MS000000", "B0MS0001JG"),
+        "then the generated ones, in order"
+    );
+    assert!(
+        ids[3..].windows(2).all(|pair| pair[0] < pair[1]),
+        "generated IDs ascend"
+    );
+    assert_eq!(ids.iter().collect::<HashSet<_>>().len(), 2000);
+    assert!(songs.iter().all(|song| matches!(song, Entity::Track(_))));
+    let pages = server.requests().len();
+    assert_eq!(pages, 20, "one request per page of 100");
+}
+
+#[tokio::test]
+async fn every_entity_view_pages_to_its_end_through_the_sdk() {
+    let server = server_of(40).await;
+    let client = sdk(&server);
+    let requests = [
+        (
+            Operation::HomeGroup,
+            client.home_group("mp3-subscription-gateway_mp3NewReleasesStrategy"),
+        ),
+        (
+            Operation::PodcastsGroup,
+            client.podcasts_group(
+                "TopShowsStrategy-7e41c9a8-03b2-4d6f-a1e5-9f8c2d6b4a10%23EDITORIAL%23PODCASTS",
+            ),
+        ),
+        (
+            Operation::LibraryGroup,
+            client.library_group("podcast-shows"),
+        ),
+        (Operation::Playlist, client.playlist("B0MP000001")),
+        (
+            Operation::PodcastShow,
+            client.podcast_show("44e24353-f327-49c0-ae75-2d807da67137"),
+        ),
+        (Operation::LibraryAlbums, client.library_albums()),
+        (Operation::LibraryArtists, client.library_artists()),
+        (Operation::LibrarySongs, client.library_songs()),
+        (Operation::LibraryPlaylists, client.library_playlists()),
+        (Operation::LibraryPodcasts, client.library_podcasts()),
+        (Operation::RecentlyPlayed, client.recently_played()),
+    ];
+    for (operation, request) in requests {
+        let pages: Vec<_> = request
+            .clone()
+            .limit(3)
+            .pages()
+            .try_collect()
+            .await
+            .unwrap_or_else(|error| panic!("{operation}: {error}"));
+        assert!(pages.len() > 1, "{operation}: {} page(s)", pages.len());
+        let entities: Vec<Entity> = request
+            .limit(4)
+            .entities()
+            .try_collect()
+            .await
+            .expect("entities");
+        let ids: HashSet<&str> = entities.iter().filter_map(Entity::id).collect();
+        assert_eq!(ids.len(), entities.len(), "{operation}: no entity twice");
+        let per_page: usize = pages
+            .iter()
+            .flat_map(|page| &page.content.entity_groups)
+            .map(|group| group.content.entities.len())
+            .sum();
+        assert_eq!(
+            per_page,
+            entities.len(),
+            "{operation}: the same entities at any limit"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_group_view_pages_through_its_groups_through_the_sdk() {
+    let server = server().await;
+    let client = sdk(&server);
+    let requests = [
+        (Operation::Home, client.home(), 9),
+        (Operation::Podcasts, client.podcasts(), 5),
+        (Operation::Library, client.library(), 5),
+        (Operation::Artist, client.artist("B0MR000002"), 12),
+    ];
+    for (operation, request, groups) in requests {
+        let pages: Vec<_> = request
+            .limit(2)
+            .pages()
+            .try_collect()
+            .await
+            .unwrap_or_else(|error| panic!("{operation}: {error}"));
+        let ids: Vec<&str> = pages
+            .iter()
+            .flat_map(|page| &page.content.entity_groups)
+            .map(|group| group.id.as_str())
+            .collect();
+        assert_eq!(ids.len(), groups, "{operation}: {ids:?}");
+        assert_eq!(
+            ids.iter().collect::<HashSet<_>>().len(),
+            groups,
+            "{operation}: no group twice"
+        );
+        assert!(pages.len() > 1, "{operation}");
+    }
+}
+
+#[tokio::test]
+async fn a_group_token_from_the_home_view_continues_in_the_sdks_group_view() {
+    let server = server().await;
+    let client = sdk(&server);
+    let home = client.home().limit(5).send().await.expect("the home view");
+    let group = &home.content.entity_groups[0];
+    let token = group
+        .content
+        .next_page_token
+        .clone()
+        .expect("more in the group");
+    let rest: Vec<Entity> = client
+        .home_group(&group.id)
+        .cursor(token)
+        .limit(5)
+        .entities()
+        .try_collect()
+        .await
+        .expect("the rest");
+    let all: Vec<Entity> = client
+        .home_group(&group.id)
+        .limit(5)
+        .entities()
+        .try_collect()
+        .await
+        .expect("all");
+    assert_eq!(group.content.entities[..], all[..5]);
+    assert_eq!(rest[..], all[5..]);
+}
+
+#[tokio::test]
+async fn the_sdk_fetches_no_page_past_max_items() {
+    let server = server().await;
+    let songs: Vec<Entity> = sdk(&server)
+        .library_songs()
+        .max_items(15)
+        .entities()
+        .try_collect()
+        .await
+        .expect("songs");
+    assert_eq!(songs.len(), 15);
+    assert_eq!(server.requests().len(), 2, "two pages of ten, and no third");
+}
+
+#[tokio::test]
+async fn the_album_view_is_one_page_through_the_sdk() {
+    let server = server().await;
+    let client = sdk(&server);
+    let album = client.album("B0CKMM9LJF").send().await.expect("the album");
+    assert_eq!(album.content.entity_groups[0].content.entities.len(), 4);
+    let generated = client
+        .album("B0MA000003")
+        .send()
+        .await
+        .expect("a generated album");
+    let Some(Entity::Album(entity)) = &generated.entity else {
+        panic!("an album entity")
+    };
+    let tracks = &generated.content.entity_groups[0].content.entities;
+    assert_eq!(Some(tracks.len() as i64), entity.track_count);
+    for track in tracks {
+        let Entity::Track(track) = track else {
+            panic!("a track")
+        };
+        assert_eq!(
+            track.play_params.container_id.as_deref(),
+            Some(entity.play_params.id.as_str())
+        );
+    }
+    let error = client
+        .album("B000NOSUCH")
+        .send()
+        .await
+        .expect_err("no such album");
+    assert_eq!(error.status(), Some(404));
+}
