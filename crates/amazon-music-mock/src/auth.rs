@@ -11,7 +11,7 @@
 //! | `Bearer` with no token, or a token the server never issued | `401 INVALID_AUTH_TOKEN` |
 //! | a token past its lifetime, by the server's clock | `401 INVALID_ACCESS_TOKEN` |
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
@@ -123,7 +123,9 @@ pub(crate) struct Tokens {
     issued: AtomicU64,
     /// Access tokens, with when they expire.
     access: Mutex<HashMap<String, Instant>>,
-    refresh: Mutex<HashSet<String>>,
+    /// Refresh tokens, each with whether it was issued to a public client (one without a
+    /// secret: the device flow, or PKCE without the secret), which refreshes without one.
+    refresh: Mutex<HashMap<String, bool>>,
     pub(crate) devices: Mutex<HashMap<String, DeviceCode>>,
 }
 
@@ -139,7 +141,7 @@ impl Tokens {
         let expires = clock.now() + lifetime;
         Self {
             access: Mutex::new(HashMap::from([(credentials.access_token.clone(), expires)])),
-            refresh: Mutex::new(HashSet::from([credentials.refresh_token.clone()])),
+            refresh: Mutex::new(HashMap::from([(credentials.refresh_token.clone(), false)])),
             devices: Mutex::new(HashMap::new()),
             issued: AtomicU64::new(1),
             clock,
@@ -170,16 +172,18 @@ impl Tokens {
         token
     }
 
-    /// Issues a refresh token, good for as long as the server runs.
-    pub(crate) fn issue_refresh(&self) -> String {
+    /// Issues a refresh token, good for as long as the server runs; a `public` one (for a
+    /// client without a secret) is refreshed without the client secret.
+    pub(crate) fn issue_refresh(&self, public: bool) -> String {
         let serial = self.serial();
         let token = format!("Atzr|mock-{serial}-{:016x}", scramble(serial ^ 0x5a5a));
-        lock(&self.refresh).insert(token.clone());
+        lock(&self.refresh).insert(token.clone(), public);
         token
     }
 
-    pub(crate) fn is_refresh_token(&self, token: &str) -> bool {
-        lock(&self.refresh).contains(token)
+    /// Whether `token` is a refresh token this server issued, and if so whether it is public.
+    pub(crate) fn refresh_token(&self, token: &str) -> Option<bool> {
+        lock(&self.refresh).get(token).copied()
     }
 
     /// Checks an access token.
@@ -292,8 +296,14 @@ mod tests {
             Duration::from_secs(60),
         );
         assert_ne!(tokens.issue_access(), tokens.issue_access());
-        let refresh = tokens.issue_refresh();
-        assert!(refresh.starts_with("Atzr|") && tokens.is_refresh_token(&refresh));
+        let refresh = tokens.issue_refresh(true);
+        assert!(refresh.starts_with("Atzr|"));
+        assert_eq!(tokens.refresh_token(&refresh), Some(true));
+        assert_eq!(
+            tokens.refresh_token(Credentials::default().refresh_token()),
+            Some(false)
+        );
+        assert_eq!(tokens.refresh_token("Atzr|never-issued"), None);
     }
 
     #[test]

@@ -3,8 +3,8 @@
 //!
 //! | `grant_type` | checked | answer |
 //! |---|---|---|
-//! | `refresh_token` | `client_id`, `client_secret`, `refresh_token` | a new access token, the same refresh token |
-//! | `authorization_code` | `client_id`, a `code`, and a `code_verifier` or the `client_secret` | a new access token and refresh token |
+//! | `refresh_token` | `client_id`, `refresh_token`, and `client_secret` (not needed for a public client's token: the device flow's, or PKCE's without a secret) | a new access token, the same refresh token |
+//! | `authorization_code` | `client_id`, a `code`, and a `code_verifier` or the `client_secret` (checked if sent) | a new access token and refresh token |
 //! | `device_code` | `device_code` and `user_code` from a code pair | `authorization_pending` on the first poll, then tokens |
 //!
 //! Client credentials may come in the body or as HTTP Basic auth. Errors are OAuth errors
@@ -214,9 +214,13 @@ fn grant(
     match required(&fields, "grant_type")? {
         "refresh_token" => {
             check_client_id(state, client_id.as_deref())?;
-            check_secret(state, client_secret.as_deref())?;
             let refresh_token = required(&fields, "refresh_token")?;
-            if !tokens.is_refresh_token(refresh_token) {
+            let public = tokens.refresh_token(refresh_token);
+            // A public client's token refreshes without a secret; a secret sent is checked.
+            if client_secret.is_some() || public != Some(true) {
+                check_secret(state, client_secret.as_deref())?;
+            }
+            if public.is_none() {
                 return Err(OAuthError::new(
                     "invalid_grant",
                     "The refresh token is invalid or was revoked.",
@@ -227,11 +231,13 @@ fn grant(
         "authorization_code" => {
             check_client_id(state, client_id.as_deref())?;
             required(&fields, "code")?;
-            match (fields.get("code_verifier"), client_secret.as_deref()) {
-                (Some(verifier), _) if !verifier.is_empty() => {}
-                (_, secret) => check_secret(state, secret)?,
+            let verifier = fields
+                .get("code_verifier")
+                .filter(|verifier| !verifier.is_empty());
+            if verifier.is_none() || client_secret.is_some() {
+                check_secret(state, client_secret.as_deref())?;
             }
-            Ok(answer(tokens.issue_refresh()))
+            Ok(answer(tokens.issue_refresh(client_secret.is_none())))
         }
         "device_code" => {
             let device_code = required(&fields, "device_code")?;
@@ -265,7 +271,7 @@ fn grant(
             }
             devices.remove(device_code);
             drop(devices);
-            Ok(answer(tokens.issue_refresh()))
+            Ok(answer(tokens.issue_refresh(true)))
         }
         other => Err(OAuthError::new(
             "unsupported_grant_type",

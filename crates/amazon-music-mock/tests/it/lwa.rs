@@ -308,6 +308,55 @@ async fn the_sdk_device_login_completes_against_the_mock() {
         .send()
         .await
         .expect("the issued token works");
+
+    // A device's refresh token refreshes without a client secret, as a public client's.
+    let refresh_token = tokens.refresh_token.clone().expect("a refresh token");
+    let source = LwaTokenSource::builder()
+        .client_id(server.credentials().client_id())
+        .refresh_token(refresh_token)
+        .token_url(server.token_url())
+        .build()
+        .expect("a token source");
+    let refreshed = source.token().await.expect("a refreshed token");
+    assert_ne!(refreshed, tokens.access_token);
+}
+
+#[tokio::test]
+async fn only_public_clients_refresh_without_the_client_secret() {
+    let server = server().await;
+    let client_id = server.credentials().client_id();
+    let (_, issued) = post(
+        &server.token_url(),
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", "C"),
+            ("client_id", client_id),
+            ("code_verifier", "v"),
+        ],
+    )
+    .await;
+    let public = issued["refresh_token"].as_str().expect("a refresh token");
+    let refresh = |token| {
+        [
+            ("grant_type", "refresh_token"),
+            ("client_id", client_id),
+            ("refresh_token", token),
+        ]
+    };
+    assert_eq!(post(&server.token_url(), &refresh(public)).await.0, 200);
+    let confidential = server.credentials().refresh_token();
+    let (status, body) = post(&server.token_url(), &refresh(confidential)).await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (401, Some("invalid_client"))
+    );
+    let mut wrong_secret = refresh(public).to_vec();
+    wrong_secret.push(("client_secret", "wrong"));
+    assert_eq!(
+        post(&server.token_url(), &wrong_secret).await.0,
+        401,
+        "a secret sent is checked"
+    );
 }
 
 #[tokio::test]
