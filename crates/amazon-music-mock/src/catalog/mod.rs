@@ -769,7 +769,10 @@ impl Index {
     /// Fills in what the examples only refer to: albums known from their tracks, tracks of
     /// playlists and episodes of shows known only as entities.
     fn complete(&mut self, examples: &Examples, songs: &[Track]) {
-        for (album_id, tracks) in &self.album_tracks {
+        // In the order of the IDs, not the map's, so that every run makes the same catalog.
+        let mut albums: Vec<(&String, &Vec<Track>)> = self.album_tracks.iter().collect();
+        albums.sort_unstable_by_key(|(id, _)| *id);
+        for (album_id, tracks) in albums {
             if let (false, Some(track)) = (self.albums.contains_key(album_id), tracks.first()) {
                 let album = Album {
                     type_: AlbumType::Album,

@@ -199,3 +199,31 @@ async fn the_album_view_ignores_cursor_and_limit() {
     .await;
     assert_eq!(plain, with_query);
 }
+
+#[tokio::test]
+async fn two_servers_of_one_size_serve_the_same_bytes() {
+    let (first, second) = (
+        crate::support::server().await,
+        crate::support::server().await,
+    );
+    for path in [
+        "/v1/views/home",
+        "/v1/views/podcasts",
+        "/v1/views/library/songs",
+        "/v1/views/recent",
+        "/v1/views/artists/B07VPCLT49",
+        "/v1/views/artists/B0MR000005",
+        "/v1/views/albums/B0C9S4LW2Z",
+        "/v1/views/playlists/B07M7FZKWQ",
+        "/v1/views/podcasts/shows/da4a9e28-3481-4a3e-b97e-b1afba0e7da5",
+    ] {
+        let body = |server| async move {
+            get(server, path, &[], &[])
+                .await
+                .text()
+                .await
+                .expect("a body")
+        };
+        assert_eq!(body(&first).await, body(&second).await, "{path}");
+    }
+}
