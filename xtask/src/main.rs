@@ -1,10 +1,11 @@
 //! Project chores: `cargo xtask codegen [--check]`, `cargo xtask ci`, and the spec's tools:
-//! `bundle [--check]`, `lint`, `contract`, `typescript`, `python`, `tools`.
+//! `bundle [--check]`, `lint`, `contract`, `typescript`, `python`, `docs`, `tools`.
 
 mod bundle;
 mod ci;
 mod codegen;
 mod contract;
+mod docs;
 mod lint;
 mod process;
 mod python;
@@ -45,6 +46,12 @@ enum Command {
     Typescript,
     /// Generate pydantic models (datamodel-code-generator) and validate every example.
     Python,
+    /// Build the HTML reference into target/docs/ with Redocly.
+    Docs {
+        /// Also render it with headless Chromium to docs/reference.png.
+        #[arg(long)]
+        screenshot: bool,
+    },
     /// Install the pinned npm and Python tools under tools/ (done on first use anyway).
     Tools,
 }
@@ -58,6 +65,7 @@ fn main() -> std::process::ExitCode {
         Command::Contract => contract::run(),
         Command::Typescript => typescript::run(),
         Command::Python => python::run(),
+        Command::Docs { screenshot } => docs::run(screenshot),
         Command::Tools => tools::run(),
     };
     match result {

@@ -142,6 +142,7 @@ pub fn python() -> Result<PythonTools> {
                         "install",
                         "--disable-pip-version-check",
                         "--no-input",
+                        "--quiet",
                         "--require-hashes",
                         "--only-binary=:all:",
                         "--requirement",

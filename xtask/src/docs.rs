@@ -1,0 +1,96 @@
+//! `cargo xtask docs [--screenshot]`: the API reference as one self-contained HTML page, built by
+//! Redocly (`build-docs --inlineBundle`, so the page loads no script from elsewhere) into
+//! `target/docs/index.html`, which git ignores.
+//!
+//! With `--screenshot`, headless Chromium renders the page to `docs/reference.png`, the picture
+//! the README shows. Chromium is not installed by the xtask: on Debian, `apt-get install
+//! chromium`; another binary can be named with `$CHROMIUM`. Neither step is part of the gate.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+
+use crate::bundle::{self, DIST_YAML};
+use crate::{process, tools, workspace};
+
+/// The page, relative to the workspace root.
+pub const PAGE: &str = "target/docs/index.html";
+/// The screenshot, relative to the workspace root.
+pub const SCREENSHOT: &str = "docs/reference.png";
+const TITLE: &str = "Amazon Music Web API (views): unofficial reference";
+/// Chromium's window: wide enough for Redoc's three panes.
+const WINDOW_SIZE: &str = "1440,1000";
+const TIMEOUT: Duration = Duration::from_secs(5 * 60);
+
+/// Builds the page, and with `screenshot` renders it to [`SCREENSHOT`].
+///
+/// # Errors
+/// When the bundle is stale, a tool fails, or Chromium is missing.
+pub fn run(screenshot: bool) -> Result<()> {
+    bundle::require_up_to_date()?;
+    let tools = tools::node()?;
+    let root = workspace::root();
+    let page = root.join(PAGE);
+    if let Some(folder) = page.parent() {
+        std::fs::create_dir_all(folder)
+            .with_context(|| format!("creating {}", folder.display()))?;
+    }
+    process::run(
+        tools
+            .command("redocly")
+            .args(["build-docs", DIST_YAML, "--inlineBundle", "--title", TITLE])
+            .arg("--output")
+            .arg(&page),
+        TIMEOUT,
+    )?;
+    println!("built {PAGE}: open it in a browser");
+    if screenshot {
+        take_screenshot(&page, &root.join(SCREENSHOT))?;
+        println!("rendered {SCREENSHOT}");
+    }
+    Ok(())
+}
+
+/// Renders `page` with headless Chromium to the PNG `output`.
+fn take_screenshot(page: &Path, output: &Path) -> Result<()> {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "chromium".to_owned());
+    let profile = workspace::root().join("target/docs/chromium-profile");
+    // A fresh profile each time, so that nothing from an earlier run changes the picture.
+    match std::fs::remove_dir_all(&profile) {
+        Ok(()) => {}
+        Err(error) if error.kind() == std::io::ErrorKind::NotFound => {}
+        Err(error) => {
+            return Err(error).with_context(|| format!("removing {}", profile.display()));
+        }
+    }
+    let page = page
+        .canonicalize()
+        .with_context(|| format!("finding {}", page.display()))?;
+    process::run(
+        Command::new(&chromium)
+            .args([
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+                "--no-first-run",
+                "--hide-scrollbars",
+                // Redoc renders after its script runs: give it time, counted in page time.
+                "--virtual-time-budget=10000",
+            ])
+            .arg(format!("--window-size={WINDOW_SIZE}"))
+            .arg(format!("--user-data-dir={}", profile.display()))
+            .arg(format!("--screenshot={}", output.display()))
+            .arg(format!("file://{}", page.display())),
+        TIMEOUT,
+    )
+    .with_context(|| {
+        format!(
+            "rendering with `{chromium}` (on Debian: apt-get install chromium; or set CHROMIUM)"
+        )
+    })
+}
