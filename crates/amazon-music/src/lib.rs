@@ -14,6 +14,7 @@ pub use amazon_music_models::{
     Album, AlbumReference, Artist, ArtistReference, Curator, Entity, EntityGroup,
     EntityGroupContent, Image, PlayParams, PlaybackInformation, Playlist, PodcastEpisode,
     PodcastReference, PodcastShow, Station, Track, UnknownEntity, User, View, ViewContent,
+    ViewResponse,
 };
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 pub use error::{ApiError, BoxError, Error, Result};

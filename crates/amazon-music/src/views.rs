@@ -176,9 +176,10 @@ impl<P> ViewRequest<P> {
 }
 
 impl<P: Paging> ViewRequest<P> {
-    /// Sets the page size: how many items (entities, or groups on views that page groups) a
-    /// page holds. At least 1; at most 10 on home, library, library artists and library
-    /// podcasts.
+    /// Sets the page size: how many entities a page holds, per group on home, podcasts and
+    /// library, and how many groups on the artist view (see the
+    /// [`pagination`](crate::pagination) module). At least 1; at most 10 on home, library,
+    /// their groups, library artists and library podcasts.
     pub fn limit(mut self, limit: u32) -> Self {
         self.options.limit = Some(limit);
         self

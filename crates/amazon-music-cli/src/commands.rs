@@ -1,0 +1,214 @@
+//! What each command does.
+
+use std::io::IsTerminal;
+
+use amazon_music::auth::device::DeviceLogin;
+use amazon_music::auth::scopes;
+use amazon_music::pagination::{EntityPages, GroupPages, Paging, SinglePage};
+use amazon_music::{Client, View, ViewRequest};
+use anyhow::{Context, Result};
+use futures_util::TryStreamExt;
+
+use crate::cli::{Cli, Command, GlobalArgs, LibraryView, LoginArgs, MockServerArgs};
+use crate::credentials::{self, Connection, StoredLogin};
+use crate::error::UsageError;
+use crate::output::Printer;
+
+/// Runs the command.
+pub async fn run(cli: Cli) -> Result<()> {
+    match cli.command {
+        Command::MockServer(args) => mock_server(args).await,
+        Command::Login(args) => login(&cli.global, args).await,
+        command => {
+            let connection = credentials::connect(&cli.global).await?;
+            // The mock server, if any, lives until the command is done.
+            let (client, _mock) = match connection {
+                Connection::Api(client) => (client, None),
+                Connection::Mock(server) => (
+                    credentials::mock_client(&server, &cli.global)?,
+                    Some(server),
+                ),
+            };
+            show(view_request(&client, command)?, &cli.global).await
+        }
+    }
+}
+
+/// A request for one view, whatever its paging.
+enum AnyRequest {
+    Groups(ViewRequest<GroupPages>, &'static str),
+    Entities(ViewRequest<EntityPages>),
+    Single(ViewRequest<SinglePage>),
+}
+
+fn view_request(client: &Client, command: Command) -> Result<AnyRequest> {
+    Ok(match command {
+        Command::Home(group) => match group.group {
+            Some(id) => AnyRequest::Entities(client.home_group(id)),
+            None => AnyRequest::Groups(client.home(), "home"),
+        },
+        Command::Podcasts(group) => match group.group {
+            Some(id) => AnyRequest::Entities(client.podcasts_group(id)),
+            None => AnyRequest::Groups(client.podcasts(), "podcasts"),
+        },
+        Command::Library(library) => match (library.view, library.group.group) {
+            (Some(view), _) => AnyRequest::Entities(match view {
+                LibraryView::Albums => client.library_albums(),
+                LibraryView::Artists => client.library_artists(),
+                LibraryView::Songs => client.library_songs(),
+                LibraryView::Playlists => client.library_playlists(),
+                LibraryView::Podcasts => client.library_podcasts(),
+            }),
+            (None, Some(id)) => AnyRequest::Entities(client.library_group(id)),
+            (None, None) => AnyRequest::Groups(client.library(), "library"),
+        },
+        Command::Recent => AnyRequest::Entities(client.recently_played()),
+        Command::Artist(id) => AnyRequest::Groups(client.artist(id.id), "artist"),
+        Command::Album(id) => AnyRequest::Single(client.album(id.id)),
+        Command::Playlist(id) => AnyRequest::Entities(client.playlist(id.id)),
+        Command::Show(id) => AnyRequest::Entities(client.podcast_show(id.id)),
+        Command::Login(_) | Command::MockServer(_) => {
+            return Err(UsageError::new("not a view command").into());
+        }
+    })
+}
+
+async fn show(request: AnyRequest, args: &GlobalArgs) -> Result<()> {
+    match request {
+        AnyRequest::Groups(request, command) => {
+            // An artist's groups cannot be fetched one by one: no group hints there.
+            let group_command = (command != "artist").then_some(command);
+            show_paged(request, args, Printer::new(args.json, group_command)).await
+        }
+        AnyRequest::Entities(request) => {
+            show_paged(request, args, Printer::new(args.json, None)).await
+        }
+        AnyRequest::Single(request) => {
+            if args.limit.is_some() || args.cursor.is_some() {
+                return Err(UsageError::new(
+                    "the album view does not page: --limit and --cursor do not apply",
+                )
+                .into());
+            }
+            let mut view = request.send().await?;
+            truncate(&mut view, args.max_items);
+            Printer::new(args.json, None).page(&view, None, false)?;
+            Ok(())
+        }
+    }
+}
+
+async fn show_paged<P: Paging>(
+    mut request: ViewRequest<P>,
+    args: &GlobalArgs,
+    mut printer: Printer,
+) -> Result<()> {
+    if let Some(limit) = args.limit {
+        request = request.limit(limit);
+    }
+    if let Some(cursor) = &args.cursor {
+        request = request.cursor(cursor.clone());
+    }
+    if !args.all {
+        let mut view = request.send().await?;
+        let next = ViewRequest::<P>::next_cursor(&view).map(str::to_owned);
+        truncate(&mut view, args.max_items);
+        printer.page(&view, next.as_deref(), false)?;
+        return Ok(());
+    }
+    let progress = std::io::stderr().is_terminal();
+    let mut budget = args.max_items;
+    let (mut pages, mut entities) = (0usize, 0usize);
+    let mut stream = request.pages();
+    while budget != Some(0) {
+        let Some(mut view) = stream.try_next().await? else {
+            break;
+        };
+        let printed = truncate(&mut view, budget);
+        budget = budget.map(|left| left - printed);
+        pages += 1;
+        entities += printed;
+        printer.page(&view, None, true)?;
+        if progress {
+            eprint!("\r{pages} pages, {entities} entities");
+        }
+    }
+    if progress {
+        eprintln!();
+    }
+    Ok(())
+}
+
+/// Keeps at most `max_items` entities of `view`, in order; returns how many it kept.
+fn truncate(view: &mut View, max_items: Option<usize>) -> usize {
+    let mut left = max_items.unwrap_or(usize::MAX);
+    let mut kept = 0;
+    for group in &mut view.content.entity_groups {
+        let entities = &mut group.content.entities;
+        entities.truncate(left);
+        left -= entities.len();
+        kept += entities.len();
+    }
+    kept
+}
+
+async fn login(args: &GlobalArgs, login: LoginArgs) -> Result<()> {
+    let client_id = args.refresh.client_id.clone().ok_or_else(|| {
+        UsageError::new("login needs your app's client ID: set AMAZON_MUSIC_CLIENT_ID")
+    })?;
+    let mut builder = DeviceLogin::builder().client_id(client_id.clone()).scopes([
+        scopes::LIBRARY_READ,
+        scopes::HISTORY,
+        scopes::RECOMMENDATION,
+        scopes::PROFILE_READ,
+    ]);
+    if let Some(url) = login.codepair_url {
+        builder = builder.codepair_url(url);
+    }
+    if let Some(url) = &args.refresh.token_url {
+        builder = builder.token_url(url.clone());
+    }
+    let authorization = builder.build()?.start().await?;
+    eprintln!(
+        "To log in, open {} and enter the code {} (within {} minutes). Waiting...",
+        authorization.verification_uri(),
+        authorization.user_code(),
+        authorization.expires_in().as_secs().div_ceil(60)
+    );
+    let tokens = authorization.poll().await?;
+    let refresh_token = tokens
+        .refresh_token
+        .context("Login with Amazon sent no refresh token: there is nothing to store")?;
+    let stored = StoredLogin {
+        client_id,
+        refresh_token: secrecy::ExposeSecret::expose_secret(&refresh_token).to_owned(),
+        token_url: args.refresh.token_url.clone(),
+    };
+    let path = stored.save()?;
+    eprintln!(
+        "logged in; the refresh token is stored in {} (readable only by you)",
+        path.display()
+    );
+    Ok(())
+}
+
+async fn mock_server(args: MockServerArgs) -> Result<()> {
+    let mut builder = amazon_music_mock::MockServer::builder().port(args.port);
+    if let Some(size) = args.size {
+        builder = builder.library_size(size);
+    }
+    let server = builder.start().await.context("starting the mock server")?;
+    let credentials = server.credentials();
+    println!("mock server listening on {}", server.url());
+    println!("  AMAZON_MUSIC_BASE_URL={}", server.url());
+    println!("  AMAZON_MUSIC_API_KEY={}", credentials.api_key());
+    println!("  AMAZON_MUSIC_TOKEN={}", credentials.access_token());
+    println!("  AMAZON_MUSIC_LWA_TOKEN_URL={}", server.token_url());
+    println!("(the mock's own test credentials, good for nothing else; Ctrl-C stops it)");
+    server
+        .run_until(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await;
+    Ok(())
+}

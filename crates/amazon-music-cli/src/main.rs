@@ -1,0 +1,49 @@
+//! `amzn-music`: browse the Amazon Music Web API views from a terminal.
+
+mod cli;
+mod commands;
+mod credentials;
+mod error;
+mod output;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+fn main() -> ExitCode {
+    let cli = cli::Cli::parse();
+    let filter = tracing_subscriber::EnvFilter::try_from_default_env()
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(failure) => {
+            eprintln!("error: could not start the async runtime: {failure}");
+            return ExitCode::from(error::EXIT_FAILURE);
+        }
+    };
+    match runtime.block_on(commands::run(cli)) {
+        Ok(()) => ExitCode::from(error::EXIT_OK),
+        Err(failure) if is_closed_pipe(&failure) => ExitCode::from(error::EXIT_OK),
+        Err(failure) => {
+            let (code, message) = error::report(&failure);
+            eprintln!("error: {message}");
+            ExitCode::from(code)
+        }
+    }
+}
+
+/// Whether the failure is stdout closing early (`amzn-music ... | head`): not an error.
+fn is_closed_pipe(failure: &anyhow::Error) -> bool {
+    failure.chain().any(|cause| {
+        cause
+            .downcast_ref::<std::io::Error>()
+            .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+    })
+}

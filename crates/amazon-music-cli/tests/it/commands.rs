@@ -1,0 +1,205 @@
+use amazon_music::ViewResponse;
+use amazon_music_mock::MockServer;
+
+use crate::support::{amzn_music, assert_matches_file, finish, home, run};
+
+/// Every view command, as `(expected file stem, arguments)`.
+const VIEWS: &[(&str, &[&str])] = &[
+    ("home", &["home"]),
+    (
+        "home-group",
+        &[
+            "home",
+            "--group",
+            "mp3-subscription-gateway_mp3YourHeaviestListeningStrategy",
+        ],
+    ),
+    ("podcasts", &["podcasts"]),
+    (
+        "podcasts-group",
+        &[
+            "podcasts",
+            "--group",
+            "PodcastsYouFollowStrategy-2b0a291c-5e3d-4a46-8bac-26cc70db46a9%23EDITORIAL%23PODCASTS",
+        ],
+    ),
+    ("library", &["library"]),
+    ("library-group", &["library", "--group", "albums"]),
+    ("library-albums", &["library", "albums"]),
+    ("library-artists", &["library", "artists"]),
+    ("library-songs", &["library", "songs"]),
+    ("library-playlists", &["library", "playlists"]),
+    ("library-podcasts", &["library", "podcasts"]),
+    ("recent", &["recent"]),
+    ("artist", &["artist", "B000QJJOSO"]),
+    ("album", &["album", "B0CKMM9LJF"]),
+    ("playlist", &["playlist", "B00J9PVXBM"]),
+    ("show", &["show", "d6e3946e-6b3f-48dc-a3ae-fdc7c9d699f0"]),
+];
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_view_command_prints_the_expected_table() {
+    let server = MockServer::start().await.expect("a mock server");
+    for (name, args) in VIEWS {
+        let run = run(&server, args);
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+        assert_eq!(run.stderr, "", "{name}");
+        assert_matches_file(&format!("{name}.txt"), &run.stdout);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_view_command_prints_the_expected_json() {
+    let server = MockServer::start().await.expect("a mock server");
+    for (name, args) in VIEWS {
+        let args: Vec<&str> = ["--json"].iter().chain(args.iter()).copied().collect();
+        let run = run(&server, &args);
+        assert_eq!(run.code, 0, "{name}: {}", run.stderr);
+        let decoded: ViewResponse = serde_json::from_str(&run.stdout)
+            .unwrap_or_else(|error| panic!("{name}: not a view response: {error}"));
+        assert!(!decoded.data.id.is_empty(), "{name}");
+        assert_matches_file(&format!("{name}.json"), &run.stdout);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_output_is_what_the_api_served() {
+    let server = MockServer::start().await.expect("a mock server");
+    let credentials = server.credentials();
+    let served: serde_json::Value = reqwest::Client::new()
+        .get(format!("{}/v1/views/album/B0CKMM9LJF", server.url()).replace("/album/", "/albums/"))
+        .header("x-api-key", credentials.api_key())
+        .bearer_auth(credentials.access_token())
+        .send()
+        .await
+        .expect("a response")
+        .json()
+        .await
+        .expect("JSON");
+    let printed: serde_json::Value =
+        serde_json::from_str(&run(&server, &["--json", "album", "B0CKMM9LJF"]).stdout)
+            .expect("JSON");
+    assert_eq!(printed, served);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_follows_every_cursor_with_one_json_line_per_page() {
+    let server = MockServer::builder()
+        .library_size(95)
+        .start()
+        .await
+        .expect("a mock server");
+    let run = run(
+        &server,
+        &["--json", "--all", "--limit", "10", "library", "songs"],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let pages: Vec<ViewResponse> = run
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("one view response a line"))
+        .collect();
+    assert_eq!(pages.len(), 10);
+    let ids: Vec<String> = pages
+        .iter()
+        .flat_map(|page| page.data.content.entity_groups[0].content.entities.iter())
+        .filter_map(|entity| entity.id().map(str::to_owned))
+        .collect();
+    assert_eq!(ids.len(), 95);
+    let unique: std::collections::HashSet<&String> = ids.iter().collect();
+    assert_eq!(unique.len(), 95, "no song twice");
+    assert_eq!(
+        run.stderr, "",
+        "no progress line when stderr is not a terminal"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_with_max_items_stops_fetching_once_it_has_enough() {
+    let server = MockServer::builder()
+        .library_size(500)
+        .start()
+        .await
+        .expect("a mock server");
+    let run = run(
+        &server,
+        &[
+            "--all",
+            "--limit",
+            "10",
+            "--max-items",
+            "25",
+            "library",
+            "songs",
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_matches_file("library-songs-all-max-25.txt", &run.stdout);
+    let views = server
+        .requests()
+        .iter()
+        .filter(|request| request.path.starts_with("/v1/views/library/songs"))
+        .count();
+    assert_eq!(views, 3, "no page past the 25th song");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_next_page_hint_continues_where_the_page_ended() {
+    let server = MockServer::start().await.expect("a mock server");
+    let first = run(&server, &["library", "songs"]);
+    let hint = first
+        .stdout
+        .lines()
+        .find_map(|line| line.strip_prefix("next page: --cursor "))
+        .expect("a next-page hint");
+    let cursor = hint.trim_matches('\'');
+    let second = run(&server, &["--json", "--cursor", cursor, "library", "songs"]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    let page: ViewResponse = serde_json::from_str(&second.stdout).expect("a view");
+    let first_id = page.data.content.entity_groups[0].content.entities[0]
+        .id()
+        .expect("an id")
+        .to_owned();
+    assert!(
+        !first.stdout.contains(&first_id),
+        "the second page starts after the first"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn with_no_credentials_it_uses_the_embedded_mock_and_says_so() {
+    let home = home("no-credentials");
+    let output = amzn_music(&home)
+        .arg("home")
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        stderr
+            .starts_with("no credentials set: using the embedded mock server at http://127.0.0.1:"),
+        "{stderr}"
+    );
+    let url = stderr
+        .trim()
+        .rsplit(' ')
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    let run = finish(output, &url);
+    assert_matches_file("home.txt", &run.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn help_lists_every_command() {
+    let home = home("help");
+    let output = amzn_music(&home)
+        .arg("--help")
+        .output()
+        .expect("the binary runs");
+    assert!(output.status.success());
+    assert_matches_file(
+        "help.txt",
+        &String::from_utf8(output.stdout).expect("UTF-8"),
+    );
+}

@@ -1,0 +1,12 @@
+//! The `amzn-music` binary against the project's mock server: every command, human and JSON
+//! output compared with the files in `tests/data/`, exit codes and stderr.
+//!
+//! The mock server runs in the test process, so tests use a multi-threaded runtime: the
+//! blocking wait for the binary must not stop the server from answering it.
+//!
+//! `AMZN_MUSIC_BLESS=1 cargo nextest run -p amazon-music-cli` rewrites the expected files from
+//! what the binary prints; review the diff before committing it.
+
+mod commands;
+mod errors;
+mod support;

@@ -1,0 +1,99 @@
+//! Runs the binary against a mock server and compares its output with expected files.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+use amazon_music_mock::MockServer;
+
+/// The placeholder that stands for the mock server's URL in expected files.
+pub const URL_PLACEHOLDER: &str = "http://MOCK_URL";
+
+/// What one run printed, and how it ended.
+pub struct Run {
+    pub stdout: String,
+    pub stderr: String,
+    pub code: i32,
+}
+
+/// A command line for the binary, with an empty environment and home folder, so that no
+/// credentials or stored login of the machine leak in.
+pub fn amzn_music(home: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_amzn-music"));
+    command
+        .env_clear()
+        .env("HOME", home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("NO_COLOR", "1");
+    command
+}
+
+/// A fresh, empty home folder for one test.
+pub fn home(name: &str) -> PathBuf {
+    let home = std::env::temp_dir().join(format!("amzn-music-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    std::fs::create_dir_all(&home).expect("a home folder");
+    home
+}
+
+/// Runs `amzn-music` with the mock's URL and credentials and then `args`.
+pub fn run(server: &MockServer, args: &[&str]) -> Run {
+    let credentials = server.credentials();
+    let home = home("run");
+    let output = amzn_music(&home)
+        .args([
+            "--base-url",
+            server.url(),
+            "--api-key",
+            credentials.api_key(),
+            "--token",
+            credentials.access_token(),
+        ])
+        .args(args)
+        .output()
+        .expect("the binary runs");
+    finish(output, server.url())
+}
+
+/// Collects an output, with the server's URL replaced by [`URL_PLACEHOLDER`].
+pub fn finish(output: Output, url: &str) -> Run {
+    let text = |bytes: Vec<u8>| {
+        String::from_utf8(bytes)
+            .expect("UTF-8 output")
+            .replace(url, URL_PLACEHOLDER)
+    };
+    Run {
+        stdout: text(output.stdout),
+        stderr: text(output.stderr),
+        code: output.status.code().unwrap_or(-1),
+    }
+}
+
+/// Compares `actual` with `tests/data/<name>`, or rewrites the file under `AMZN_MUSIC_BLESS`.
+pub fn assert_matches_file(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
+    if std::env::var_os("AMZN_MUSIC_BLESS").is_some() {
+        std::fs::write(&path, actual).expect("writing the expected file");
+        return;
+    }
+    let expected = std::fs::read_to_string(&path).unwrap_or_else(|error| {
+        panic!(
+            "reading {}: {error} (bless with AMZN_MUSIC_BLESS=1)",
+            path.display()
+        )
+    });
+    if expected != actual {
+        let first = expected
+            .lines()
+            .zip(actual.lines())
+            .position(|(want, got)| want != got)
+            .unwrap_or_else(|| expected.lines().count().min(actual.lines().count()));
+        panic!(
+            "{name} differs from the expected output at line {}:\n  expected: {:?}\n  actual:   {:?}\n(after a reviewed change, bless with AMZN_MUSIC_BLESS=1)",
+            first + 1,
+            expected.lines().nth(first),
+            actual.lines().nth(first),
+        );
+    }
+}
