@@ -9,4 +9,5 @@
 
 mod commands;
 mod errors;
+mod login;
 mod support;
