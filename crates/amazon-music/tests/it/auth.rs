@@ -144,3 +144,86 @@ async fn other_unauthorized_codes_are_not_refreshed() {
     assert_eq!(tokens.refreshes.load(Ordering::SeqCst), 0);
     assert_eq!(request_count(&server).await, 1);
 }
+
+#[tokio::test]
+async fn concurrent_calls_rejected_together_share_one_lwa_refresh() {
+    use amazon_music::auth::LwaTokenSource;
+    use wiremock::matchers::path;
+
+    let lwa = MockServer::start().await;
+    let token_body = |token: &str| serde_json::json!({"access_token": token, "token_type": "bearer", "expires_in": 3600});
+    Mock::given(method("POST"))
+        .and(path("/auth/o2/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body("Atza|first")))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .expect(1)
+        .mount(&lwa)
+        .await;
+    Mock::given(method("POST"))
+        .and(path("/auth/o2/token"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(token_body("Atza|second")))
+        .with_priority(2)
+        .expect(1)
+        .mount(&lwa)
+        .await;
+
+    let api = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer Atza|first"))
+        .respond_with(expired())
+        .mount(&api)
+        .await;
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer Atza|second"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(single_group_page(vec![track(1)], None)),
+        )
+        .expect(10)
+        .mount(&api)
+        .await;
+    mount_catch_all(&api).await;
+
+    let tokens = LwaTokenSource::builder()
+        .client_id("amzn1.application-oa2-client.test")
+        .client_secret("client-secret")
+        .refresh_token("Atzr|refresh")
+        .token_url(format!("{}/auth/o2/token", lwa.uri()))
+        .build()
+        .expect("a token source");
+    // Every call starts with the same cached token, which the API then rejects for all of them.
+    tokens.token().await.expect("the first token");
+    let client = Client::builder()
+        .api_key(API_KEY)
+        .token_source(tokens)
+        .base_url(api.uri())
+        .retry_policy(fast_retries())
+        .build()
+        .expect("a client");
+    let calls = (0..10).map(|_| {
+        let client = client.clone();
+        tokio::spawn(async move { client.library_songs().send().await })
+    });
+    for call in futures_util::future::join_all(calls).await {
+        call.expect("the task ran")
+            .expect("a page after the shared refresh");
+    }
+    let rejected = api
+        .received_requests()
+        .await
+        .expect("recorded requests")
+        .iter()
+        .filter(|request| {
+            request
+                .headers
+                .get("authorization")
+                .is_some_and(|value| value == "Bearer Atza|first")
+        })
+        .count();
+    assert_eq!(
+        rejected, 10,
+        "every call was rejected once before the refresh"
+    );
+    lwa.verify().await;
+    api.verify().await;
+}
