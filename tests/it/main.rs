@@ -2,6 +2,7 @@
 
 mod client_requests;
 mod contract;
+mod contract_proxy;
 mod examples;
 mod forward_compat;
 mod proptests;

@@ -7,8 +7,10 @@
 //! Prism is killed on every way out, failures and panics included; on a failure its last log
 //! lines are printed.
 //!
-//! Prism's `proxy --errors` mode, in front of the project's own mock server, is left for when
-//! that server exists.
+//! Then the other way round: the project's own mock server (`amzn-music mock-server`) behind
+//! `prism proxy --errors`, which validates every request and every response the mock serves
+//! against the spec, and the `contract_proxy::` tests driving every operation through it with
+//! the proxy's URL in `AMAZON_MUSIC_PROXY_URL`.
 
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
 use std::process::{Command, Stdio};
@@ -25,8 +27,14 @@ use crate::workspace;
 
 /// The variable the contract tests read Prism's URL from.
 const URL_VARIABLE: &str = "AMAZON_MUSIC_PRISM_URL";
+/// The variable the proxy tests read the proxy's URL from.
+const PROXY_URL_VARIABLE: &str = "AMAZON_MUSIC_PROXY_URL";
 /// What Prism prints, followed by its URL, once it listens.
 const LISTENING: &str = "Prism is listening on ";
+/// What `amzn-music mock-server` prints, followed by its URL, once it listens.
+const MOCK_LISTENING: &str = "mock server listening on ";
+/// How many songs the proxied mock's library holds: enough for several pages everywhere.
+const MOCK_LIBRARY_SIZE: &str = "120";
 /// The seed of Prism's made-up responses, so that a failure can be reproduced.
 const SEED: &str = "amazon-music-rs";
 /// Prism starts in about two seconds here.
@@ -43,20 +51,62 @@ const LOG_TAIL: usize = 40;
 pub fn run() -> Result<()> {
     bundle::require_up_to_date()?;
     let tools = tools::node()?;
-    let mut prism = Prism::start(&tools)?;
-    // On a panic or an early return, the guard kills Prism as it goes out of scope.
-    let result = run_tests(&prism.url);
-    prism.process.kill();
-    if result.is_err() {
-        eprintln!("--- Prism's last log lines ---");
-        for line in prism.log.tail(LOG_TAIL) {
-            eprintln!("{line}");
-        }
-    }
+
+    let mut prism = Server::start(prism_command(&tools, &["mock", "--seed", SEED]), LISTENING)?;
+    let result = run_tests(URL_VARIABLE, &prism.url, "contract");
+    prism.stop(result.is_err());
+    result?;
+
+    build_command_line()?;
+    let mut mock = Server::start(mock_command(), MOCK_LISTENING)?;
+    let mut proxy_command = prism_command(&tools, &["proxy"]);
+    proxy_command.arg(&mock.url);
+    let mut proxy = Server::start(proxy_command, LISTENING)?;
+    let result = run_tests(PROXY_URL_VARIABLE, &proxy.url, "contract_proxy");
+    proxy.stop(result.is_err());
+    mock.stop(result.is_err());
     result
 }
 
-fn run_tests(url: &str) -> Result<()> {
+/// Builds `amzn-music`, whose `mock-server` command serves the project's mock (a no-op when
+/// the test step built it already).
+fn build_command_line() -> Result<()> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let mut command = Command::new(cargo);
+    command
+        .args([
+            "build",
+            "--locked",
+            "--package",
+            "amazon-music-cli",
+            "--bin",
+            "amzn-music",
+        ])
+        .current_dir(workspace::root());
+    process::run(&mut command, TEST_TIMEOUT).context("building amzn-music")
+}
+
+/// `prism <mode> --errors` on the bundled spec, on loopback and a port Prism picks; `mode` is
+/// `mock` or `proxy` with its options (the proxy's upstream URL follows).
+fn prism_command(tools: &NodeTools, mode: &[&str]) -> Command {
+    let mut command = tools.command("prism");
+    command
+        .args(mode)
+        .args(["--host", "127.0.0.1", "--port", "0", "--errors", DIST_YAML]);
+    command
+}
+
+/// `amzn-music mock-server` on a free port.
+fn mock_command() -> Command {
+    let binary = workspace::root().join("target/debug/amzn-music");
+    let mut command = Command::new(binary);
+    command.args(["mock-server", "--port", "0", "--size", MOCK_LIBRARY_SIZE]);
+    command
+}
+
+/// Runs the ignored tests of the `module` module of the workspace test binary, with `url` in
+/// the environment variable `variable`.
+fn run_tests(variable: &str, url: &str, module: &str) -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     // `--workspace`, as the gate's test step, so that nothing is built again.
     let mut command = Command::new(cargo);
@@ -72,35 +122,26 @@ fn run_tests(url: &str) -> Result<()> {
             "--run-ignored",
             "only",
             "-E",
-            "package(amazon-music-tests) & binary(it) & test(/^contract::/)",
+            &format!("package(amazon-music-tests) & binary(it) & test(/^{module}::/)"),
         ])
         .current_dir(workspace::root())
-        .env(URL_VARIABLE, url);
-    process::run(&mut command, TEST_TIMEOUT).context("the contract tests failed")
+        .env(variable, url);
+    process::run(&mut command, TEST_TIMEOUT).with_context(|| format!("the {module} tests failed"))
 }
 
-/// A running `prism mock`, killed when dropped (by its process guard).
-struct Prism {
+/// A server the task started (Prism, or the project's mock), killed when dropped (by its
+/// process guard).
+struct Server {
     process: KillOnDrop,
     url: String,
     log: Log,
 }
 
-impl Prism {
-    fn start(tools: &NodeTools) -> Result<Self> {
-        let mut command = tools.command("prism");
+impl Server {
+    /// Starts `command` and waits until it prints `announcement` and its URL, and that URL
+    /// accepts connections.
+    fn start(mut command: Command, announcement: &str) -> Result<Self> {
         command
-            .args([
-                "mock",
-                "--host",
-                "127.0.0.1",
-                "--port",
-                "0",
-                "--errors",
-                "--seed",
-                SEED,
-                DIST_YAML,
-            ])
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -114,17 +155,31 @@ impl Prism {
             child.stdout.take().map(|stdout| log.capture(stdout)),
             child.stderr.take().map(|stderr| log.capture(stderr)),
         ];
-        let mut process = KillOnDrop::new(child, description);
-        let url = match wait_until_listening(&mut process, &outputs, STARTUP_TIMEOUT) {
+        let mut process = KillOnDrop::new(child, description.clone());
+        let url = match wait_until_listening(&mut process, &outputs, announcement, STARTUP_TIMEOUT)
+        {
             Ok(url) => url,
             Err(error) => {
                 process.kill();
                 let tail = log.tail(LOG_TAIL).join("\n");
-                return Err(error.context(format!("Prism did not start; its output:\n{tail}")));
+                return Err(error.context(format!(
+                    "`{description}` did not start; its output:\n{tail}"
+                )));
             }
         };
-        println!("Prism (pid {}) listens on {url}", process.id());
+        println!("{description} (pid {}) listens on {url}", process.id());
         Ok(Self { process, url, log })
+    }
+
+    /// Kills the server; after a failure, prints its last log lines first.
+    fn stop(&mut self, failed: bool) {
+        self.process.kill();
+        if failed {
+            eprintln!("--- last log lines of {} ---", self.url);
+            for line in self.log.tail(LOG_TAIL) {
+                eprintln!("{line}");
+            }
+        }
     }
 }
 
@@ -133,13 +188,17 @@ impl Prism {
 fn wait_until_listening(
     process: &mut KillOnDrop,
     outputs: &[Option<Receiver<String>>],
+    announcement: &str,
     timeout: Duration,
 ) -> Result<String> {
     let deadline = Instant::now() + timeout;
     let mut url = None;
     loop {
         if url.is_none() {
-            url = outputs.iter().flatten().find_map(announced_url);
+            url = outputs
+                .iter()
+                .flatten()
+                .find_map(|lines| announced_url(lines, announcement));
         }
         if let Some(url) = &url
             && accepts_connections(url)?
@@ -147,21 +206,21 @@ fn wait_until_listening(
             return Ok(url.clone());
         }
         if let Some(status) = process.try_wait()? {
-            bail!("Prism exited ({status}) before it listened");
+            bail!("the server exited ({status}) before it listened");
         }
         if Instant::now() >= deadline {
-            bail!("Prism did not listen within {}s", timeout.as_secs());
+            bail!("the server did not listen within {}s", timeout.as_secs());
         }
         thread::sleep(Duration::from_millis(50));
     }
 }
 
 /// The URL in the first announcing line among those `lines` has received so far.
-fn announced_url(lines: &Receiver<String>) -> Option<String> {
+fn announced_url(lines: &Receiver<String>, announcement: &str) -> Option<String> {
     loop {
         match lines.try_recv() {
             Ok(line) => {
-                if let Some(url) = url_in(&line) {
+                if let Some(url) = url_in(&line, announcement) {
                     return Some(url);
                 }
             }
@@ -170,9 +229,9 @@ fn announced_url(lines: &Receiver<String>) -> Option<String> {
     }
 }
 
-/// The URL in Prism's "listening" line, if `line` is that line.
-fn url_in(line: &str) -> Option<String> {
-    let rest = &line[line.find(LISTENING)? + LISTENING.len()..];
+/// The URL after `announcement` in `line`, if `line` is the announcing line.
+fn url_in(line: &str, announcement: &str) -> Option<String> {
+    let rest = &line[line.find(announcement)? + announcement.len()..];
     let url: String = rest
         .chars()
         .take_while(|character| !character.is_whitespace() && *character != '\u{1b}')
@@ -185,7 +244,7 @@ fn accepts_connections(url: &str) -> Result<bool> {
     let address = url.trim_start_matches("http://").trim_end_matches('/');
     let addresses: Vec<SocketAddr> = address
         .to_socket_addrs()
-        .with_context(|| format!("Prism announced an address that does not resolve: {url}"))?
+        .with_context(|| format!("a server announced an address that does not resolve: {url}"))?
         .collect();
     Ok(addresses
         .iter()
@@ -199,11 +258,22 @@ mod tests {
     #[test]
     fn reads_the_url_from_the_listening_line() {
         let line = "[4:46:58 PM] › [CLI] ▶  start     Prism is listening on http://127.0.0.1:45357";
-        assert_eq!(url_in(line).as_deref(), Some("http://127.0.0.1:45357"));
+        assert_eq!(
+            url_in(line, LISTENING).as_deref(),
+            Some("http://127.0.0.1:45357")
+        );
         let colored = "\u{1b}[32mPrism is listening on http://127.0.0.1:4010\u{1b}[39m";
-        assert_eq!(url_in(colored).as_deref(), Some("http://127.0.0.1:4010"));
+        assert_eq!(
+            url_in(colored, LISTENING).as_deref(),
+            Some("http://127.0.0.1:4010")
+        );
         let route = "[CLI] ℹ  info      GET        http://127.0.0.1:45357/v1/views/home";
-        assert_eq!(url_in(route), None);
+        assert_eq!(url_in(route, LISTENING), None);
+        let mock = "mock server listening on http://127.0.0.1:8080";
+        assert_eq!(
+            url_in(mock, MOCK_LISTENING).as_deref(),
+            Some("http://127.0.0.1:8080")
+        );
     }
 
     #[test]
@@ -217,8 +287,9 @@ mod tests {
         let log = Log::default();
         let outputs = [child.stdout.take().map(|stdout| log.capture(stdout))];
         let mut process = KillOnDrop::new(child, "sh".to_owned());
-        let error = wait_until_listening(&mut process, &outputs, Duration::from_secs(10))
-            .expect_err("the server exited");
+        let error =
+            wait_until_listening(&mut process, &outputs, LISTENING, Duration::from_secs(10))
+                .expect_err("the server exited");
         assert!(error.to_string().contains("exited"), "{error}");
     }
 
@@ -231,7 +302,7 @@ mod tests {
             .expect("starting sleep");
         let mut process = KillOnDrop::new(child, "sleep".to_owned());
         let started = Instant::now();
-        let error = wait_until_listening(&mut process, &[], Duration::from_millis(300))
+        let error = wait_until_listening(&mut process, &[], LISTENING, Duration::from_millis(300))
             .expect_err("nothing listens");
         assert!(error.to_string().contains("did not listen"), "{error}");
         assert!(started.elapsed() < Duration::from_secs(5));
@@ -253,7 +324,7 @@ mod tests {
         let log = Log::default();
         let outputs = [child.stdout.take().map(|stdout| log.capture(stdout))];
         let mut process = KillOnDrop::new(child, "sh".to_owned());
-        let url = wait_until_listening(&mut process, &outputs, Duration::from_secs(10))
+        let url = wait_until_listening(&mut process, &outputs, LISTENING, Duration::from_secs(10))
             .expect("listening");
         assert_eq!(url, format!("http://127.0.0.1:{port}"));
     }
