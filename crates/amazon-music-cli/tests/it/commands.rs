@@ -24,7 +24,7 @@ const VIEWS: &[(&str, &[&str])] = &[
         ],
     ),
     ("library", &["library"]),
-    ("library-group", &["library", "--group", "albums"]),
+    ("library-group", &["library", "--group", "podcast-shows"]),
     ("library-albums", &["library", "albums"]),
     ("library-artists", &["library", "artists"]),
     ("library-songs", &["library", "songs"]),
