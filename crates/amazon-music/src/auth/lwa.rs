@@ -1078,8 +1078,11 @@ pub(super) mod tests {
         let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
         let buffer = Arc::new(Mutex::new(Vec::new()));
         let writer = buffer.clone();
+        // Plain text: with ANSI colours (on when another crate of the build turns on the
+        // `ansi` feature) field names would be split by escape codes.
         let subscriber = tracing_subscriber::fmt()
             .with_max_level(tracing::Level::TRACE)
+            .with_ansi(false)
             .with_writer(move || BufferWriter(writer.clone()))
             .finish();
         let runtime = tokio::runtime::Builder::new_current_thread()
