@@ -109,6 +109,7 @@ impl Transport {
             if let Some(status) = context.response_status() {
                 span.record("status", status.as_u16());
             }
+            tracing::debug!(parent: &span, "attempt finished");
             let failure = match result {
                 Ok(value) => return Ok(value.into_inner()),
                 Err(error) => Failure::new::<T>(error, &context),

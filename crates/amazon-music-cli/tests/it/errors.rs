@@ -136,3 +136,27 @@ async fn usage_errors_exit_with_code_2() {
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no access token"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn rust_log_turns_on_tracing_on_stderr_without_secrets() {
+    let server = MockServer::start().await.expect("a mock server");
+    let credentials = server.credentials();
+    let home = home("rust-log");
+    let output = amzn_music(&home)
+        .env("RUST_LOG", "amazon_music=debug")
+        .args([
+            "--base-url",
+            server.url(),
+            "--api-key",
+            credentials.api_key(),
+        ])
+        .args(["--token", credentials.access_token(), "recent"])
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(stderr.contains("amazon_music.request"), "{stderr}");
+    assert!(stderr.contains("getRecentlyPlayedView"), "{stderr}");
+    assert!(!stderr.contains(credentials.api_key()), "{stderr}");
+    assert!(!stderr.contains(credentials.access_token()), "{stderr}");
+}

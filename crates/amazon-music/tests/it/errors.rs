@@ -111,3 +111,41 @@ async fn an_unknown_entity_type_does_not_fail_the_page() {
     assert_eq!(entities[1].type_name(), "Video");
     assert_eq!(view.content.entity_groups[0].view_type, "CAROUSEL");
 }
+
+#[tokio::test]
+async fn requests_carry_the_user_agent_and_a_callers_http_client_is_used() {
+    use amazon_music::{Client, DEFAULT_USER_AGENT};
+    use wiremock::matchers::header;
+
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(header("user-agent", DEFAULT_USER_AGENT))
+        .and(header("x-from-my-client", "yes"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(single_group_page(vec![track(1)], None)),
+        )
+        .expect(1)
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+    assert!(DEFAULT_USER_AGENT.starts_with("amazon-music-rs/"));
+
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        "x-from-my-client",
+        reqwest::header::HeaderValue::from_static("yes"),
+    );
+    let http = reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .expect("an HTTP client");
+    let client = Client::builder()
+        .api_key(crate::support::API_KEY)
+        .access_token(crate::support::ACCESS_TOKEN)
+        .base_url(server.uri())
+        .http_client(http)
+        .build()
+        .expect("a client");
+    client.library_songs().send().await.expect("a page");
+    server.verify().await;
+}
