@@ -6,7 +6,9 @@ use anyhow::{Context, Result, bail};
 
 use crate::workspace;
 
-/// Runs every step in order and stops at the first failure.
+/// Runs every step in order and stops at the first failure: formatting, clippy, the generated
+/// and bundled files, the spec's lint, every test, the doctests, rustdoc, and the third-party
+/// tools (Prism, TypeScript, Python).
 pub fn run() -> Result<()> {
     let steps: &[(&str, &[&str])] = &[
         ("format", &["fmt", "--all", "--check"]),
@@ -38,6 +40,8 @@ pub fn run() -> Result<()> {
             ],
         ),
         ("doctests", &["test", "--workspace", "--locked", "--doc"]),
+        // Broken intra-doc links and malformed docs fail the gate (RUSTDOCFLAGS below).
+        ("rustdoc", &["doc", "--workspace", "--no-deps", "--locked"]),
         ("contract", &["xtask", "contract"]),
         ("typescript", &["xtask", "typescript"]),
         ("python", &["xtask", "python"]),
@@ -52,9 +56,12 @@ pub fn run() -> Result<()> {
 fn cargo(step: &str, args: &[&str]) -> Result<()> {
     println!("==> {step}: cargo {}", args.join(" "));
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let status = Command::new(cargo)
-        .args(args)
-        .current_dir(workspace::root())
+    let mut command = Command::new(cargo);
+    command.args(args).current_dir(workspace::root());
+    if step == "rustdoc" {
+        command.env("RUSTDOCFLAGS", "-D warnings");
+    }
+    let status = command
         .status()
         .with_context(|| format!("starting `cargo {}`", args.join(" ")))?;
     if !status.success() {
