@@ -107,8 +107,12 @@ pub async fn connect(args: &GlobalArgs) -> Result<Connection> {
         || refresh.client_secret.is_some()
         || refresh.refresh_token.is_some();
     let stored = StoredLogin::load()?;
-    let nothing_set =
-        args.api_key.is_none() && args.token.is_none() && !has_refresh && stored.is_none();
+    // A base URL of its own says the user means a real server: no silent fallback to the mock.
+    let nothing_set = args.api_key.is_none()
+        && args.token.is_none()
+        && args.base_url.is_none()
+        && !has_refresh
+        && stored.is_none();
     if args.mock || nothing_set {
         let server = amazon_music_mock::MockServer::start()
             .await

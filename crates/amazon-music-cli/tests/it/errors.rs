@@ -135,6 +135,17 @@ async fn usage_errors_exit_with_code_2() {
         .expect("the binary runs");
     assert_eq!(output.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&output.stderr).contains("no access token"));
+
+    let output = amzn_music(&home)
+        .args(["--base-url", "http://127.0.0.1:9", "home"])
+        .output()
+        .expect("the binary runs");
+    assert_eq!(
+        output.status.code(),
+        Some(2),
+        "a base URL alone does not fall back to the mock"
+    );
+    assert!(String::from_utf8_lossy(&output.stderr).contains("no API key"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
