@@ -39,6 +39,7 @@ pub use server::{MockConfig, MockServer, MockServerBuilder, MockState};
 /// # Ok::<(), amazon_music_mock::MockError>(())
 /// ```
 pub fn router(state: MockState) -> Router {
+    use views::LibraryList;
     let views = Router::new()
         .route("/v1/views/home", get(views::home))
         .route("/v1/views/home/{group_id}", get(views::home_group))
@@ -46,10 +47,30 @@ pub fn router(state: MockState) -> Router {
         .route("/v1/views/podcasts/{group_id}", get(views::podcasts_group))
         .route("/v1/views/podcasts/shows/{id}", get(views::podcast_show))
         .route("/v1/views/library", get(views::library))
-        .route("/v1/views/library/albums", get(views::library_albums))
-        .route("/v1/views/library/artists", get(views::library_artists))
-        .route("/v1/views/library/songs", get(views::library_songs))
-        .route("/v1/views/library/playlists", get(views::library_playlists))
+        .route(
+            "/v1/views/library/albums",
+            get(|state, uri, headers, query| {
+                views::library_list(LibraryList::Albums, state, uri, headers, query)
+            }),
+        )
+        .route(
+            "/v1/views/library/artists",
+            get(|state, uri, headers, query| {
+                views::library_list(LibraryList::Artists, state, uri, headers, query)
+            }),
+        )
+        .route(
+            "/v1/views/library/songs",
+            get(|state, uri, headers, query| {
+                views::library_list(LibraryList::Songs, state, uri, headers, query)
+            }),
+        )
+        .route(
+            "/v1/views/library/playlists",
+            get(|state, uri, headers, query| {
+                views::library_list(LibraryList::Playlists, state, uri, headers, query)
+            }),
+        )
         .route("/v1/views/library/podcasts", get(views::library_podcasts))
         .route("/v1/views/library/{group_id}", get(views::library_group))
         .route("/v1/views/artists/{id}", get(views::artist))

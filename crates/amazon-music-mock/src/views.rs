@@ -289,98 +289,98 @@ pub(crate) async fn library_group(
     answer(&uri, &headers, result)
 }
 
-/// One of the library views of one list: `group` is the catalog's list, shown as `shown`.
-fn library_list(
-    state: &MockState,
+/// The library views of one list each: albums, artists, songs, playlists.
+#[derive(Clone, Copy, Debug)]
+pub(crate) enum LibraryList {
+    Albums,
+    Artists,
+    Songs,
+    Playlists,
+}
+
+/// What one [`LibraryList`] view is made of.
+struct LibraryListView {
     operation: Operation,
-    query: QueryParams,
-    (id, title): (&str, &str),
-    list: &Group,
-    shown: Group,
-) -> Result<View, ApiError> {
-    let page = page(operation, query)?;
-    let scope = format!("library/{}", list.id);
-    let group = emit(&shown, page.offset(&scope)?, page.limit, &scope);
-    Ok(library_view(state.catalog(), id, title, vec![group], None))
+    view_id: &'static str,
+    view_title: &'static str,
+    group_id: &'static str,
+    group_title: Option<&'static str>,
 }
 
-/// `GET /v1/views/library/albums`.
-pub(crate) async fn library_albums(
+impl LibraryList {
+    fn describe(self) -> LibraryListView {
+        let (operation, view_id, view_title, group_id, group_title) = match self {
+            Self::Albums => (
+                Operation::LibraryAlbums,
+                "library-albums",
+                "Albums",
+                "albums",
+                None,
+            ),
+            Self::Artists => (
+                Operation::LibraryArtists,
+                "library-artists",
+                "Artists",
+                "followed-artists",
+                None,
+            ),
+            Self::Songs => (
+                Operation::LibrarySongs,
+                "library-songs",
+                "Songs",
+                "songs",
+                None,
+            ),
+            Self::Playlists => (
+                Operation::LibraryPlaylists,
+                "library-playlists",
+                "Playlists",
+                "your-playlists",
+                Some("Your Playlists"),
+            ),
+        };
+        LibraryListView {
+            operation,
+            view_id,
+            view_title,
+            group_id,
+            group_title,
+        }
+    }
+
+    fn list(self, catalog: &Catalog) -> &Group {
+        match self {
+            Self::Albums => &catalog.albums,
+            Self::Artists => &catalog.artists,
+            Self::Songs => &catalog.songs,
+            Self::Playlists => &catalog.playlists,
+        }
+    }
+}
+
+/// `GET /v1/views/library/albums`, `.../artists`, `.../songs` and `.../playlists`: one list
+/// each, in one group.
+pub(crate) async fn library_list(
+    which: LibraryList,
     State(state): State<MockState>,
     uri: Uri,
     headers: HeaderMap,
     query: QueryParams,
 ) -> Response {
-    let list = &state.catalog().albums;
-    let shown = renamed(list, "albums", None);
-    let result = library_list(
-        &state,
-        Operation::LibraryAlbums,
-        query,
-        ("library-albums", "Albums"),
-        list,
-        shown,
-    );
-    answer(&uri, &headers, result)
-}
-
-/// `GET /v1/views/library/artists`.
-pub(crate) async fn library_artists(
-    State(state): State<MockState>,
-    uri: Uri,
-    headers: HeaderMap,
-    query: QueryParams,
-) -> Response {
-    let list = &state.catalog().artists;
-    let shown = renamed(list, "followed-artists", None);
-    let result = library_list(
-        &state,
-        Operation::LibraryArtists,
-        query,
-        ("library-artists", "Artists"),
-        list,
-        shown,
-    );
-    answer(&uri, &headers, result)
-}
-
-/// `GET /v1/views/library/songs`.
-pub(crate) async fn library_songs(
-    State(state): State<MockState>,
-    uri: Uri,
-    headers: HeaderMap,
-    query: QueryParams,
-) -> Response {
-    let list = &state.catalog().songs;
-    let shown = renamed(list, "songs", None);
-    let result = library_list(
-        &state,
-        Operation::LibrarySongs,
-        query,
-        ("library-songs", "Songs"),
-        list,
-        shown,
-    );
-    answer(&uri, &headers, result)
-}
-
-/// `GET /v1/views/library/playlists`.
-pub(crate) async fn library_playlists(
-    State(state): State<MockState>,
-    uri: Uri,
-    headers: HeaderMap,
-    query: QueryParams,
-) -> Response {
-    let list = &state.catalog().playlists;
-    let shown = renamed(list, "your-playlists", Some("Your Playlists"));
-    let result = library_list(
-        &state,
-        Operation::LibraryPlaylists,
-        query,
-        ("library-playlists", "Playlists"),
-        list,
-        shown,
-    );
+    let view = which.describe();
+    let list = which.list(state.catalog());
+    let shown = renamed(list, view.group_id, view.group_title);
+    let result = page(view.operation, query).and_then(|page| {
+        let scope = format!("library/{}", list.id);
+        let group = emit(&shown, page.offset(&scope)?, page.limit, &scope);
+        Ok(library_view(
+            state.catalog(),
+            view.view_id,
+            view.view_title,
+            vec![group],
+            None,
+        ))
+    });
     answer(&uri, &headers, result)
 }
 
