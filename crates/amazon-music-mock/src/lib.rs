@@ -40,37 +40,22 @@ pub use server::{MockConfig, MockServer, MockServerBuilder, MockState};
 /// ```
 pub fn router(state: MockState) -> Router {
     use views::LibraryList;
-    let views = Router::new()
+    let views = LibraryList::ALL
+        .into_iter()
+        .fold(Router::new(), |router, which| {
+            router.route(
+                which.path(),
+                get(move |state, uri, headers, query| {
+                    views::library_list(which, state, uri, headers, query)
+                }),
+            )
+        })
         .route("/v1/views/home", get(views::home))
         .route("/v1/views/home/{group_id}", get(views::home_group))
         .route("/v1/views/podcasts", get(views::podcasts))
         .route("/v1/views/podcasts/{group_id}", get(views::podcasts_group))
         .route("/v1/views/podcasts/shows/{id}", get(views::podcast_show))
         .route("/v1/views/library", get(views::library))
-        .route(
-            "/v1/views/library/albums",
-            get(|state, uri, headers, query| {
-                views::library_list(LibraryList::Albums, state, uri, headers, query)
-            }),
-        )
-        .route(
-            "/v1/views/library/artists",
-            get(|state, uri, headers, query| {
-                views::library_list(LibraryList::Artists, state, uri, headers, query)
-            }),
-        )
-        .route(
-            "/v1/views/library/songs",
-            get(|state, uri, headers, query| {
-                views::library_list(LibraryList::Songs, state, uri, headers, query)
-            }),
-        )
-        .route(
-            "/v1/views/library/playlists",
-            get(|state, uri, headers, query| {
-                views::library_list(LibraryList::Playlists, state, uri, headers, query)
-            }),
-        )
         .route("/v1/views/library/podcasts", get(views::library_podcasts))
         .route("/v1/views/library/{group_id}", get(views::library_group))
         .route("/v1/views/artists/{id}", get(views::artist))
@@ -78,6 +63,8 @@ pub fn router(state: MockState) -> Router {
         .route("/v1/views/playlists/{id}", get(views::playlist))
         .route("/v1/views/recent", get(views::recent))
         .route_layer(from_fn_with_state(state.clone(), auth::require_credentials));
+    // (Literal paths such as `/v1/views/library/songs` win over `/v1/views/library/{group_id}`,
+    // whatever the order of the routes.)
     let lwa = Router::new()
         .route("/auth/o2/token", post(lwa::token))
         .route("/auth/o2/create/codepair", post(lwa::codepair));

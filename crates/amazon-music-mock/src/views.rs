@@ -308,6 +308,14 @@ struct LibraryListView {
 }
 
 impl LibraryList {
+    /// Every library list view.
+    pub(crate) const ALL: [Self; 4] = [Self::Albums, Self::Artists, Self::Songs, Self::Playlists];
+
+    /// The view's path.
+    pub(crate) fn path(self) -> &'static str {
+        self.describe().operation.path_template()
+    }
+
     fn describe(self) -> LibraryListView {
         let (operation, view_id, view_title, group_id, group_title) = match self {
             Self::Albums => (
