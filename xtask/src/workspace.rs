@@ -6,10 +6,9 @@ use anyhow::{Context, Result, bail};
 
 /// The workspace root (the parent of this crate's folder).
 pub fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives one level below the workspace root")
-        .to_path_buf()
+    let manifest_dir = Path::new(env!("CARGO_MANIFEST_DIR"));
+    // xtask lives one level below the workspace root.
+    manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
 }
 
 /// A file the tasks produce: where it goes and what it should hold.
