@@ -203,3 +203,29 @@ async fn help_lists_every_command() {
         &String::from_utf8(output.stdout).expect("UTF-8"),
     );
 }
+
+#[test]
+fn all_shows_a_progress_line_when_stderr_is_a_terminal() {
+    // `script` (util-linux) runs the command on a pseudo-terminal: stderr is a terminal there,
+    // while stdout goes to /dev/null inside it.
+    let home = home("progress");
+    let inner = format!(
+        "{} --mock --all --limit 100 library songs > /dev/null",
+        env!("CARGO_BIN_EXE_amzn-music")
+    );
+    let output = std::process::Command::new("script")
+        .args(["-qec", &inner, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .output()
+        .expect("`script` (util-linux) runs");
+    let terminal = String::from_utf8_lossy(&output.stdout);
+    assert!(output.status.success(), "{terminal}");
+    assert!(terminal.contains("\r1 pages, 100 entities"), "{terminal:?}");
+    assert!(
+        terminal.contains("\r3 pages, 300 entities\r\n"),
+        "{terminal:?}"
+    );
+}
