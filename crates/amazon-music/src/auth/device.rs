@@ -299,16 +299,7 @@ impl DeviceLoginBuilder {
     /// an `http` or `https` URL.
     pub fn build(self) -> Result<DeviceLogin> {
         let client_id = lwa::required("client ID", self.client_id)?;
-        let scopes: Vec<String> = self
-            .scopes
-            .into_iter()
-            .filter(|scope| !scope.trim().is_empty())
-            .collect();
-        if scopes.is_empty() {
-            return Err(Error::invalid_request(
-                "at least one scope is required, e.g. music::catalog",
-            ));
-        }
+        let scopes = lwa::required_scopes(self.scopes)?;
         let codepair_url = self
             .codepair_url
             .unwrap_or_else(|| DEFAULT_CODEPAIR_URL.to_owned());
@@ -320,10 +311,7 @@ impl DeviceLoginBuilder {
             scope: scopes.join(" "),
             codepair_url: lwa::parse_url("code-pair URL", &codepair_url)?,
             token_url: lwa::parse_url("token URL", &token_url)?,
-            http: match self.http {
-                Some(http) => http,
-                None => lwa::default_http_client()?,
-            },
+            http: lwa::http_client_or_default(self.http)?,
         })
     }
 }

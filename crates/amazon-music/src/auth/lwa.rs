@@ -279,10 +279,7 @@ impl LwaTokenSourceBuilder {
             .token_url
             .unwrap_or_else(|| self.region.token_url().to_owned());
         let token_url = parse_token_url(&token_url)?;
-        let http = match self.http {
-            Some(http) => http,
-            None => default_http_client()?,
-        };
+        let http = http_client_or_default(self.http)?;
         Ok(LwaTokenSource {
             inner: Arc::new(Inner {
                 client_id,
@@ -349,20 +346,37 @@ pub(super) fn parse_token_url(url: &str) -> Result<TokenUrl> {
     Ok(TokenUrl::from_url(parse_url("token URL", url)?))
 }
 
-/// A client for the token endpoints: 10 s to connect, 30 s in all, no redirects (a token
-/// request is never sent on to another host).
-pub(super) fn default_http_client() -> Result<reqwest::Client> {
+/// The HTTP client for the token endpoints: `given`, or by default one with 10 s to connect,
+/// 30 s in all and no redirects (a token request is never sent on to another host).
+pub(super) fn http_client_or_default(given: Option<reqwest::Client>) -> Result<reqwest::Client> {
+    if let Some(client) = given {
+        return Ok(client);
+    }
     reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(30))
         .redirect(reqwest::redirect::Policy::none())
-        .user_agent(concat!("amazon-music-rs/", env!("CARGO_PKG_VERSION")))
+        .user_agent(crate::DEFAULT_USER_AGENT)
         .build()
         .map_err(|error| {
             Error::invalid_request(format!(
                 "could not set up the HTTP client for the token endpoint: {error}"
             ))
         })
+}
+
+/// The scopes to ask for, blank ones dropped; at least one is required.
+pub(super) fn required_scopes(scopes: Vec<String>) -> Result<Vec<String>> {
+    let scopes: Vec<String> = scopes
+        .into_iter()
+        .filter(|scope| !scope.trim().is_empty())
+        .collect();
+    if scopes.is_empty() {
+        return Err(Error::invalid_request(
+            "at least one scope is required, e.g. music::catalog",
+        ));
+    }
+    Ok(scopes)
 }
 
 /// Why a token-endpoint request failed before an OAuth answer could be read.

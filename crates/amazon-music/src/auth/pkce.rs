@@ -261,16 +261,7 @@ impl PkceLoginBuilder {
         let client_id = lwa::required("client ID", self.client_id)?;
         let redirect_uri = lwa::required("redirect URI", self.redirect_uri)?;
         let redirect_uri = RedirectUrl::from_url(lwa::parse_url("redirect URI", &redirect_uri)?);
-        let scopes: Vec<String> = self
-            .scopes
-            .into_iter()
-            .filter(|scope| !scope.trim().is_empty())
-            .collect();
-        if scopes.is_empty() {
-            return Err(Error::invalid_request(
-                "at least one scope is required, e.g. music::catalog",
-            ));
-        }
+        let scopes = lwa::required_scopes(self.scopes)?;
         let authorize_url = self
             .authorize_url
             .unwrap_or_else(|| DEFAULT_AUTHORIZE_URL.to_owned());
@@ -279,10 +270,7 @@ impl PkceLoginBuilder {
             .token_url
             .unwrap_or_else(|| self.region.token_url().to_owned());
         let token_url: TokenUrl = lwa::parse_token_url(&token_url)?;
-        let http = match self.http {
-            Some(http) => http,
-            None => lwa::default_http_client()?,
-        };
+        let http = lwa::http_client_or_default(self.http)?;
 
         let mut client = BasicClient::new(ClientId::new(client_id))
             .set_auth_type(AuthType::RequestBody)
