@@ -114,7 +114,7 @@ async fn an_unknown_entity_type_does_not_fail_the_page() {
 
 #[tokio::test]
 async fn requests_carry_the_user_agent_and_a_callers_http_client_is_used() {
-    use amazon_music::{Client, DEFAULT_USER_AGENT};
+    use amazon_music::DEFAULT_USER_AGENT;
     use wiremock::matchers::header;
 
     let server = MockServer::start().await;
@@ -139,10 +139,7 @@ async fn requests_carry_the_user_agent_and_a_callers_http_client_is_used() {
         .default_headers(headers)
         .build()
         .expect("an HTTP client");
-    let client = Client::builder()
-        .api_key(crate::support::API_KEY)
-        .access_token(crate::support::ACCESS_TOKEN)
-        .base_url(server.uri())
+    let client = crate::support::builder(&server.uri())
         .http_client(http)
         .build()
         .expect("a client");

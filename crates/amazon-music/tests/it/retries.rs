@@ -1,12 +1,12 @@
 use std::time::{Duration, Instant, SystemTime};
 
-use amazon_music::{Client, Error, RetryPolicy};
+use amazon_music::{Error, RetryPolicy};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::{
-    self, ACCESS_TOKEN, API_KEY, RawServer, Reply, client, error_body, fast_retries,
-    mount_catch_all, request_count, single_group_page, track,
+    self, RawServer, Reply, builder, client, error_body, fast_retries, mount_catch_all,
+    request_count, single_group_page, track,
 };
 
 fn songs_ok() -> ResponseTemplate {
@@ -93,10 +93,7 @@ async fn gives_up_after_the_last_retry() {
     );
 
     let server = failing_then_ok(ResponseTemplate::new(503), 100).await;
-    let client = Client::builder()
-        .api_key(API_KEY)
-        .access_token(ACCESS_TOKEN)
-        .base_url(server.uri())
+    let client = builder(&server.uri())
         .retry_policy(RetryPolicy::disabled())
         .build()
         .expect("a client");
@@ -216,13 +213,7 @@ async fn retries_a_dropped_connection_and_a_truncated_body() {
         Reply::Ok(page),
     ])
     .await;
-    let client = Client::builder()
-        .api_key(API_KEY)
-        .access_token(ACCESS_TOKEN)
-        .base_url(&server.url)
-        .retry_policy(fast_retries())
-        .build()
-        .expect("a client");
+    let client = builder(&server.url).build().expect("a client");
     let view = client
         .library_songs()
         .send()
@@ -243,10 +234,7 @@ async fn connection_failures_end_as_retryable_transport_errors() {
         Reply::Ok(page),
     ])
     .await;
-    let client = Client::builder()
-        .api_key(API_KEY)
-        .access_token(ACCESS_TOKEN)
-        .base_url(&server.url)
+    let client = builder(&server.url)
         .retry_policy(fast_retries().with_max_retries(2))
         .build()
         .expect("a client");
@@ -267,10 +255,7 @@ async fn a_slow_server_times_out() {
         .respond_with(songs_ok().set_delay(Duration::from_secs(5)))
         .mount(&server)
         .await;
-    let client = Client::builder()
-        .api_key(API_KEY)
-        .access_token(ACCESS_TOKEN)
-        .base_url(server.uri())
+    let client = builder(&server.uri())
         .timeout(Duration::from_millis(200))
         .retry_policy(RetryPolicy::disabled())
         .build()

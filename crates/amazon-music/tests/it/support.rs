@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use amazon_music::{Client, RetryPolicy};
+use amazon_music::{Client, ClientBuilder, RetryPolicy};
 use serde_json::{Value, json};
 use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
 
@@ -19,15 +19,18 @@ pub fn fast_retries() -> RetryPolicy {
         .with_jitter(false)
 }
 
-/// A client for `server` with a static token and fast retries.
-pub fn client(server: &MockServer) -> Client {
+/// A client builder for `base_url` with the test credentials and fast retries.
+pub fn builder(base_url: &str) -> ClientBuilder {
     Client::builder()
         .api_key(API_KEY)
         .access_token(ACCESS_TOKEN)
-        .base_url(server.uri())
+        .base_url(base_url)
         .retry_policy(fast_retries())
-        .build()
-        .expect("a client")
+}
+
+/// A client for `server` with a static token and fast retries.
+pub fn client(server: &MockServer) -> Client {
+    builder(&server.uri()).build().expect("a client")
 }
 
 /// A track entity numbered `n`.
