@@ -1,59 +1,43 @@
-//! The entity union, written by hand: the one type in this crate the generator cannot express.
+//! How [`Entity`] decodes: the hand-written half of the entity union, generic over its variants.
 //!
-//! typify turns the spec's `oneOf` + `discriminator` into an untagged enum, which tries every
-//! variant in turn, reports no useful error, and fails the whole page on a `_type` it does not
-//! know. [`Entity`] instead dispatches on `_type`, keeps unknown entities whole, and reports a
-//! malformed known entity as an error of that entity's own fields.
+//! The variants, their `_type` dispatch ([`Kind`]), `Serialize` and the JSON Schema are
+//! generated from the spec's discriminator mapping (`generated_entity.rs`). This module holds
+//! what does not depend on which variants there are:
+//!
+//! - the fast path, as the API sends entities (`_type` first): the rest of the object streams
+//!   straight into the variant's model, behind a replay of the `_type` entry already read;
+//! - the buffered path, when `_type` comes later: the entries are kept, in order and with any
+//!   duplicates, then decoded as the fast path would, so a key given twice is treated the same
+//!   whichever path decodes the entity (an error for `_type` and every field the model or an
+//!   unknown entity keeps);
+//! - [`Entity::Unknown`], which keeps an entity of an unknown `_type` whole;
+//! - the lenient mode of [`from_slice_lenient`], where a known entity whose fields do not match
+//!   its schema becomes [`Entity::Malformed`] instead of failing the page.
 
+use std::cell::Cell;
 use std::fmt;
 
-use serde::de::value::{MapAccessDeserializer, StrDeserializer};
-use serde::de::{self, DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
-use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use serde::de::value::{MapAccessDeserializer, MapDeserializer, StrDeserializer};
+use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer, Serialize};
 use serde_json::{Map, Value};
 
-use crate::{Album, Artist, Playlist, PodcastEpisode, PodcastShow, Station, Track, User};
+use crate::Entity;
+use crate::generated_entity::Kind;
 
-/// A music, podcast or user entity, told apart by its `_type`.
-///
-/// New `_type` values appear over time: an entity whose `_type` this version does not know
-/// decodes to [`Entity::Unknown`], which keeps the whole object and serializes it back unchanged.
+const TYPE_KEY: &str = "_type";
+
+/// An entity of a `_type` this version does not know: the whole JSON object, in its order.
 ///
 /// ```
 /// use amazon_music_models::Entity;
 ///
-/// let known: Entity = serde_json::from_str(r#"{"_type": "User", "id": "u1", "images": [], "name": "Vic"}"#)?;
-/// assert!(matches!(known, Entity::User(_)));
-///
 /// let unknown: Entity = serde_json::from_str(r#"{"_type": "Video", "id": "v1"}"#)?;
 /// assert_eq!(unknown.type_name(), "Video");
+/// assert_eq!(unknown.id(), Some("v1"));
 /// assert_eq!(serde_json::to_string(&unknown)?, r#"{"_type":"Video","id":"v1"}"#);
 /// # Ok::<(), serde_json::Error>(())
 /// ```
-#[derive(Clone, Debug, PartialEq)]
-#[non_exhaustive]
-pub enum Entity {
-    /// `_type: "Album"`.
-    Album(Album),
-    /// `_type: "Artist"`.
-    Artist(Artist),
-    /// `_type: "Track"`.
-    Track(Track),
-    /// `_type: "Playlist"`.
-    Playlist(Playlist),
-    /// `_type: "PodcastShow"`.
-    PodcastShow(PodcastShow),
-    /// `_type: "PodcastEpisode"`.
-    PodcastEpisode(PodcastEpisode),
-    /// `_type: "Station"`.
-    Station(Station),
-    /// `_type: "User"`.
-    User(User),
-    /// An entity whose `_type` this version does not know, kept whole.
-    Unknown(UnknownEntity),
-}
-
-/// An entity of a `_type` this version does not know: the whole JSON object, in its order.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(transparent)]
 pub struct UnknownEntity {
@@ -63,10 +47,12 @@ pub struct UnknownEntity {
 impl UnknownEntity {
     /// The entity's `_type`.
     pub fn type_name(&self) -> &str {
-        self.object
-            .get(TYPE_KEY)
-            .and_then(Value::as_str)
-            .unwrap_or_default()
+        type_name(&self.object)
+    }
+
+    /// The entity's `id`, if it has a string one.
+    pub fn id(&self) -> Option<&str> {
+        self.object.get("id").and_then(Value::as_str)
     }
 
     /// Every field of the entity, `_type` included.
@@ -80,106 +66,123 @@ impl UnknownEntity {
     }
 }
 
-impl Entity {
-    /// The entity's `_type`, known or not.
+/// An entity of a known `_type` whose fields do not match its schema: the whole JSON object,
+/// in its order, and why it did not decode. Only [`from_slice_lenient`] makes these.
+///
+/// ```
+/// use amazon_music_models::{Entity, EntityGroupContent, from_slice_lenient};
+///
+/// let page = br#"{"entities": [
+///     {"_type": "User", "id": "u1", "images": [], "name": "Vic"},
+///     {"_type": "User", "id": 7}
+/// ]}"#;
+/// let content: EntityGroupContent = from_slice_lenient(page)?;
+/// assert!(matches!(content.entities[0], Entity::User(_)));
+/// let Entity::Malformed(odd) = &content.entities[1] else { panic!("kept as it is") };
+/// assert_eq!(odd.type_name(), "User");
+/// assert!(odd.error().contains("invalid type"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct MalformedEntity {
+    object: Map<String, Value>,
+    #[serde(skip)]
+    error: String,
+}
+
+impl MalformedEntity {
+    /// The entity's `_type`.
     pub fn type_name(&self) -> &str {
-        match self {
-            Self::Album(_) => "Album",
-            Self::Artist(_) => "Artist",
-            Self::Track(_) => "Track",
-            Self::Playlist(_) => "Playlist",
-            Self::PodcastShow(_) => "PodcastShow",
-            Self::PodcastEpisode(_) => "PodcastEpisode",
-            Self::Station(_) => "Station",
-            Self::User(_) => "User",
-            Self::Unknown(unknown) => unknown.type_name(),
-        }
+        type_name(&self.object)
     }
 
-    /// The entity's `id`, where it has one (every known `_type` does).
+    /// The entity's `id`, if it has a string one.
     pub fn id(&self) -> Option<&str> {
-        match self {
-            Self::Album(entity) => Some(&entity.id),
-            Self::Artist(entity) => Some(&entity.id),
-            Self::Track(entity) => Some(&entity.id),
-            Self::Playlist(entity) => Some(&entity.id),
-            Self::PodcastShow(entity) => Some(&entity.id),
-            Self::PodcastEpisode(entity) => Some(&entity.id),
-            Self::Station(entity) => Some(&entity.id),
-            Self::User(entity) => Some(&entity.id),
-            Self::Unknown(unknown) => unknown.object.get("id").and_then(Value::as_str),
+        self.object.get("id").and_then(Value::as_str)
+    }
+
+    /// Why the entity did not decode into its `_type`'s model.
+    pub fn error(&self) -> &str {
+        &self.error
+    }
+
+    /// Every field of the entity, `_type` included.
+    pub fn fields(&self) -> &Map<String, Value> {
+        &self.object
+    }
+
+    /// Takes the entity's fields, `_type` included.
+    pub fn into_fields(self) -> Map<String, Value> {
+        self.object
+    }
+}
+
+fn type_name(object: &Map<String, Value>) -> &str {
+    object
+        .get(TYPE_KEY)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}
+
+thread_local! {
+    /// Whether entities on this thread decode leniently (inside [`from_slice_lenient`]).
+    static LENIENT: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Decodes `bytes` as `T` like `serde_json::from_slice`, except that a known entity whose
+/// fields do not match its schema becomes [`Entity::Malformed`] (with a `warn` event) instead of
+/// failing the whole value.
+///
+/// Well-formed input decodes on the same fast path as `serde_json::from_slice`; only when that
+/// fails is the input decoded again, buffering each entity. Use it where one odd entity must
+/// not cost the rest of a page.
+///
+/// # Errors
+/// When the input is not JSON, or fails to decode outside the entities (a missing field of the
+/// view, say): the error of the lenient decode.
+pub fn from_slice_lenient<T: DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
+    serde_json::from_slice(bytes).or_else(|_| leniently(|| serde_json::from_slice(bytes)))
+}
+
+/// Runs `decode` with entities decoding leniently on this thread, as in
+/// [`from_slice_lenient`]: for a deserializer of your own (one that tracks the path of an
+/// error, say). Always the buffered path, so slower than a strict decode.
+pub fn leniently<R>(decode: impl FnOnce() -> R) -> R {
+    let _lenient = LenientScope::enter();
+    decode()
+}
+
+/// Lenient decoding on this thread until dropped.
+struct LenientScope {
+    was: bool,
+}
+
+impl LenientScope {
+    fn enter() -> Self {
+        Self {
+            was: LENIENT.with(|lenient| lenient.replace(true)),
         }
     }
 }
 
-const TYPE_KEY: &str = "_type";
-
-/// The `_type` values with a variant of their own.
-#[derive(Clone, Copy)]
-enum Kind {
-    Album,
-    Artist,
-    Track,
-    Playlist,
-    PodcastShow,
-    PodcastEpisode,
-    Station,
-    User,
-}
-
-impl Kind {
-    fn from_name(name: &str) -> Option<Self> {
-        Some(match name {
-            "Album" => Self::Album,
-            "Artist" => Self::Artist,
-            "Track" => Self::Track,
-            "Playlist" => Self::Playlist,
-            "PodcastShow" => Self::PodcastShow,
-            "PodcastEpisode" => Self::PodcastEpisode,
-            "Station" => Self::Station,
-            "User" => Self::User,
-            _ => return None,
-        })
-    }
-
-    /// Decodes the variant's struct from a deserializer over the entity's whole object.
-    fn decode<'de, D: Deserializer<'de>>(self, object: D) -> Result<Entity, D::Error> {
-        Ok(match self {
-            Self::Album => Entity::Album(Album::deserialize(object)?),
-            Self::Artist => Entity::Artist(Artist::deserialize(object)?),
-            Self::Track => Entity::Track(Track::deserialize(object)?),
-            Self::Playlist => Entity::Playlist(Playlist::deserialize(object)?),
-            Self::PodcastShow => Entity::PodcastShow(PodcastShow::deserialize(object)?),
-            Self::PodcastEpisode => Entity::PodcastEpisode(PodcastEpisode::deserialize(object)?),
-            Self::Station => Entity::Station(Station::deserialize(object)?),
-            Self::User => Entity::User(User::deserialize(object)?),
-        })
-    }
-}
-
-impl Serialize for Entity {
-    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        match self {
-            Self::Album(entity) => entity.serialize(serializer),
-            Self::Artist(entity) => entity.serialize(serializer),
-            Self::Track(entity) => entity.serialize(serializer),
-            Self::Playlist(entity) => entity.serialize(serializer),
-            Self::PodcastShow(entity) => entity.serialize(serializer),
-            Self::PodcastEpisode(entity) => entity.serialize(serializer),
-            Self::Station(entity) => entity.serialize(serializer),
-            Self::User(entity) => entity.serialize(serializer),
-            Self::Unknown(entity) => entity.serialize(serializer),
-        }
+impl Drop for LenientScope {
+    fn drop(&mut self) {
+        LENIENT.with(|lenient| lenient.set(self.was));
     }
 }
 
 impl<'de> Deserialize<'de> for Entity {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
-        deserializer.deserialize_map(EntityVisitor)
+        deserializer.deserialize_map(EntityVisitor {
+            lenient: LENIENT.with(Cell::get),
+        })
     }
 }
 
-struct EntityVisitor;
+struct EntityVisitor {
+    lenient: bool,
+}
 
 impl<'de> Visitor<'de> for EntityVisitor {
     type Value = Entity;
@@ -189,57 +192,95 @@ impl<'de> Visitor<'de> for EntityVisitor {
     }
 
     fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Entity, A::Error> {
-        let Some(first_key) = map.next_key::<FirstKey>()? else {
-            return Err(de::Error::missing_field(TYPE_KEY));
-        };
-        match first_key {
-            // Fast path, as the API sends it: `_type` first. The rest of the map streams straight
-            // into the variant's struct, behind a replay of the `_type` entry already read.
-            FirstKey::Type => {
+        let mut entries = Vec::new();
+        match map.next_key::<FirstKey>()? {
+            None => {}
+            // Fast path, as the API sends it: `_type` first.
+            Some(FirstKey::Type) => {
                 let type_name: String = map.next_value()?;
                 match Kind::from_name(&type_name) {
-                    Some(kind) => {
-                        kind.decode(MapAccessDeserializer::new(TypeFirst::new(&type_name, map)))
+                    Some(kind) if !self.lenient => {
+                        return kind
+                            .decode(MapAccessDeserializer::new(TypeFirst::new(&type_name, map)));
                     }
+                    Some(_) => {}
                     None => {
                         let mut object = Map::new();
                         object.insert(TYPE_KEY.to_owned(), Value::String(type_name));
                         while let Some((key, value)) = map.next_entry::<String, Value>()? {
-                            object.insert(key, value);
+                            insert_once(&mut object, key, value)?;
                         }
-                        Ok(Entity::Unknown(UnknownEntity { object }))
+                        return Ok(Entity::Unknown(UnknownEntity { object }));
                     }
                 }
+                entries.push((TYPE_KEY.to_owned(), Value::String(type_name)));
             }
-            // Slow path: `_type` comes later, so the object is buffered before it is decoded.
-            FirstKey::Other(key) => {
-                let mut object = Map::new();
-                object.insert(key, map.next_value()?);
-                while let Some((key, value)) = map.next_entry::<String, Value>()? {
-                    object.insert(key, value);
-                }
-                from_object(object).map_err(de::Error::custom)
-            }
+            Some(FirstKey::Other(key)) => entries.push((key, map.next_value()?)),
         }
+        // Buffered path: `_type` comes later (or the decode is lenient).
+        while let Some(entry) = map.next_entry::<String, Value>()? {
+            entries.push(entry);
+        }
+        from_entries(entries, self.lenient)
     }
 }
 
-/// Decodes a buffered entity object.
-fn from_object(object: Map<String, Value>) -> Result<Entity, serde_json::Error> {
-    let kind = match object.get(TYPE_KEY) {
-        None => return Err(de::Error::missing_field(TYPE_KEY)),
-        Some(Value::String(type_name)) => Kind::from_name(type_name),
-        Some(other) => {
+/// Decodes a buffered entity: its entries in order, duplicates kept.
+fn from_entries<E: de::Error>(entries: Vec<(String, Value)>, lenient: bool) -> Result<Entity, E> {
+    let mut types = entries.iter().filter(|(key, _)| key == TYPE_KEY);
+    let kind = match (types.next(), types.next()) {
+        (None, _) => return Err(de::Error::missing_field(TYPE_KEY)),
+        (Some(_), Some(_)) => return Err(de::Error::duplicate_field(TYPE_KEY)),
+        (Some((_, Value::String(type_name))), None) => Kind::from_name(type_name),
+        (Some((_, other)), None) => {
             return Err(de::Error::invalid_type(
                 unexpected(other),
                 &"a string `_type`",
             ));
         }
     };
-    match kind {
-        Some(kind) => kind.decode(Value::Object(object)),
-        None => Ok(Entity::Unknown(UnknownEntity { object })),
+    let Some(kind) = kind else {
+        let mut object = Map::new();
+        for (key, value) in entries {
+            insert_once(&mut object, key, value)?;
+        }
+        return Ok(Entity::Unknown(UnknownEntity { object }));
+    };
+    if !lenient {
+        return kind
+            .decode(MapDeserializer::new(entries.into_iter()))
+            .map_err(de::Error::custom);
     }
+    let borrowed = entries.iter().map(|(key, value)| (key.as_str(), value));
+    let error: serde_json::Error = match kind.decode(MapDeserializer::new(borrowed)) {
+        Ok(entity) => return Ok(entity),
+        Err(error) => error,
+    };
+    let entity = MalformedEntity {
+        error: error.to_string(),
+        object: entries.into_iter().collect(),
+    };
+    tracing::warn!(
+        entity_type = entity.type_name(),
+        entity_id = entity.id(),
+        error = %entity.error,
+        "an entity does not match its schema; kept as Entity::Malformed"
+    );
+    Ok(Entity::Malformed(entity))
+}
+
+/// Adds an entry to an unknown entity's object; a key given twice is an error, as it is for
+/// the fields of a known entity.
+fn insert_once<E: de::Error>(
+    object: &mut Map<String, Value>,
+    key: String,
+    value: Value,
+) -> Result<(), E> {
+    if object.contains_key(&key) {
+        return Err(de::Error::custom(format_args!("duplicate field `{key}`")));
+    }
+    object.insert(key, value);
+    Ok(())
 }
 
 fn unexpected(value: &Value) -> de::Unexpected<'_> {
@@ -253,7 +294,7 @@ fn unexpected(value: &Value) -> de::Unexpected<'_> {
     }
 }
 
-/// An entity's first key: `_type`, or any other (kept, for the slow path).
+/// An entity's first key: `_type`, or any other (kept, for the buffered path).
 enum FirstKey {
     Type,
     Other(String),
@@ -339,37 +380,129 @@ impl<'de, A: MapAccess<'de>> MapAccess<'de> for TypeFirst<'_, A> {
     }
 }
 
-impl schemars::JsonSchema for Entity {
-    fn schema_name() -> String {
-        "Entity".to_owned()
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const USER: &str = r#""id": "u1", "images": [], "name": "Vic""#;
+
+    fn decode(json: &str) -> Result<Entity, serde_json::Error> {
+        serde_json::from_str(json)
     }
 
-    fn json_schema(generator: &mut schemars::r#gen::SchemaGenerator) -> schemars::schema::Schema {
-        let variants = vec![
-            generator.subschema_for::<Album>(),
-            generator.subschema_for::<Artist>(),
-            generator.subschema_for::<Track>(),
-            generator.subschema_for::<Playlist>(),
-            generator.subschema_for::<PodcastShow>(),
-            generator.subschema_for::<PodcastEpisode>(),
-            generator.subschema_for::<Station>(),
-            generator.subschema_for::<User>(),
-        ];
-        schemars::schema::SchemaObject {
-            metadata: Some(Box::new(schemars::schema::Metadata {
-                description: Some(
-                    "A music, podcast or user entity, told apart by `_type`; an unknown `_type` \
-                     is kept as it is."
-                        .to_owned(),
-                ),
-                ..Default::default()
-            })),
-            subschemas: Some(Box::new(schemars::schema::SubschemaValidation {
-                one_of: Some(variants),
-                ..Default::default()
-            })),
-            ..Default::default()
+    #[test]
+    fn a_known_type_decodes_on_either_path() {
+        let first = decode(&format!(r#"{{"_type": "User", {USER}}}"#)).unwrap();
+        let last = decode(&format!(r#"{{{USER}, "_type": "User"}}"#)).unwrap();
+        assert!(matches!(first, Entity::User(_)));
+        assert_eq!(first, last);
+    }
+
+    #[test]
+    fn a_duplicate_type_is_an_error_on_both_paths() {
+        for json in [
+            format!(r#"{{"_type": "User", {USER}, "_type": "User"}}"#),
+            format!(r#"{{"_type": "User", {USER}, "_type": "Video"}}"#),
+            format!(r#"{{{USER}, "_type": "User", "_type": "User"}}"#),
+            r#"{"_type": "Video", "_type": "Clip"}"#.to_owned(),
+            r#"{"id": "v", "_type": "Video", "_type": "Clip"}"#.to_owned(),
+        ] {
+            let error = decode(&json).unwrap_err().to_string();
+            assert!(error.contains("duplicate field `_type`"), "{json}: {error}");
         }
-        .into()
+    }
+
+    #[test]
+    fn duplicate_keys_decode_alike_on_both_paths() {
+        let cases = [
+            // A field of the model given twice: an error.
+            (
+                r#""name": "A", "name": "B", "id": "u1", "images": []"#,
+                false,
+            ),
+            // A key the model does not keep, given twice: ignored, as every unknown field is.
+            (
+                r#""extra": 1, "extra": 2, "id": "u1", "images": [], "name": "A""#,
+                true,
+            ),
+        ];
+        for (fields, decodes) in cases {
+            let first = decode(&format!(r#"{{"_type": "User", {fields}}}"#));
+            let last = decode(&format!(r#"{{{fields}, "_type": "User"}}"#));
+            assert_eq!(first.is_ok(), decodes, "{fields}: {first:?}");
+            assert_eq!(last.is_ok(), decodes, "{fields}: {last:?}");
+        }
+        for json in [
+            r#"{"_type": "Video", "id": "a", "id": "b"}"#,
+            r#"{"id": "a", "id": "b", "_type": "Video"}"#,
+        ] {
+            let error = decode(json).unwrap_err().to_string();
+            assert!(error.contains("duplicate field `id`"), "{json}: {error}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_type_is_kept_whole_in_order() {
+        let json = r#"{"id": "v1", "_type": "Video", "z": [1], "a": {"b": null}}"#;
+        let entity = decode(json).unwrap();
+        let Entity::Unknown(unknown) = &entity else {
+            panic!("{entity:?}");
+        };
+        assert_eq!(unknown.type_name(), "Video");
+        assert_eq!(
+            serde_json::to_string(&entity).unwrap(),
+            json.replace(": ", ":").replace(", ", ",")
+        );
+    }
+
+    #[test]
+    fn a_missing_or_odd_type_is_an_error() {
+        assert!(
+            decode(r#"{}"#)
+                .unwrap_err()
+                .to_string()
+                .contains("missing field `_type`")
+        );
+        assert!(decode(r#"{"id": "x"}"#).is_err());
+        assert!(
+            decode(r#"{"id": "x", "_type": 3}"#)
+                .unwrap_err()
+                .to_string()
+                .contains("a string `_type`")
+        );
+    }
+
+    #[test]
+    fn a_malformed_known_entity_fails_strictly_and_is_kept_leniently() {
+        let page = format!(
+            r#"[{{"_type": "User", {USER}}}, {{"_type": "User", "id": 5, "name": "x"}}, {{"name": "y", "_type": "User"}}]"#
+        );
+        assert!(serde_json::from_str::<Vec<Entity>>(&page).is_err());
+        let entities: Vec<Entity> = from_slice_lenient(page.as_bytes()).unwrap();
+        assert!(matches!(entities[0], Entity::User(_)));
+        for odd in &entities[1..] {
+            let Entity::Malformed(odd) = odd else {
+                panic!("{odd:?}");
+            };
+            assert_eq!(odd.type_name(), "User");
+            assert!(!odd.error().is_empty());
+        }
+        assert_eq!(
+            serde_json::to_value(&entities[1]).unwrap(),
+            serde_json::json!({"_type": "User", "id": 5, "name": "x"})
+        );
+    }
+
+    #[test]
+    fn lenient_mode_ends_with_its_call() {
+        let odd = br#"{"_type": "User", "id": 5}"#;
+        assert!(from_slice_lenient::<Entity>(odd).is_ok());
+        assert!(serde_json::from_slice::<Entity>(odd).is_err());
+    }
+
+    #[test]
+    fn lenient_decoding_still_fails_outside_the_entities() {
+        assert!(from_slice_lenient::<Vec<Entity>>(b"[1]").is_err());
+        assert!(from_slice_lenient::<Vec<Entity>>(b"not json").is_err());
     }
 }

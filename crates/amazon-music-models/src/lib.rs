@@ -5,6 +5,14 @@ mod entity;
 #[allow(missing_docs, clippy::all)]
 #[rustfmt::skip]
 mod generated;
+#[rustfmt::skip]
+mod generated_entity;
+#[rustfmt::skip]
+mod generated_operations;
+mod operation;
 
-pub use entity::{Entity, UnknownEntity};
+pub use entity::{MalformedEntity, UnknownEntity, from_slice_lenient, leniently};
 pub use generated::*;
+pub use generated_entity::Entity;
+pub use generated_operations::Operation;
+pub use operation::{OperationSpec, PagingStyle, UnknownOperation};

@@ -65,13 +65,39 @@ pub enum EntityPages {}
 pub enum SinglePage {}
 
 /// How a view pages: [`GroupPages`] or [`EntityPages`]. Sealed.
-pub trait Paging: sealed::NextCursor {}
+pub trait Paging: RequestPaging + sealed::NextCursor {}
 
 impl Paging for GroupPages {}
 impl Paging for EntityPages {}
 
+/// The paging of a request: [`GroupPages`], [`EntityPages`] or [`SinglePage`], one for each
+/// `x-paging` of the spec. Sealed.
+pub trait RequestPaging: sealed::Style {}
+
+impl RequestPaging for GroupPages {}
+impl RequestPaging for EntityPages {}
+impl RequestPaging for SinglePage {}
+
 mod sealed {
-    use amazon_music_models::View;
+    use amazon_music_models::{PagingStyle, View};
+
+    /// The spec's `x-paging` a request type stands for.
+    pub trait Style: Send + 'static {
+        /// The paging style.
+        const STYLE: PagingStyle;
+    }
+
+    impl Style for super::GroupPages {
+        const STYLE: PagingStyle = PagingStyle::Groups;
+    }
+
+    impl Style for super::EntityPages {
+        const STYLE: PagingStyle = PagingStyle::Entities;
+    }
+
+    impl Style for super::SinglePage {
+        const STYLE: PagingStyle = PagingStyle::None;
+    }
 
     /// Where a page's successor's cursor is.
     pub trait NextCursor: Send + 'static {

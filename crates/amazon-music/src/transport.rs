@@ -7,7 +7,7 @@ use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
 use amazon_music_client::{CallContext, ResponseValue};
-use amazon_music_models::ErrorResponse;
+use amazon_music_models::{ErrorResponse, Operation};
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER, USER_AGENT};
 use secrecy::{ExposeSecret, SecretString};
@@ -30,13 +30,6 @@ pub(crate) struct Transport {
     user_agent: HeaderValue,
     token_source: Arc<dyn TokenSource>,
     retry_policy: RetryPolicy,
-}
-
-/// Names one operation for tracing.
-#[derive(Clone, Copy, Debug)]
-pub(crate) struct Operation {
-    pub(crate) name: &'static str,
-    pub(crate) path: &'static str,
 }
 
 impl fmt::Debug for Transport {
@@ -96,9 +89,9 @@ impl Transport {
             );
             let span = tracing::debug_span!(
                 "amazon_music.request",
-                operation = operation.name,
-                method = "GET",
-                path = operation.path,
+                operation = operation.operation_id(),
+                method = operation.spec().method,
+                path = operation.path_template(),
                 attempt,
                 status = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
@@ -112,6 +105,23 @@ impl Transport {
             tracing::debug!(parent: &span, "attempt finished");
             let failure = match result {
                 Ok(value) => return Ok(value.into_inner()),
+                Err(amazon_music_client::Error::InvalidResponsePayload(body, error))
+                    if context
+                        .response_status()
+                        .is_none_or(|status| status.is_success()) =>
+                {
+                    // One entity that does not match its schema must not cost the rest of the
+                    // page: decode again, keeping it as `Entity::Malformed`.
+                    match amazon_music_models::from_slice_lenient::<T>(&body) {
+                        Ok(value) => return Ok(value),
+                        Err(_) => Failure {
+                            attempt: Attempt::Other,
+                            error: amazon_music_models::leniently(|| {
+                                decode_error::<T>(&body, &error)
+                            }),
+                        },
+                    }
+                }
                 Err(error) => Failure::new::<T>(error, &context),
             };
             if failure.is_expired_token() && !refreshed {

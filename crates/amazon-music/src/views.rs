@@ -1,74 +1,16 @@
-//! The sixteen view operations: one request builder shape for all of them.
+//! The request builder every view operation shares; the operations themselves, one `Client`
+//! method each, are generated from the spec (`generated.rs`).
 
 use std::marker::PhantomData;
 use std::num::NonZeroU32;
 use std::sync::Arc;
 
-use amazon_music_models::{View, ViewResponse};
+use amazon_music_models::{Operation, View, ViewResponse};
 use futures_util::stream::BoxStream;
 
-use crate::pagination::{self, EntityPages, GroupPages, Paging, SinglePage};
-use crate::transport::{Generated, Operation};
+use crate::generated::dispatch;
+use crate::pagination::{self, EntityPages, Paging, RequestPaging};
 use crate::{Client, Entity, Error, Result};
-
-/// Which view an operation reads, and what the spec says of it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Endpoint {
-    Home,
-    HomeGroup,
-    Podcasts,
-    PodcastsGroup,
-    Library,
-    LibraryGroup,
-    Artist,
-    Album,
-    Playlist,
-    PodcastShow,
-    LibraryAlbums,
-    LibraryArtists,
-    LibrarySongs,
-    LibraryPlaylists,
-    LibraryPodcasts,
-    RecentlyPlayed,
-}
-
-impl Endpoint {
-    /// The operation's name (its `operationId`) and path template, for tracing and errors.
-    fn operation(self) -> Operation {
-        let (name, path) = match self {
-            Self::Home => ("getHomeView", "/v1/views/home"),
-            Self::HomeGroup => ("getHomeGroup", "/v1/views/home/{groupId}"),
-            Self::Podcasts => ("getPodcastsView", "/v1/views/podcasts"),
-            Self::PodcastsGroup => ("getPodcastsGroup", "/v1/views/podcasts/{groupId}"),
-            Self::Library => ("getLibraryView", "/v1/views/library"),
-            Self::LibraryGroup => ("getLibraryGroup", "/v1/views/library/{groupId}"),
-            Self::Artist => ("getArtistView", "/v1/views/artists/{id}"),
-            Self::Album => ("getAlbumView", "/v1/views/albums/{id}"),
-            Self::Playlist => ("getPlaylistView", "/v1/views/playlists/{id}"),
-            Self::PodcastShow => ("getPodcastShowView", "/v1/views/podcasts/shows/{id}"),
-            Self::LibraryAlbums => ("getLibraryAlbumsView", "/v1/views/library/albums"),
-            Self::LibraryArtists => ("getLibraryArtistsView", "/v1/views/library/artists"),
-            Self::LibrarySongs => ("getLibrarySongsView", "/v1/views/library/songs"),
-            Self::LibraryPlaylists => ("getLibraryPlaylistsView", "/v1/views/library/playlists"),
-            Self::LibraryPodcasts => ("getLibraryPodcastsView", "/v1/views/library/podcasts"),
-            Self::RecentlyPlayed => ("getRecentlyPlayedView", "/v1/views/recent"),
-        };
-        Operation { name, path }
-    }
-
-    /// The largest `limit` the spec allows, where it sets one.
-    fn max_limit(self) -> Option<u32> {
-        match self {
-            Self::Home
-            | Self::HomeGroup
-            | Self::Library
-            | Self::LibraryGroup
-            | Self::LibraryArtists
-            | Self::LibraryPodcasts => Some(10),
-            _ => None,
-        }
-    }
-}
 
 /// A request for one view: set what it takes, then send it.
 ///
@@ -79,7 +21,7 @@ impl Endpoint {
 #[derive(Clone, Debug)]
 pub struct ViewRequest<P> {
     client: Client,
-    endpoint: Endpoint,
+    operation: Operation,
     pub(crate) options: RequestOptions,
     paging: PhantomData<fn() -> P>,
 }
@@ -87,7 +29,7 @@ pub struct ViewRequest<P> {
 /// The parameters of one request.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct RequestOptions {
-    id: Option<String>,
+    path_arguments: Vec<String>,
     pub(crate) cursor: Option<String>,
     limit: Option<u32>,
     locale: Option<String>,
@@ -96,17 +38,41 @@ pub(crate) struct RequestOptions {
     pub(crate) max_pages: Option<usize>,
 }
 
+impl RequestOptions {
+    /// The path argument at `index`, in path order (checked before anything is sent).
+    pub(crate) fn path_argument(&self, index: usize) -> String {
+        self.path_arguments.get(index).cloned().unwrap_or_default()
+    }
+
+    pub(crate) fn cursor(&self) -> Option<String> {
+        self.cursor.clone()
+    }
+
+    pub(crate) fn limit(&self) -> Option<NonZeroU32> {
+        self.limit.and_then(NonZeroU32::new)
+    }
+
+    pub(crate) fn locale(&self) -> Option<String> {
+        self.locale.clone()
+    }
+
+    pub(crate) fn image_style(&self) -> Option<String> {
+        self.image_style.clone()
+    }
+}
+
 impl<P> ViewRequest<P> {
-    fn new(client: &Client, endpoint: Endpoint, id: Option<String>) -> Self {
+    /// A request for `operation`, whose paging the caller has matched with `P`.
+    pub(crate) fn new(client: &Client, operation: Operation, path_arguments: Vec<String>) -> Self {
         let options = RequestOptions {
-            id,
+            path_arguments,
             locale: client.defaults.locale.clone(),
             image_style: client.defaults.image_style.clone(),
             ..RequestOptions::default()
         };
         Self {
             client: client.clone(),
-            endpoint,
+            operation,
             options,
             paging: PhantomData,
         }
@@ -131,14 +97,14 @@ impl<P> ViewRequest<P> {
     /// otherwise whatever the call ends with after its retries (see [`Error`]).
     pub async fn send(&self) -> Result<View> {
         self.validate()?;
-        let endpoint = self.endpoint;
+        let operation = self.operation;
         let options = Arc::new(self.options.clone());
         let response: ViewResponse = self
             .client
             .transport
-            .send(endpoint.operation(), move |client| {
+            .send(operation, move |client| {
                 let options = Arc::clone(&options);
-                async move { dispatch(client, endpoint, &options).await }
+                async move { dispatch(client, operation, &options).await }
             })
             .await?;
         Ok(response.data)
@@ -146,13 +112,22 @@ impl<P> ViewRequest<P> {
 
     /// Checks the parameters against what the spec allows, before anything is sent.
     fn validate(&self) -> Result<()> {
-        let name = self.endpoint.operation().name;
-        if let Some(id) = &self.options.id
-            && matches!(id.as_str(), "" | "." | "..")
-        {
+        let name = self.operation.operation_id();
+        let parameters = self.operation.spec().path_parameters;
+        if parameters.len() != self.options.path_arguments.len() {
             return Err(Error::invalid_request(format!(
-                "{name}: the id {id:?} cannot name a resource"
+                "{name}: takes {} path argument(s) ({}), not {}",
+                parameters.len(),
+                parameters.join(", "),
+                self.options.path_arguments.len()
             )));
+        }
+        for (parameter, argument) in parameters.iter().zip(&self.options.path_arguments) {
+            if matches!(argument.as_str(), "" | "." | "..") {
+                return Err(Error::invalid_request(format!(
+                    "{name}: the {parameter} {argument:?} cannot name a resource"
+                )));
+            }
         }
         if let Some(limit) = self.options.limit {
             if limit == 0 {
@@ -160,7 +135,7 @@ impl<P> ViewRequest<P> {
                     "{name}: limit must be at least 1"
                 )));
             }
-            if let Some(max) = self.endpoint.max_limit().filter(|max| limit > *max) {
+            if let Some(max) = self.operation.max_limit().filter(|max| limit > *max) {
                 return Err(Error::invalid_request(format!(
                     "{name}: limit must be at most {max}, not {limit}"
                 )));
@@ -240,135 +215,51 @@ impl ViewRequest<EntityPages> {
     }
 }
 
-/// Calls the generated operation for `endpoint` with `options`.
-async fn dispatch(
-    client: amazon_music_client::Client,
-    endpoint: Endpoint,
-    options: &RequestOptions,
-) -> Generated<ViewResponse> {
-    // Every generated builder has the same optional setters, on sixteen different types.
-    macro_rules! send {
-        ($builder:expr) => {{
-            let mut builder = $builder;
-            if let Some(locale) = &options.locale {
-                builder = builder.accept_language(locale.clone());
-            }
-            if let Some(image_style) = &options.image_style {
-                builder = builder.amzn_image_style(image_style.clone());
-            }
-            builder.send().await
-        }};
-        ($builder:expr, paged) => {{
-            let mut builder = $builder;
-            if let Some(cursor) = &options.cursor {
-                builder = builder.cursor(cursor.clone());
-            }
-            if let Some(limit) = options.limit.and_then(NonZeroU32::new) {
-                builder = builder.limit(limit);
-            }
-            send!(builder)
-        }};
-    }
-    let id = options.id.clone().unwrap_or_default();
-    match endpoint {
-        Endpoint::Home => send!(client.get_home_view(), paged),
-        Endpoint::HomeGroup => send!(client.get_home_group().group_id(id), paged),
-        Endpoint::Podcasts => send!(client.get_podcasts_view(), paged),
-        Endpoint::PodcastsGroup => send!(client.get_podcasts_group().group_id(id), paged),
-        Endpoint::Library => send!(client.get_library_view(), paged),
-        Endpoint::LibraryGroup => send!(client.get_library_group().group_id(id), paged),
-        Endpoint::Artist => send!(client.get_artist_view().id(id), paged),
-        Endpoint::Album => send!(client.get_album_view().id(id)),
-        Endpoint::Playlist => send!(client.get_playlist_view().id(id), paged),
-        Endpoint::PodcastShow => send!(client.get_podcast_show_view().id(id), paged),
-        Endpoint::LibraryAlbums => send!(client.get_library_albums_view(), paged),
-        Endpoint::LibraryArtists => send!(client.get_library_artists_view(), paged),
-        Endpoint::LibrarySongs => send!(client.get_library_songs_view(), paged),
-        Endpoint::LibraryPlaylists => send!(client.get_library_playlists_view(), paged),
-        Endpoint::LibraryPodcasts => send!(client.get_library_podcasts_view(), paged),
-        Endpoint::RecentlyPlayed => send!(client.get_recently_played_view(), paged),
-    }
-}
-
-/// The views, one method each.
 impl Client {
-    /// The home view: personalized recommendations in groups; pages through groups.
-    pub fn home(&self) -> ViewRequest<GroupPages> {
-        ViewRequest::new(self, Endpoint::Home, None)
-    }
-
-    /// One group of the home view, by its `EntityGroup.id`; pages through its entities.
-    pub fn home_group(&self, group_id: impl Into<String>) -> ViewRequest<EntityPages> {
-        ViewRequest::new(self, Endpoint::HomeGroup, Some(group_id.into()))
-    }
-
-    /// The podcasts view: podcast recommendations in groups; pages through groups.
-    pub fn podcasts(&self) -> ViewRequest<GroupPages> {
-        ViewRequest::new(self, Endpoint::Podcasts, None)
-    }
-
-    /// One group of the podcasts view, by its `EntityGroup.id`; pages through its entities.
-    pub fn podcasts_group(&self, group_id: impl Into<String>) -> ViewRequest<EntityPages> {
-        ViewRequest::new(self, Endpoint::PodcastsGroup, Some(group_id.into()))
-    }
-
-    /// The library view: the user and their library in groups; pages through groups.
-    pub fn library(&self) -> ViewRequest<GroupPages> {
-        ViewRequest::new(self, Endpoint::Library, None)
-    }
-
-    /// One group of the library view, by its `EntityGroup.id`; pages through its entities.
-    pub fn library_group(&self, group_id: impl Into<String>) -> ViewRequest<EntityPages> {
-        ViewRequest::new(self, Endpoint::LibraryGroup, Some(group_id.into()))
-    }
-
-    /// An artist's details view, by ASIN; pages through groups (not through a group's entities).
-    pub fn artist(&self, id: impl Into<String>) -> ViewRequest<GroupPages> {
-        ViewRequest::new(self, Endpoint::Artist, Some(id.into()))
-    }
-
-    /// An album's details view with its tracks, by ASIN; one page.
-    pub fn album(&self, id: impl Into<String>) -> ViewRequest<SinglePage> {
-        ViewRequest::new(self, Endpoint::Album, Some(id.into()))
-    }
-
-    /// A playlist's details view, by ID; pages through its tracks.
-    pub fn playlist(&self, id: impl Into<String>) -> ViewRequest<EntityPages> {
-        ViewRequest::new(self, Endpoint::Playlist, Some(id.into()))
-    }
-
-    /// A podcast show's details view, by UUID; pages through its episodes.
-    pub fn podcast_show(&self, id: impl Into<String>) -> ViewRequest<EntityPages> {
-        ViewRequest::new(self, Endpoint::PodcastShow, Some(id.into()))
-    }
-
-    /// The albums in the user's library; pages through them.
-    pub fn library_albums(&self) -> ViewRequest<EntityPages> {
-        ViewRequest::new(self, Endpoint::LibraryAlbums, None)
-    }
-
-    /// The artists the user follows; pages through them.
-    pub fn library_artists(&self) -> ViewRequest<EntityPages> {
-        ViewRequest::new(self, Endpoint::LibraryArtists, None)
-    }
-
-    /// The songs in the user's library; pages through them.
-    pub fn library_songs(&self) -> ViewRequest<EntityPages> {
-        ViewRequest::new(self, Endpoint::LibrarySongs, None)
-    }
-
-    /// The playlists the user follows; pages through them.
-    pub fn library_playlists(&self) -> ViewRequest<EntityPages> {
-        ViewRequest::new(self, Endpoint::LibraryPlaylists, None)
-    }
-
-    /// The podcast shows and episodes the user follows or liked; pages through them.
-    pub fn library_podcasts(&self) -> ViewRequest<EntityPages> {
-        ViewRequest::new(self, Endpoint::LibraryPodcasts, None)
-    }
-
-    /// What the user played recently; pages through it.
-    pub fn recently_played(&self) -> ViewRequest<EntityPages> {
-        ViewRequest::new(self, Endpoint::RecentlyPlayed, None)
+    /// A request for any operation of the spec, by its entry in the operation table: what the
+    /// generated view methods call, for callers that pick the operation at run time (the
+    /// `amzn-music api` command does).
+    ///
+    /// `P` must be the request type of the operation's paging ([`GroupPages`](crate::pagination::GroupPages),
+    /// [`EntityPages`] or [`SinglePage`](crate::pagination::SinglePage)), and `path_arguments`
+    /// its path parameters, in path order.
+    ///
+    /// ```no_run
+    /// # async fn run(client: amazon_music::Client) -> amazon_music::Result<()> {
+    /// use amazon_music::Operation;
+    /// use amazon_music::pagination::EntityPages;
+    ///
+    /// let operation: Operation = "getPlaylistView".parse().expect("an operation of the spec");
+    /// let view = client.request::<EntityPages>(operation, ["B00J9PVXBM"])?.send().await?;
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] when `P` is not the operation's paging or the number of path
+    /// arguments is not the number of its path parameters.
+    pub fn request<P: RequestPaging>(
+        &self,
+        operation: Operation,
+        path_arguments: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Result<ViewRequest<P>> {
+        let path_arguments: Vec<String> = path_arguments.into_iter().map(Into::into).collect();
+        let spec = operation.spec();
+        if P::STYLE != spec.paging {
+            return Err(Error::invalid_request(format!(
+                "{operation}: its view pages as {:?}, not as {:?}",
+                spec.paging,
+                P::STYLE
+            )));
+        }
+        if path_arguments.len() != spec.path_parameters.len() {
+            return Err(Error::invalid_request(format!(
+                "{operation}: takes {} path argument(s) ({}), not {}",
+                spec.path_parameters.len(),
+                spec.path_parameters.join(", "),
+                path_arguments.len()
+            )));
+        }
+        Ok(ViewRequest::new(self, operation, path_arguments))
     }
 }

@@ -1,4 +1,4 @@
-use amazon_music::Error;
+use amazon_music::{Entity, Error};
 use serde_json::json;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -17,22 +17,52 @@ async fn serving(status: u16, body: serde_json::Value) -> MockServer {
 }
 
 #[tokio::test]
-async fn a_malformed_entity_is_a_decode_error_at_its_json_path() {
+async fn a_malformed_entity_is_kept_and_the_rest_of_the_page_decodes() {
     let mut page = single_group_page((0..5).map(track).collect(), None);
     page["data"]["content"]["entityGroups"][0]["content"]["entities"][3]["id"] = json!(42);
+    let server = serving(200, page.clone()).await;
+    let view = client(&server)
+        .library_songs()
+        .send()
+        .await
+        .expect("one odd entity does not fail the page");
+    let entities = &view.content.entity_groups[0].content.entities;
+    assert_eq!(entities.len(), 5);
+    for (index, entity) in entities.iter().enumerate() {
+        if index == 3 {
+            let Entity::Malformed(odd) = entity else {
+                panic!("kept as malformed: {entity:?}");
+            };
+            assert_eq!(odd.type_name(), "Track");
+            assert!(odd.error().contains("expected a string"), "{}", odd.error());
+            assert_eq!(
+                serde_json::to_value(entity).expect("serializes"),
+                page["data"]["content"]["entityGroups"][0]["content"]["entities"][3]
+            );
+        } else {
+            assert!(matches!(entity, Entity::Track(_)), "{entity:?}");
+        }
+    }
+}
+
+#[tokio::test]
+async fn a_malformed_view_is_a_decode_error_at_its_json_path() {
+    let mut page = single_group_page((0..5).map(track).collect(), None);
+    page["data"]["content"]["entityGroups"][0]["content"]["entities"][1]["id"] = json!(7);
+    page["data"]["content"]["entityGroups"][0]["viewType"] = json!(42);
     let server = serving(200, page).await;
     let error = client(&server)
         .library_songs()
         .send()
         .await
-        .expect_err("a bad id");
+        .expect_err("a bad viewType");
     match &error {
         Error::Decode {
             path,
             message,
             snippet,
         } => {
-            assert_eq!(path, "data.content.entityGroups[0].content.entities[3].id");
+            assert_eq!(path, "data.content.entityGroups[0].viewType");
             assert!(message.contains("expected a string"), "{message}");
             assert!(snippet.starts_with("{\"data\""), "{snippet}");
             assert!(snippet.chars().count() <= Error::SNIPPET_LEN);
@@ -40,7 +70,10 @@ async fn a_malformed_entity_is_a_decode_error_at_its_json_path() {
         other => panic!("expected a decode error, got {other:?}"),
     }
     assert!(!error.is_retryable());
-    assert!(error.to_string().contains("entities[3].id"), "{error}");
+    assert!(
+        error.to_string().contains("entityGroups[0].viewType"),
+        "{error}"
+    );
 }
 
 #[tokio::test]

@@ -1,0 +1,225 @@
+//! What the spec says of each operation: the hand-written half of the operation table.
+//!
+//! The table itself ([`Operation`] and its rows) is generated from the spec; this module holds
+//! the row type and what is generic over the rows: names, paths, and which operation a request
+//! path calls.
+
+use std::fmt;
+use std::str::FromStr;
+
+use crate::Operation;
+
+/// What the spec says of one operation: one row of the table, from [`Operation::spec`].
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct OperationSpec {
+    /// The `operationId`, e.g. `getLibrarySongsView`.
+    pub operation_id: &'static str,
+    /// The SDK's method for it, e.g. `library_songs` (`x-sdk-method`, or the `operationId`
+    /// without `get` and `View`, in snake case).
+    pub sdk_method: &'static str,
+    /// The HTTP method: `GET`.
+    pub method: &'static str,
+    /// The path template, e.g. `/v1/views/home/{groupId}`.
+    pub path: &'static str,
+    /// The path parameters, in the order they stand in the path.
+    pub path_parameters: &'static [&'static str],
+    /// The query parameters it takes (`cursor` and `limit` on the views that page).
+    pub query_parameters: &'static [&'static str],
+    /// The optional headers it takes (`Accept-Language`, `amzn-image-style`).
+    pub headers: &'static [&'static str],
+    /// The largest `limit` the spec allows, where it sets one.
+    pub max_limit: Option<u32>,
+    /// How the view pages (`x-paging`).
+    pub paging: PagingStyle,
+    /// The operation's summary.
+    pub summary: &'static str,
+}
+
+/// How a view pages: the spec's `x-paging`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PagingStyle {
+    /// `x-paging: groups`: the view's `nextPageToken` leads to more entity groups.
+    Groups,
+    /// `x-paging: entities`: the groups' `nextPageToken` leads to more entities.
+    Entities,
+    /// `x-paging: none`: the view is one page.
+    None,
+}
+
+impl Operation {
+    /// The spec's `operationId`, e.g. `getHomeView`.
+    pub fn operation_id(self) -> &'static str {
+        self.spec().operation_id
+    }
+
+    /// The spec's path template, e.g. `/v1/views/home/{groupId}`.
+    pub fn path_template(self) -> &'static str {
+        self.spec().path
+    }
+
+    /// The largest `limit` the operation takes, where the spec sets one.
+    pub fn max_limit(self) -> Option<u32> {
+        self.spec().max_limit
+    }
+
+    /// How the operation's view pages.
+    pub fn paging(self) -> PagingStyle {
+        self.spec().paging
+    }
+
+    /// The operation a request path (still percent-encoded) calls, if any.
+    ///
+    /// A path parameter matches one non-empty segment. Where several templates match, the one
+    /// with more literal segments wins (`/v1/views/library/songs` is the library songs view,
+    /// not a group of the library view).
+    ///
+    /// ```
+    /// use amazon_music_models::Operation;
+    ///
+    /// assert_eq!(Operation::from_path("/v1/views/library/songs"), Some(Operation::LibrarySongs));
+    /// assert_eq!(Operation::from_path("/v1/views/library/podcast-shows"), Some(Operation::LibraryGroup));
+    /// assert_eq!(Operation::from_path("/v1/views/home/"), None);
+    /// ```
+    pub fn from_path(path: &str) -> Option<Operation> {
+        Self::ALL
+            .into_iter()
+            .filter_map(|operation| {
+                literal_segments_matched(operation.path_template(), path)
+                    .map(|literals| (literals, operation))
+            })
+            .max_by_key(|(literals, _)| *literals)
+            .map(|(_, operation)| operation)
+    }
+}
+
+/// How many literal segments of `template` match `path`, or `None` when it does not match.
+fn literal_segments_matched(template: &str, path: &str) -> Option<usize> {
+    let mut literals = 0;
+    let mut path_segments = path.split('/');
+    for expected in template.split('/') {
+        let segment = path_segments.next()?;
+        if expected.starts_with('{') && expected.ends_with('}') {
+            if segment.is_empty() {
+                return None;
+            }
+        } else if segment == expected {
+            literals += 1;
+        } else {
+            return None;
+        }
+    }
+    path_segments.next().is_none().then_some(literals)
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(self.operation_id())
+    }
+}
+
+/// An `operationId` that names none of the spec's operations.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct UnknownOperation(String);
+
+impl fmt::Display for UnknownOperation {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(formatter, "no view operation is called {:?}", self.0)
+    }
+}
+
+impl std::error::Error for UnknownOperation {}
+
+impl FromStr for Operation {
+    type Err = UnknownOperation;
+
+    fn from_str(name: &str) -> Result<Self, Self::Err> {
+        Self::ALL
+            .into_iter()
+            .find(|operation| operation.operation_id() == name)
+            .ok_or_else(|| UnknownOperation(name.to_owned()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A path for `operation`, with `value` for every parameter.
+    fn path_of(operation: Operation, value: &str) -> String {
+        operation
+            .path_template()
+            .split('/')
+            .map(|segment| {
+                if segment.starts_with('{') {
+                    value
+                } else {
+                    segment
+                }
+            })
+            .collect::<Vec<_>>()
+            .join("/")
+    }
+
+    #[test]
+    fn every_path_template_maps_back_to_its_operation() {
+        for operation in Operation::ALL {
+            for value in ["B000QJJOSO", "some-group%23X"] {
+                let path = path_of(operation, value);
+                assert_eq!(Operation::from_path(&path), Some(operation), "{path}");
+            }
+        }
+    }
+
+    #[test]
+    fn literal_library_paths_win_over_the_group_path() {
+        assert_eq!(
+            Operation::from_path("/v1/views/library/albums"),
+            Some(Operation::LibraryAlbums)
+        );
+        assert_eq!(
+            Operation::from_path("/v1/views/library/podcast-shows"),
+            Some(Operation::LibraryGroup)
+        );
+    }
+
+    #[test]
+    fn other_paths_name_no_operation() {
+        for path in [
+            "/",
+            "",
+            "/v1/views",
+            "/v1/views/home/",
+            "/v1/views/albums",
+            "/v1/views/albums/B0/extra",
+            "/auth/o2/token",
+        ] {
+            assert_eq!(Operation::from_path(path), None, "{path}");
+        }
+    }
+
+    #[test]
+    fn operation_ids_round_trip() {
+        for operation in Operation::ALL {
+            assert_eq!(operation.to_string().parse::<Operation>(), Ok(operation));
+        }
+        let unknown = "getNothing".parse::<Operation>().unwrap_err();
+        assert_eq!(
+            unknown.to_string(),
+            r#"no view operation is called "getNothing""#
+        );
+    }
+
+    #[test]
+    fn rows_are_in_the_order_of_the_variants() {
+        for operation in Operation::ALL {
+            let sdk_name: String = operation
+                .spec()
+                .sdk_method
+                .split('_')
+                .map(|word| word[..1].to_uppercase() + &word[1..])
+                .collect();
+            assert_eq!(format!("{operation:?}"), sdk_name);
+        }
+    }
+}

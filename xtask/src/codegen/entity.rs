@@ -1,0 +1,156 @@
+//! The entity union, for the models crate: `Entity`'s variants from the spec's discriminator
+//! mapping, with the parts that list them (`KNOWN_TYPES`, `type_name`, `id`, the `_type`
+//! dispatch, `Serialize` and the JSON Schema). The decoding itself, generic over the variants,
+//! is hand-written in the models crate's `entity` module.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::spec::{EntityUnion, IdField};
+
+/// `generated_entity.rs` of the models crate.
+pub fn generate(union: &EntityUnion) -> TokenStream {
+    let count = union.variants.len();
+    let type_names: Vec<&str> = union
+        .variants
+        .iter()
+        .map(|variant| variant.type_name.as_str())
+        .collect();
+    let variants: Vec<_> = type_names
+        .iter()
+        .map(|name| format_ident!("{name}"))
+        .collect();
+    let models: Vec<_> = union
+        .variants
+        .iter()
+        .map(|variant| format_ident!("{}", variant.schema))
+        .collect();
+    let variant_docs = union.variants.iter().map(|variant| {
+        format!(
+            " `_type: \"{}\"`: a [`{}`].",
+            variant.type_name, variant.schema
+        )
+    });
+    let ids = union.variants.iter().map(|variant| match variant.id {
+        IdField::Required => quote!(::std::option::Option::Some(&entity.id)),
+        IdField::Optional => quote!(entity.id.as_deref()),
+        IdField::Absent => quote!({
+            let _ = entity;
+            ::std::option::Option::None
+        }),
+    });
+    let description = union.description.trim();
+    let docs = description.lines().map(|line| format!(" {line}"));
+    let schema_description = description.replace('\n', " ");
+    quote! {
+        use serde::{Deserialize, Deserializer, Serialize, Serializer};
+
+        use crate::entity::{MalformedEntity, UnknownEntity};
+        use crate::{#(#models),*};
+
+        #(#[doc = #docs])*
+        ///
+        /// Decoding dispatches on `_type`: a `_type` this version does not know decodes to
+        /// [`Entity::Unknown`], kept whole (see the crate docs).
+        #[derive(Clone, Debug, PartialEq)]
+        #[non_exhaustive]
+        pub enum Entity {
+            #(
+                #[doc = #variant_docs]
+                #variants(#models),
+            )*
+            /// An entity whose `_type` this version does not know, kept whole.
+            Unknown(UnknownEntity),
+            /// An entity of a known `_type` whose fields do not match its schema, kept whole
+            /// with the decode error (only from [`from_slice_lenient`](crate::from_slice_lenient)).
+            Malformed(MalformedEntity),
+        }
+
+        impl Entity {
+            /// The `_type`s with a variant of their own: the spec's discriminator mapping.
+            pub const KNOWN_TYPES: [&'static str; #count] = [#(#type_names),*];
+
+            /// The entity's `_type`, known or not.
+            pub fn type_name(&self) -> &str {
+                match self {
+                    #(Self::#variants(_) => #type_names,)*
+                    Self::Unknown(entity) => entity.type_name(),
+                    Self::Malformed(entity) => entity.type_name(),
+                }
+            }
+
+            /// The entity's `id`, where it has one.
+            pub fn id(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #(Self::#variants(entity) => #ids,)*
+                    Self::Unknown(entity) => entity.id(),
+                    Self::Malformed(entity) => entity.id(),
+                }
+            }
+        }
+
+        /// The `_type`s with a variant of their own.
+        #[derive(Clone, Copy)]
+        pub(crate) enum Kind {
+            #(#variants,)*
+        }
+
+        impl Kind {
+            /// The kind a `_type` names, if it is a known one.
+            pub(crate) fn from_name(name: &str) -> ::std::option::Option<Self> {
+                match name {
+                    #(#type_names => ::std::option::Option::Some(Self::#variants),)*
+                    _ => ::std::option::Option::None,
+                }
+            }
+
+            /// Decodes the variant's model from a deserializer over the entity's whole object.
+            pub(crate) fn decode<'de, D: Deserializer<'de>>(
+                self,
+                object: D,
+            ) -> ::std::result::Result<Entity, D::Error> {
+                ::std::result::Result::Ok(match self {
+                    #(Self::#variants => Entity::#variants(#models::deserialize(object)?),)*
+                })
+            }
+        }
+
+        impl Serialize for Entity {
+            fn serialize<S: Serializer>(&self, serializer: S) -> ::std::result::Result<S::Ok, S::Error> {
+                match self {
+                    #(Self::#variants(entity) => entity.serialize(serializer),)*
+                    Self::Unknown(entity) => entity.serialize(serializer),
+                    Self::Malformed(entity) => entity.serialize(serializer),
+                }
+            }
+        }
+
+        impl schemars::JsonSchema for Entity {
+            fn schema_name() -> ::std::string::String {
+                "Entity".to_owned()
+            }
+
+            fn json_schema(
+                generator: &mut schemars::r#gen::SchemaGenerator,
+            ) -> schemars::schema::Schema {
+                let variants = vec![#(generator.subschema_for::<#models>()),*];
+                schemars::schema::SchemaObject {
+                    metadata: ::std::option::Option::Some(::std::boxed::Box::new(
+                        schemars::schema::Metadata {
+                            description: ::std::option::Option::Some(#schema_description.to_owned()),
+                            ..::std::default::Default::default()
+                        },
+                    )),
+                    subschemas: ::std::option::Option::Some(::std::boxed::Box::new(
+                        schemars::schema::SubschemaValidation {
+                            one_of: ::std::option::Option::Some(variants),
+                            ..::std::default::Default::default()
+                        },
+                    )),
+                    ..::std::default::Default::default()
+                }
+                .into()
+            }
+        }
+    }
+}

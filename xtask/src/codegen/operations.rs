@@ -1,0 +1,85 @@
+//! The operation table, for the models crate: the `Operation` enum and what the spec says of
+//! each operation. The SDK, the mock and the CLI read it; no other list of operations exists.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::spec::OperationFacts;
+
+/// `generated_operations.rs` of the models crate.
+pub fn generate(operations: &[OperationFacts]) -> TokenStream {
+    let count = operations.len();
+    let variants: Vec<_> = operations
+        .iter()
+        .map(|operation| format_ident!("{}", operation.variant()))
+        .collect();
+    let docs = operations.iter().map(|operation| {
+        format!(
+            " `GET {}` (`{}`): {}.",
+            operation.path,
+            operation.operation_id,
+            operation.summary.trim_end_matches('.')
+        )
+    });
+    let rows = operations.iter().map(|operation| {
+        let OperationFacts {
+            operation_id,
+            sdk_method,
+            path,
+            path_parameters,
+            query_parameters,
+            headers,
+            summary,
+            ..
+        } = operation;
+        let max_limit = match operation.max_limit {
+            Some(max) => quote!(::std::option::Option::Some(#max)),
+            None => quote!(::std::option::Option::None),
+        };
+        let paging = format_ident!("{}", operation.paging.variant());
+        quote! {
+            OperationSpec {
+                operation_id: #operation_id,
+                sdk_method: #sdk_method,
+                method: "GET",
+                path: #path,
+                path_parameters: &[#(#path_parameters),*],
+                query_parameters: &[#(#query_parameters),*],
+                headers: &[#(#headers),*],
+                max_limit: #max_limit,
+                paging: PagingStyle::#paging,
+                summary: #summary,
+            }
+        }
+    });
+    quote! {
+        use crate::operation::{OperationSpec, PagingStyle};
+
+        /// One of the spec's view operations.
+        ///
+        /// Generated from the spec's paths, in their order; [`Operation::spec`] says what the
+        /// spec says of each. `Display` and `FromStr` use the `operationId`.
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+        #[non_exhaustive]
+        pub enum Operation {
+            #(
+                #[doc = #docs]
+                #variants,
+            )*
+        }
+
+        impl Operation {
+            /// Every operation, in the spec's order.
+            pub const ALL: [Operation; #count] = [#(Self::#variants),*];
+
+            /// What the spec says of this operation: its `operationId`, path, parameters,
+            /// largest `limit` and paging.
+            pub fn spec(self) -> &'static OperationSpec {
+                &OPERATIONS[self as usize]
+            }
+        }
+
+        /// The rows of the table, in the order of [`Operation`]'s variants.
+        static OPERATIONS: [OperationSpec; #count] = [#(#rows),*];
+    }
+}

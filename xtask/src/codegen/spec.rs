@@ -1,0 +1,512 @@
+//! What the generators read from the spec beyond typify's models: the operation table and the
+//! entity union, each checked against what the hand-written layers can serve.
+
+use std::collections::HashSet;
+
+use anyhow::{Context, Result, bail};
+use openapiv3::{
+    OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, Type,
+};
+
+/// The query parameters the SDK, the mock and the CLI know how to send and serve.
+const PAGING_QUERY: [&str; 2] = ["cursor", "limit"];
+
+/// The optional headers every view takes, set from the client's defaults or per request.
+const VIEW_HEADERS: [&str; 2] = ["Accept-Language", "amzn-image-style"];
+
+/// How a view pages: the spec's `x-paging` on each operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Paging {
+    /// `groups`: the view's `nextPageToken` leads to more groups.
+    Groups,
+    /// `entities`: the groups' `nextPageToken` leads to more entities.
+    Entities,
+    /// `none`: one page.
+    None,
+}
+
+impl Paging {
+    /// The name of the variant of the models crate's `PagingStyle`.
+    pub fn variant(self) -> &'static str {
+        match self {
+            Self::Groups => "Groups",
+            Self::Entities => "Entities",
+            Self::None => "None",
+        }
+    }
+
+    /// How the SDK's docs say it.
+    pub fn describe(self) -> &'static str {
+        match self {
+            Self::Groups => "pages through groups",
+            Self::Entities => "pages through entities",
+            Self::None => "one page",
+        }
+    }
+
+    /// The SDK's request type parameter for this paging.
+    pub fn request_type(self) -> &'static str {
+        match self {
+            Self::Groups => "GroupPages",
+            Self::Entities => "EntityPages",
+            Self::None => "SinglePage",
+        }
+    }
+}
+
+/// One row of the operation table.
+#[derive(Debug)]
+pub struct OperationFacts {
+    /// The `operationId`, e.g. `getHomeGroup`.
+    pub operation_id: String,
+    /// The SDK method, e.g. `home_group` (`x-sdk-method`, or from the `operationId`).
+    pub sdk_method: String,
+    /// The path template, e.g. `/v1/views/home/{groupId}`.
+    pub path: String,
+    /// The path parameters, in the order they stand in the path.
+    pub path_parameters: Vec<String>,
+    /// The query parameters, in the spec's order.
+    pub query_parameters: Vec<String>,
+    /// The header parameters, in the spec's order.
+    pub headers: Vec<String>,
+    /// The `maximum` of the `limit` parameter, if any.
+    pub max_limit: Option<u32>,
+    /// How the view pages.
+    pub paging: Paging,
+    /// The operation's summary.
+    pub summary: String,
+    /// The operation's description.
+    pub description: String,
+}
+
+impl OperationFacts {
+    /// The name of the `Operation` variant: the SDK method in upper camel case.
+    pub fn variant(&self) -> String {
+        upper_camel_case(&self.sdk_method)
+    }
+
+    /// The generated client's method, as progenitor names it: the `operationId` in snake case.
+    pub fn client_method(&self) -> String {
+        snake_case(&self.operation_id)
+    }
+}
+
+/// Every operation of the spec, in its order, checked against what the SDK can serve.
+///
+/// # Errors
+/// When an operation is not a `GET`, has no `operationId` or `x-paging`, takes a parameter the
+/// SDK does not know, or shares its SDK method name with another.
+pub fn operations(spec: &OpenAPI) -> Result<Vec<OperationFacts>> {
+    let mut operations = Vec::new();
+    for (path, item) in &spec.paths.paths {
+        let ReferenceOr::Item(item) = item else {
+            bail!("{path}: a path item given by `$ref` is not supported");
+        };
+        for (method, operation) in item.iter() {
+            let facts = operation_facts(spec, path, method, operation)
+                .with_context(|| format!("{} {path}", method.to_uppercase()))?;
+            operations.push(facts);
+        }
+    }
+    let mut methods = HashSet::new();
+    for operation in &operations {
+        if !methods.insert(operation.sdk_method.as_str()) {
+            bail!(
+                "two operations would get the SDK method `{}`: set `x-sdk-method` on one",
+                operation.sdk_method
+            );
+        }
+    }
+    Ok(operations)
+}
+
+fn operation_facts(
+    spec: &OpenAPI,
+    path: &str,
+    method: &str,
+    operation: &openapiv3::Operation,
+) -> Result<OperationFacts> {
+    if method != "get" {
+        bail!("only GET operations are supported (the views are all reads)");
+    }
+    let operation_id = operation
+        .operation_id
+        .clone()
+        .context("the operation has no operationId")?;
+    let paging = match operation
+        .extensions
+        .get("x-paging")
+        .and_then(|v| v.as_str())
+    {
+        Some("groups") => Paging::Groups,
+        Some("entities") => Paging::Entities,
+        Some("none") => Paging::None,
+        other => bail!(
+            "{operation_id}: `x-paging` must be `groups`, `entities` or `none`, not {other:?}"
+        ),
+    };
+    let sdk_method = match operation.extensions.get("x-sdk-method") {
+        Some(name) => name
+            .as_str()
+            .filter(|name| is_snake_case(name))
+            .with_context(|| format!("{operation_id}: `x-sdk-method` must be a snake_case name"))?
+            .to_owned(),
+        None => default_sdk_method(&operation_id),
+    };
+    let mut path_parameters = Vec::new();
+    let mut query_parameters = Vec::new();
+    let mut headers = Vec::new();
+    let mut max_limit = None;
+    for parameter in &operation.parameters {
+        let parameter = resolve_parameter(spec, parameter)?;
+        match parameter {
+            Parameter::Path { parameter_data, .. } => {
+                if !is_string(spec, &parameter_data.format)? {
+                    bail!(
+                        "{operation_id}: path parameter `{}` must be a string",
+                        parameter_data.name
+                    );
+                }
+                path_parameters.push(parameter_data.name.clone());
+            }
+            Parameter::Query { parameter_data, .. } => {
+                let name = parameter_data.name.as_str();
+                if !PAGING_QUERY.contains(&name) {
+                    bail!(
+                        "{operation_id}: query parameter `{name}` is not one the SDK sends \
+                         ({PAGING_QUERY:?}); teach xtask/src/codegen and the SDK's request options about it"
+                    );
+                }
+                if parameter_data.required {
+                    bail!("{operation_id}: query parameter `{name}` must be optional");
+                }
+                if name == "limit" {
+                    max_limit = integer_maximum(spec, &parameter_data.format)?;
+                }
+                query_parameters.push(name.to_owned());
+            }
+            Parameter::Header { parameter_data, .. } => {
+                let name = parameter_data.name.as_str();
+                if !VIEW_HEADERS.contains(&name) {
+                    bail!(
+                        "{operation_id}: header `{name}` is not one the SDK sends ({VIEW_HEADERS:?})"
+                    );
+                }
+                headers.push(name.to_owned());
+            }
+            Parameter::Cookie { parameter_data, .. } => {
+                bail!(
+                    "{operation_id}: cookie parameter `{}` is not supported",
+                    parameter_data.name
+                )
+            }
+        }
+    }
+    let in_path = template_parameters(path);
+    let declared: HashSet<&String> = path_parameters.iter().collect();
+    if in_path.len() != path_parameters.len() || !in_path.iter().all(|name| declared.contains(name))
+    {
+        bail!(
+            "{operation_id}: the path's parameters {in_path:?} and the declared ones {path_parameters:?} differ"
+        );
+    }
+    let pages = paging != Paging::None;
+    for name in PAGING_QUERY {
+        if pages != query_parameters.iter().any(|query| query == name) {
+            bail!(
+                "{operation_id}: a view with `x-paging: {}` {} the `{name}` query parameter",
+                paging.variant().to_lowercase(),
+                if pages { "needs" } else { "takes no" }
+            );
+        }
+    }
+    Ok(OperationFacts {
+        sdk_method,
+        path: path.to_owned(),
+        path_parameters: in_path,
+        query_parameters,
+        headers,
+        max_limit,
+        paging,
+        summary: operation.summary.clone().unwrap_or_default(),
+        description: operation.description.clone().unwrap_or_default(),
+        operation_id,
+    })
+}
+
+/// One variant of the entity union: a mapping entry of `Entity`'s discriminator.
+#[derive(Debug)]
+pub struct EntityVariant {
+    /// The `_type` value, which also names the variant.
+    pub type_name: String,
+    /// The component schema (and model) the variant holds.
+    pub schema: String,
+    /// How the model holds the `id` property.
+    pub id: IdField,
+}
+
+/// How an entity model holds its `id`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum IdField {
+    /// A required string.
+    Required,
+    /// An optional string.
+    Optional,
+    /// No string `id` at all.
+    Absent,
+}
+
+/// The entity union: `Entity`'s description and its discriminator mapping.
+#[derive(Debug)]
+pub struct EntityUnion {
+    /// The component schema's description.
+    pub description: String,
+    /// The variants, in the mapping's order.
+    pub variants: Vec<EntityVariant>,
+}
+
+/// The component schema of the entity union, replaced in the models by the generated union.
+pub const ENTITY_SCHEMA: &str = "Entity";
+
+/// Reads `Entity`'s `oneOf` and `discriminator.mapping`.
+///
+/// # Errors
+/// When the schema is missing, its discriminator is not on `_type`, a mapping entry names no
+/// component schema, or the mapping and the `oneOf` list different schemas.
+pub fn entity_union(spec: &OpenAPI) -> Result<EntityUnion> {
+    let schema = component_schema(spec, ENTITY_SCHEMA)
+        .with_context(|| format!("no `{ENTITY_SCHEMA}` component schema"))?;
+    let discriminator = schema
+        .schema_data
+        .discriminator
+        .as_ref()
+        .context("`Entity` has no discriminator")?;
+    if discriminator.property_name != "_type" {
+        bail!("`Entity`'s discriminator must be `_type`");
+    }
+    let SchemaKind::OneOf { one_of } = &schema.schema_kind else {
+        bail!("`Entity` must be a `oneOf`");
+    };
+    let one_of: HashSet<&str> = one_of.iter().filter_map(reference_name).collect();
+    let mut variants = Vec::new();
+    for (type_name, reference) in &discriminator.mapping {
+        let schema = reference
+            .strip_prefix("#/components/schemas/")
+            .with_context(|| {
+                format!("mapping `{type_name}`: `{reference}` is not a component schema")
+            })?;
+        if !one_of.contains(schema) {
+            bail!("mapping `{type_name}`: `{schema}` is not in `Entity`'s `oneOf`");
+        }
+        if !is_rust_identifier(type_name) {
+            bail!("mapping `{type_name}`: a `_type` must be a Rust identifier to name a variant");
+        }
+        let model = component_schema(spec, schema)
+            .with_context(|| format!("mapping `{type_name}`: no component schema `{schema}`"))?;
+        variants.push(EntityVariant {
+            type_name: type_name.clone(),
+            schema: schema.to_owned(),
+            id: id_field(spec, model)?,
+        });
+    }
+    if variants.len() != one_of.len() {
+        bail!("`Entity`'s `oneOf` lists schemas its discriminator mapping does not");
+    }
+    Ok(EntityUnion {
+        description: schema.schema_data.description.clone().unwrap_or_default(),
+        variants,
+    })
+}
+
+fn id_field(spec: &OpenAPI, model: &Schema) -> Result<IdField> {
+    let SchemaKind::Type(Type::Object(object)) = &model.schema_kind else {
+        return Ok(IdField::Absent);
+    };
+    let Some(id) = object.properties.get("id") else {
+        return Ok(IdField::Absent);
+    };
+    let id = match id {
+        ReferenceOr::Item(schema) => schema.as_ref(),
+        ReferenceOr::Reference { reference } => {
+            let name = reference.rsplit('/').next().unwrap_or_default();
+            component_schema(spec, name).with_context(|| format!("`{reference}` not found"))?
+        }
+    };
+    let is_string = matches!(id.schema_kind, SchemaKind::Type(Type::String(_)));
+    Ok(
+        match (is_string, object.required.iter().any(|name| name == "id")) {
+            (false, _) => IdField::Absent,
+            (true, _) if id.schema_data.nullable => IdField::Optional,
+            (true, true) => IdField::Required,
+            (true, false) => IdField::Optional,
+        },
+    )
+}
+
+fn component_schema<'a>(spec: &'a OpenAPI, name: &str) -> Option<&'a Schema> {
+    spec.components.as_ref()?.schemas.get(name)?.as_item()
+}
+
+fn reference_name<T>(reference: &ReferenceOr<T>) -> Option<&str> {
+    match reference {
+        ReferenceOr::Reference { reference } => reference.strip_prefix("#/components/schemas/"),
+        ReferenceOr::Item(_) => None,
+    }
+}
+
+fn resolve_parameter<'a>(
+    spec: &'a OpenAPI,
+    parameter: &'a ReferenceOr<Parameter>,
+) -> Result<&'a Parameter> {
+    match parameter {
+        ReferenceOr::Item(parameter) => Ok(parameter),
+        ReferenceOr::Reference { reference } => {
+            let name = reference
+                .strip_prefix("#/components/parameters/")
+                .with_context(|| format!("`{reference}` is not a component parameter"))?;
+            spec.components
+                .as_ref()
+                .and_then(|components| components.parameters.get(name))
+                .and_then(ReferenceOr::as_item)
+                .with_context(|| format!("`{reference}` not found"))
+        }
+    }
+}
+
+fn parameter_schema<'a>(
+    spec: &'a OpenAPI,
+    format: &'a ParameterSchemaOrContent,
+) -> Result<&'a Schema> {
+    let ParameterSchemaOrContent::Schema(schema) = format else {
+        bail!("a parameter given by `content` is not supported");
+    };
+    match schema {
+        ReferenceOr::Item(schema) => Ok(schema),
+        ReferenceOr::Reference { reference } => {
+            let name = reference.rsplit('/').next().unwrap_or_default();
+            component_schema(spec, name).with_context(|| format!("`{reference}` not found"))
+        }
+    }
+}
+
+fn is_string(spec: &OpenAPI, format: &ParameterSchemaOrContent) -> Result<bool> {
+    Ok(matches!(
+        parameter_schema(spec, format)?.schema_kind,
+        SchemaKind::Type(Type::String(_))
+    ))
+}
+
+fn integer_maximum(spec: &OpenAPI, format: &ParameterSchemaOrContent) -> Result<Option<u32>> {
+    match &parameter_schema(spec, format)?.schema_kind {
+        SchemaKind::Type(Type::Integer(integer)) => integer
+            .maximum
+            .map(|max| u32::try_from(max).context("`limit`'s maximum must fit a u32"))
+            .transpose(),
+        _ => bail!("`limit` must be an integer"),
+    }
+}
+
+/// The `{name}`s of a path template, in order.
+pub fn template_parameters(path: &str) -> Vec<String> {
+    path.split('/')
+        .filter_map(|segment| segment.strip_prefix('{')?.strip_suffix('}'))
+        .map(str::to_owned)
+        .collect()
+}
+
+/// `getLibrarySongsView` -> `library_songs`, `getHomeGroup` -> `home_group`.
+pub fn default_sdk_method(operation_id: &str) -> String {
+    let name = operation_id.strip_prefix("get").unwrap_or(operation_id);
+    let name = name
+        .strip_suffix("View")
+        .filter(|rest| !rest.is_empty())
+        .unwrap_or(name);
+    snake_case(name)
+}
+
+/// `getHomeGroup` -> `get_home_group`, `groupId` -> `group_id`, `amzn-image-style` ->
+/// `amzn_image_style`: how progenitor names methods and setters.
+pub fn snake_case(name: &str) -> String {
+    let mut out = String::with_capacity(name.len() + 4);
+    let mut previous_lower = false;
+    for character in name.chars() {
+        if character == '-' || character == '_' || character == ' ' {
+            if !out.ends_with('_') && !out.is_empty() {
+                out.push('_');
+            }
+            previous_lower = false;
+        } else if character.is_uppercase() {
+            if previous_lower {
+                out.push('_');
+            }
+            out.extend(character.to_lowercase());
+            previous_lower = false;
+        } else {
+            out.push(character);
+            previous_lower = character.is_lowercase() || character.is_ascii_digit();
+        }
+    }
+    out
+}
+
+/// `home_group` -> `HomeGroup`.
+pub fn upper_camel_case(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|word| {
+            let mut characters = word.chars();
+            characters
+                .next()
+                .map(|first| first.to_uppercase().chain(characters).collect::<String>())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+fn is_snake_case(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_lowercase())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+}
+
+fn is_rust_identifier(name: &str) -> bool {
+    name.starts_with(|c: char| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        && name != "Unknown"
+        && name != "Malformed"
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sdk_methods_drop_get_and_view() {
+        assert_eq!(default_sdk_method("getLibrarySongsView"), "library_songs");
+        assert_eq!(default_sdk_method("getHomeGroup"), "home_group");
+        assert_eq!(
+            default_sdk_method("getRecentlyPlayedView"),
+            "recently_played"
+        );
+        assert_eq!(default_sdk_method("getView"), "view");
+    }
+
+    #[test]
+    fn names_convert_as_progenitor_names_them() {
+        assert_eq!(snake_case("getHomeGroup"), "get_home_group");
+        assert_eq!(snake_case("groupId"), "group_id");
+        assert_eq!(snake_case("amzn-image-style"), "amzn_image_style");
+        assert_eq!(snake_case("Accept-Language"), "accept_language");
+        assert_eq!(upper_camel_case("podcast_show"), "PodcastShow");
+    }
+
+    #[test]
+    fn template_parameters_come_in_path_order() {
+        assert_eq!(
+            template_parameters("/v1/{a}/x/{b}"),
+            vec!["a".to_owned(), "b".to_owned()]
+        );
+        assert!(template_parameters("/v1/views/home").is_empty());
+    }
+}
