@@ -122,6 +122,8 @@ pub enum Command {
     Playlist(IdArg),
     /// A podcast show's details view and its episodes.
     Show(IdArg),
+    /// Call any operation of the spec by its operationId (`api --list` shows them all).
+    Api(ApiArgs),
     /// Log in with Login with Amazon's device flow and store the tokens.
     Login(LoginArgs),
     /// Run the mock server until Ctrl-C.
@@ -166,6 +168,20 @@ pub enum LibraryView {
 pub struct IdArg {
     /// The ID (ASIN or UUID).
     pub id: String,
+}
+
+/// `api OPERATION_ID [NAME=VALUE ...]`, or `api --list`.
+#[derive(Debug, Args)]
+pub struct ApiArgs {
+    /// List every operation of the spec with its parameters.
+    #[arg(long, conflicts_with_all = ["operation", "parameters"])]
+    pub list: bool,
+    /// The operation's operationId, e.g. getLibrarySongsView.
+    #[arg(required_unless_present = "list", value_name = "OPERATION_ID")]
+    pub operation: Option<String>,
+    /// Its path and query parameters by name: id=B0..., groupId=..., limit=5, cursor=...
+    #[arg(value_name = "NAME=VALUE")]
+    pub parameters: Vec<String>,
 }
 
 /// `login` options; the app's client ID comes from AMAZON_MUSIC_CLIENT_ID.

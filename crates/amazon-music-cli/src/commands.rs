@@ -9,6 +9,7 @@ use amazon_music::{Client, View, ViewRequest};
 use anyhow::{Context, Result};
 use futures_util::TryStreamExt;
 
+use crate::api;
 use crate::cli::{Cli, Command, GlobalArgs, LibraryView, LoginArgs, MockServerArgs};
 use crate::credentials::{self, Connection, StoredLogin};
 use crate::error::UsageError;
@@ -19,24 +20,37 @@ pub async fn run(cli: Cli) -> Result<()> {
     match cli.command {
         Command::MockServer(args) => mock_server(args).await,
         Command::Login(args) => login(&cli.global, args).await,
+        Command::Api(args) if args.list => {
+            print!("{}", api::list());
+            Ok(())
+        }
         command => {
-            let connection = credentials::connect(&cli.global).await?;
+            let mut global = cli.global;
+            let call = match &command {
+                Command::Api(args) => Some(api::parse(args, &mut global)?),
+                _ => None,
+            };
+            let connection = credentials::connect(&global).await?;
             // The mock server, if any, lives until the command is done.
             let (client, _mock) = match connection {
                 Connection::Api(client) => (client, None),
-                Connection::Mock(server) => (
-                    credentials::mock_client(&server, &cli.global)?,
-                    Some(server),
-                ),
+                Connection::Mock(server) => {
+                    (credentials::mock_client(&server, &global)?, Some(server))
+                }
             };
-            show(view_request(&client, command)?, &cli.global).await
+            let request = match call {
+                Some(call) => api::request(&client, call)?,
+                None => view_request(&client, command)?,
+            };
+            show(request, &global).await
         }
     }
 }
 
-/// A request for one view, whatever its paging.
-enum AnyRequest {
-    Groups(ViewRequest<GroupPages>, &'static str),
+/// A request for one view, whatever its paging. A view of groups carries the command that
+/// shows one of its groups, for the hints on groups with more entities.
+pub enum AnyRequest {
+    Groups(ViewRequest<GroupPages>, Option<&'static str>),
     Entities(ViewRequest<EntityPages>),
     Single(ViewRequest<SinglePage>),
 }
@@ -45,11 +59,11 @@ fn view_request(client: &Client, command: Command) -> Result<AnyRequest> {
     Ok(match command {
         Command::Home(group) => match group.group {
             Some(id) => AnyRequest::Entities(client.home_group(id)),
-            None => AnyRequest::Groups(client.home(), "home"),
+            None => AnyRequest::Groups(client.home(), Some("home")),
         },
         Command::Podcasts(group) => match group.group {
             Some(id) => AnyRequest::Entities(client.podcasts_group(id)),
-            None => AnyRequest::Groups(client.podcasts(), "podcasts"),
+            None => AnyRequest::Groups(client.podcasts(), Some("podcasts")),
         },
         Command::Library(library) => match (library.view, library.group.group) {
             (Some(view), _) => AnyRequest::Entities(match view {
@@ -60,14 +74,14 @@ fn view_request(client: &Client, command: Command) -> Result<AnyRequest> {
                 LibraryView::Podcasts => client.library_podcasts(),
             }),
             (None, Some(id)) => AnyRequest::Entities(client.library_group(id)),
-            (None, None) => AnyRequest::Groups(client.library(), "library"),
+            (None, None) => AnyRequest::Groups(client.library(), Some("library")),
         },
         Command::Recent => AnyRequest::Entities(client.recently_played()),
-        Command::Artist(id) => AnyRequest::Groups(client.artist(id.id), "artist"),
+        Command::Artist(id) => AnyRequest::Groups(client.artist(id.id), None),
         Command::Album(id) => AnyRequest::Single(client.album(id.id)),
         Command::Playlist(id) => AnyRequest::Entities(client.playlist(id.id)),
         Command::Show(id) => AnyRequest::Entities(client.podcast_show(id.id)),
-        Command::Login(_) | Command::MockServer(_) => {
+        Command::Api(_) | Command::Login(_) | Command::MockServer(_) => {
             return Err(UsageError::new("not a view command").into());
         }
     })
@@ -75,9 +89,8 @@ fn view_request(client: &Client, command: Command) -> Result<AnyRequest> {
 
 async fn show(request: AnyRequest, args: &GlobalArgs) -> Result<()> {
     match request {
-        AnyRequest::Groups(request, command) => {
-            // An artist's groups cannot be fetched one by one: no group hints there.
-            let group_command = (command != "artist").then_some(command);
+        // An artist's groups cannot be fetched one by one: no group hints there.
+        AnyRequest::Groups(request, group_command) => {
             show_paged(request, args, Printer::new(args.json, group_command)).await
         }
         AnyRequest::Entities(request) => {

@@ -1,5 +1,6 @@
 //! `amzn-music`: browse the Amazon Music Web API views from a terminal.
 
+mod api;
 mod cli;
 mod commands;
 mod credentials;

@@ -178,7 +178,14 @@ impl Row {
             ),
             Entity::Station(station) => (station.name.clone(), String::new(), None),
             Entity::User(user) => (user.name.clone(), String::new(), None),
-            _ => (String::new(), String::new(), None),
+            // A type without a row of its own (unknown, malformed, or new in the spec): its
+            // `title` or `name`, whatever its model.
+            other => {
+                let fields = serde_json::to_value(other).unwrap_or_default();
+                let text = |key: &str| fields.get(key).and_then(|value| value.as_str());
+                let title = text("title").or_else(|| text("name")).unwrap_or_default();
+                (title.to_owned(), String::new(), None)
+            }
         };
         Self {
             kind: entity.type_name().to_owned(),

@@ -26,8 +26,8 @@ pub use locale::{IMAGE_STYLES, LOCALES};
 pub use operation::{Operation, UnknownOperation};
 pub use server::{MockConfig, MockServer, MockServerBuilder, MockState};
 
-/// The mock's routes, to serve or embed in an app of your own: the sixteen views (which check
-/// credentials), the token endpoints, the admin endpoint (`/__mock/...`), and a catch-all that
+/// The mock's routes, to serve or embed in an app of your own: every view operation of the
+/// spec (which check credentials), the token endpoints, the admin endpoint (`/__mock/...`), and a catch-all that
 /// answers `404 NOT_FOUND` naming the request.
 ///
 /// ```
@@ -39,32 +39,19 @@ pub use server::{MockConfig, MockServer, MockServerBuilder, MockState};
 /// # Ok::<(), amazon_music_mock::MockError>(())
 /// ```
 pub fn router(state: MockState) -> Router {
-    use views::LibraryList;
-    let views = LibraryList::ALL
+    // One route per operation of the spec's table. Literal paths such as
+    // `/v1/views/library/songs` win over `/v1/views/library/{groupId}`, whatever the order.
+    let views = Operation::ALL
         .into_iter()
-        .fold(Router::new(), |router, which| {
+        .fold(Router::new(), |router, operation| {
             router.route(
-                which.path(),
-                get(move |state, uri, headers, query| {
-                    views::library_list(which, state, uri, headers, query)
+                operation.path_template(),
+                get(move |state, uri, headers, path, query| {
+                    views::serve(operation, state, uri, headers, path, query)
                 }),
             )
         })
-        .route("/v1/views/home", get(views::home))
-        .route("/v1/views/home/{group_id}", get(views::home_group))
-        .route("/v1/views/podcasts", get(views::podcasts))
-        .route("/v1/views/podcasts/{group_id}", get(views::podcasts_group))
-        .route("/v1/views/podcasts/shows/{id}", get(views::podcast_show))
-        .route("/v1/views/library", get(views::library))
-        .route("/v1/views/library/podcasts", get(views::library_podcasts))
-        .route("/v1/views/library/{group_id}", get(views::library_group))
-        .route("/v1/views/artists/{id}", get(views::artist))
-        .route("/v1/views/albums/{id}", get(views::album))
-        .route("/v1/views/playlists/{id}", get(views::playlist))
-        .route("/v1/views/recent", get(views::recent))
         .route_layer(from_fn_with_state(state.clone(), auth::require_credentials));
-    // (Literal paths such as `/v1/views/library/songs` win over `/v1/views/library/{group_id}`,
-    // whatever the order of the routes.)
     let lwa = Router::new()
         .route("/auth/o2/token", post(lwa::token))
         .route("/auth/o2/create/codepair", post(lwa::codepair));

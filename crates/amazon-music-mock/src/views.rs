@@ -1,4 +1,4 @@
-//! The sixteen view operations, paged as the `amazon-music` crate's `pagination` module
+//! The view operations, paged as the `amazon-music` crate's `pagination` module
 //! documents:
 //!
 //! | views | `limit` counts | `cursor` / `nextPageToken` |
@@ -14,7 +14,9 @@
 //! `/{groupId}` view; a library group named `albums`, `artists`, `songs` or `playlists` (which
 //! the literal paths shadow) continues in the library view of that name.
 
-use amazon_music_models::{EntityGroup, EntityGroupContent, View, ViewContent, ViewResponse};
+use amazon_music_models::{
+    EntityGroup, EntityGroupContent, PagingStyle, View, ViewContent, ViewResponse,
+};
 use axum::Json;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -23,6 +25,7 @@ use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 
 use crate::MockState;
+use crate::catalog::Examples;
 use crate::catalog::{Catalog, Details, Group};
 use crate::error::ApiError;
 use crate::locale::{ImageStyle, Locale, localize};
@@ -40,7 +43,6 @@ pub(crate) struct PageQuery {
 }
 
 type QueryParams = Result<Query<PageQuery>, QueryRejection>;
-type PathParam = Result<Path<String>, PathRejection>;
 
 /// A page asked for: where it starts, and how many items it holds.
 struct Page {
@@ -61,11 +63,6 @@ fn page(operation: Operation, query: QueryParams) -> Result<Page, ApiError> {
         limit: paging::limit(operation, query.limit.as_deref())?,
         cursor: query.cursor,
     })
-}
-
-fn path_param(path: PathParam) -> Result<String, ApiError> {
-    path.map(|Path(value)| value)
-        .map_err(|rejection| ApiError::bad_request(rejection.body_text()))
 }
 
 /// The answer: the view in the locale and image style asked for, or the error.
@@ -179,114 +176,128 @@ fn renamed(group: &Group, id: &str, title: Option<&str>) -> Group {
     }
 }
 
-/// `GET /v1/views/home`.
-pub(crate) async fn home(
+/// Serves `operation`: the catalog's handler for it, or the spec's example response for an
+/// operation the catalog has no handler for. Every route of the operation table comes here.
+pub(crate) async fn serve(
+    operation: Operation,
     State(state): State<MockState>,
     uri: Uri,
     headers: HeaderMap,
+    path: Result<Path<Vec<String>>, PathRejection>,
     query: QueryParams,
 ) -> Response {
-    let result = page(Operation::Home, query).and_then(|page| {
-        let groups: Vec<&Group> = state.catalog().home.iter().collect();
+    let arguments = match path {
+        Ok(Path(arguments)) => arguments,
+        Err(_) if operation.spec().path_parameters.is_empty() => Vec::new(),
+        Err(rejection) => {
+            return answer(
+                &uri,
+                &headers,
+                Err(ApiError::bad_request(rejection.body_text())),
+            );
+        }
+    };
+    let id = arguments.first().map(String::as_str).unwrap_or_default();
+    let catalog = state.catalog();
+    let result = match operation {
+        Operation::Home => home(catalog, query),
+        Operation::HomeGroup => home_group(catalog, id, query),
+        Operation::Podcasts => podcasts(catalog, query),
+        Operation::PodcastsGroup => podcasts_group(catalog, id, query),
+        Operation::Library => library(catalog, query),
+        Operation::LibraryGroup => library_group(catalog, id, query),
+        Operation::LibraryAlbums => library_list(LibraryList::Albums, catalog, query),
+        Operation::LibraryArtists => library_list(LibraryList::Artists, catalog, query),
+        Operation::LibrarySongs => library_list(LibraryList::Songs, catalog, query),
+        Operation::LibraryPlaylists => library_list(LibraryList::Playlists, catalog, query),
+        Operation::LibraryPodcasts => library_podcasts(catalog, query),
+        Operation::RecentlyPlayed => recent(catalog, query),
+        Operation::Artist => artist(catalog, id, query),
+        Operation::Album => album(catalog, id),
+        Operation::Playlist => playlist(catalog, id, query),
+        Operation::PodcastShow => podcast_show(catalog, id, query),
+        other => example(other, query),
+    };
+    answer(&uri, &headers, result)
+}
+
+/// An operation the catalog has no handler for: the spec's example response for it, once its
+/// `limit` is checked like any other's.
+fn example(operation: Operation, query: QueryParams) -> Result<View, ApiError> {
+    if operation.paging() != PagingStyle::None {
+        page(operation, query)?;
+    }
+    Examples::get()
+        .ok()
+        .and_then(|examples| examples.response(operation.operation_id()).cloned())
+        .ok_or_else(|| {
+            ApiError::not_found(format!(
+                "The spec has no example response for {operation}, and the mock no data."
+            ))
+        })
+}
+
+/// `GET /v1/views/home`.
+fn home(catalog: &Catalog, query: QueryParams) -> Result<View, ApiError> {
+    page(Operation::Home, query).and_then(|page| {
+        let groups: Vec<&Group> = catalog.home.iter().collect();
         let (groups, next) =
             group_pages(&groups, &page, "home", |group| format!("home/{}", group.id))?;
         Ok(view("home", None, groups, next))
-    });
-    answer(&uri, &headers, result)
+    })
 }
 
 /// `GET /v1/views/home/{groupId}`.
-pub(crate) async fn home_group(
-    State(state): State<MockState>,
-    uri: Uri,
-    headers: HeaderMap,
-    id: PathParam,
-    query: QueryParams,
-) -> Response {
-    let result = path_param(id).and_then(|id| {
-        let page = page(Operation::HomeGroup, query)?;
-        let groups: Vec<&Group> = state.catalog().home.iter().collect();
-        let group = one_group(&groups, &id, &page, &format!("home/{id}"), "home")?;
-        Ok(view("home", None, vec![group], None))
-    });
-    answer(&uri, &headers, result)
+fn home_group(catalog: &Catalog, id: &str, query: QueryParams) -> Result<View, ApiError> {
+    let page = page(Operation::HomeGroup, query)?;
+    let groups: Vec<&Group> = catalog.home.iter().collect();
+    let group = one_group(&groups, id, &page, &format!("home/{id}"), "home")?;
+    Ok(view("home", None, vec![group], None))
 }
 
 /// `GET /v1/views/podcasts`.
-pub(crate) async fn podcasts(
-    State(state): State<MockState>,
-    uri: Uri,
-    headers: HeaderMap,
-    query: QueryParams,
-) -> Response {
-    let result = page(Operation::Podcasts, query).and_then(|page| {
-        let groups: Vec<&Group> = state.catalog().podcasts.iter().collect();
+fn podcasts(catalog: &Catalog, query: QueryParams) -> Result<View, ApiError> {
+    page(Operation::Podcasts, query).and_then(|page| {
+        let groups: Vec<&Group> = catalog.podcasts.iter().collect();
         let (groups, next) = group_pages(&groups, &page, "podcasts", |group| {
             format!("podcasts/{}", group.id)
         })?;
         Ok(view("podcasts", None, groups, next))
-    });
-    answer(&uri, &headers, result)
+    })
 }
 
 /// `GET /v1/views/podcasts/{groupId}`.
-pub(crate) async fn podcasts_group(
-    State(state): State<MockState>,
-    uri: Uri,
-    headers: HeaderMap,
-    id: PathParam,
-    query: QueryParams,
-) -> Response {
-    let result = path_param(id).and_then(|id| {
-        let page = page(Operation::PodcastsGroup, query)?;
-        let groups: Vec<&Group> = state.catalog().podcasts.iter().collect();
-        let group = one_group(&groups, &id, &page, &format!("podcasts/{id}"), "podcasts")?;
-        Ok(view("podcasts", None, vec![group], None))
-    });
-    answer(&uri, &headers, result)
+fn podcasts_group(catalog: &Catalog, id: &str, query: QueryParams) -> Result<View, ApiError> {
+    let page = page(Operation::PodcastsGroup, query)?;
+    let groups: Vec<&Group> = catalog.podcasts.iter().collect();
+    let group = one_group(&groups, id, &page, &format!("podcasts/{id}"), "podcasts")?;
+    Ok(view("podcasts", None, vec![group], None))
 }
 
 /// `GET /v1/views/library`.
-pub(crate) async fn library(
-    State(state): State<MockState>,
-    uri: Uri,
-    headers: HeaderMap,
-    query: QueryParams,
-) -> Response {
-    let catalog = state.catalog();
-    let result = page(Operation::Library, query).and_then(|page| {
+fn library(catalog: &Catalog, query: QueryParams) -> Result<View, ApiError> {
+    page(Operation::Library, query).and_then(|page| {
         let groups = catalog.library_groups();
         let (groups, next) = group_pages(&groups, &page, "library", |group| {
             format!("library/{}", group.id)
         })?;
         Ok(library_view(catalog, "library", "Library", groups, next))
-    });
-    answer(&uri, &headers, result)
+    })
 }
 
 /// `GET /v1/views/library/{groupId}`.
-pub(crate) async fn library_group(
-    State(state): State<MockState>,
-    uri: Uri,
-    headers: HeaderMap,
-    id: PathParam,
-    query: QueryParams,
-) -> Response {
-    let catalog = state.catalog();
-    let result = path_param(id).and_then(|id| {
-        let page = page(Operation::LibraryGroup, query)?;
-        let mut groups = catalog.library_groups().to_vec();
-        groups.push(&catalog.episodes);
-        let group = one_group(&groups, &id, &page, &format!("library/{id}"), "library")?;
-        Ok(library_view(
-            catalog,
-            "library",
-            "Library",
-            vec![group],
-            None,
-        ))
-    });
-    answer(&uri, &headers, result)
+fn library_group(catalog: &Catalog, id: &str, query: QueryParams) -> Result<View, ApiError> {
+    let page = page(Operation::LibraryGroup, query)?;
+    let mut groups = catalog.library_groups().to_vec();
+    groups.push(&catalog.episodes);
+    let group = one_group(&groups, id, &page, &format!("library/{id}"), "library")?;
+    Ok(library_view(
+        catalog,
+        "library",
+        "Library",
+        vec![group],
+        None,
+    ))
 }
 
 /// The library views of one list each: albums, artists, songs, playlists.
@@ -308,14 +319,6 @@ struct LibraryListView {
 }
 
 impl LibraryList {
-    /// Every library list view.
-    pub(crate) const ALL: [Self; 4] = [Self::Albums, Self::Artists, Self::Songs, Self::Playlists];
-
-    /// The view's path.
-    pub(crate) fn path(self) -> &'static str {
-        self.describe().operation.path_template()
-    }
-
     fn describe(self) -> LibraryListView {
         let (operation, view_id, view_title, group_id, group_title) = match self {
             Self::Albums => (
@@ -368,40 +371,31 @@ impl LibraryList {
 
 /// `GET /v1/views/library/albums`, `.../artists`, `.../songs` and `.../playlists`: one list
 /// each, in one group.
-pub(crate) async fn library_list(
+fn library_list(
     which: LibraryList,
-    State(state): State<MockState>,
-    uri: Uri,
-    headers: HeaderMap,
+    catalog: &Catalog,
     query: QueryParams,
-) -> Response {
+) -> Result<View, ApiError> {
     let view = which.describe();
-    let list = which.list(state.catalog());
+    let list = which.list(catalog);
     let shown = renamed(list, view.group_id, view.group_title);
-    let result = page(view.operation, query).and_then(|page| {
+    page(view.operation, query).and_then(|page| {
         let scope = format!("library/{}", list.id);
         let group = emit(&shown, page.offset(&scope)?, page.limit, &scope);
         Ok(library_view(
-            state.catalog(),
+            catalog,
             view.view_id,
             view.view_title,
             vec![group],
             None,
         ))
-    });
-    answer(&uri, &headers, result)
+    })
 }
 
 /// `GET /v1/views/library/podcasts`: episodes and shows, paged together; only the first
 /// group carries the token.
-pub(crate) async fn library_podcasts(
-    State(state): State<MockState>,
-    uri: Uri,
-    headers: HeaderMap,
-    query: QueryParams,
-) -> Response {
-    let catalog = state.catalog();
-    let result = page(Operation::LibraryPodcasts, query).and_then(|page| {
+fn library_podcasts(catalog: &Catalog, query: QueryParams) -> Result<View, ApiError> {
+    page(Operation::LibraryPodcasts, query).and_then(|page| {
         let scope = "library/podcasts";
         let offset = page.offset(scope)?;
         let mut episodes = emit(&catalog.episodes, offset, page.limit, scope);
@@ -417,20 +411,14 @@ pub(crate) async fn library_podcasts(
             vec![episodes, shows],
             None,
         ))
-    });
-    answer(&uri, &headers, result)
+    })
 }
 
 /// `GET /v1/views/recent`.
-pub(crate) async fn recent(
-    State(state): State<MockState>,
-    uri: Uri,
-    headers: HeaderMap,
-    query: QueryParams,
-) -> Response {
-    let result = page(Operation::RecentlyPlayed, query).and_then(|page| {
+fn recent(catalog: &Catalog, query: QueryParams) -> Result<View, ApiError> {
+    page(Operation::RecentlyPlayed, query).and_then(|page| {
         let group = emit(
-            &state.catalog().recent,
+            &catalog.recent,
             page.offset("recent")?,
             page.limit,
             "recent",
@@ -439,85 +427,45 @@ pub(crate) async fn recent(
             images: None,
             ..view("recent", Some("Recently Played"), vec![group], None)
         })
-    });
-    answer(&uri, &headers, result)
+    })
 }
 
 /// `GET /v1/views/artists/{id}`: `limit` counts groups.
-pub(crate) async fn artist(
-    State(state): State<MockState>,
-    uri: Uri,
-    headers: HeaderMap,
-    id: PathParam,
-    query: QueryParams,
-) -> Response {
-    let result = path_param(id).and_then(|id| {
-        let page = page(Operation::Artist, query)?;
-        let (mut view, groups) = state
-            .catalog()
-            .artist(&id)
-            .ok_or_else(|| ApiError::not_found(format!("No artist has the ID {id:?}.")))?;
-        let scope = format!("artist/{id}");
-        let (groups, next) = slice(&groups, page.offset(&scope)?, page.limit);
-        view.content.entity_groups = groups.to_vec();
-        view.content.next_page_token = next.map(|next| token(&scope, next));
-        Ok(view)
-    });
-    answer(&uri, &headers, result)
+fn artist(catalog: &Catalog, id: &str, query: QueryParams) -> Result<View, ApiError> {
+    let page = page(Operation::Artist, query)?;
+    let (mut view, groups) = catalog
+        .artist(id)
+        .ok_or_else(|| ApiError::not_found(format!("No artist has the ID {id:?}.")))?;
+    let scope = format!("artist/{id}");
+    let (groups, next) = slice(&groups, page.offset(&scope)?, page.limit);
+    view.content.entity_groups = groups.to_vec();
+    view.content.next_page_token = next.map(|next| token(&scope, next));
+    Ok(view)
 }
 
 /// `GET /v1/views/albums/{id}`: no paging; `cursor` and `limit` are not read.
-pub(crate) async fn album(
-    State(state): State<MockState>,
-    uri: Uri,
-    headers: HeaderMap,
-    id: PathParam,
-) -> Response {
-    let result = path_param(id).and_then(|id| {
-        state
-            .catalog()
-            .album(&id)
-            .ok_or_else(|| ApiError::not_found(format!("No album has the ID {id:?}.")))
-    });
-    answer(&uri, &headers, result)
+fn album(catalog: &Catalog, id: &str) -> Result<View, ApiError> {
+    catalog
+        .album(id)
+        .ok_or_else(|| ApiError::not_found(format!("No album has the ID {id:?}.")))
 }
 
 /// `GET /v1/views/playlists/{id}`.
-pub(crate) async fn playlist(
-    State(state): State<MockState>,
-    uri: Uri,
-    headers: HeaderMap,
-    id: PathParam,
-    query: QueryParams,
-) -> Response {
-    let result = path_param(id).and_then(|id| {
-        let page = page(Operation::Playlist, query)?;
-        let details = state
-            .catalog()
-            .playlist(&id)
-            .ok_or_else(|| ApiError::not_found(format!("No playlist has the ID {id:?}.")))?;
-        details_page(details, &page, &format!("playlist/{id}"))
-    });
-    answer(&uri, &headers, result)
+fn playlist(catalog: &Catalog, id: &str, query: QueryParams) -> Result<View, ApiError> {
+    let page = page(Operation::Playlist, query)?;
+    let details = catalog
+        .playlist(id)
+        .ok_or_else(|| ApiError::not_found(format!("No playlist has the ID {id:?}.")))?;
+    details_page(details, &page, &format!("playlist/{id}"))
 }
 
 /// `GET /v1/views/podcasts/shows/{id}`.
-pub(crate) async fn podcast_show(
-    State(state): State<MockState>,
-    uri: Uri,
-    headers: HeaderMap,
-    id: PathParam,
-    query: QueryParams,
-) -> Response {
-    let result = path_param(id).and_then(|id| {
-        let page = page(Operation::PodcastShow, query)?;
-        let details = state
-            .catalog()
-            .podcast_show(&id)
-            .ok_or_else(|| ApiError::not_found(format!("No podcast show has the ID {id:?}.")))?;
-        details_page(details, &page, &format!("show/{id}"))
-    });
-    answer(&uri, &headers, result)
+fn podcast_show(catalog: &Catalog, id: &str, query: QueryParams) -> Result<View, ApiError> {
+    let page = page(Operation::PodcastShow, query)?;
+    let details = catalog
+        .podcast_show(id)
+        .ok_or_else(|| ApiError::not_found(format!("No podcast show has the ID {id:?}.")))?;
+    details_page(details, &page, &format!("show/{id}"))
 }
 
 /// Any other path or method: `404 NOT_FOUND` (or `405`), naming the request.

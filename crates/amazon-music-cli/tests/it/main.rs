@@ -7,6 +7,7 @@
 //! `AMZN_MUSIC_BLESS=1 cargo nextest run -p amazon-music-cli` rewrites the expected files from
 //! what the binary prints; review the diff before committing it.
 
+mod api;
 mod commands;
 mod errors;
 mod login;

@@ -51,6 +51,9 @@ pub(crate) struct Examples {
     /// The examples of one group (`HomeGroup`, `PodcastsGroup`, `LibraryGroup`): the same
     /// groups as in the views above, so only their entities are used (for the index).
     pub(crate) groups: Vec<View>,
+    /// The first example of each operation's `200` response, by `operationId`: what the mock
+    /// serves for an operation its catalog has no handler for.
+    responses: HashMap<String, View>,
 }
 
 impl Examples {
@@ -74,6 +77,7 @@ impl Examples {
         #[derive(Deserialize)]
         struct Spec {
             components: Components,
+            paths: HashMap<String, HashMap<String, serde_json::Value>>,
         }
         #[derive(Deserialize)]
         struct Components {
@@ -85,6 +89,12 @@ impl Examples {
         }
         let spec: Spec = serde_yaml::from_str(spec)
             .map_err(|error| ("(the spec)".to_owned(), error.to_string()))?;
+        let responses = operation_examples(&spec.paths, |name| {
+            spec.components
+                .examples
+                .get(name)
+                .map(|example| &example.value)
+        })?;
         let mut examples = spec.components.examples;
         let mut views = HashMap::new();
         for name in VIEW_EXAMPLES {
@@ -120,7 +130,13 @@ impl Examples {
                 take("PodcastsGroup")?,
                 take("LibraryGroup")?,
             ],
+            responses,
         })
+    }
+
+    /// The spec's example response of the operation `operation_id`, if it has one.
+    pub(crate) fn response(&self, operation_id: &str) -> Option<&View> {
+        self.responses.get(operation_id)
     }
 
     /// Every view example.
@@ -145,6 +161,39 @@ impl Examples {
     }
 }
 
+/// The first example of every operation's `200` response, decoded, by `operationId`.
+fn operation_examples<'a>(
+    paths: &'a HashMap<String, HashMap<String, serde_json::Value>>,
+    component: impl Fn(&str) -> Option<&'a serde_json::Value>,
+) -> Result<HashMap<String, View>, (String, String)> {
+    let mut responses = HashMap::new();
+    for operation in paths.values().flat_map(HashMap::values) {
+        let Some(operation_id) = operation.get("operationId").and_then(|id| id.as_str()) else {
+            continue;
+        };
+        let examples = operation
+            .pointer("/responses/200/content/application~1json/examples")
+            .and_then(serde_json::Value::as_object);
+        let Some(example) = examples.and_then(|examples| examples.values().next()) else {
+            continue;
+        };
+        let fail = |message: String| (operation_id.to_owned(), message);
+        let value = match example.get("$ref").and_then(|reference| reference.as_str()) {
+            Some(reference) => reference
+                .strip_prefix("#/components/examples/")
+                .and_then(&component)
+                .ok_or_else(|| fail(format!("{reference} not found")))?,
+            None => example
+                .get("value")
+                .ok_or_else(|| fail("an example with no value".to_owned()))?,
+        };
+        let response: ViewResponse =
+            serde_json::from_value(value.clone()).map_err(|error| fail(error.to_string()))?;
+        responses.insert(operation_id.to_owned(), response.data);
+    }
+    Ok(responses)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,5 +204,20 @@ mod tests {
         assert_eq!(examples.all().count(), 16);
         assert_eq!(examples.artist.id, "B000QJJOSO");
         assert_eq!(examples.album.id, "B0CKMM9LJF");
+    }
+
+    #[test]
+    fn every_operation_of_the_table_has_an_example_response_to_fall_back_on() {
+        let examples = Examples::get().expect("the examples");
+        for operation in crate::Operation::ALL {
+            let example = examples
+                .response(operation.operation_id())
+                .unwrap_or_else(|| panic!("{operation} has an example"));
+            assert!(!example.id.is_empty(), "{operation}");
+        }
+        assert_eq!(
+            examples.response("getAlbumView").map(|view| view.id.as_str()),
+            Some("B0CKMM9LJF")
+        );
     }
 }
