@@ -1,17 +1,33 @@
 //! The per-call context the generated client carries: headers to add, and what came back.
 
-use std::sync::{Arc, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 /// Extra headers for the requests of one [`Client`](crate::Client), and the status and headers
-/// of the last response it received.
+/// of the response to the most recent call made through it.
 ///
 /// The generated operations only know the headers the spec lists as parameters; credentials
 /// (`x-api-key`, `Authorization`) travel here, marked sensitive so that `Debug` hides them.
 /// Recording the response lets a caller classify a failure even when its body could not be
 /// decoded (an HTML page from a proxy, say).
+///
+/// # What it records
+///
+/// Clones share one record (a `Client` holds a clone: keep another to read it). Each call
+/// through the client empties the record as it sends its request, then puts in it the status
+/// and headers of its response, or leaves it empty when no response came (a connection
+/// refused, or timed out before the response's head; a call dropped under way). So, for
+/// calls made one after another, what is read after a call returns is that call's own
+/// response, or `None`, never an earlier call's, with one exception: a call that fails before
+/// its request is sent runs no hook and leaves the record as it was. That is a parameter or
+/// header value that does not convert (`Error::InvalidRequest`, say for a `limit` of 0), or a
+/// URL that does not parse (`Error::CommunicationError` from the request builder).
+///
+/// While calls sharing a record overlap, it holds whichever came last: the start of one, or
+/// the end of any. To read each of several overlapping calls' own response, give each call a
+/// record of its own with [`for_call`](Self::for_call).
 ///
 /// ```
 /// use amazon_music_client::{CallContext, Client};
@@ -19,14 +35,16 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 ///
 /// let context = CallContext::new()
 ///     .with_header(HeaderName::from_static("x-api-key"), HeaderValue::from_static("my-profile-id"));
-/// let client = Client::new("https://api.music.amazon.dev", context);
+/// let client = Client::new("https://api.music.amazon.dev", context.clone());
+/// assert_eq!(context.response_status(), None, "no call made yet");
 /// ```
 #[derive(Clone, Debug, Default)]
 pub struct CallContext {
     headers: HeaderMap,
-    response: Arc<OnceLock<ResponseMeta>>,
+    response: Arc<Mutex<Option<ResponseMeta>>>,
 }
 
+/// The status and headers of one response.
 #[derive(Debug)]
 struct ResponseMeta {
     status: StatusCode,
@@ -34,7 +52,7 @@ struct ResponseMeta {
 }
 
 impl CallContext {
-    /// An empty context: no extra headers.
+    /// An empty context: no extra headers, nothing recorded.
     pub fn new() -> Self {
         Self::default()
     }
@@ -49,26 +67,49 @@ impl CallContext {
         self
     }
 
-    /// The status of the first response received through this context, if any.
-    pub fn response_status(&self) -> Option<StatusCode> {
-        self.response.get().map(|meta| meta.status)
-    }
-
-    /// The headers of the first response received through this context, if any.
-    pub fn response_headers(&self) -> Option<&HeaderMap> {
-        self.response.get().map(|meta| &meta.headers)
-    }
-
-    pub(crate) fn apply(&self, request: &mut reqwest::Request) {
-        for (name, value) in &self.headers {
-            request.headers_mut().insert(name, value.clone());
+    /// The same headers, with a record of its own (empty), shared with neither this context
+    /// nor its clones.
+    ///
+    /// For calls that may overlap: a client per call, each with its own record, lets each
+    /// caller read its own response.
+    pub fn for_call(&self) -> Self {
+        Self {
+            headers: self.headers.clone(),
+            response: Arc::default(),
         }
     }
 
-    pub(crate) fn record(&self, response: &reqwest::Response) {
-        let _ = self.response.set(ResponseMeta {
+    /// The status of the response to the most recent call made through this context (or a
+    /// clone); `None` before any call, while one is under way, and when it got no response.
+    pub fn response_status(&self) -> Option<StatusCode> {
+        self.recorded().as_ref().map(|meta| meta.status)
+    }
+
+    /// The headers of the response to the most recent call made through this context (or a
+    /// clone), copied; `None` when [`response_status`](Self::response_status) is.
+    pub fn response_headers(&self) -> Option<HeaderMap> {
+        self.recorded().as_ref().map(|meta| meta.headers.clone())
+    }
+
+    /// Adds the headers to `request`, and empties the record: a call is starting.
+    pub(crate) fn start(&self, request: &mut reqwest::Request) {
+        for (name, value) in &self.headers {
+            request.headers_mut().insert(name, value.clone());
+        }
+        *self.recorded() = None;
+    }
+
+    /// Records the outcome of a call: its response's status and headers, or nothing.
+    pub(crate) fn finish(&self, result: &reqwest::Result<reqwest::Response>) {
+        *self.recorded() = result.as_ref().ok().map(|response| ResponseMeta {
             status: response.status(),
             headers: response.headers().clone(),
         });
+    }
+
+    /// The record, locked. A panic while it was held cannot leave it half-written (each write
+    /// is one assignment), so a poisoned lock is used as it is.
+    fn recorded(&self) -> MutexGuard<'_, Option<ResponseMeta>> {
+        self.response.lock().unwrap_or_else(PoisonError::into_inner)
     }
 }

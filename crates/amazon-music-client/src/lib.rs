@@ -11,7 +11,9 @@ pub use generated::{Client, ClientInfo, Error, ResponseValue, builder};
 
 use progenitor_client::{ClientHooks, OperationInfo};
 
-/// Adds the context's headers to each request and records each response's status and headers.
+/// Adds the context's headers to each request and records each call's outcome in the context:
+/// the record is emptied as the request goes out, then holds the response's status and headers,
+/// or stays empty when no response came.
 ///
 /// The generator also adds an `api-version` header to every request; the API documents no such
 /// header, so it is removed before the request leaves.
@@ -22,7 +24,7 @@ impl ClientHooks<CallContext> for Client {
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
         request.headers_mut().remove("api-version");
-        self.inner().apply(request);
+        self.inner().start(request);
         Ok(())
     }
 
@@ -31,9 +33,7 @@ impl ClientHooks<CallContext> for Client {
         result: &reqwest::Result<reqwest::Response>,
         _info: &OperationInfo,
     ) -> Result<(), Error<E>> {
-        if let Ok(response) = result {
-            self.inner().record(response);
-        }
+        self.inner().finish(result);
         Ok(())
     }
 }

@@ -26,15 +26,19 @@ use serde::{Deserialize, Serialize};
 use crate::MockState;
 use crate::faults::FaultSpec;
 
-/// Where the admin routes live.
-pub(crate) const PREFIX: &str = "/__mock/";
+/// Injects (`POST`) or clears (`DELETE`) faults.
+const FAULTS: &str = "/__mock/faults";
+/// Moves the clock on.
+const CLOCK: &str = "/__mock/clock";
+/// Lists (`GET`) or forgets (`DELETE`) the requests received.
+const REQUESTS: &str = "/__mock/requests";
 
 /// The admin routes.
 pub(crate) fn routes() -> Router<MockState> {
     Router::new()
-        .route("/__mock/faults", post(add_fault).delete(clear_faults))
-        .route("/__mock/clock", post(advance_clock))
-        .route("/__mock/requests", get(requests).delete(forget_requests))
+        .route(FAULTS, post(add_fault).delete(clear_faults))
+        .route(CLOCK, post(advance_clock))
+        .route(REQUESTS, get(requests).delete(forget_requests))
 }
 
 fn bad(message: impl Into<String>) -> Response {
@@ -122,4 +126,17 @@ async fn requests(State(state): State<MockState>) -> Response {
 async fn forget_requests(State(state): State<MockState>) -> StatusCode {
     state.journal().clear();
     StatusCode::NO_CONTENT
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::admin_path;
+
+    #[test]
+    fn every_admin_route_is_under_the_prefix_the_middleware_skip() {
+        for path in [FAULTS, CLOCK, REQUESTS] {
+            assert!(admin_path::is_admin(path), "{path}");
+        }
+    }
 }

@@ -8,6 +8,7 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 use crate::MockState;
+use crate::admin_path;
 use crate::auth::lock;
 use crate::operation::Operation;
 
@@ -65,7 +66,7 @@ pub(crate) async fn record(
     let method = request.method().to_string();
     let path = request.uri().path().to_owned();
     let query = request.uri().query().map(str::to_owned);
-    if path.starts_with(crate::admin::PREFIX) {
+    if admin_path::is_admin(&path) {
         return next.run(request).await;
     }
     let response = next.run(request).await;

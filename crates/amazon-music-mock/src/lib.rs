@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 
 mod admin;
+mod admin_path;
 mod auth;
 mod catalog;
 mod error;

@@ -204,7 +204,10 @@ impl Failure {
                         message: Some(body_snippet(&body)),
                         reference: None,
                     };
-                    Self::status(api_error, context.response_headers().and_then(retry_after))
+                    Self::status(
+                        api_error,
+                        context.response_headers().as_ref().and_then(retry_after),
+                    )
                 }
                 _ => Self {
                     attempt: Attempt::Other,

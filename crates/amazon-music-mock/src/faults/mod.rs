@@ -7,25 +7,20 @@
 //! another kind decides the answer. Only the faults that act are counted against their
 //! [`times`](Fault::times).
 
+mod middleware;
+mod spec;
+
 use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
-use axum::http::{HeaderValue, StatusCode, header};
-use axum::middleware::Next;
-use axum::response::{IntoResponse, Response};
-use futures_util::stream;
-use serde::Deserialize;
+use axum::http::StatusCode;
 
-use crate::MockState;
+pub(crate) use middleware::inject;
+pub(crate) use spec::FaultSpec;
+
 use crate::auth::lock;
-use crate::error::ApiError;
 use crate::operation::Operation;
-
-/// How long a truncated body waits, after its half, before it fails.
-const FLUSH_PAUSE: Duration = Duration::from_millis(20);
 
 /// A fault to inject; see [`Faults::inject`].
 ///
@@ -252,164 +247,6 @@ impl Faults {
     }
 }
 
-/// The middleware that injects the faults.
-pub(crate) async fn inject(
-    State(state): State<MockState>,
-    request: Request,
-    next: Next,
-) -> Response {
-    let path = request.uri().path().to_owned();
-    if path.starts_with(crate::admin::PREFIX) {
-        return next.run(request).await;
-    }
-    let plan = state.faults().plan(&path, Operation::from_path(&path));
-    if !plan.delay.is_zero() {
-        tracing::debug!(%path, delay_ms = plan.delay.as_millis() as u64, "injected latency");
-        tokio::time::sleep(plan.delay).await;
-    }
-    let Some(outcome) = plan.outcome else {
-        return next.run(request).await;
-    };
-    tracing::debug!(%path, fault = ?outcome, "injected a fault");
-    match outcome {
-        FaultKind::Latency(_) => next.run(request).await,
-        FaultKind::Throttle(retry_after) => {
-            let mut error =
-                ApiError::new(StatusCode::TOO_MANY_REQUESTS, "THROTTLED", "Rate exceeded.")
-                    .at(&path);
-            let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
-            error.retry_after = Some(seconds);
-            error.into_response()
-        }
-        FaultKind::Status(status) => {
-            let code = match status {
-                StatusCode::INTERNAL_SERVER_ERROR => "INTERNAL_SERVER_ERROR",
-                StatusCode::BAD_GATEWAY => "BAD_GATEWAY",
-                StatusCode::SERVICE_UNAVAILABLE => "SERVICE_UNAVAILABLE",
-                StatusCode::GATEWAY_TIMEOUT => "GATEWAY_TIMEOUT",
-                StatusCode::NOT_FOUND => "NOT_FOUND",
-                StatusCode::TOO_MANY_REQUESTS => "THROTTLED",
-                status if status.is_client_error() => "BAD_REQUEST",
-                _ => "INTERNAL_SERVER_ERROR",
-            };
-            let message = status.canonical_reason().unwrap_or("Injected failure.");
-            ApiError::new(status, code, format!("{message} (injected by the mock)"))
-                .at(&path)
-                .into_response()
-        }
-        FaultKind::ExpiredToken => ApiError::expired_token().at(&path).into_response(),
-        FaultKind::DropConnection => {
-            let failed = stream::iter([Err::<Bytes, _>(std::io::Error::new(
-                std::io::ErrorKind::ConnectionAborted,
-                "connection dropped by the mock",
-            ))]);
-            (
-                [(
-                    header::CONTENT_TYPE,
-                    HeaderValue::from_static("application/json"),
-                )],
-                Body::from_stream(failed),
-            )
-                .into_response()
-        }
-        FaultKind::TruncateBody => truncate(next.run(request).await).await,
-    }
-}
-
-/// `response`, with its whole length announced and half its body sent before an error.
-async fn truncate(response: Response) -> Response {
-    let (mut parts, body) = response.into_parts();
-    let bytes = match axum::body::to_bytes(body, usize::MAX).await {
-        Ok(bytes) => bytes,
-        Err(_) => Bytes::new(),
-    };
-    let half = bytes.slice(..bytes.len() / 2);
-    parts
-        .headers
-        .insert(header::CONTENT_LENGTH, HeaderValue::from(bytes.len()));
-    // The error comes a moment after the half, so that the server flushes the half (with the
-    // headers) before it drops the connection.
-    let chunks = stream::unfold(Some(half), |half| async move {
-        match half {
-            Some(half) => Some((Ok(half), None)),
-            None => {
-                tokio::time::sleep(FLUSH_PAUSE).await;
-                let error = std::io::Error::new(
-                    std::io::ErrorKind::ConnectionAborted,
-                    "body truncated by the mock",
-                );
-                Some((Err(error), None))
-            }
-        }
-    });
-    Response::from_parts(parts, Body::from_stream(chunks))
-}
-
-/// A fault as the admin endpoint takes it, in JSON:
-/// `{"kind": "status", "status": 503, "operation": "getHomeView", "times": 2}`.
-#[derive(Debug, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub(crate) struct FaultSpec {
-    kind: SpecKind,
-    /// For `latency`.
-    #[serde(default)]
-    millis: Option<u64>,
-    /// For `throttle`.
-    #[serde(default)]
-    retry_after_secs: Option<u64>,
-    /// For `status`.
-    #[serde(default)]
-    status: Option<u16>,
-    #[serde(default)]
-    path: Option<String>,
-    #[serde(default)]
-    operation: Option<String>,
-    #[serde(default)]
-    times: Option<u32>,
-}
-
-#[derive(Debug, Deserialize)]
-#[serde(rename_all = "snake_case")]
-enum SpecKind {
-    Latency,
-    Throttle,
-    Status,
-    DropConnection,
-    TruncateBody,
-    ExpiredToken,
-}
-
-impl FaultSpec {
-    /// The fault this spec describes.
-    ///
-    /// # Errors
-    /// A message naming what is wrong: an unknown operation, or both `path` and `operation`.
-    pub(crate) fn into_fault(self) -> Result<Fault, String> {
-        let mut fault = match self.kind {
-            SpecKind::Latency => Fault::latency(Duration::from_millis(self.millis.unwrap_or(0))),
-            SpecKind::Throttle => {
-                Fault::throttle(Duration::from_secs(self.retry_after_secs.unwrap_or(1)))
-            }
-            SpecKind::Status => Fault::status(self.status.unwrap_or(500)),
-            SpecKind::DropConnection => Fault::drop_connection(),
-            SpecKind::TruncateBody => Fault::truncate_body(),
-            SpecKind::ExpiredToken => Fault::expired_token(),
-        };
-        match (self.path, self.operation) {
-            (Some(_), Some(_)) => return Err("give a path or an operation, not both".to_owned()),
-            (Some(path), None) => fault = fault.on_path(path),
-            (None, Some(operation)) => {
-                fault = fault.on_operation(operation.parse().map_err(|error| format!("{error}"))?);
-            }
-            (None, None) => {}
-        }
-        if let Some(times) = self.times {
-            fault = fault.times(times);
-        }
-        Ok(fault)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -506,29 +343,5 @@ mod tests {
             Fault::status(504).kind,
             FaultKind::Status(StatusCode::GATEWAY_TIMEOUT)
         );
-    }
-
-    #[test]
-    fn fault_specs_read_as_the_admin_endpoint_documents() {
-        let spec: FaultSpec = serde_json::from_str(
-            r#"{"kind": "status", "status": 503, "operation": "getHomeView", "times": 2}"#,
-        )
-        .expect("a spec");
-        assert_eq!(
-            spec.into_fault(),
-            Ok(Fault::status(503).on_operation(Operation::Home).times(2))
-        );
-        let spec: FaultSpec =
-            serde_json::from_str(r#"{"kind": "latency", "millis": 20, "path": "/v1"}"#)
-                .expect("a spec");
-        assert_eq!(
-            spec.into_fault(),
-            Ok(Fault::latency(Duration::from_millis(20)).on_path("/v1"))
-        );
-        let spec: FaultSpec =
-            serde_json::from_str(r#"{"kind": "throttle", "operation": "getNothing"}"#)
-                .expect("a spec");
-        assert!(spec.into_fault().is_err());
-        assert!(serde_json::from_str::<FaultSpec>(r#"{"kind": "explode"}"#).is_err());
     }
 }

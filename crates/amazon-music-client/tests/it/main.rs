@@ -1,0 +1,3 @@
+//! Integration tests of the generated client, against servers on loopback.
+
+mod context;

@@ -1,0 +1,102 @@
+//! The wire format of a fault, as the admin endpoint takes it in JSON.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use super::Fault;
+
+/// A fault as the admin endpoint takes it, in JSON:
+/// `{"kind": "status", "status": 503, "operation": "getHomeView", "times": 2}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct FaultSpec {
+    kind: SpecKind,
+    /// For `latency`.
+    #[serde(default)]
+    millis: Option<u64>,
+    /// For `throttle`.
+    #[serde(default)]
+    retry_after_secs: Option<u64>,
+    /// For `status`.
+    #[serde(default)]
+    status: Option<u16>,
+    #[serde(default)]
+    path: Option<String>,
+    #[serde(default)]
+    operation: Option<String>,
+    #[serde(default)]
+    times: Option<u32>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "snake_case")]
+enum SpecKind {
+    Latency,
+    Throttle,
+    Status,
+    DropConnection,
+    TruncateBody,
+    ExpiredToken,
+}
+
+impl FaultSpec {
+    /// The fault this spec describes.
+    ///
+    /// # Errors
+    /// A message naming what is wrong: an unknown operation, or both `path` and `operation`.
+    pub(crate) fn into_fault(self) -> Result<Fault, String> {
+        let mut fault = match self.kind {
+            SpecKind::Latency => Fault::latency(Duration::from_millis(self.millis.unwrap_or(0))),
+            SpecKind::Throttle => {
+                Fault::throttle(Duration::from_secs(self.retry_after_secs.unwrap_or(1)))
+            }
+            SpecKind::Status => Fault::status(self.status.unwrap_or(500)),
+            SpecKind::DropConnection => Fault::drop_connection(),
+            SpecKind::TruncateBody => Fault::truncate_body(),
+            SpecKind::ExpiredToken => Fault::expired_token(),
+        };
+        match (self.path, self.operation) {
+            (Some(_), Some(_)) => return Err("give a path or an operation, not both".to_owned()),
+            (Some(path), None) => fault = fault.on_path(path),
+            (None, Some(operation)) => {
+                fault = fault.on_operation(operation.parse().map_err(|error| format!("{error}"))?);
+            }
+            (None, None) => {}
+        }
+        if let Some(times) = self.times {
+            fault = fault.times(times);
+        }
+        Ok(fault)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::operation::Operation;
+
+    #[test]
+    fn fault_specs_read_as_the_admin_endpoint_documents() {
+        let spec: FaultSpec = serde_json::from_str(
+            r#"{"kind": "status", "status": 503, "operation": "getHomeView", "times": 2}"#,
+        )
+        .expect("a spec");
+        assert_eq!(
+            spec.into_fault(),
+            Ok(Fault::status(503).on_operation(Operation::Home).times(2))
+        );
+        let spec: FaultSpec =
+            serde_json::from_str(r#"{"kind": "latency", "millis": 20, "path": "/v1"}"#)
+                .expect("a spec");
+        assert_eq!(
+            spec.into_fault(),
+            Ok(Fault::latency(Duration::from_millis(20)).on_path("/v1"))
+        );
+        let spec: FaultSpec =
+            serde_json::from_str(r#"{"kind": "throttle", "operation": "getNothing"}"#)
+                .expect("a spec");
+        assert!(spec.into_fault().is_err());
+        assert!(serde_json::from_str::<FaultSpec>(r#"{"kind": "explode"}"#).is_err());
+    }
+}
