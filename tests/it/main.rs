@@ -6,3 +6,4 @@ mod contract_proxy;
 mod examples;
 mod forward_compat;
 mod proptests;
+mod spec_agreement;

@@ -216,7 +216,9 @@ mod tests {
             assert!(!example.id.is_empty(), "{operation}");
         }
         assert_eq!(
-            examples.response("getAlbumView").map(|view| view.id.as_str()),
+            examples
+                .response("getAlbumView")
+                .map(|view| view.id.as_str()),
             Some("B0CKMM9LJF")
         );
     }
