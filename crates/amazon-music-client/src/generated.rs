@@ -200,8 +200,8 @@ Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
 response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
 
-- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-entity groups, tracks) depends on the view: see the operation's description.
+- `limit`: The maximum number of items to return; at least 1, default 10. What is counted depends
+on the view: see the operation's description.
 
 - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
 `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
@@ -235,8 +235,8 @@ Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
 response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
 
-- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-entity groups, tracks) depends on the view: see the operation's description.
+- `limit`: The maximum number of items to return; at least 1, default 10. What is counted depends
+on the view: see the operation's description.
 
 - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
 `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
@@ -348,8 +348,9 @@ Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
 response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
 
-- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-entity groups, tracks) depends on the view: see the operation's description.
+- `limit`: The maximum number of items to return; at least 1. The reference documents no default
+for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
+view: see the operation's description.
 
 - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
 `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
@@ -414,8 +415,9 @@ Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
 response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
 
-- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-entity groups, tracks) depends on the view: see the operation's description.
+- `limit`: The maximum number of items to return; at least 1. The reference documents no default
+for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
+view: see the operation's description.
 
 - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
 `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
@@ -451,8 +453,9 @@ Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
 response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
 
-- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-entity groups, tracks) depends on the view: see the operation's description.
+- `limit`: The maximum number of items to return; at least 1. The reference documents no default
+for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
+view: see the operation's description.
 
 - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
 `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
@@ -487,8 +490,9 @@ Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
 response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
 
-- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-entity groups, tracks) depends on the view: see the operation's description.
+- `limit`: The maximum number of items to return; at least 1. The reference documents no default
+for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
+view: see the operation's description.
 
 - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
 `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
@@ -557,8 +561,9 @@ Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
 response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
 
-- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-entity groups, tracks) depends on the view: see the operation's description.
+- `limit`: The maximum number of items to return; at least 1. The reference documents no default
+for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
+view: see the operation's description.
 
 - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
 `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
@@ -594,8 +599,8 @@ Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
 response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
 
-- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-entity groups, tracks) depends on the view: see the operation's description.
+- `limit`: The maximum number of items to return; at least 1, default 10. What is counted depends
+on the view: see the operation's description.
 
 - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
 `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
@@ -629,8 +634,8 @@ Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
 response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
 
-- `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
-the view: see the operation's description.
+- `limit`: The maximum number of items to return: 1 to 10. The reference documents no default for
+this view. What is counted depends on the view: see the operation's description.
 
 - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
 `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
@@ -667,8 +672,8 @@ Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
 response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
 
-- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-entity groups, tracks) depends on the view: see the operation's description.
+- `limit`: The maximum number of items to return; at least 1, default 10. What is counted depends
+on the view: see the operation's description.
 
 - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
 `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
