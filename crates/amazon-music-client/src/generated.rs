@@ -128,7 +128,9 @@ Sends a `GET` request to `/v1/views/home`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
 
 - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
 the view: see the operation's description.
@@ -161,9 +163,14 @@ view). Use the group's `nextPageToken` as `cursor` to page through its entities.
 Sends a `GET` request to `/v1/views/home/{groupId}`
 
 Arguments:
-- `group_id`: The ID of the entity group to retrieve, as given by `EntityGroup.id`.
+- `group_id`: The ID of the entity group to retrieve: the `id` of an `EntityGroup` of the home view,
+exactly as received. It travels as one path segment, percent-encoded (a `%` in it as
+`%25`, a `/` as `%2F`); never decode it first.
+
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
 
 - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
 the view: see the operation's description.
@@ -198,7 +205,9 @@ Sends a `GET` request to `/v1/views/podcasts`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
 
 - `limit`: The maximum number of items to return; at least 1, default 10. What is counted depends
 on the view: see the operation's description.
@@ -231,9 +240,17 @@ One entity group of the podcasts view, by its group ID. Use the group's
 Sends a `GET` request to `/v1/views/podcasts/{groupId}`
 
 Arguments:
-- `group_id`: The ID of the entity group to retrieve, as given by `EntityGroup.id`.
+- `group_id`: The ID of the entity group to retrieve: the `id` of an `EntityGroup` of the podcasts view,
+exactly as received. It travels as one path segment, percent-encoded (a `%` in it as
+`%25`, a `/` as `%2F`); never decode it first.
+
+Assumption: the reference's podcasts group IDs hold `%23`; it does not say whether that
+is part of the ID. Taken as received, it is sent as `%2523`.
+
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
 
 - `limit`: The maximum number of items to return; at least 1, default 10. What is counted depends
 on the view: see the operation's description.
@@ -269,7 +286,9 @@ Sends a `GET` request to `/v1/views/library`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
 
 - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
 the view: see the operation's description.
@@ -306,9 +325,16 @@ those words cannot be fetched by this path.
 Sends a `GET` request to `/v1/views/library/{groupId}`
 
 Arguments:
-- `group_id`: The ID of the entity group to retrieve, as given by `EntityGroup.id`.
+- `group_id`: The ID of the entity group to retrieve: the `id` of an `EntityGroup` of the library view,
+exactly as received. It travels as one path segment, percent-encoded (a `%` in it as
+`%25`, a `/` as `%2F`); never decode it first.
+The group IDs `albums`, `artists`, `songs`, `playlists` and `podcasts` name the dedicated
+library views instead.
+
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
 
 - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
 the view: see the operation's description.
@@ -344,9 +370,14 @@ No documented path pages through the entities of one of these groups.
 Sends a `GET` request to `/v1/views/artists/{id}`
 
 Arguments:
-- `id`: The ID (ASIN or UUID) of the artist, album, playlist or podcast show to retrieve.
+- `id`: The ID of the artist to retrieve (an ASIN): an artist's `id`, exactly as received.
+It travels as one path segment, percent-encoded (a `%` in it as `%25`, a `/` as `%2F`);
+never decode it first.
+
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
 
 - `limit`: The maximum number of items to return; at least 1. The reference documents no default
 for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
@@ -381,7 +412,10 @@ query parameters for this view: it does not page.
 Sends a `GET` request to `/v1/views/albums/{id}`
 
 Arguments:
-- `id`: The ID (ASIN or UUID) of the artist, album, playlist or podcast show to retrieve.
+- `id`: The ID of the album to retrieve (an ASIN): an album's `id`, exactly as received. It
+travels as one path segment, percent-encoded (a `%` in it as `%25`, a `/` as `%2F`);
+never decode it first.
+
 - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
 `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
 `pt-br`. The set is open: other values may be accepted.
@@ -411,9 +445,14 @@ the number of tracks in the playlist); the tracks group's `nextPageToken` is the
 Sends a `GET` request to `/v1/views/playlists/{id}`
 
 Arguments:
-- `id`: The ID (ASIN or UUID) of the artist, album, playlist or podcast show to retrieve.
+- `id`: The ID of the playlist to retrieve (an ASIN, a UUID or a playlist ID): a playlist's
+`id`, exactly as received. It travels as one path segment, percent-encoded (a `%` in it
+as `%25`, a `/` as `%2F`); never decode it first.
+
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
 
 - `limit`: The maximum number of items to return; at least 1. The reference documents no default
 for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
@@ -449,9 +488,14 @@ episodes group's `nextPageToken` is the `cursor` for the next page.
 Sends a `GET` request to `/v1/views/podcasts/shows/{id}`
 
 Arguments:
-- `id`: The ID (ASIN or UUID) of the artist, album, playlist or podcast show to retrieve.
+- `id`: The ID of the podcast show to retrieve (a UUID): a show's `id`, exactly as received.
+It travels as one path segment, percent-encoded (a `%` in it as `%25`, a `/` as `%2F`);
+never decode it first.
+
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
 
 - `limit`: The maximum number of items to return; at least 1. The reference documents no default
 for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
@@ -488,7 +532,9 @@ Sends a `GET` request to `/v1/views/library/albums`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
 
 - `limit`: The maximum number of items to return; at least 1. The reference documents no default
 for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
@@ -524,7 +570,9 @@ Sends a `GET` request to `/v1/views/library/artists`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
 
 - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
 the view: see the operation's description.
@@ -559,7 +607,9 @@ Sends a `GET` request to `/v1/views/library/songs`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
 
 - `limit`: The maximum number of items to return; at least 1. The reference documents no default
 for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
@@ -597,7 +647,9 @@ Sends a `GET` request to `/v1/views/library/playlists`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
 
 - `limit`: The maximum number of items to return; at least 1, default 10. What is counted depends
 on the view: see the operation's description.
@@ -632,7 +684,9 @@ Sends a `GET` request to `/v1/views/library/podcasts`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
 
 - `limit`: The maximum number of items to return: 1 to 10. The reference documents no default for
 this view. What is counted depends on the view: see the operation's description.
@@ -670,7 +724,9 @@ Sends a `GET` request to `/v1/views/recent`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
 
 - `limit`: The maximum number of items to return; at least 1, default 10. What is counted depends
 on the view: see the operation's description.
