@@ -50,9 +50,20 @@ This is an unofficial, hand-written description maintained by the amazon-music-r
 derived from Amazon's public endpoint reference ("Web API Views"). Where that reference is
 silent, the assumption made is stated in the description of the item concerned.
 
-Every response object carries a `_type`. New `_type` values, new fields and new values of
-the open string sets (`viewType`, `selections`, image styles) appear over time: clients
-should skip entities whose `_type` they do not know and keep unknown values.
+The view, its content, its entity groups and their content, and the entities carry a
+`_type` (`View`, `ViewContent`, `EntityGroup`, `EntityGroupContent`, `Album`, `Artist`, ...);
+the reference's podcasts example omits it on one `EntityGroupContent`. The objects nested in
+an entity carry none: artist, album and podcast references, `playParams`, `curator`,
+`playbackInformation` and images. New `_type` values, new fields and new values of the open
+string sets (`viewType`, `selections`, image styles) appear over time: a client should keep
+or skip an entity whose `_type` it does not know, never fail the page for it, and keep
+unknown values.
+
+IDs and cursors are opaque and travel exactly as received, never decoded, trimmed or built
+by the client: an ID (of an artist, album, playlist, podcast show or entity group) as one
+path segment, percent-encoded (a `%` in it as `%25`, a `/` as `%2F`); a `nextPageToken` as
+the value of the `cursor` query parameter, encoded as any query value (a `%` as `%25`, a `+`
+as `%2B`).
 
 
 Version: 1.0*/
