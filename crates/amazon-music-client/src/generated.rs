@@ -50,6 +50,14 @@ This is an unofficial, hand-written description maintained by the amazon-music-r
 derived from Amazon's public endpoint reference ("Web API Views"). Where that reference is
 silent, the assumption made is stated in the description of the item concerned.
 
+The reference never says which fields are required: this document infers it from the
+reference's response examples. A property is required where every example of its object
+shows it with a value other than `null`. It is optional where an example leaves it out or
+shows it as `null` (`Curator.id`, `PodcastEpisode.seasonNumber`), and where it holds only
+such values and the examples show it in two views only
+(`PodcastEpisode.playbackInformation`); its description then says so. Read `required` as the
+best reading of those examples, not as Amazon's promise.
+
 The view, its content, its entity groups and their content, and the entities carry a
 `_type` (`View`, `ViewContent`, `EntityGroup`, `EntityGroupContent`, `Album`, `Artist`, ...);
 the reference's podcasts example omits it on one `EntityGroupContent`. The objects nested in

@@ -18,8 +18,8 @@ use std::sync::Arc;
 
 use amazon_music_models::{
     Album, AlbumType, Artist, ArtistReference, ArtistType, Entity, EntityGroup, EntityGroupContent,
-    PlayParams, Playlist, PodcastEpisode, PodcastShow, PodcastShowType, Track, User, View,
-    ViewContent,
+    PlayParams, PlaybackInformation, Playlist, PodcastEpisode, PodcastShow, PodcastShowType, Track,
+    User, View, ViewContent,
 };
 
 pub(crate) use examples::Examples;
@@ -179,7 +179,9 @@ impl Catalog {
             .map(|index| {
                 let mut episode = all_episodes[index].clone();
                 let listened = rng.below(usize::try_from(episode.duration).unwrap_or(0) * 1000);
-                episode.playback_information.progress_milliseconds = Some(listened as i64);
+                episode.playback_information = Some(PlaybackInformation {
+                    progress_milliseconds: Some(listened as i64),
+                });
                 Entity::PodcastEpisode(episode)
             });
         let episodes = dedupe(
@@ -709,7 +711,9 @@ impl Index {
             Entity::PodcastEpisode(episode) => {
                 let mut episode = episode.clone();
                 episode.play_params.container_id = None;
-                episode.playback_information.progress_milliseconds = None;
+                if let Some(playback) = episode.playback_information.as_mut() {
+                    playback.progress_milliseconds = None;
+                }
                 let (_, episodes) =
                     self.shows
                         .entry(episode.podcast.id.clone())
