@@ -2,8 +2,9 @@
 //! datamodel-code-generator, and every example of the spec validated with them.
 //!
 //! The check, `tools/python/check_models.py`, also fails unless the models see `Entity` as a
-//! union discriminated by `_type`, and unless PyYAML reads the YAML bundle as the JSON one. The
-//! models go to `tools/python/generated/`, which git ignores.
+//! union discriminated by `_type`, unless a page holding an entity of an unknown `_type` decodes
+//! tolerantly (the rest validates, that entity is kept as a raw dict), and unless PyYAML reads
+//! the YAML bundle as the JSON one. The models go to `tools/python/generated/`, which git ignores.
 
 use std::time::Duration;
 
