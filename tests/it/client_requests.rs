@@ -747,6 +747,12 @@ async fn error_statuses_with_a_v1_error_body_give_an_error_response_with_its_cod
             false,
         ),
         (429, example("ThrottledError"), "THROTTLED", true),
+        (
+            500,
+            example("InternalServerError"),
+            "INTERNAL_SERVER_ERROR",
+            false,
+        ),
         (503, unavailable, "SERVICE_UNAVAILABLE", true),
     ];
     for (status, body, code, retryable) in cases {

@@ -9,12 +9,18 @@ Run by `cargo xtask python` (a gate step), after it generates the models. Fails 
 - `Entity` is a union discriminated by `_type`: its root field names a discriminator, pydantic
   compiles it to a tagged union over exactly the spec's mapping, an unknown `_type` fails as an
   invalid tag, a malformed entity is reported against its own variant only, and each `_type` in
-  the examples picks the model the mapping names.
+  the examples picks the model the mapping names;
+- a page that holds an entity of an unknown `_type` decodes tolerantly, as the spec's `Entity`
+  description asks of clients: the strict models reject the page, but taking the unknown entity
+  out first, the rest of the page validates with the models, the unknown entity is kept as the
+  raw dict it came as, and putting it back where it was gives the page unchanged. The fallback
+  covers unknown tags only: a malformed entity of a known `_type` still fails.
 """
 
 from __future__ import annotations
 
 import argparse
+import copy
 import importlib.util
 import json
 import sys
@@ -27,6 +33,19 @@ import yaml
 
 SCHEMA_PREFIX = "#/components/schemas/"
 EXAMPLE_PREFIX = "#/components/examples/"
+
+# An entity of a `_type` the spec does not know (yet): what a new kind of entity could look like.
+UNKNOWN_ENTITY = {
+    "_type": "Video",
+    "id": "v1",
+    "title": "A video",
+    "images": [{"url": "https://m.media-amazon.com/images/I/video.jpg"}],
+    "duration": 42,
+}
+
+# Where an entity sits in a view body: ("entity",) for the view's own, or
+# ("entityGroups", group index, entity index).
+Position = tuple[Any, ...]
 
 
 def load_models(path: Path) -> ModuleType:
@@ -166,6 +185,112 @@ def check_discriminator(models: ModuleType, spec: dict[str, Any]) -> list[str]:
     return failures
 
 
+def known_types(spec: dict[str, Any]) -> set[str]:
+    """The `_type` values the spec's `Entity` discriminator maps."""
+    return set(spec["components"]["schemas"]["Entity"]["discriminator"]["mapping"])
+
+
+def split_unknown(
+    page: dict[str, Any], known: set[str]
+) -> tuple[dict[str, Any], list[tuple[Position, Any]]]:
+    """A copy of a view body without its entities of an unknown `_type`, and those entities as
+    they came, each with its position, in page order."""
+    rest = copy.deepcopy(page)
+    unknown: list[tuple[Position, Any]] = []
+    data = rest["data"]
+    entity = data.get("entity")
+    if entity is not None and not (isinstance(entity, dict) and entity.get("_type") in known):
+        unknown.append((("entity",), data.pop("entity")))
+    for group_index, group in enumerate(data["content"]["entityGroups"]):
+        kept = []
+        for entity_index, value in enumerate(group["content"]["entities"]):
+            if isinstance(value, dict) and value.get("_type") in known:
+                kept.append(value)
+            else:
+                unknown.append((("entityGroups", group_index, entity_index), value))
+        group["content"]["entities"] = kept
+    return rest, unknown
+
+
+def decode_tolerantly(
+    models: ModuleType, page: dict[str, Any], known: set[str]
+) -> tuple[Any, list[tuple[Position, Any]]]:
+    """Decodes a view body as a client should: the entities of an unknown `_type` are kept as
+    raw values, with their positions, and everything else validates with the models (a malformed
+    entity of a known `_type` raises, as it should)."""
+    rest, unknown = split_unknown(page, known)
+    return models.ViewResponse.model_validate(rest), unknown
+
+
+def reassemble(view: Any, unknown: list[tuple[Position, Any]]) -> dict[str, Any]:
+    """The decoded page as JSON, with the raw entities put back where they were."""
+    page = view.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    for position, value in unknown:
+        if position == ("entity",):
+            page["data"]["entity"] = value
+        else:
+            _, group_index, entity_index = position
+            entities = page["data"]["content"]["entityGroups"][group_index]["content"]["entities"]
+            entities.insert(entity_index, value)
+    return page
+
+
+def entity_count(page: dict[str, Any]) -> int:
+    data = page["data"]
+    own = 0 if data.get("entity") is None else 1
+    return own + sum(len(group["content"]["entities"]) for group in data["content"]["entityGroups"])
+
+
+def check_tolerant_decoding(models: ModuleType, spec: dict[str, Any]) -> list[str]:
+    failures: list[str] = []
+    known = known_types(spec)
+    if UNKNOWN_ENTITY["_type"] in known:
+        return [f"the spec knows {UNKNOWN_ENTITY['_type']}: pick another unknown _type"]
+
+    def first_group(page: dict[str, Any]) -> list[Any]:
+        groups = page.get("data", {}).get("content", {}).get("entityGroups", [])
+        return groups[0]["content"]["entities"] if groups else []
+
+    examples = spec["components"]["examples"].items()
+    chosen = next((name for name, ex in examples if len(first_group(ex["value"])) >= 2), None)
+    if chosen is None:
+        return ["no view example has a first group with two entities or more"]
+    page = copy.deepcopy(spec["components"]["examples"][chosen]["value"])
+    first_group(page).insert(1, UNKNOWN_ENTITY)
+    what = f"{chosen} with a {UNKNOWN_ENTITY['_type']} entity"
+
+    try:
+        models.ViewResponse.model_validate(page)
+        failures.append(f"{what}: the strict models took it; the tolerant decode proves nothing")
+    except pydantic.ValidationError as error:
+        kinds = {detail["type"] for detail in error.errors()}
+        if kinds != {"union_tag_invalid"}:
+            failures.append(f"{what}: the strict models failed with {sorted(kinds)}, not a bad tag")
+
+    try:
+        view, unknown = decode_tolerantly(models, page, known)
+    except pydantic.ValidationError as error:
+        return failures + [f"{what}: the rest of the page does not validate: {error}"]
+    if unknown != [(("entityGroups", 0, 1), UNKNOWN_ENTITY)]:
+        failures.append(f"{what}: kept {unknown!r}, not the unknown entity at its position")
+    if not all(type(value) is dict for _, value in unknown):
+        failures.append(f"{what}: the unknown entity is not kept as a raw dict")
+    decoded = view.model_dump(mode="json", by_alias=True, exclude_unset=True)
+    if entity_count(decoded) + len(unknown) != entity_count(page):
+        failures.append(f"{what}: entities were lost")
+    if reassemble(view, unknown) != page:
+        failures.append(f"{what}: decoded, with the unknown entity put back, it is another page")
+
+    malformed = copy.deepcopy(page)
+    first_group(malformed)[0] = {"_type": "Album", "id": "a1"}
+    try:
+        decode_tolerantly(models, malformed, known)
+        failures.append(f"{what}: a malformed Album on the page decoded tolerantly")
+    except pydantic.ValidationError:
+        pass
+    return failures
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--models", type=Path, required=True, help="the generated models module")
@@ -182,6 +307,7 @@ def main() -> int:
     validated, example_failures = check_examples(models, spec)
     failures += example_failures
     failures += check_discriminator(models, spec)
+    failures += check_tolerant_decoding(models, spec)
 
     if failures:
         print(f"python: {len(failures)} problem(s):", file=sys.stderr)
@@ -190,7 +316,8 @@ def main() -> int:
         return 1
     print(
         f"python: {validated} examples validate with the pydantic {pydantic.VERSION} models and "
-        "dump back unchanged; Entity is a union discriminated by _type"
+        "dump back unchanged; Entity is a union discriminated by _type; a page with an entity of "
+        f"an unknown _type ({UNKNOWN_ENTITY['_type']}) decodes tolerantly, the entity kept raw"
     )
     return 0
 

@@ -24,7 +24,7 @@ export function describe(entity: Entity): string {
     case "PodcastShow":
       return `show ${entity.title} by ${entity.author}`;
     case "PodcastEpisode":
-      return `episode ${entity.title} of ${entity.podcast.title}, ${entity.playbackInformation.progressMilliseconds ?? 0} ms in`;
+      return `episode ${entity.title} of ${entity.podcast.title}, ${entity.playbackInformation?.progressMilliseconds ?? 0} ms in`;
     case "Station":
       return `station ${entity.name}`;
     case "User":

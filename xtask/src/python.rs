@@ -2,8 +2,9 @@
 //! datamodel-code-generator, and every example of the spec validated with them.
 //!
 //! The check, `tools/python/check_models.py`, also fails unless the models see `Entity` as a
-//! union discriminated by `_type`, and unless PyYAML reads the YAML bundle as the JSON one. The
-//! models go to `tools/python/generated/`, which git ignores.
+//! union discriminated by `_type`, unless a page holding an entity of an unknown `_type` decodes
+//! tolerantly (the rest validates, that entity is kept as a raw dict), and unless PyYAML reads
+//! the YAML bundle as the JSON one. The models go to `tools/python/generated/`, which git ignores.
 
 use std::time::Duration;
 
@@ -20,7 +21,8 @@ const CHECK: &str = "tools/python/check_models.py";
 /// datamodel-code-generator's options, as the README gives them.
 ///
 /// `--strict-nullable` makes a required `nullable` property `X | None` rather than `X` (without
-/// it, `Curator.id: null` in the home example does not validate).
+/// it, a `null` there does not validate). Every nullable property of the spec is optional today,
+/// so it changes nothing yet.
 pub const OPTIONS: &[&str] = &[
     "--input-file-type",
     "openapi",

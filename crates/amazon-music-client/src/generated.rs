@@ -50,9 +50,28 @@ This is an unofficial, hand-written description maintained by the amazon-music-r
 derived from Amazon's public endpoint reference ("Web API Views"). Where that reference is
 silent, the assumption made is stated in the description of the item concerned.
 
-Every response object carries a `_type`. New `_type` values, new fields and new values of
-the open string sets (`viewType`, `selections`, image styles) appear over time: clients
-should skip entities whose `_type` they do not know and keep unknown values.
+The reference never says which fields are required: this document infers it from the
+reference's response examples. A property is required where every example of its object
+shows it with a value other than `null`. It is optional where an example leaves it out or
+shows it as `null` (`Curator.id`, `PodcastEpisode.seasonNumber`), and where it holds only
+such values and the examples show it in two views only
+(`PodcastEpisode.playbackInformation`); its description then says so. Read `required` as the
+best reading of those examples, not as Amazon's promise.
+
+The view, its content, its entity groups and their content, and the entities carry a
+`_type` (`View`, `ViewContent`, `EntityGroup`, `EntityGroupContent`, `Album`, `Artist`, ...);
+the reference's podcasts example omits it on one `EntityGroupContent`. The objects nested in
+an entity carry none: artist, album and podcast references, `playParams`, `curator`,
+`playbackInformation` and images. New `_type` values, new fields and new values of the open
+string sets (`viewType`, `selections`, image styles) appear over time: a client should keep
+or skip an entity whose `_type` it does not know, never fail the page for it, and keep
+unknown values.
+
+IDs and cursors are opaque and travel exactly as received, never decoded, trimmed or built
+by the client: an ID (of an artist, album, playlist, podcast show or entity group) as one
+path segment, percent-encoded (a `%` in it as `%25`, a `/` as `%2F`); a `nextPageToken` as
+the value of the `cursor` query parameter, encoded as any query value (a `%` as `%25`, a `+`
+as `%2B`).
 
 
 Version: 1.0*/
@@ -128,7 +147,9 @@ Sends a `GET` request to `/v1/views/home`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
 
 - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
 the view: see the operation's description.
@@ -161,9 +182,14 @@ view). Use the group's `nextPageToken` as `cursor` to page through its entities.
 Sends a `GET` request to `/v1/views/home/{groupId}`
 
 Arguments:
-- `group_id`: The ID of the entity group to retrieve, as given by `EntityGroup.id`.
+- `group_id`: The ID of the entity group to retrieve: the `id` of an `EntityGroup` of the home view,
+exactly as received. It travels as one path segment, percent-encoded (a `%` in it as
+`%25`, a `/` as `%2F`); never decode it first.
+
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
 
 - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
 the view: see the operation's description.
@@ -198,10 +224,12 @@ Sends a `GET` request to `/v1/views/podcasts`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
 
-- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-entity groups, tracks) depends on the view: see the operation's description.
+- `limit`: The maximum number of items to return; at least 1, default 10. What is counted depends
+on the view: see the operation's description.
 
 - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
 `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
@@ -231,12 +259,20 @@ One entity group of the podcasts view, by its group ID. Use the group's
 Sends a `GET` request to `/v1/views/podcasts/{groupId}`
 
 Arguments:
-- `group_id`: The ID of the entity group to retrieve, as given by `EntityGroup.id`.
-- `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+- `group_id`: The ID of the entity group to retrieve: the `id` of an `EntityGroup` of the podcasts view,
+exactly as received. It travels as one path segment, percent-encoded (a `%` in it as
+`%25`, a `/` as `%2F`); never decode it first.
 
-- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-entity groups, tracks) depends on the view: see the operation's description.
+Assumption: the reference's podcasts group IDs hold `%23`; it does not say whether that
+is part of the ID. Taken as received, it is sent as `%2523`.
+
+- `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
+
+- `limit`: The maximum number of items to return; at least 1, default 10. What is counted depends
+on the view: see the operation's description.
 
 - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
 `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
@@ -269,7 +305,9 @@ Sends a `GET` request to `/v1/views/library`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
 
 - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
 the view: see the operation's description.
@@ -306,9 +344,16 @@ those words cannot be fetched by this path.
 Sends a `GET` request to `/v1/views/library/{groupId}`
 
 Arguments:
-- `group_id`: The ID of the entity group to retrieve, as given by `EntityGroup.id`.
+- `group_id`: The ID of the entity group to retrieve: the `id` of an `EntityGroup` of the library view,
+exactly as received. It travels as one path segment, percent-encoded (a `%` in it as
+`%25`, a `/` as `%2F`); never decode it first.
+The group IDs `albums`, `artists`, `songs`, `playlists` and `podcasts` name the dedicated
+library views instead.
+
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
 
 - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
 the view: see the operation's description.
@@ -344,12 +389,18 @@ No documented path pages through the entities of one of these groups.
 Sends a `GET` request to `/v1/views/artists/{id}`
 
 Arguments:
-- `id`: The ID (ASIN or UUID) of the artist, album, playlist or podcast show to retrieve.
-- `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+- `id`: The ID of the artist to retrieve (an ASIN): an artist's `id`, exactly as received.
+It travels as one path segment, percent-encoded (a `%` in it as `%25`, a `/` as `%2F`);
+never decode it first.
 
-- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-entity groups, tracks) depends on the view: see the operation's description.
+- `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
+
+- `limit`: The maximum number of items to return; at least 1. The reference documents no default
+for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
+view: see the operation's description.
 
 - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
 `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
@@ -380,7 +431,10 @@ query parameters for this view: it does not page.
 Sends a `GET` request to `/v1/views/albums/{id}`
 
 Arguments:
-- `id`: The ID (ASIN or UUID) of the artist, album, playlist or podcast show to retrieve.
+- `id`: The ID of the album to retrieve (an ASIN): an album's `id`, exactly as received. It
+travels as one path segment, percent-encoded (a `%` in it as `%25`, a `/` as `%2F`);
+never decode it first.
+
 - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
 `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
 `pt-br`. The set is open: other values may be accepted.
@@ -410,12 +464,18 @@ the number of tracks in the playlist); the tracks group's `nextPageToken` is the
 Sends a `GET` request to `/v1/views/playlists/{id}`
 
 Arguments:
-- `id`: The ID (ASIN or UUID) of the artist, album, playlist or podcast show to retrieve.
-- `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+- `id`: The ID of the playlist to retrieve (an ASIN, a UUID or a playlist ID): a playlist's
+`id`, exactly as received. It travels as one path segment, percent-encoded (a `%` in it
+as `%25`, a `/` as `%2F`); never decode it first.
 
-- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-entity groups, tracks) depends on the view: see the operation's description.
+- `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
+
+- `limit`: The maximum number of items to return; at least 1. The reference documents no default
+for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
+view: see the operation's description.
 
 - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
 `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
@@ -447,12 +507,18 @@ episodes group's `nextPageToken` is the `cursor` for the next page.
 Sends a `GET` request to `/v1/views/podcasts/shows/{id}`
 
 Arguments:
-- `id`: The ID (ASIN or UUID) of the artist, album, playlist or podcast show to retrieve.
-- `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+- `id`: The ID of the podcast show to retrieve (a UUID): a show's `id`, exactly as received.
+It travels as one path segment, percent-encoded (a `%` in it as `%25`, a `/` as `%2F`);
+never decode it first.
 
-- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-entity groups, tracks) depends on the view: see the operation's description.
+- `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
+
+- `limit`: The maximum number of items to return; at least 1. The reference documents no default
+for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
+view: see the operation's description.
 
 - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
 `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
@@ -485,10 +551,13 @@ Sends a `GET` request to `/v1/views/library/albums`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
 
-- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-entity groups, tracks) depends on the view: see the operation's description.
+- `limit`: The maximum number of items to return; at least 1. The reference documents no default
+for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
+view: see the operation's description.
 
 - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
 `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
@@ -520,7 +589,9 @@ Sends a `GET` request to `/v1/views/library/artists`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
 
 - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
 the view: see the operation's description.
@@ -555,10 +626,13 @@ Sends a `GET` request to `/v1/views/library/songs`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
 
-- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-entity groups, tracks) depends on the view: see the operation's description.
+- `limit`: The maximum number of items to return; at least 1. The reference documents no default
+for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
+view: see the operation's description.
 
 - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
 `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
@@ -592,10 +666,12 @@ Sends a `GET` request to `/v1/views/library/playlists`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
 
-- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-entity groups, tracks) depends on the view: see the operation's description.
+- `limit`: The maximum number of items to return; at least 1, default 10. What is counted depends
+on the view: see the operation's description.
 
 - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
 `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
@@ -627,10 +703,12 @@ Sends a `GET` request to `/v1/views/library/podcasts`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
 
-- `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
-the view: see the operation's description.
+- `limit`: The maximum number of items to return: 1 to 10. The reference documents no default for
+this view. What is counted depends on the view: see the operation's description.
 
 - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
 `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
@@ -665,10 +743,12 @@ Sends a `GET` request to `/v1/views/recent`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received. It may hold `%`, `+`, `/` and `=`.
+response, sent back exactly as received as this query parameter's value. It may hold
+`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
+and never decode, trim or build one.
 
-- `limit`: The maximum number of items to return (default 10). What is counted (entities per group,
-entity groups, tracks) depends on the view: see the operation's description.
+- `limit`: The maximum number of items to return; at least 1, default 10. What is counted depends
+on the view: see the operation's description.
 
 - `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
 `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,

@@ -199,7 +199,10 @@ impl ::std::convert::TryFrom<::std::string::String> for ArtistType {
     schemars::JsonSchema
 )]
 pub struct Curator {
-    #[serde(deserialize_with = "::std::option::Option::deserialize")]
+    /**The curator's ID. Optional, and `null` when there is none: the reference's one
+curator (Amazon's Music Experts) has `null`.
+*/
+    #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub id: ::std::option::Option<::std::string::String>,
     pub name: ::std::string::String,
 }
@@ -333,20 +336,26 @@ is open: new values may appear.
 */
     pub selections: ::std::vec::Vec<::std::string::String>,
 }
-///The user's progress in an episode.
+/**The user's progress in an episode. Optional in `PodcastEpisode`: the reference shows it
+on the episodes of two views only (podcast show, library podcasts), holding `null` on
+all but one.
+*/
 #[derive(
     ::serde::Deserialize,
     ::serde::Serialize,
     Clone,
     Debug,
+    Default,
     PartialEq,
     schemars::JsonSchema
 )]
 pub struct PlaybackInformation {
-    ///How far the user has listened, in milliseconds; `null` when not started.
+    /**How far the user has listened, in milliseconds; `null` when not started. Optional:
+the reference shows it on the episodes of two views only, mostly as `null`.
+*/
     #[serde(
         rename = "progressMilliseconds",
-        deserialize_with = "::std::option::Option::deserialize"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub progress_milliseconds: ::std::option::Option<i64>,
 }
@@ -443,14 +452,20 @@ pub struct PodcastEpisode {
     pub id: ::std::string::String,
     pub title: ::std::string::String,
     pub author: ::std::string::String,
+    /**The season, where the show numbers them. Optional, and `null` when unknown: the
+reference shows it on the episodes of two views only, mostly as `null`.
+*/
     #[serde(
         rename = "seasonNumber",
-        deserialize_with = "::std::option::Option::deserialize"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub season_number: ::std::option::Option<i64>,
+    /**The episode's number, where the show numbers them. Optional, and `null` when unknown:
+the reference shows it on the episodes of two views only, mostly as `null`.
+*/
     #[serde(
         rename = "episodeNumber",
-        deserialize_with = "::std::option::Option::deserialize"
+        skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub episode_number: ::std::option::Option<i64>,
     ///The release date, as an ISO 8601 date-time (e.g. `2024-02-06T08:00:00Z`).
@@ -462,8 +477,11 @@ pub struct PodcastEpisode {
     pub podcast: PodcastReference,
     #[serde(rename = "playParams")]
     pub play_params: PlayParams,
-    #[serde(rename = "playbackInformation")]
-    pub playback_information: PlaybackInformation,
+    #[serde(
+        rename = "playbackInformation",
+        skip_serializing_if = "::std::option::Option::is_none"
+    )]
+    pub playback_information: ::std::option::Option<PlaybackInformation>,
 }
 ///`PodcastEpisodeType`
 #[derive(

@@ -353,9 +353,9 @@ pub(crate) fn episodes_for(show: &PodcastShow, count: usize) -> Vec<PodcastEpiso
                     title: show.title.clone(),
                 },
                 play_params: podcast_play_params(format!("mrn:1.0:podcast:episode:uuid:{id}")),
-                playback_information: PlaybackInformation {
+                playback_information: Some(PlaybackInformation {
                     progress_milliseconds: None,
-                },
+                }),
                 id,
             }
         })

@@ -98,7 +98,9 @@ impl Index {
             Entity::PodcastEpisode(episode) => {
                 let mut episode = episode.clone();
                 episode.play_params.container_id = None;
-                episode.playback_information.progress_milliseconds = None;
+                if let Some(playback) = episode.playback_information.as_mut() {
+                    playback.progress_milliseconds = None;
+                }
                 let (_, episodes) =
                     self.shows
                         .entry(episode.podcast.id.clone())

@@ -23,7 +23,7 @@ mod recent;
 
 use std::sync::Arc;
 
-use amazon_music_models::{Entity, PodcastEpisode, User};
+use amazon_music_models::{Entity, PlaybackInformation, PodcastEpisode, User};
 
 pub(crate) use details::Details;
 use entities::{dedupe, group_entities};
@@ -129,7 +129,9 @@ impl Catalog {
             .map(|index| {
                 let mut episode = all_episodes[index].clone();
                 let listened = rng.below(usize::try_from(episode.duration).unwrap_or(0) * 1000);
-                episode.playback_information.progress_milliseconds = Some(listened as i64);
+                episode.playback_information = Some(PlaybackInformation {
+                    progress_milliseconds: Some(listened as i64),
+                });
                 Entity::PodcastEpisode(episode)
             });
         let episodes = dedupe(
