@@ -15,21 +15,21 @@ use crate::{Album, Artist, Track, Playlist, PodcastShow, PodcastEpisode, Station
 #[derive(Clone, Debug, PartialEq)]
 #[non_exhaustive]
 pub enum Entity {
-    /// `_type: "Album"`: a [`Album`].
+    /// `_type: "Album"`, decoded as [`Album`].
     Album(Album),
-    /// `_type: "Artist"`: a [`Artist`].
+    /// `_type: "Artist"`, decoded as [`Artist`].
     Artist(Artist),
-    /// `_type: "Track"`: a [`Track`].
+    /// `_type: "Track"`, decoded as [`Track`].
     Track(Track),
-    /// `_type: "Playlist"`: a [`Playlist`].
+    /// `_type: "Playlist"`, decoded as [`Playlist`].
     Playlist(Playlist),
-    /// `_type: "PodcastShow"`: a [`PodcastShow`].
+    /// `_type: "PodcastShow"`, decoded as [`PodcastShow`].
     PodcastShow(PodcastShow),
-    /// `_type: "PodcastEpisode"`: a [`PodcastEpisode`].
+    /// `_type: "PodcastEpisode"`, decoded as [`PodcastEpisode`].
     PodcastEpisode(PodcastEpisode),
-    /// `_type: "Station"`: a [`Station`].
+    /// `_type: "Station"`, decoded as [`Station`].
     Station(Station),
-    /// `_type: "User"`: a [`User`].
+    /// `_type: "User"`, decoded as [`User`].
     User(User),
     /// An entity whose `_type` this version does not know, kept whole.
     Unknown(UnknownEntity),

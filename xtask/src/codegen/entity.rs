@@ -27,7 +27,7 @@ pub fn generate(union: &EntityUnion) -> TokenStream {
         .collect();
     let variant_docs = union.variants.iter().map(|variant| {
         format!(
-            " `_type: \"{}\"`: a [`{}`].",
+            " `_type: \"{}\"`, decoded as [`{}`].",
             variant.type_name, variant.schema
         )
     });
