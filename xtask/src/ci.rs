@@ -42,6 +42,8 @@ pub fn run() -> Result<()> {
         ("doctests", &["test", "--workspace", "--locked", "--doc"]),
         // Broken intra-doc links and malformed docs fail the gate (RUSTDOCFLAGS below).
         ("rustdoc", &["doc", "--workspace", "--no-deps", "--locked"]),
+        // One spec edit reaches every layer: a scratch copy, regenerated, built and called.
+        ("spec proof", &["xtask", "spec-proof"]),
         ("contract", &["xtask", "contract"]),
         ("typescript", &["xtask", "typescript"]),
         ("python", &["xtask", "python"]),

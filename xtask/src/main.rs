@@ -1,5 +1,6 @@
 //! Project chores: `cargo xtask codegen [--check]`, `cargo xtask ci`, and the spec's tools:
-//! `bundle [--check]`, `lint`, `contract`, `typescript`, `python`, `docs`, `tools`.
+//! `bundle [--check]`, `lint`, `contract`, `typescript`, `python`, `docs`, `tools`, and
+//! `spec-proof`.
 
 mod bundle;
 mod ci;
@@ -9,6 +10,7 @@ mod docs;
 mod lint;
 mod process;
 mod python;
+mod spec_proof;
 mod tools;
 mod typescript;
 mod workspace;
@@ -52,6 +54,9 @@ enum Command {
         #[arg(long)]
         screenshot: bool,
     },
+    /// Prove that one spec edit reaches every layer: a scratch copy with a new operation and
+    /// entity type, regenerated, built, and called through the SDK, the mock and the CLI.
+    SpecProof,
     /// Install the pinned npm and Python tools under tools/ (done on first use anyway).
     Tools,
 }
@@ -66,6 +71,7 @@ fn main() -> std::process::ExitCode {
         Command::Typescript => typescript::run(),
         Command::Python => python::run(),
         Command::Docs { screenshot } => docs::run(screenshot),
+        Command::SpecProof => spec_proof::run(),
         Command::Tools => tools::run(),
     };
     match result {

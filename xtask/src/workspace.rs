@@ -11,6 +11,32 @@ pub fn root() -> PathBuf {
     manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
 }
 
+/// The workspace's target directory, wherever it is (`CARGO_TARGET_DIR`, `build.target-dir`),
+/// as `cargo metadata` reports it.
+///
+/// # Errors
+/// When `cargo metadata` fails or reports no target directory.
+pub fn target_dir() -> Result<PathBuf> {
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
+    let output = std::process::Command::new(cargo)
+        .args(["metadata", "--format-version", "1", "--no-deps"])
+        .current_dir(root())
+        .output()
+        .context("running `cargo metadata`")?;
+    if !output.status.success() {
+        bail!(
+            "`cargo metadata` failed: {}",
+            String::from_utf8_lossy(&output.stderr)
+        );
+    }
+    let metadata: serde_json::Value =
+        serde_json::from_slice(&output.stdout).context("reading `cargo metadata`")?;
+    metadata["target_directory"]
+        .as_str()
+        .map(PathBuf::from)
+        .context("`cargo metadata` names no target directory")
+}
+
 /// A file the tasks produce: where it goes and what it should hold.
 pub struct Generated {
     /// Path relative to the workspace root.

@@ -5,12 +5,16 @@
 //! view's content (more entity groups) and one on each group's content (more entities of that
 //! group). Which one moves a view forward depends on the view:
 //!
-//! | views | the request's type | `limit` counts | the next page's cursor |
-//! |---|---|---|---|
-//! | [`home`], [`podcasts`], [`library`], [`artist`] | [`ViewRequest<GroupPages>`] | entities per group (groups, on `artist`) | `ViewContent.nextPageToken` |
-//! | [`home_group`], [`podcasts_group`], [`library_group`] | [`ViewRequest<EntityPages>`] | entities | the group's `nextPageToken` |
-//! | [`playlist`], [`podcast_show`], [`library_albums`], [`library_artists`], [`library_songs`], [`library_playlists`], [`library_podcasts`], [`recently_played`] | [`ViewRequest<EntityPages>`] | entities | the first group's `nextPageToken` that is set |
-//! | [`album`] | [`ViewRequest<SinglePage>`] | (no paging) | (none) |
+//! | the spec's `x-paging` | the request's type | the next page's cursor |
+//! |---|---|---|
+//! | `groups` | [`ViewRequest<GroupPages>`] | `ViewContent.nextPageToken` (more groups) |
+//! | `entities` | [`ViewRequest<EntityPages>`] | the first group's `nextPageToken` that is set (more entities) |
+//! | `none` | [`ViewRequest<SinglePage>`] | (none) |
+//!
+//! Each view method says which it is ("pages through groups", "pages through entities", "one
+//! page"), and [`Operation::paging`](crate::Operation::paging) says it at run time. What
+//! `limit` counts depends on the view and is in each method's description: entities per group
+//! on home, podcasts and library, groups on an artist, entities elsewhere.
 //!
 //! What the API does not allow: paging inside one group of a multi-group view (the groups of
 //! home, podcasts and library page through their `/{groupId}` views instead, which is what
@@ -28,22 +32,7 @@
 //! stream never loops forever on a repeating server. Retries happen inside each page's
 //! request, never in the stream.
 //!
-//! [`home`]: crate::Client::home
-//! [`podcasts`]: crate::Client::podcasts
-//! [`library`]: crate::Client::library
-//! [`artist`]: crate::Client::artist
 //! [`home_group`]: crate::Client::home_group
-//! [`podcasts_group`]: crate::Client::podcasts_group
-//! [`library_group`]: crate::Client::library_group
-//! [`playlist`]: crate::Client::playlist
-//! [`podcast_show`]: crate::Client::podcast_show
-//! [`library_albums`]: crate::Client::library_albums
-//! [`library_artists`]: crate::Client::library_artists
-//! [`library_songs`]: crate::Client::library_songs
-//! [`library_playlists`]: crate::Client::library_playlists
-//! [`library_podcasts`]: crate::Client::library_podcasts
-//! [`recently_played`]: crate::Client::recently_played
-//! [`album`]: crate::Client::album
 
 use std::collections::HashSet;
 

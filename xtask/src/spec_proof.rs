@@ -1,0 +1,251 @@
+//! `cargo xtask spec-proof`: one spec edit reaches every layer.
+//!
+//! Copies the workspace into a scratch folder, adds an operation (`getChartView`,
+//! `x-paging: entities`) whose example holds a new entity type (`MusicVideo`) to the copy's
+//! spec (`xtask/fixtures/spec-proof/chart.yaml`), runs the copy's `cargo xtask codegen`, and
+//! builds it. Then a program of the copy (`xtask/fixtures/spec-proof/src/main.rs`) calls
+//! `client.chart("x").entities()` against the copy's mock and gets `Entity::MusicVideo`s, and
+//! the copy's `amzn-music --mock --json api getChartView id=x` prints them. No file of the
+//! copy but the spec is edited by hand.
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+use serde_yaml::{Mapping, Value};
+
+use crate::codegen::SPEC_PATH;
+use crate::process;
+use crate::workspace;
+
+/// The fixture: the spec additions and the program that uses them.
+const FIXTURE: &str = "xtask/fixtures/spec-proof";
+
+/// A cold build of the copy on a 2-core machine takes a few minutes.
+const BUILD_TIMEOUT: Duration = Duration::from_secs(1200);
+
+/// Runs the proof.
+pub fn run() -> Result<()> {
+    let root = workspace::root();
+    let scratch = workspace::target_dir()?.join("spec-proof");
+    let copy = scratch.join("workspace");
+    copy_workspace(&root, &copy)?;
+    let spec_path = copy.join(SPEC_PATH);
+    let additions = std::fs::read_to_string(root.join(FIXTURE).join("chart.yaml"))
+        .context("reading the fixture's spec additions")?;
+    let spec = std::fs::read_to_string(&spec_path).context("reading the copy's spec")?;
+    std::fs::write(&spec_path, add_to_spec(&spec, &additions)?)
+        .context("writing the copy's spec")?;
+    add_program(&root, &copy)?;
+
+    let cargo = |args: &[&str]| {
+        let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        command
+            .args(args)
+            .current_dir(&copy)
+            .env("CARGO_TARGET_DIR", scratch.join("target"))
+            .env_remove("RUSTFLAGS");
+        command
+    };
+    process::run(
+        &mut cargo(&["run", "-q", "-p", "xtask", "--", "codegen"]),
+        BUILD_TIMEOUT,
+    )?;
+    process::run(
+        &mut cargo(&["build", "-q", "-p", "spec-proof", "-p", "amazon-music-cli"]),
+        BUILD_TIMEOUT,
+    )?;
+    let binaries = scratch.join("target/debug");
+    process::run(
+        &mut Command::new(binaries.join("spec-proof")),
+        Duration::from_secs(60),
+    )?;
+    let printed = process::output(
+        Command::new(binaries.join("amzn-music"))
+            .args(["--mock", "--json", "api", "getChartView", "id=x"])
+            .env_clear(),
+        Duration::from_secs(60),
+    )?;
+    check_cli_output(&printed)?;
+    println!("spec-proof: amzn-music api getChartView printed both MusicVideo entities");
+    Ok(())
+}
+
+/// Copies the files git knows of (tracked, or untracked and not ignored) into `copy`, afresh.
+fn copy_workspace(root: &Path, copy: &Path) -> Result<()> {
+    if copy.exists() {
+        std::fs::remove_dir_all(copy)
+            .with_context(|| format!("removing the old copy {}", copy.display()))?;
+    }
+    let files = process::output(
+        Command::new("git")
+            .args([
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+            ])
+            .current_dir(root),
+        Duration::from_secs(60),
+    )?;
+    for file in files.split('\0').filter(|file| !file.is_empty()) {
+        let from = root.join(file);
+        if !from.is_file() {
+            continue; // deleted in the work tree
+        }
+        let to = copy.join(file);
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
+        }
+        std::fs::copy(&from, &to).with_context(|| format!("copying {file}"))?;
+    }
+    Ok(())
+}
+
+/// The spec with the fixture's path, schema, example and `Entity` mapping added.
+fn add_to_spec(spec: &str, additions: &str) -> Result<String> {
+    let mut spec: Value = serde_yaml::from_str(spec).context("parsing the spec")?;
+    let additions: Value = serde_yaml::from_str(additions).context("parsing the additions")?;
+    let section = |value: &Value, key: &str| -> Result<Mapping> {
+        value
+            .get(key)
+            .and_then(Value::as_mapping)
+            .cloned()
+            .with_context(|| format!("the additions have no `{key}`"))
+    };
+    let into = |spec: &mut Value, pointer: &[&str], entries: Mapping| -> Result<()> {
+        let mut target = &mut *spec;
+        for key in pointer {
+            target = target
+                .get_mut(*key)
+                .with_context(|| format!("the spec has no `{}`", pointer.join("/")))?;
+        }
+        let target = target
+            .as_mapping_mut()
+            .with_context(|| format!("`{}` is not a mapping", pointer.join("/")))?;
+        target.extend(entries);
+        Ok(())
+    };
+    into(&mut spec, &["paths"], section(&additions, "paths")?)?;
+    into(
+        &mut spec,
+        &["components", "schemas"],
+        section(&additions, "schemas")?,
+    )?;
+    into(
+        &mut spec,
+        &["components", "examples"],
+        section(&additions, "examples")?,
+    )?;
+    let entity = additions
+        .get("entity")
+        .and_then(Value::as_str)
+        .context("the additions name no `entity`")?;
+    let reference = Value::from(format!("#/components/schemas/{entity}"));
+    let union = spec
+        .get_mut("components")
+        .and_then(|components| components.get_mut("schemas"))
+        .and_then(|schemas| schemas.get_mut("Entity"))
+        .context("the spec has no Entity schema")?;
+    let mut one_of_entry = Mapping::new();
+    one_of_entry.insert("$ref".into(), reference.clone());
+    union
+        .get_mut("oneOf")
+        .and_then(Value::as_sequence_mut)
+        .context("Entity has no oneOf")?
+        .push(Value::Mapping(one_of_entry));
+    union
+        .get_mut("discriminator")
+        .and_then(|discriminator| discriminator.get_mut("mapping"))
+        .and_then(Value::as_mapping_mut)
+        .context("Entity has no discriminator mapping")?
+        .insert(entity.into(), reference);
+    serde_yaml::to_string(&spec).context("writing the spec")
+}
+
+/// Adds the fixture's program to the copy as a workspace member.
+fn add_program(root: &Path, copy: &Path) -> Result<()> {
+    let program = copy.join("spec-proof");
+    std::fs::create_dir_all(program.join("src"))?;
+    for file in ["Cargo.toml", "src/main.rs"] {
+        std::fs::copy(root.join(FIXTURE).join(file), program.join(file))
+            .with_context(|| format!("copying the fixture's {file}"))?;
+    }
+    let manifest_path = copy.join("Cargo.toml");
+    let manifest = std::fs::read_to_string(&manifest_path)?;
+    let Some(members) = manifest.find("members = [") else {
+        bail!("the workspace manifest has no `members = [`");
+    };
+    let at = members + "members = [".len();
+    let manifest = format!(
+        "{}\n    \"spec-proof\",{}",
+        &manifest[..at],
+        &manifest[at..]
+    );
+    std::fs::write(&manifest_path, manifest)?;
+    Ok(())
+}
+
+/// `amzn-music --json` printed a view response whose entities are the two music videos.
+fn check_cli_output(printed: &str) -> Result<()> {
+    let response: serde_json::Value =
+        serde_json::from_str(printed).context("amzn-music printed no JSON")?;
+    let ids: Vec<(&str, &str)> = response["data"]["content"]["entityGroups"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .flat_map(|group| {
+            group["content"]["entities"]
+                .as_array()
+                .into_iter()
+                .flatten()
+        })
+        .filter_map(|entity| Some((entity["_type"].as_str()?, entity["id"].as_str()?)))
+        .collect();
+    if ids != [("MusicVideo", "MV0001"), ("MusicVideo", "MV0002")] {
+        bail!("amzn-music api getChartView printed {ids:?}:\n{printed}");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_additions_reach_the_paths_the_schemas_and_the_union() {
+        let root = workspace::root();
+        let spec = std::fs::read_to_string(root.join(SPEC_PATH)).expect("the spec");
+        let additions =
+            std::fs::read_to_string(root.join(FIXTURE).join("chart.yaml")).expect("the additions");
+        let patched: openapiv3::OpenAPI =
+            serde_yaml::from_str(&add_to_spec(&spec, &additions).expect("patching"))
+                .expect("still OpenAPI");
+        let operations = crate::codegen::spec::operations(&patched).expect("the table");
+        let chart = operations
+            .iter()
+            .find(|operation| operation.operation_id == "getChartView")
+            .expect("the new operation");
+        assert_eq!(chart.sdk_method, "chart");
+        assert_eq!(chart.path_parameters, ["id"]);
+        let union = crate::codegen::spec::entity_union(&patched).expect("the union");
+        assert!(
+            union
+                .variants
+                .iter()
+                .any(|variant| variant.type_name == "MusicVideo")
+        );
+    }
+
+    #[test]
+    fn the_cli_check_wants_both_videos() {
+        let good = r#"{"data": {"content": {"entityGroups": [{"content": {"entities": [
+            {"_type": "MusicVideo", "id": "MV0001"}, {"_type": "MusicVideo", "id": "MV0002"}]}}]}}}"#;
+        assert!(check_cli_output(good).is_ok());
+        assert!(check_cli_output(&good.replace("MV0002", "MV0003")).is_err());
+        assert!(check_cli_output("not json").is_err());
+    }
+}
