@@ -45,6 +45,13 @@ pub struct UnknownEntity {
 }
 
 impl UnknownEntity {
+    /// An unknown entity of this object, for the `proptest` strategies (the caller makes sure
+    /// its `_type` is a string that no variant has).
+    #[cfg(feature = "proptest")]
+    pub(crate) fn from_object(object: Map<String, Value>) -> Self {
+        Self { object }
+    }
+
     /// The entity's `_type`.
     pub fn type_name(&self) -> &str {
         type_name(&self.object)

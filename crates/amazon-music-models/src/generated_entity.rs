@@ -149,6 +149,36 @@ impl Serialize for Entity {
         }
     }
 }
+/// Each known variant of an arbitrary model, or an unknown entity: an arbitrary JSON
+/// object whose `_type`, at any position, is none of [`Entity::KNOWN_TYPES`].
+#[cfg(feature = "proptest")]
+impl ::proptest::arbitrary::Arbitrary for Entity {
+    type Parameters = ();
+    type Strategy = ::proptest::strategy::BoxedStrategy<Self>;
+    fn arbitrary_with((): Self::Parameters) -> Self::Strategy {
+        use ::proptest::strategy::Strategy as _;
+        ::proptest::strategy::Union::new([
+                ::proptest::arbitrary::any::<Album>().prop_map(Self::Album).boxed(),
+                ::proptest::arbitrary::any::<Artist>().prop_map(Self::Artist).boxed(),
+                ::proptest::arbitrary::any::<Track>().prop_map(Self::Track).boxed(),
+                ::proptest::arbitrary::any::<Playlist>()
+                    .prop_map(Self::Playlist)
+                    .boxed(),
+                ::proptest::arbitrary::any::<PodcastShow>()
+                    .prop_map(Self::PodcastShow)
+                    .boxed(),
+                ::proptest::arbitrary::any::<PodcastEpisode>()
+                    .prop_map(Self::PodcastEpisode)
+                    .boxed(),
+                ::proptest::arbitrary::any::<Station>().prop_map(Self::Station).boxed(),
+                ::proptest::arbitrary::any::<User>().prop_map(Self::User).boxed(),
+                crate::arbitrary::unknown_entity(&Self::KNOWN_TYPES)
+                    .prop_map(Self::Unknown)
+                    .boxed(),
+            ])
+            .boxed()
+    }
+}
 impl schemars::JsonSchema for Entity {
     fn schema_name() -> ::std::string::String {
         "Entity".to_owned()

@@ -1,6 +1,8 @@
 #![doc = include_str!("../README.md")]
 #![deny(missing_docs)]
 
+#[cfg(feature = "proptest")]
+pub mod arbitrary;
 mod entity;
 #[allow(missing_docs, clippy::all)]
 #[rustfmt::skip]

@@ -1,7 +1,8 @@
 //! The entity union, for the models crate: `Entity`'s variants from the spec's discriminator
 //! mapping, with the parts that list them (`KNOWN_TYPES`, `type_name`, `id`, the `_type`
-//! dispatch, `Serialize` and the JSON Schema). The decoding itself, generic over the variants,
-//! is hand-written in the models crate's `entity` module.
+//! dispatch, `Serialize`, the JSON Schema and, behind the `proptest` feature, `Arbitrary`). The
+//! decoding itself, generic over the variants, is hand-written in the models crate's `entity`
+//! module.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -122,6 +123,25 @@ pub fn generate(union: &EntityUnion) -> TokenStream {
                     Self::Unknown(entity) => entity.serialize(serializer),
                     Self::Malformed(entity) => entity.serialize(serializer),
                 }
+            }
+        }
+
+        /// Each known variant of an arbitrary model, or an unknown entity: an arbitrary JSON
+        /// object whose `_type`, at any position, is none of [`Entity::KNOWN_TYPES`].
+        #[cfg(feature = "proptest")]
+        impl ::proptest::arbitrary::Arbitrary for Entity {
+            type Parameters = ();
+            type Strategy = ::proptest::strategy::BoxedStrategy<Self>;
+
+            fn arbitrary_with((): Self::Parameters) -> Self::Strategy {
+                use ::proptest::strategy::Strategy as _;
+                ::proptest::strategy::Union::new([
+                    #(::proptest::arbitrary::any::<#models>().prop_map(Self::#variants).boxed(),)*
+                    crate::arbitrary::unknown_entity(&Self::KNOWN_TYPES)
+                        .prop_map(Self::Unknown)
+                        .boxed(),
+                ])
+                .boxed()
             }
         }
 

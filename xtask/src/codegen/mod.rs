@@ -6,8 +6,10 @@
 //! and keeps only the client: the client crate's `generated.rs`. From the same spec, this
 //! module writes the entity union and the operation table into the models crate
 //! (`generated_entity.rs`, `generated_operations.rs`) and the SDK's view methods and
-//! re-exports into `crates/amazon-music/src/generated.rs`.
+//! re-exports into `crates/amazon-music/src/generated.rs`. Behind the models crate's `proptest`
+//! feature, every model also derives `Arbitrary`, and `every_model!` lists them ([`arbitrary`]).
 
+mod arbitrary;
 mod entity;
 mod operations;
 mod sdk;
@@ -133,6 +135,16 @@ fn generate_models(spec: &OpenAPI) -> Result<syn::File> {
     let mut file = parse(generator.get_type_space().to_stream())?;
     order_fields_as_in_spec(&mut file, spec);
     keep_empty_apart_from_absent(&mut file);
+    arbitrary::derive(&mut file);
+    let mut names = public_types(&file);
+    names.extend(
+        MODEL_REPLACEMENTS
+            .iter()
+            .filter_map(|(_, replacement)| replacement.rsplit("::").next())
+            .map(str::to_owned),
+    );
+    names.sort();
+    file.items.push(arbitrary::every_model(&names));
     Ok(file)
 }
 
