@@ -1,9 +1,12 @@
 //! Decode throughput of a 2,000-entity page: the models against `serde_json::Value` and a
 //! parse-only baseline, with `_type` first (as the API sends it) and last (the buffered path).
 //!
+//! The lenient decode (`from_slice_lenient`) on the same well-formed page, which must cost
+//! nothing more, and on a page with one malformed entity, which decodes twice.
+//!
 //! `cargo bench -p amazon-music-models --bench decode`
 
-use amazon_music_models::ViewResponse;
+use amazon_music_models::{ViewResponse, from_slice_lenient};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 use serde_json::{Value, json};
 
@@ -83,6 +86,9 @@ fn decode(c: &mut Criterion) {
         group.bench_function("ViewResponse", |b| {
             b.iter(|| serde_json::from_str::<ViewResponse>(&text).map(drop))
         });
+        group.bench_function("ViewResponse, from_slice_lenient", |b| {
+            b.iter(|| from_slice_lenient::<ViewResponse>(text.as_bytes()).map(drop))
+        });
         group.bench_function("serde_json::Value", |b| {
             b.iter(|| serde_json::from_str::<Value>(&text).map(drop))
         });
@@ -91,6 +97,17 @@ fn decode(c: &mut Criterion) {
         });
         group.finish();
     }
+    let odd = page(false).replacen(r#""id":"B000000002""#, r#""id":2"#, 1);
+    assert!(
+        serde_json::from_str::<ViewResponse>(&odd).is_err(),
+        "one malformed entity"
+    );
+    let mut group = c.benchmark_group("decode 2000-entity page, one malformed entity");
+    group.throughput(Throughput::Bytes(odd.len() as u64));
+    group.bench_function("ViewResponse, from_slice_lenient", |b| {
+        b.iter(|| from_slice_lenient::<ViewResponse>(odd.as_bytes()).map(drop))
+    });
+    group.finish();
 }
 
 criterion_group!(benches, decode);

@@ -214,9 +214,9 @@ fn operation_facts(
     for name in PAGING_QUERY {
         if pages != query_parameters.iter().any(|query| query == name) {
             bail!(
-                "{operation_id}: a view with `x-paging: {}` {} the `{name}` query parameter",
+                "{operation_id}: a view with `x-paging: {}` {} `{name}` query parameter",
                 paging.variant().to_lowercase(),
-                if pages { "needs" } else { "takes no" }
+                if pages { "needs the" } else { "takes no" }
             );
         }
     }
@@ -499,6 +499,89 @@ mod tests {
         assert_eq!(snake_case("amzn-image-style"), "amzn_image_style");
         assert_eq!(snake_case("Accept-Language"), "accept_language");
         assert_eq!(upper_camel_case("podcast_show"), "PodcastShow");
+    }
+
+    /// A one-operation spec: `extra` goes into the operation, `parameters` are its list.
+    fn one_operation(extra: &str, parameters: &str) -> OpenAPI {
+        let yaml = format!(
+            r#"
+openapi: 3.0.3
+info: {{title: t, version: "1"}}
+paths:
+  /v1/views/charts/{{chartId}}:
+    get:
+      operationId: getChartView
+{extra}
+      parameters:
+        - {{name: chartId, in: path, required: true, schema: {{type: string}}}}
+{parameters}
+      responses:
+        "200": {{description: ok}}
+"#
+        );
+        serde_yaml::from_str(&yaml).expect("a spec")
+    }
+
+    const PAGED: &str = "        - {name: cursor, in: query, schema: {type: string}}
+        - {name: limit, in: query, schema: {type: integer, minimum: 1, maximum: 25}}";
+
+    #[test]
+    fn an_operation_reads_into_a_row_of_the_table() {
+        let spec = one_operation("      x-paging: entities", PAGED);
+        let [chart] = operations(&spec)
+            .expect("a table")
+            .try_into()
+            .expect("one row");
+        assert_eq!(chart.sdk_method, "chart");
+        assert_eq!(chart.variant(), "Chart");
+        assert_eq!(chart.client_method(), "get_chart_view");
+        assert_eq!(chart.path_parameters, ["chartId"]);
+        assert_eq!(chart.query_parameters, ["cursor", "limit"]);
+        assert_eq!(chart.max_limit, Some(25));
+        assert_eq!(chart.paging, Paging::Entities);
+    }
+
+    #[test]
+    fn x_sdk_method_names_the_method() {
+        let spec = one_operation(
+            "      x-paging: entities\n      x-sdk-method: top_charts",
+            PAGED,
+        );
+        let rows = operations(&spec).expect("a table");
+        assert_eq!(rows[0].sdk_method, "top_charts");
+        assert_eq!(rows[0].variant(), "TopCharts");
+        let bad = one_operation(
+            "      x-paging: entities\n      x-sdk-method: TopCharts",
+            PAGED,
+        );
+        assert!(format!("{:#}", operations(&bad).unwrap_err()).contains("snake_case"));
+    }
+
+    #[test]
+    fn what_the_sdk_cannot_serve_is_refused_with_a_reason() {
+        let cases = [
+            (one_operation("", PAGED), "x-paging"),
+            (one_operation("      x-paging: sideways", PAGED), "x-paging"),
+            (
+                one_operation("      x-paging: entities", ""),
+                "needs the `cursor`",
+            ),
+            (
+                one_operation("      x-paging: none", PAGED),
+                "takes no `cursor`",
+            ),
+            (
+                one_operation(
+                    "      x-paging: none",
+                    "        - {name: sort, in: query, schema: {type: string}}",
+                ),
+                "query parameter `sort`",
+            ),
+        ];
+        for (spec, reason) in cases {
+            let error = format!("{:#}", operations(&spec).unwrap_err());
+            assert!(error.contains(reason), "{reason:?} in {error}");
+        }
     }
 
     #[test]
