@@ -11,10 +11,12 @@ mod generated;
 mod generated_entity;
 #[rustfmt::skip]
 mod generated_operations;
+mod kept;
 mod operation;
 
-pub use entity::{MalformedEntity, UnknownEntity, from_slice_lenient, leniently};
+pub use entity::{from_slice_lenient, leniently};
 pub use generated::*;
 pub use generated_entity::Entity;
 pub use generated_operations::Operation;
+pub use kept::{MalformedEntity, UnknownEntity};
 pub use operation::{OperationSpec, PagingStyle, UnknownOperation};

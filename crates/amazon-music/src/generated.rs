@@ -3,7 +3,7 @@
 use crate::Client;
 use crate::pagination::{EntityPages, GroupPages, SinglePage};
 use crate::transport::Generated;
-use crate::views::{RequestOptions, ViewRequest};
+use crate::request::{RequestOptions, ViewRequest};
 #[doc(inline)]
 pub use amazon_music_models::{
     Album, AlbumReference, AlbumType, Artist, ArtistReference, ArtistType, Curator,

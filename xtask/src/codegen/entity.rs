@@ -46,7 +46,7 @@ pub fn generate(union: &EntityUnion) -> TokenStream {
     quote! {
         use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-        use crate::entity::{MalformedEntity, UnknownEntity};
+        use crate::kept::{MalformedEntity, UnknownEntity};
         use crate::{#(#models),*};
 
         #(#[doc = #docs])*

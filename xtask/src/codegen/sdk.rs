@@ -17,7 +17,7 @@ pub fn generate(operations: &[OperationFacts], models: &[String]) -> TokenStream
         use crate::Client;
         use crate::pagination::{EntityPages, GroupPages, SinglePage};
         use crate::transport::Generated;
-        use crate::views::{RequestOptions, ViewRequest};
+        use crate::request::{RequestOptions, ViewRequest};
 
         #[doc(inline)]
         pub use amazon_music_models::{#(#models),*};

@@ -1,0 +1,114 @@
+//! Entities kept whole, as the JSON objects they came as: one of a `_type` this version does not
+//! know ([`UnknownEntity`]), and one of a known `_type` whose fields do not match its schema
+//! ([`MalformedEntity`]).
+
+use serde::Serialize;
+use serde_json::{Map, Value};
+
+/// The key of an entity's type.
+pub(crate) const TYPE_KEY: &str = "_type";
+
+/// An entity of a `_type` this version does not know: the whole JSON object, in its order.
+///
+/// ```
+/// use amazon_music_models::Entity;
+///
+/// let unknown: Entity = serde_json::from_str(r#"{"_type": "Video", "id": "v1"}"#)?;
+/// assert_eq!(unknown.type_name(), "Video");
+/// assert_eq!(unknown.id(), Some("v1"));
+/// assert_eq!(serde_json::to_string(&unknown)?, r#"{"_type":"Video","id":"v1"}"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct UnknownEntity {
+    pub(crate) object: Map<String, Value>,
+}
+
+impl UnknownEntity {
+    /// An unknown entity of this object, for the `proptest` strategies (the caller makes sure
+    /// its `_type` is a string that no variant has).
+    #[cfg(feature = "proptest")]
+    pub(crate) fn from_object(object: Map<String, Value>) -> Self {
+        Self { object }
+    }
+
+    /// The entity's `_type`.
+    pub fn type_name(&self) -> &str {
+        type_name(&self.object)
+    }
+
+    /// The entity's `id`, if it has a string one.
+    pub fn id(&self) -> Option<&str> {
+        self.object.get("id").and_then(Value::as_str)
+    }
+
+    /// Every field of the entity, `_type` included.
+    pub fn fields(&self) -> &Map<String, Value> {
+        &self.object
+    }
+
+    /// Takes the entity's fields, `_type` included.
+    pub fn into_fields(self) -> Map<String, Value> {
+        self.object
+    }
+}
+
+/// An entity of a known `_type` whose fields do not match its schema: the whole JSON object,
+/// in its order, and why it did not decode. Only [`from_slice_lenient`] makes these.
+///
+/// ```
+/// use amazon_music_models::{Entity, EntityGroupContent, from_slice_lenient};
+///
+/// let page = br#"{"entities": [
+///     {"_type": "User", "id": "u1", "images": [], "name": "Vic"},
+///     {"_type": "User", "id": 7}
+/// ]}"#;
+/// let content: EntityGroupContent = from_slice_lenient(page)?;
+/// assert!(matches!(content.entities[0], Entity::User(_)));
+/// let Entity::Malformed(odd) = &content.entities[1] else { panic!("kept as it is") };
+/// assert_eq!(odd.type_name(), "User");
+/// assert!(odd.error().contains("invalid type"));
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(transparent)]
+pub struct MalformedEntity {
+    pub(crate) object: Map<String, Value>,
+    #[serde(skip)]
+    pub(crate) error: String,
+}
+
+impl MalformedEntity {
+    /// The entity's `_type`.
+    pub fn type_name(&self) -> &str {
+        type_name(&self.object)
+    }
+
+    /// The entity's `id`, if it has a string one.
+    pub fn id(&self) -> Option<&str> {
+        self.object.get("id").and_then(Value::as_str)
+    }
+
+    /// Why the entity did not decode into its `_type`'s model.
+    pub fn error(&self) -> &str {
+        &self.error
+    }
+
+    /// Every field of the entity, `_type` included.
+    pub fn fields(&self) -> &Map<String, Value> {
+        &self.object
+    }
+
+    /// Takes the entity's fields, `_type` included.
+    pub fn into_fields(self) -> Map<String, Value> {
+        self.object
+    }
+}
+
+fn type_name(object: &Map<String, Value>) -> &str {
+    object
+        .get(TYPE_KEY)
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+}

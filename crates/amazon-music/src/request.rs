@@ -1,0 +1,195 @@
+//! The request builder every view operation shares: its parameters, its checks and its paging
+//! setters. The operations, one `Client` method each, are generated from the spec
+//! (`generated.rs`); sending is in `views.rs`.
+
+use std::marker::PhantomData;
+use std::num::NonZeroU32;
+
+use amazon_music_models::{Operation, View};
+use futures_util::stream::BoxStream;
+
+use crate::pagination::{self, EntityPages, Paging};
+use crate::{Client, Entity, Error, Result};
+
+/// A request for one view: set what it takes, then send it.
+///
+/// `P` says how the view pages (see the [`pagination`](crate::pagination) module): every
+/// request has [`send`](Self::send); paged ones also take `limit` and `cursor` and have
+/// [`pages`](Self::pages); those whose entities page have [`entities`](Self::entities) too.
+#[must_use = "a request does nothing until it is sent"]
+#[derive(Clone, Debug)]
+pub struct ViewRequest<P> {
+    pub(crate) client: Client,
+    pub(crate) operation: Operation,
+    pub(crate) options: RequestOptions,
+    paging: PhantomData<fn() -> P>,
+}
+
+/// The parameters of one request.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct RequestOptions {
+    path_arguments: Vec<String>,
+    pub(crate) cursor: Option<String>,
+    limit: Option<u32>,
+    locale: Option<String>,
+    image_style: Option<String>,
+    pub(crate) max_items: Option<usize>,
+    pub(crate) max_pages: Option<usize>,
+}
+
+impl RequestOptions {
+    /// The path argument at `index`, in path order (checked before anything is sent).
+    pub(crate) fn path_argument(&self, index: usize) -> String {
+        self.path_arguments.get(index).cloned().unwrap_or_default()
+    }
+
+    pub(crate) fn cursor(&self) -> Option<String> {
+        self.cursor.clone()
+    }
+
+    pub(crate) fn limit(&self) -> Option<NonZeroU32> {
+        self.limit.and_then(NonZeroU32::new)
+    }
+
+    pub(crate) fn locale(&self) -> Option<String> {
+        self.locale.clone()
+    }
+
+    pub(crate) fn image_style(&self) -> Option<String> {
+        self.image_style.clone()
+    }
+}
+
+impl<P> ViewRequest<P> {
+    /// A request for `operation`, whose paging the caller has matched with `P`.
+    pub(crate) fn new(client: &Client, operation: Operation, path_arguments: Vec<String>) -> Self {
+        let options = RequestOptions {
+            path_arguments,
+            locale: client.defaults.locale.clone(),
+            image_style: client.defaults.image_style.clone(),
+            ..RequestOptions::default()
+        };
+        Self {
+            client: client.clone(),
+            operation,
+            options,
+            paging: PhantomData,
+        }
+    }
+
+    /// Sets the `Accept-Language` of this request (e.g. `de-de`), over the client's default.
+    pub fn locale(mut self, locale: impl Into<String>) -> Self {
+        self.options.locale = Some(locale.into());
+        self
+    }
+
+    /// Sets the `amzn-image-style` of this request (e.g. `SL160`), over the client's default.
+    pub fn image_style(mut self, image_style: impl Into<String>) -> Self {
+        self.options.image_style = Some(image_style.into());
+        self
+    }
+
+    /// Checks the parameters against what the spec allows, before anything is sent.
+    pub(crate) fn validate(&self) -> Result<()> {
+        let name = self.operation.operation_id();
+        let parameters = self.operation.spec().path_parameters;
+        if parameters.len() != self.options.path_arguments.len() {
+            return Err(Error::invalid_request(format!(
+                "{name}: takes {} path argument(s) ({}), not {}",
+                parameters.len(),
+                parameters.join(", "),
+                self.options.path_arguments.len()
+            )));
+        }
+        for (parameter, argument) in parameters.iter().zip(&self.options.path_arguments) {
+            if matches!(argument.as_str(), "" | "." | "..") {
+                return Err(Error::invalid_request(format!(
+                    "{name}: the {parameter} {argument:?} cannot name a resource"
+                )));
+            }
+        }
+        if let Some(limit) = self.options.limit {
+            if limit == 0 {
+                return Err(Error::invalid_request(format!(
+                    "{name}: limit must be at least 1"
+                )));
+            }
+            if let Some(max) = self.operation.max_limit().filter(|max| limit > *max) {
+                return Err(Error::invalid_request(format!(
+                    "{name}: limit must be at most {max}, not {limit}"
+                )));
+            }
+        }
+        if self.options.cursor.as_deref() == Some("") {
+            return Err(Error::invalid_request(format!(
+                "{name}: the cursor is empty"
+            )));
+        }
+        Ok(())
+    }
+}
+
+impl<P: Paging> ViewRequest<P> {
+    /// Sets the page size: how many entities a page holds, per group on home, podcasts and
+    /// library, and how many groups on the artist view (see the
+    /// [`pagination`](crate::pagination) module). At least 1; at most 10 on home, library,
+    /// their groups, library artists and library podcasts.
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.options.limit = Some(limit);
+        self
+    }
+
+    /// Continues from a `nextPageToken` of an earlier page, sent back exactly as given.
+    pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
+        self.options.cursor = Some(cursor.into());
+        self
+    }
+
+    /// Stops a [`pages`](Self::pages) or [`entities`](Self::entities) stream after this many
+    /// pages, fetched or not.
+    pub fn max_pages(mut self, max_pages: usize) -> Self {
+        self.options.max_pages = Some(max_pages);
+        self
+    }
+
+    /// Every page of the view, from this request's cursor to the end, fetched lazily. See the
+    /// [`pagination`](crate::pagination) module for how each view pages and when the stream ends.
+    pub fn pages(self) -> BoxStream<'static, Result<View>> {
+        pagination::pages(self)
+    }
+
+    /// The cursor of the page after `view`, as this kind of view pages: what to pass to
+    /// [`cursor`](Self::cursor) to continue by hand. `None` on the last page.
+    pub fn next_cursor(view: &View) -> Option<&str> {
+        P::next_cursor(view).filter(|token| !token.is_empty())
+    }
+
+    pub(crate) fn with_cursor(mut self, cursor: String) -> Self {
+        self.options.cursor = Some(cursor);
+        self
+    }
+}
+
+impl ViewRequest<EntityPages> {
+    /// Stops an [`entities`](Self::entities) stream after this many entities; no page past
+    /// the one that holds the last of them is fetched.
+    pub fn max_items(mut self, max_items: usize) -> Self {
+        self.options.max_items = Some(max_items);
+        self
+    }
+
+    /// Every entity of every group, page after page, as one flat stream.
+    ///
+    /// ```no_run
+    /// # async fn run(client: amazon_music::Client) -> amazon_music::Result<()> {
+    /// use futures_util::TryStreamExt;
+    ///
+    /// let songs: Vec<_> = client.library_songs().limit(50).entities().try_collect().await?;
+    /// println!("{} songs", songs.len());
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn entities(self) -> BoxStream<'static, Result<Entity>> {
+        pagination::entities(self)
+    }
+}
