@@ -163,6 +163,29 @@ fn every_known_type_in_the_examples_decodes_into_its_own_variant() {
         );
         assert_eq!(entity.type_name(), type_name);
         assert_eq!(entity.id(), object["id"].as_str(), "{type_name}");
+        let title = object["title"].as_str().or(object["name"].as_str());
+        assert_eq!(entity.title(), title, "{type_name}");
+        let length = |key: &str| object[key].as_array().map(Vec::len);
+        assert_eq!(
+            entity.images().map(<[_]>::len),
+            length("images"),
+            "{type_name}"
+        );
+        assert_eq!(
+            entity.artists().map(<[_]>::len),
+            length("artists"),
+            "{type_name}"
+        );
+        assert_eq!(
+            entity.play_params().map(|play| play.id.as_str()),
+            object["playParams"]["id"].as_str(),
+            "{type_name}"
+        );
+        let shown = entity.to_string();
+        assert!(shown.starts_with(&type_name), "{shown}");
+        if let Some(id) = entity.id() {
+            assert!(shown.ends_with(&format!("({id})")), "{shown}");
+        }
         decoded.push(type_name);
     }
     for known in Entity::KNOWN_TYPES {

@@ -73,6 +73,28 @@ impl Drop for LenientScope {
     }
 }
 
+/// `Track "Basket Case" (B0..)`: the `_type`, the title or name, and the id, where there are.
+///
+/// ```
+/// use amazon_music_models::Entity;
+///
+/// let user: Entity = serde_json::from_str(r#"{"_type": "User", "id": "u1", "images": [], "name": "Vic"}"#)?;
+/// assert_eq!(user.to_string(), r#"User "Vic" (u1)"#);
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+impl fmt::Display for Entity {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.write_str(self.type_name())?;
+        if let Some(title) = self.title() {
+            write!(formatter, " {title:?}")?;
+        }
+        if let Some(id) = self.id() {
+            write!(formatter, " ({id})")?;
+        }
+        Ok(())
+    }
+}
+
 impl<'de> Deserialize<'de> for Entity {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_map(EntityVisitor {

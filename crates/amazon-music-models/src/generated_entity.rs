@@ -67,16 +67,99 @@ impl Entity {
     /// The entity's `id`, where it has one.
     pub fn id(&self) -> ::std::option::Option<&str> {
         match self {
-            Self::Album(entity) => ::std::option::Option::Some(&entity.id),
-            Self::Artist(entity) => ::std::option::Option::Some(&entity.id),
-            Self::Track(entity) => ::std::option::Option::Some(&entity.id),
-            Self::Playlist(entity) => ::std::option::Option::Some(&entity.id),
-            Self::PodcastShow(entity) => ::std::option::Option::Some(&entity.id),
-            Self::PodcastEpisode(entity) => ::std::option::Option::Some(&entity.id),
-            Self::Station(entity) => ::std::option::Option::Some(&entity.id),
-            Self::User(entity) => ::std::option::Option::Some(&entity.id),
+            Self::Album(entity) => ::std::option::Option::Some(&*entity.id),
+            Self::Artist(entity) => ::std::option::Option::Some(&*entity.id),
+            Self::Track(entity) => ::std::option::Option::Some(&*entity.id),
+            Self::Playlist(entity) => ::std::option::Option::Some(&*entity.id),
+            Self::PodcastShow(entity) => ::std::option::Option::Some(&*entity.id),
+            Self::PodcastEpisode(entity) => ::std::option::Option::Some(&*entity.id),
+            Self::Station(entity) => ::std::option::Option::Some(&*entity.id),
+            Self::User(entity) => ::std::option::Option::Some(&*entity.id),
             Self::Unknown(entity) => entity.id(),
             Self::Malformed(entity) => entity.id(),
+        }
+    }
+    /// The entity's `title`, or its `name` where its type has a name instead.
+    pub fn title(&self) -> ::std::option::Option<&str> {
+        match self {
+            Self::Album(entity) => ::std::option::Option::Some(&*entity.title),
+            Self::Artist(entity) => ::std::option::Option::Some(&*entity.name),
+            Self::Track(entity) => ::std::option::Option::Some(&*entity.title),
+            Self::Playlist(entity) => ::std::option::Option::Some(&*entity.title),
+            Self::PodcastShow(entity) => ::std::option::Option::Some(&*entity.title),
+            Self::PodcastEpisode(entity) => ::std::option::Option::Some(&*entity.title),
+            Self::Station(entity) => ::std::option::Option::Some(&*entity.name),
+            Self::User(entity) => ::std::option::Option::Some(&*entity.name),
+            Self::Unknown(entity) => entity.title(),
+            Self::Malformed(entity) => entity.title(),
+        }
+    }
+    /// The entity's `images`, where its type has them (not on an unknown or malformed
+    /// entity: read its fields).
+    pub fn images(&self) -> ::std::option::Option<&[crate::Image]> {
+        match self {
+            Self::Album(entity) => ::std::option::Option::Some(&*entity.images),
+            Self::Artist(entity) => ::std::option::Option::Some(&*entity.images),
+            Self::Track(entity) => ::std::option::Option::Some(&*entity.images),
+            Self::Playlist(entity) => ::std::option::Option::Some(&*entity.images),
+            Self::PodcastShow(entity) => ::std::option::Option::Some(&*entity.images),
+            Self::PodcastEpisode(entity) => ::std::option::Option::Some(&*entity.images),
+            Self::Station(entity) => ::std::option::Option::Some(&*entity.images),
+            Self::User(entity) => ::std::option::Option::Some(&*entity.images),
+            Self::Unknown(_) | Self::Malformed(_) => ::std::option::Option::None,
+        }
+    }
+    /// What plays the entity (`playParams`), where its type has it (not on an unknown
+    /// or malformed entity: read its fields).
+    pub fn play_params(&self) -> ::std::option::Option<&crate::PlayParams> {
+        match self {
+            Self::Album(entity) => ::std::option::Option::Some(&entity.play_params),
+            Self::Artist(entity) => ::std::option::Option::Some(&entity.play_params),
+            Self::Track(entity) => ::std::option::Option::Some(&entity.play_params),
+            Self::Playlist(entity) => ::std::option::Option::Some(&entity.play_params),
+            Self::PodcastShow(entity) => ::std::option::Option::Some(&entity.play_params),
+            Self::PodcastEpisode(entity) => {
+                ::std::option::Option::Some(&entity.play_params)
+            }
+            Self::Station(entity) => ::std::option::Option::Some(&entity.play_params),
+            Self::User(entity) => {
+                let _ = entity;
+                ::std::option::Option::None
+            }
+            Self::Unknown(_) | Self::Malformed(_) => ::std::option::Option::None,
+        }
+    }
+    /// The entity's `artists`, where its type has them (not on an unknown or malformed
+    /// entity: read its fields).
+    pub fn artists(&self) -> ::std::option::Option<&[crate::ArtistReference]> {
+        match self {
+            Self::Album(entity) => ::std::option::Option::Some(&*entity.artists),
+            Self::Artist(entity) => {
+                let _ = entity;
+                ::std::option::Option::None
+            }
+            Self::Track(entity) => ::std::option::Option::Some(&*entity.artists),
+            Self::Playlist(entity) => {
+                let _ = entity;
+                ::std::option::Option::None
+            }
+            Self::PodcastShow(entity) => {
+                let _ = entity;
+                ::std::option::Option::None
+            }
+            Self::PodcastEpisode(entity) => {
+                let _ = entity;
+                ::std::option::Option::None
+            }
+            Self::Station(entity) => {
+                let _ = entity;
+                ::std::option::Option::None
+            }
+            Self::User(entity) => {
+                let _ = entity;
+                ::std::option::Option::None
+            }
+            Self::Unknown(_) | Self::Malformed(_) => ::std::option::Option::None,
         }
     }
 }

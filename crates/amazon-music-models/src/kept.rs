@@ -38,6 +38,11 @@ impl UnknownEntity {
         type_name(&self.object)
     }
 
+    /// The entity's `title`, or its `name`, if it has a string one.
+    pub fn title(&self) -> Option<&str> {
+        title(&self.object)
+    }
+
     /// The entity's `id`, if it has a string one.
     pub fn id(&self) -> Option<&str> {
         self.object.get("id").and_then(Value::as_str)
@@ -85,6 +90,11 @@ impl MalformedEntity {
         type_name(&self.object)
     }
 
+    /// The entity's `title`, or its `name`, if it has a string one.
+    pub fn title(&self) -> Option<&str> {
+        title(&self.object)
+    }
+
     /// The entity's `id`, if it has a string one.
     pub fn id(&self) -> Option<&str> {
         self.object.get("id").and_then(Value::as_str)
@@ -104,6 +114,12 @@ impl MalformedEntity {
     pub fn into_fields(self) -> Map<String, Value> {
         self.object
     }
+}
+
+fn title(object: &Map<String, Value>) -> Option<&str> {
+    ["title", "name"]
+        .into_iter()
+        .find_map(|key| object.get(key).and_then(Value::as_str))
 }
 
 fn type_name(object: &Map<String, Value>) -> &str {

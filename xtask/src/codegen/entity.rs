@@ -7,7 +7,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::spec::{EntityUnion, IdField};
+use super::spec::{EntityUnion, Field};
 
 /// `generated_entity.rs` of the models crate.
 pub fn generate(union: &EntityUnion) -> TokenStream {
@@ -32,14 +32,11 @@ pub fn generate(union: &EntityUnion) -> TokenStream {
             variant.type_name, variant.schema
         )
     });
-    let ids = union.variants.iter().map(|variant| match variant.id {
-        IdField::Required => quote!(::std::option::Option::Some(&entity.id)),
-        IdField::Optional => quote!(entity.id.as_deref()),
-        IdField::Absent => quote!({
-            let _ = entity;
-            ::std::option::Option::None
-        }),
-    });
+    let ids = arms(union, |variant| &variant.id, Read::Deref);
+    let titles = arms(union, |variant| &variant.title, Read::Deref);
+    let images = arms(union, |variant| &variant.images, Read::Deref);
+    let play_params = arms(union, |variant| &variant.play_params, Read::Ref);
+    let artists = arms(union, |variant| &variant.artists, Read::Deref);
     let description = union.description.trim();
     let docs = description.lines().map(|line| format!(" {line}"));
     let schema_description = description.replace('\n', " ");
@@ -86,6 +83,42 @@ pub fn generate(union: &EntityUnion) -> TokenStream {
                     #(Self::#variants(entity) => #ids,)*
                     Self::Unknown(entity) => entity.id(),
                     Self::Malformed(entity) => entity.id(),
+                }
+            }
+
+            /// The entity's `title`, or its `name` where its type has a name instead.
+            pub fn title(&self) -> ::std::option::Option<&str> {
+                match self {
+                    #(Self::#variants(entity) => #titles,)*
+                    Self::Unknown(entity) => entity.title(),
+                    Self::Malformed(entity) => entity.title(),
+                }
+            }
+
+            /// The entity's `images`, where its type has them (not on an unknown or malformed
+            /// entity: read its fields).
+            pub fn images(&self) -> ::std::option::Option<&[crate::Image]> {
+                match self {
+                    #(Self::#variants(entity) => #images,)*
+                    Self::Unknown(_) | Self::Malformed(_) => ::std::option::Option::None,
+                }
+            }
+
+            /// What plays the entity (`playParams`), where its type has it (not on an unknown
+            /// or malformed entity: read its fields).
+            pub fn play_params(&self) -> ::std::option::Option<&crate::PlayParams> {
+                match self {
+                    #(Self::#variants(entity) => #play_params,)*
+                    Self::Unknown(_) | Self::Malformed(_) => ::std::option::Option::None,
+                }
+            }
+
+            /// The entity's `artists`, where its type has them (not on an unknown or malformed
+            /// entity: read its fields).
+            pub fn artists(&self) -> ::std::option::Option<&[crate::ArtistReference]> {
+                match self {
+                    #(Self::#variants(entity) => #artists,)*
+                    Self::Unknown(_) | Self::Malformed(_) => ::std::option::Option::None,
                 }
             }
         }
@@ -173,4 +206,38 @@ pub fn generate(union: &EntityUnion) -> TokenStream {
             }
         }
     }
+}
+
+/// How an accessor lends a field: through `Deref` (`&str`, `&[T]`) or as a plain reference.
+#[derive(Clone, Copy)]
+enum Read {
+    Deref,
+    Ref,
+}
+
+/// One match arm per variant, reading the field `pick` chooses, `None` where the model has none.
+fn arms(
+    union: &EntityUnion,
+    pick: impl Fn(&super::spec::EntityVariant) -> &Option<Field>,
+    read: Read,
+) -> Vec<TokenStream> {
+    union
+        .variants
+        .iter()
+        .map(|variant| {
+            let Some(field) = pick(variant) else {
+                return quote!({
+                    let _ = entity;
+                    ::std::option::Option::None
+                });
+            };
+            let name = format_ident!("{}", field.rust_name);
+            match (field.optional, read) {
+                (false, Read::Deref) => quote!(::std::option::Option::Some(&*entity.#name)),
+                (false, Read::Ref) => quote!(::std::option::Option::Some(&entity.#name)),
+                (true, Read::Deref) => quote!(entity.#name.as_deref()),
+                (true, Read::Ref) => quote!(entity.#name.as_ref()),
+            }
+        })
+        .collect()
 }

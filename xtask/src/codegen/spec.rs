@@ -241,19 +241,35 @@ pub struct EntityVariant {
     pub type_name: String,
     /// The component schema (and model) the variant holds.
     pub schema: String,
-    /// How the model holds the `id` property.
-    pub id: IdField,
+    /// The model's `id`: a string.
+    pub id: Option<Field>,
+    /// The model's `title`, or else its `name`: a string.
+    pub title: Option<Field>,
+    /// The model's `images`: an array of `Image`.
+    pub images: Option<Field>,
+    /// The model's `playParams`: a `PlayParams`.
+    pub play_params: Option<Field>,
+    /// The model's `artists`: an array of `ArtistReference`.
+    pub artists: Option<Field>,
 }
 
-/// How an entity model holds its `id`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum IdField {
-    /// A required string.
-    Required,
-    /// An optional string.
-    Optional,
-    /// No string `id` at all.
-    Absent,
+/// A field of an entity model that the union's accessors read.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Field {
+    /// The field's name in the model, as typify names it.
+    pub rust_name: String,
+    /// Whether the model holds it as an `Option`.
+    pub optional: bool,
+}
+
+/// The shape a property must have for an accessor to read it.
+#[derive(Clone, Copy)]
+enum Shape {
+    String,
+    /// A `$ref` to this component schema.
+    Ref(&'static str),
+    /// An array of `$ref`s to this component schema.
+    ArrayOf(&'static str),
 }
 
 /// The entity union: `Entity`'s description and its discriminator mapping.
@@ -303,10 +319,18 @@ pub fn entity_union(spec: &OpenAPI) -> Result<EntityUnion> {
         }
         let model = component_schema(spec, schema)
             .with_context(|| format!("mapping `{type_name}`: no component schema `{schema}`"))?;
+        let field = |property, shape| field(spec, model, property, shape);
         variants.push(EntityVariant {
             type_name: type_name.clone(),
             schema: schema.to_owned(),
-            id: id_field(spec, model)?,
+            id: field("id", Shape::String)?,
+            title: match field("title", Shape::String)? {
+                Some(title) => Some(title),
+                None => field("name", Shape::String)?,
+            },
+            images: field("images", Shape::ArrayOf("Image"))?,
+            play_params: field("playParams", Shape::Ref("PlayParams"))?,
+            artists: field("artists", Shape::ArrayOf("ArtistReference"))?,
         });
     }
     if variants.len() != one_of.len() {
@@ -318,29 +342,42 @@ pub fn entity_union(spec: &OpenAPI) -> Result<EntityUnion> {
     })
 }
 
-fn id_field(spec: &OpenAPI, model: &Schema) -> Result<IdField> {
+/// The model's field for `property`, if the schema has it with `shape`.
+fn field(spec: &OpenAPI, model: &Schema, property: &str, shape: Shape) -> Result<Option<Field>> {
     let SchemaKind::Type(Type::Object(object)) = &model.schema_kind else {
-        return Ok(IdField::Absent);
+        return Ok(None);
     };
-    let Some(id) = object.properties.get("id") else {
-        return Ok(IdField::Absent);
+    let Some(schema) = object.properties.get(property) else {
+        return Ok(None);
     };
-    let id = match id {
-        ReferenceOr::Item(schema) => schema.as_ref(),
+    let (schema, referenced) = match schema {
+        ReferenceOr::Item(schema) => (Some(schema.as_ref()), None),
         ReferenceOr::Reference { reference } => {
             let name = reference.rsplit('/').next().unwrap_or_default();
-            component_schema(spec, name).with_context(|| format!("`{reference}` not found"))?
+            (component_schema(spec, name), Some(name))
         }
     };
-    let is_string = matches!(id.schema_kind, SchemaKind::Type(Type::String(_)));
-    Ok(
-        match (is_string, object.required.iter().any(|name| name == "id")) {
-            (false, _) => IdField::Absent,
-            (true, _) if id.schema_data.nullable => IdField::Optional,
-            (true, true) => IdField::Required,
-            (true, false) => IdField::Optional,
-        },
-    )
+    let fits = match shape {
+        Shape::String => schema
+            .is_some_and(|schema| matches!(schema.schema_kind, SchemaKind::Type(Type::String(_)))),
+        Shape::Ref(wanted) => referenced == Some(wanted),
+        Shape::ArrayOf(wanted) => schema.is_some_and(|schema| match &schema.schema_kind {
+            SchemaKind::Type(Type::Array(array)) => array.items.as_ref().is_some_and(|items| {
+                matches!(items, ReferenceOr::Reference { reference }
+                    if reference.strip_prefix("#/components/schemas/") == Some(wanted))
+            }),
+            _ => false,
+        }),
+    };
+    if !fits {
+        return Ok(None);
+    }
+    let nullable = schema.is_some_and(|schema| schema.schema_data.nullable);
+    let required = object.required.iter().any(|name| name == property);
+    Ok(Some(Field {
+        rust_name: snake_case(property),
+        optional: nullable || !required,
+    }))
 }
 
 fn component_schema<'a>(spec: &'a OpenAPI, name: &str) -> Option<&'a Schema> {
