@@ -1,8 +1,10 @@
 //! `amzn-music`: browse the Amazon Music Web API views from a terminal.
 
 mod api;
+mod auth;
 mod cli;
 mod commands;
+mod config;
 mod credentials;
 mod error;
 mod output;
@@ -28,7 +30,7 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(failure) => {
-            eprintln!("error: could not start the async runtime: {failure}");
+            output::print_error(&format!("could not start the async runtime: {failure}"));
             return ExitCode::from(error::EXIT_FAILURE);
         }
     };
@@ -37,7 +39,7 @@ fn main() -> ExitCode {
         Err(failure) if is_closed_pipe(&failure) => ExitCode::from(error::EXIT_OK),
         Err(failure) => {
             let (code, message) = error::report(&failure);
-            eprintln!("error: {message}");
+            output::print_error(&message);
             ExitCode::from(code)
         }
     }

@@ -8,6 +8,7 @@
 //! what the binary prints; review the diff before committing it.
 
 mod api;
+mod cli;
 mod commands;
 mod errors;
 mod login;

@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use amazon_music_mock::MockServer;
 
@@ -27,9 +28,15 @@ pub fn amzn_music(home: &Path) -> Command {
     command
 }
 
-/// A fresh, empty home folder for one test.
+/// A fresh, empty home folder for one run: never shared, whether the tests run in one process
+/// (`cargo test`) or one process each (nextest).
 pub fn home(name: &str) -> PathBuf {
-    let home = std::env::temp_dir().join(format!("amzn-music-test-{name}-{}", std::process::id()));
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let home = std::env::temp_dir().join(format!(
+        "amzn-music-test-{name}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
     let _ = std::fs::remove_dir_all(&home);
     std::fs::create_dir_all(&home).expect("a home folder");
     home
