@@ -17,7 +17,7 @@ use crate::config::Config;
 use crate::credentials::{self, Connection, StoredLogin};
 use crate::error::UsageError;
 use crate::output::{Printer, Progress};
-use crate::{api, auth};
+use crate::{api, auth, export};
 
 /// Runs the command.
 pub async fn run(cli: Cli) -> Result<()> {
@@ -47,6 +47,10 @@ pub async fn run(cli: Cli) -> Result<()> {
             print!("{}", api::list());
             Ok(())
         }
+        Command::Export(args) => {
+            let (client, _mock) = client(&global).await?;
+            export::run(&client, &args).await
+        }
         command => {
             if let Command::Library(library) = &command
                 && library.view.is_some()
@@ -61,14 +65,8 @@ pub async fn run(cli: Cli) -> Result<()> {
                 Command::Api(args) => Some(api::parse(args, &mut global)?),
                 _ => None,
             };
-            let connection = credentials::connect(&global).await?;
             // The mock server, if any, lives until the command is done.
-            let (client, _mock) = match connection {
-                Connection::Api(client) => (client, None),
-                Connection::Mock(server) => {
-                    (credentials::mock_client(&server, &global)?, Some(server))
-                }
-            };
+            let (client, _mock) = client(&global).await?;
             let request = match call {
                 Some(call) => api::request(&client, call)?,
                 None => view_request(&client, command)?,
@@ -76,6 +74,14 @@ pub async fn run(cli: Cli) -> Result<()> {
             show(request, &global).await
         }
     }
+}
+
+/// The client for the command, and the embedded mock server it talks to, if it does.
+async fn client(global: &GlobalArgs) -> Result<(Client, Option<amazon_music_mock::MockServer>)> {
+    Ok(match credentials::connect(global).await? {
+        Connection::Api(client) => (client, None),
+        Connection::Mock(server) => (credentials::mock_client(&server, global)?, Some(server)),
+    })
 }
 
 /// Gathers the paging flags from before and after the command's name into `global`; a

@@ -7,6 +7,7 @@ mod commands;
 mod config;
 mod credentials;
 mod error;
+mod export;
 mod output;
 
 use std::process::ExitCode;

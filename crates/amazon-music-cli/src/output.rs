@@ -67,6 +67,28 @@ impl Progress {
         }
     }
 
+    /// Shows `message` in place of the counts (`export`: the list and its count so far).
+    pub fn message(&self, message: String) {
+        if let Some(bar) = &self.0 {
+            bar.set_message(message);
+        }
+    }
+
+    /// Prints a line on stderr, above the spinner if there is one.
+    pub fn println(&self, line: &str) {
+        match &self.0 {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    /// Removes the spinner.
+    pub fn finish_and_clear(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+
     /// Runs `print` with the spinner out of the way, so that stdout and stderr do not mix on
     /// one terminal.
     pub fn suspend<R>(&self, print: impl FnOnce() -> R) -> R {

@@ -11,5 +11,6 @@ mod api;
 mod cli;
 mod commands;
 mod errors;
+mod export;
 mod login;
 mod support;
