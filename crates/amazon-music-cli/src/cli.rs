@@ -62,8 +62,8 @@ pub enum OutputFormat {
     Ids,
 }
 
-/// Options every command takes.
-#[derive(Debug, Args)]
+/// Options every command takes. `Debug` shows whether a secret is set, never the secret.
+#[derive(Args)]
 pub struct GlobalArgs {
     /// The API's base URL.
     #[arg(long, global = true, env = "AMAZON_MUSIC_BASE_URL", value_name = "URL")]
@@ -110,8 +110,8 @@ pub struct GlobalArgs {
         value_name = "FORMAT"
     )]
     pub output: Option<OutputFormat>,
-    /// The same as --output json.
-    #[arg(long, global = true, conflicts_with = "output")]
+    /// The same as --output json (and wins over it, AMAZON_MUSIC_OUTPUT and the config file).
+    #[arg(long, global = true)]
     pub json: bool,
     /// The page size, resolved from the paging flags wherever they were given.
     #[arg(skip)]
@@ -193,7 +193,8 @@ impl PagingArgs {
 }
 
 /// Login with Amazon credentials that keep access tokens fresh; from the environment only.
-#[derive(Debug, Args)]
+/// `Debug` shows whether a secret is set, never the secret.
+#[derive(Args)]
 pub struct RefreshArgs {
     /// The LWA client ID.
     #[arg(
@@ -226,6 +227,53 @@ pub struct RefreshArgs {
         env = "AMAZON_MUSIC_LWA_TOKEN_URL"
     )]
     pub token_url: Option<String>,
+}
+
+/// How a secret shows in `Debug` output.
+fn redacted(secret: &Option<String>) -> &'static str {
+    match secret {
+        Some(_) => "Some([REDACTED])",
+        None => "None",
+    }
+}
+
+impl std::fmt::Debug for GlobalArgs {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("GlobalArgs")
+            .field("base_url", &self.base_url)
+            .field("api_key", &format_args!("{}", redacted(&self.api_key)))
+            .field("token", &format_args!("{}", redacted(&self.token)))
+            .field("locale", &self.locale)
+            .field("image_style", &self.image_style)
+            .field("mock", &self.mock)
+            .field("output", &self.output)
+            .field("json", &self.json)
+            .field("limit", &self.limit)
+            .field("cursor", &self.cursor)
+            .field("all", &self.all)
+            .field("max_items", &self.max_items)
+            .field("refresh", &self.refresh)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for RefreshArgs {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("RefreshArgs")
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &format_args!("{}", redacted(&self.client_secret)),
+            )
+            .field(
+                "refresh_token",
+                &format_args!("{}", redacted(&self.refresh_token)),
+            )
+            .field("token_url", &self.token_url)
+            .finish()
+    }
 }
 
 /// What to do.
@@ -468,4 +516,66 @@ pub struct MockServerArgs {
     /// How many songs the generated library holds.
     #[arg(long)]
     pub size: Option<usize>,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn help_lists_every_environment_variable_the_command_reads() {
+        fn walk(command: &clap::Command, found: &mut Vec<String>) {
+            for arg in command.get_arguments() {
+                if let Some(env) = arg.get_env() {
+                    found.push(env.to_string_lossy().into_owned());
+                }
+            }
+            for sub in command.get_subcommands() {
+                walk(sub, found);
+            }
+        }
+        let mut found = Vec::new();
+        walk(&Cli::command(), &mut found);
+        assert!(found.len() >= 10, "{found:?}");
+        for env in found {
+            assert!(AFTER_HELP.contains(&format!("\n  {env} ")), "{env}");
+        }
+    }
+
+    #[test]
+    fn debug_output_never_shows_a_secret() {
+        let cli = Cli::try_parse_from([
+            "amzn-music",
+            "--api-key",
+            "the-api-key",
+            "--token",
+            "Atza|the-token",
+            "--client-secret",
+            "the-client-secret",
+            "--refresh-token",
+            "Atzr|the-refresh-token",
+            "--client-id",
+            "the-client-id",
+            "recent",
+        ])
+        .expect("a valid command line");
+        let debug = format!("{cli:?}");
+        for secret in [
+            "the-api-key",
+            "Atza|the-token",
+            "the-client-secret",
+            "Atzr|the-refresh-token",
+        ] {
+            assert!(!debug.contains(secret), "{secret} in {debug}");
+        }
+        assert!(debug.contains("the-client-id"), "{debug}");
+        assert!(debug.contains("Some([REDACTED])"), "{debug}");
+    }
 }

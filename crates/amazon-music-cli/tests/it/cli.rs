@@ -262,6 +262,15 @@ async fn the_config_file_sets_defaults_that_flags_and_the_environment_override()
     assert!(env.stdout.starts_with("{\"_type\""), "{}", env.stdout);
     let json = with(&["--json", "home", "--limit", "1"], &[]);
     assert!(json.stdout.starts_with("{\n"), "{}", json.stdout);
+    let json = with(
+        &["--json", "home", "--limit", "1"],
+        &[("AMAZON_MUSIC_OUTPUT", "ids")],
+    );
+    assert!(
+        json.stdout.starts_with("{\n"),
+        "--json wins: {}",
+        json.stdout
+    );
     let german = run(
         &server,
         &["--locale", "de-de", "-o", "table", "home", "--limit", "1"],
