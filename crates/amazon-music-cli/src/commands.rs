@@ -177,7 +177,8 @@ async fn show(request: AnyRequest, args: &GlobalArgs) -> Result<()> {
     match request {
         // An artist's groups cannot be fetched one by one: no group hints there.
         AnyRequest::Groups(request, group_command) => {
-            show_paged(request, args, Printer::new(format, group_command, args.all)).await
+            let printer = Printer::new(format, group_command, args.all).whole_groups();
+            show_paged(request, args, printer).await
         }
         AnyRequest::Entities(request) => {
             show_paged(request, args, Printer::new(format, None, args.all)).await

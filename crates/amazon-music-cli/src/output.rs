@@ -122,6 +122,9 @@ pub struct Printer {
     /// The command that shows one group of this view (`home`, `podcasts`, `library`), for the
     /// hints on groups that have more entities.
     group_command: Option<&'static str>,
+    /// Whether each page holds whole groups (views that page groups): each page's groups
+    /// then print as they come, each sized to its rows.
+    whole_groups: bool,
     /// The group printed as its pages come, with `--all`.
     streaming: Option<Streamed>,
     /// Other groups, printed whole at the end.
@@ -173,9 +176,16 @@ impl Printer {
             width,
             header_printed: false,
             group_command,
+            whole_groups: false,
             streaming: None,
             held: Vec::new(),
         }
+    }
+
+    /// For a view whose pages hold whole groups, that more pages add groups to.
+    pub fn whole_groups(mut self) -> Self {
+        self.whole_groups = true;
+        self
     }
 
     /// Prints one page. `next` is the cursor of the page after it, for the hint of a lone
@@ -204,6 +214,9 @@ impl Printer {
             }
             OutputFormat::Table => {
                 self.human(view)?;
+                if self.whole_groups {
+                    self.flush_held()?;
+                }
                 if !self.continuous {
                     self.flush_held()?;
                     if let Some(cursor) = next {
@@ -260,7 +273,7 @@ impl Printer {
                     self.rows(&layout, &rows, header)?;
                     continue;
                 }
-            } else if self.continuous && self.held.is_empty() {
+            } else if self.continuous && !self.whole_groups && self.held.is_empty() {
                 writeln!(self.out, "\n{}", bold(&heading(group), self.colour))?;
                 let layout = (!rows.is_empty()).then(|| Layout::new(&rows, true, self.width));
                 if let Some(layout) = &layout {

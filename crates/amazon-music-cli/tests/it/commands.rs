@@ -203,6 +203,30 @@ async fn all_with_max_items_stops_fetching_once_it_has_enough() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_prints_each_group_of_a_paged_view_once_as_one_table() {
+    let server = MockServer::start().await.expect("a mock server");
+    let all = run(&server, &["--all", "--limit", "2", "podcasts"]);
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    let json = run(&server, &["--json", "--all", "--limit", "2", "podcasts"]);
+    let pages: Vec<ViewResponse> = json
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a page"))
+        .collect();
+    assert!(pages.len() > 1, "more than one page of groups");
+    let groups: Vec<&amazon_music::EntityGroup> = pages
+        .iter()
+        .flat_map(|page| &page.data.content.entity_groups)
+        .collect();
+    for group in &groups {
+        let heading = format!("(group {})\n", group.id);
+        assert_eq!(all.stdout.matches(&heading).count(), 1, "{}", group.id);
+    }
+    assert_eq!(all.stdout.matches("  TYPE").count(), groups.len());
+    assert_matches_file("podcasts-all.txt", &all.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn the_next_page_hint_continues_where_the_page_ended() {
     let server = MockServer::start().await.expect("a mock server");
     let first = run(&server, &["library", "songs"]);
