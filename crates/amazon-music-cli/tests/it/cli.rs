@@ -115,6 +115,28 @@ async fn tables_fit_the_terminal_width() {
     assert_matches_file("library-songs-50-columns.txt", &narrow.stdout);
 }
 
+#[test]
+fn tables_fit_a_real_terminal() {
+    let terminal = on_a_terminal(
+        "terminal-width",
+        &format!(
+            "stty rows 24 cols 45; {} --mock --all library songs",
+            env!("CARGO_BIN_EXE_amzn-music")
+        ),
+        &[("NO_COLOR", "1")],
+    );
+    // A row may follow the spinner's line, cleared with `ESC [2K`.
+    let rows: Vec<&str> = terminal
+        .split("\r\n")
+        .filter_map(|line| line.rsplit("\x1b[2K").next())
+        .filter(|line| line.starts_with("  Track"))
+        .collect();
+    assert_eq!(rows.len(), 300, "{terminal:?}");
+    for row in rows {
+        assert!(row.width() <= 45, "{row:?} is wider than the terminal");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn durations_show_where_the_api_gives_them() {
     let server = MockServer::start().await.expect("a mock server");
