@@ -213,3 +213,28 @@ async fn an_interrupted_export_resumes_to_the_same_files_as_an_uninterrupted_one
         assert_eq!(files(&dir), files(&whole), "{format}");
     }
 }
+
+#[test]
+fn export_shows_each_list_and_a_spinner_on_a_terminal() {
+    let dir = target("terminal");
+    let terminal = crate::commands::on_a_terminal(
+        "export-terminal",
+        &format!(
+            "{} --mock export {} > /dev/null",
+            env!("CARGO_BIN_EXE_amzn-music"),
+            dir.display()
+        ),
+        &[],
+    );
+    // Each finished list stays as a line of its own, above the spinner.
+    assert!(
+        terminal.contains("\x1b[2Ksongs: 300 entities "),
+        "{terminal:?}"
+    );
+    assert!(terminal.contains("\x1b[2Kpodcasts: "), "{terminal:?}");
+    assert!(
+        terminal.contains("songs: 100 entities ("),
+        "the spinner: {terminal:?}"
+    );
+    assert!(dir.join("songs.json").exists());
+}
