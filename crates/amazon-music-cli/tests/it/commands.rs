@@ -270,7 +270,7 @@ async fn with_no_credentials_it_uses_the_embedded_mock_and_says_so() {
         .unwrap_or_default()
         .to_owned();
     let run = finish(output, &url);
-    assert_matches_file("home.txt", &run.stdout);
+    crate::support::assert_same_as_file("home.txt", &run.stdout);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

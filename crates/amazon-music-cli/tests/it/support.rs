@@ -76,14 +76,23 @@ pub fn finish(output: Output, url: &str) -> Run {
 }
 
 /// Compares `actual` with `tests/data/<name>`, or rewrites the file under `AMZN_MUSIC_BLESS`.
+/// One test writes each file; others compare with it through [`assert_same_as_file`].
 pub fn assert_matches_file(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name);
     if std::env::var_os("AMZN_MUSIC_BLESS").is_some() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(name);
         std::fs::write(&path, actual).expect("writing the expected file");
         return;
     }
+    assert_same_as_file(name, actual);
+}
+
+/// Compares `actual` with `tests/data/<name>`, which another test writes.
+pub fn assert_same_as_file(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
     let expected = std::fs::read_to_string(&path).unwrap_or_else(|error| {
         panic!(
             "reading {}: {error} (bless with AMZN_MUSIC_BLESS=1)",
