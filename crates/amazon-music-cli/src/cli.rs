@@ -478,9 +478,9 @@ pub enum ExportFormat {
 pub struct ExportArgs {
     /// The folder to write to (created if missing).
     pub dir: std::path::PathBuf,
-    /// The file format.
-    #[arg(long, value_enum, default_value_t = ExportFormat::Json)]
-    pub format: ExportFormat,
+    /// The file format [default: json, or the format of the unfinished export DIR holds].
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
 }
 
 /// `api OPERATION_ID [NAME=VALUE ...]`, or `api --list`.

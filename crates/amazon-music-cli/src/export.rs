@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use amazon_music::pagination::EntityPages;
-use amazon_music::{Client, Entity, Operation, ViewRequest};
+use amazon_music::{Client, Entity, Operation, PagingStyle, ViewRequest};
 use anyhow::{Context, Result};
 use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
@@ -29,14 +29,24 @@ const PARTIAL_DIR: &str = ".partial";
 /// The page size where the spec gives no largest one.
 const DEFAULT_LIMIT: u32 = 100;
 
-/// The library lists, in the order they are exported.
-const LIBRARY: [(&str, Operation); 5] = [
-    ("songs", Operation::LibrarySongs),
-    ("albums", Operation::LibraryAlbums),
-    ("artists", Operation::LibraryArtists),
-    ("playlists", Operation::LibraryPlaylists),
-    ("podcasts", Operation::LibraryPodcasts),
-];
+/// Where the library's own lists are, in the spec's paths.
+const LIBRARY_PATH: &str = "/v1/views/library/";
+
+/// The library's lists, from the operation table: every operation under
+/// [`LIBRARY_PATH`] without path parameters whose entities page (today songs, albums,
+/// artists, playlists and podcasts), named by the last segment of its path, in the spec's
+/// order. A list the spec adds is exported with no change here.
+fn library_lists() -> Vec<(&'static str, Operation)> {
+    Operation::ALL
+        .into_iter()
+        .filter_map(|operation| {
+            let spec = operation.spec();
+            let name = spec.path.strip_prefix(LIBRARY_PATH)?;
+            (spec.path_parameters.is_empty() && spec.paging == PagingStyle::Entities)
+                .then_some((name, operation))
+        })
+        .collect()
+}
 
 /// What an export has done so far.
 #[derive(Debug, Deserialize, Serialize)]
@@ -98,7 +108,7 @@ pub async fn run(client: &Client, args: &ExportArgs) -> Result<()> {
             )
         })?,
         Err(error) if error.kind() == std::io::ErrorKind::NotFound => State {
-            format: args.format,
+            format: args.format.unwrap_or(ExportFormat::Json),
             lists: Vec::new(),
             playlist_ids: None,
             finished: false,
@@ -107,7 +117,7 @@ pub async fn run(client: &Client, args: &ExportArgs) -> Result<()> {
             return Err(error).with_context(|| format!("reading {}", state_path.display()));
         }
     };
-    if state.format != args.format {
+    if args.format.is_some_and(|format| format != state.format) {
         return Err(UsageError::new(format!(
             "{} holds an export as {}: run with --format {} to go on with it, or pick another folder",
             dir.display(),
@@ -135,7 +145,7 @@ pub async fn run(client: &Client, args: &ExportArgs) -> Result<()> {
     let started = Instant::now();
     let progress = Progress::start();
     let result = async {
-        for (name, operation) in LIBRARY {
+        for (name, operation) in library_lists() {
             let list = List {
                 name: name.to_owned(),
                 operation,
@@ -444,6 +454,21 @@ mod tests {
         assert_eq!(csv_cell("a, b"), "\"a, b\"");
         assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
         assert_eq!(csv_cell("two\nlines"), "\"two\nlines\"");
+    }
+
+    #[test]
+    fn the_library_lists_come_from_the_operation_table() {
+        let names: Vec<&str> = library_lists().iter().map(|(name, _)| *name).collect();
+        assert_eq!(
+            names,
+            ["albums", "artists", "songs", "playlists", "podcasts"]
+        );
+        assert!(
+            library_lists()
+                .iter()
+                .any(|(_, operation)| *operation == Operation::LibraryPlaylists),
+            "the playlists, whose tracks are exported too"
+        );
     }
 
     #[test]

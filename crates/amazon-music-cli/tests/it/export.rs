@@ -182,10 +182,9 @@ async fn an_interrupted_export_resumes_to_the_same_files_as_an_uninterrupted_one
         let second = export(&server, &dir, format);
         assert_eq!(second.code, 1, "{}", second.stderr);
         assert!(
-            second.stderr.starts_with(&format!(
-                "resuming the export in {} (0 lists done)",
-                dir.display()
-            )),
+            second
+                .stderr
+                .starts_with(&format!("resuming the export in {} (", dir.display())),
             "{}",
             second.stderr
         );
@@ -237,4 +236,33 @@ fn export_shows_each_list_and_a_spinner_on_a_terminal() {
         "the spinner: {terminal:?}"
     );
     assert!(dir.join("songs.json").exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resumed_export_keeps_its_format_unless_told_another() {
+    let server = MockServer::builder()
+        .library_size(30)
+        .start()
+        .await
+        .expect("a mock server");
+    let dir = target("keeps-format");
+    server.faults().inject(
+        Fault::status(503)
+            .on_operation(Operation::LibrarySongs)
+            .after(0),
+    );
+    let first = export(&server, &dir, "csv");
+    assert_eq!(first.code, 1, "{}", first.stderr);
+    server.faults().clear();
+    let other = export(&server, &dir, "json");
+    assert_eq!(other.code, 2, "{}", other.stderr);
+    assert!(
+        other.stderr.contains("run with --format csv"),
+        "{}",
+        other.stderr
+    );
+    let resumed = run(&server, &["export", dir.to_str().expect("UTF-8")]);
+    assert_eq!(resumed.code, 0, "{}", resumed.stderr);
+    assert!(dir.join("songs.csv").exists());
+    assert!(!dir.join("songs.json").exists());
 }
