@@ -49,9 +49,11 @@ pub fn status(args: &GlobalArgs) -> Result<()> {
     } else {
         "nothing complete: commands will say what is missing".to_owned()
     };
+    let mock = in_use.starts_with("the embedded mock server");
     let _ = writeln!(out, "Uses:          {in_use}");
 
     let base_url = match &args.base_url {
+        _ if mock => "the embedded mock server's, started for each command".to_owned(),
         Some(url) => format!(
             "{url} (from {})",
             source(

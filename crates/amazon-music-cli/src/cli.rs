@@ -440,8 +440,8 @@ pub struct PagedIdArg {
 /// `auth status|logout`.
 #[derive(Debug, Subcommand)]
 pub enum AuthCommand {
-    /// Who is configured, where the credentials come from, and what they allow (no secret is
-    /// ever printed).
+    /// Who is configured, where each credential comes from, and which the next command uses
+    /// (no secret is ever printed).
     Status,
     /// Remove the login stored by `amzn-music login`.
     Logout,

@@ -432,6 +432,10 @@ fn auth_logout_removes_the_stored_login() {
         after.contains("Uses:          the embedded mock server (no credentials set)"),
         "{after}"
     );
+    assert!(
+        after.contains("Base URL:      the embedded mock server's"),
+        "{after}"
+    );
     let (code, _, stderr) = status(&["auth", "logout"]);
     assert_eq!(code, Some(0));
     assert!(stderr.starts_with("not logged in"), "{stderr}");
