@@ -2,21 +2,68 @@
 
 use clap::{Args, Parser, Subcommand};
 
-/// Browse the Amazon Music Web API views (unofficial).
+use crate::error::UsageError;
+
+/// What `--help` says after the options: the environment and the config file.
+pub const AFTER_HELP: &str = "\
+Environment:
+  AMAZON_MUSIC_BASE_URL          the API's base URL (--base-url)
+  AMAZON_MUSIC_API_KEY           your security profile ID (--api-key)
+  AMAZON_MUSIC_TOKEN             an access token (--token)
+  AMAZON_MUSIC_CLIENT_ID         your LWA client ID (refresh credentials, and `login`)
+  AMAZON_MUSIC_CLIENT_SECRET     your LWA client secret (refresh credentials)
+  AMAZON_MUSIC_REFRESH_TOKEN     an LWA refresh token (refresh credentials)
+  AMAZON_MUSIC_LWA_TOKEN_URL     another LWA token endpoint
+  AMAZON_MUSIC_LWA_CODEPAIR_URL  another LWA code-pair endpoint (`login`)
+  AMAZON_MUSIC_LOCALE            the response locale (--locale)
+  AMAZON_MUSIC_IMAGE_STYLE       the image size (--image-style)
+  AMAZON_MUSIC_OUTPUT            the output format (--output)
+  NO_COLOR                       no colour, even on a terminal
+  RUST_LOG                       tracing on stderr, e.g. RUST_LOG=amazon_music=debug
+
+Config file: config.toml in the config folder (`amzn-music config path` shows where), with
+locale, image-style, output and base-url; flags and the environment override it.
+
+With no credentials at all, every command runs against an embedded mock server.";
+
+/// Browse the Amazon Music Web API views from a terminal.
 ///
-/// With no credentials at all, runs against an embedded mock server, so every command works
-/// offline.
+/// An unofficial client: not made or endorsed by Amazon.
 #[derive(Debug, Parser)]
-#[command(name = "amzn-music", version, about, long_about = None)]
+#[command(
+    name = "amzn-music",
+    version,
+    about = "Browse the Amazon Music Web API views from a terminal (an unofficial client, not made or endorsed by Amazon).",
+    long_about = None,
+    after_help = AFTER_HELP
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: GlobalArgs,
+    /// Paging flags given before the command's name (`amzn-music --all library songs`).
+    #[command(flatten)]
+    pub paging: PagingArgs,
     #[command(subcommand)]
     pub command: Command,
 }
 
-/// Options every command takes.
-#[derive(Debug, Args)]
+/// How the command prints what it fetched.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum OutputFormat {
+    // Tables for people.
+    #[default]
+    Table,
+    // The response as JSON (with --all, one line of JSON per page).
+    Json,
+    // One line of JSON per entity.
+    Ndjson,
+    // One entity ID per line.
+    Ids,
+}
+
+/// Options every command takes. `Debug` shows whether a secret is set, never the secret.
+#[derive(Args)]
 pub struct GlobalArgs {
     /// The API's base URL.
     #[arg(long, global = true, env = "AMAZON_MUSIC_BASE_URL", value_name = "URL")]
@@ -40,35 +87,114 @@ pub struct GlobalArgs {
     )]
     pub token: Option<String>,
     /// The response locale, e.g. en-us, de-de, ja-jp.
-    #[arg(long, global = true, value_name = "L")]
+    #[arg(long, global = true, env = "AMAZON_MUSIC_LOCALE", value_name = "L")]
     pub locale: Option<String>,
     /// The image size: SL500, SL160, SL110, SL75 or SL30.
-    #[arg(long, global = true, value_name = "S")]
+    #[arg(
+        long,
+        global = true,
+        env = "AMAZON_MUSIC_IMAGE_STYLE",
+        value_name = "S"
+    )]
     pub image_style: Option<String>,
     /// Use the embedded mock server, whatever credentials are set.
     #[arg(long, global = true)]
     pub mock: bool,
-    /// Print the response as JSON (with --all, one line of JSON per page).
+    /// The output: tables, the response as JSON, one entity a line as JSON, or one ID a line
+    /// [default: table]
+    #[arg(
+        long,
+        short = 'o',
+        global = true,
+        env = "AMAZON_MUSIC_OUTPUT",
+        value_name = "FORMAT"
+    )]
+    pub output: Option<OutputFormat>,
+    /// The same as --output json (and wins over it, AMAZON_MUSIC_OUTPUT and the config file).
     #[arg(long, global = true)]
     pub json: bool,
-    /// How many items a page holds.
-    #[arg(long, global = true, value_name = "N")]
+    /// The page size, resolved from the paging flags wherever they were given.
+    #[arg(skip)]
     pub limit: Option<u32>,
-    /// Continue from a page's next cursor.
-    #[arg(long, global = true, value_name = "C")]
+    /// The cursor to continue from, resolved like `limit`.
+    #[arg(skip)]
     pub cursor: Option<String>,
-    /// Follow the cursors to the last page.
-    #[arg(long, global = true)]
+    /// Whether to follow the cursors, resolved like `limit`.
+    #[arg(skip)]
     pub all: bool,
-    /// Stop after this many entities.
-    #[arg(long, global = true, value_name = "N")]
+    /// The most entities to show, resolved like `limit`.
+    #[arg(skip)]
     pub max_items: Option<usize>,
     #[command(flatten)]
     pub refresh: RefreshArgs,
 }
 
+/// The paging flags, which only the commands that page take; before or after the command's
+/// name.
+#[derive(Clone, Debug, Default, Args)]
+#[command(next_help_heading = "Paging (commands that page)")]
+pub struct PagingArgs {
+    /// How many items a page holds.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+    /// Continue from a page's next cursor.
+    #[arg(long, value_name = "C")]
+    pub cursor: Option<String>,
+    /// Follow the cursors to the last page.
+    #[arg(long)]
+    pub all: bool,
+    /// Stop after this many entities.
+    #[arg(long, value_name = "N")]
+    pub max_items: Option<usize>,
+}
+
+impl PagingArgs {
+    /// Whether any paging flag is set.
+    pub fn any(&self) -> bool {
+        self.limit.is_some() || self.cursor.is_some() || self.all || self.max_items.is_some()
+    }
+
+    /// The flags set here, as they are spelled.
+    pub fn names(&self) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        if self.limit.is_some() {
+            names.push("--limit");
+        }
+        if self.cursor.is_some() {
+            names.push("--cursor");
+        }
+        if self.all {
+            names.push("--all");
+        }
+        if self.max_items.is_some() {
+            names.push("--max-items");
+        }
+        names
+    }
+
+    /// These flags and `other`'s together.
+    ///
+    /// # Errors
+    /// A [`UsageError`] when both give the same flag a value.
+    pub fn merge(self, other: &PagingArgs) -> Result<PagingArgs, UsageError> {
+        fn one<T: Clone>(name: &str, a: Option<T>, b: &Option<T>) -> Result<Option<T>, UsageError> {
+            match (a, b) {
+                (Some(_), Some(_)) => Err(UsageError::new(format!("{name} is given twice"))),
+                (a, b) => Ok(a.or_else(|| b.clone())),
+            }
+        }
+        Ok(PagingArgs {
+            limit: one("--limit", self.limit, &other.limit)?,
+            cursor: one("--cursor", self.cursor, &other.cursor)?,
+            all: self.all || other.all,
+            max_items: one("--max-items", self.max_items, &other.max_items)?,
+        })
+    }
+}
+
 /// Login with Amazon credentials that keep access tokens fresh; from the environment only.
-#[derive(Debug, Args)]
+/// `Debug` shows whether a secret is set, never the secret.
+#[derive(Args)]
 pub struct RefreshArgs {
     /// The LWA client ID.
     #[arg(
@@ -103,6 +229,53 @@ pub struct RefreshArgs {
     pub token_url: Option<String>,
 }
 
+/// How a secret shows in `Debug` output.
+fn redacted(secret: &Option<String>) -> &'static str {
+    match secret {
+        Some(_) => "Some([REDACTED])",
+        None => "None",
+    }
+}
+
+impl std::fmt::Debug for GlobalArgs {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("GlobalArgs")
+            .field("base_url", &self.base_url)
+            .field("api_key", &format_args!("{}", redacted(&self.api_key)))
+            .field("token", &format_args!("{}", redacted(&self.token)))
+            .field("locale", &self.locale)
+            .field("image_style", &self.image_style)
+            .field("mock", &self.mock)
+            .field("output", &self.output)
+            .field("json", &self.json)
+            .field("limit", &self.limit)
+            .field("cursor", &self.cursor)
+            .field("all", &self.all)
+            .field("max_items", &self.max_items)
+            .field("refresh", &self.refresh)
+            .finish()
+    }
+}
+
+impl std::fmt::Debug for RefreshArgs {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("RefreshArgs")
+            .field("client_id", &self.client_id)
+            .field(
+                "client_secret",
+                &format_args!("{}", redacted(&self.client_secret)),
+            )
+            .field(
+                "refresh_token",
+                &format_args!("{}", redacted(&self.refresh_token)),
+            )
+            .field("token_url", &self.token_url)
+            .finish()
+    }
+}
+
 /// What to do.
 #[derive(Debug, Subcommand)]
 pub enum Command {
@@ -113,34 +286,106 @@ pub enum Command {
     /// The library view, one of its groups, or one of the library views.
     Library(LibraryArgs),
     /// What you played recently.
-    Recent,
+    Recent(PagingOnly),
     /// An artist's details view.
-    Artist(IdArg),
-    /// An album's details view and its tracks.
+    Artist(PagedIdArg),
+    /// An album's details view and its tracks (one page).
     Album(IdArg),
     /// A playlist's details view and its tracks.
-    Playlist(IdArg),
+    Playlist(PagedIdArg),
     /// A podcast show's details view and its episodes.
-    Show(IdArg),
+    Show(PagedIdArg),
     /// Call any operation of the spec by its operationId (`api --list` shows them all).
     Api(ApiArgs),
+    /// Write the whole library to files in DIR (resumable).
+    Export(ExportArgs),
     /// Log in with Login with Amazon's device flow and store the tokens.
     Login(LoginArgs),
+    /// Who is configured, and log out.
+    #[command(subcommand)]
+    Auth(AuthCommand),
+    /// The config file.
+    #[command(subcommand)]
+    Config(ConfigCommand),
+    /// Print a shell completion script.
+    Completions(CompletionsArgs),
+    /// Print the manual page (roff).
+    Man,
     /// Run the mock server until Ctrl-C.
     MockServer(MockServerArgs),
 }
 
-/// `--group ID`.
+impl Command {
+    /// The command's name, as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            Command::Home(_) => "home",
+            Command::Podcasts(_) => "podcasts",
+            Command::Library(_) => "library",
+            Command::Recent(_) => "recent",
+            Command::Artist(_) => "artist",
+            Command::Album(_) => "album",
+            Command::Playlist(_) => "playlist",
+            Command::Show(_) => "show",
+            Command::Api(_) => "api",
+            Command::Export(_) => "export",
+            Command::Login(_) => "login",
+            Command::Auth(_) => "auth",
+            Command::Config(_) => "config",
+            Command::Completions(_) => "completions",
+            Command::Man => "man",
+            Command::MockServer(_) => "mock-server",
+        }
+    }
+
+    /// The paging flags given after the command's name (at every level), or `None` for a
+    /// command that does not page.
+    pub fn paging(&self) -> Option<Vec<&PagingArgs>> {
+        Some(match self {
+            Command::Home(args) | Command::Podcasts(args) => vec![&args.paging],
+            Command::Library(args) => {
+                let mut levels = vec![&args.group.paging];
+                if let Some(view) = &args.view {
+                    levels.push(view.paging());
+                }
+                levels
+            }
+            Command::Recent(args) => vec![&args.paging],
+            Command::Artist(args) | Command::Playlist(args) | Command::Show(args) => {
+                vec![&args.paging]
+            }
+            Command::Api(args) => vec![&args.paging],
+            Command::Album(_)
+            | Command::Export(_)
+            | Command::Login(_)
+            | Command::Auth(_)
+            | Command::Config(_)
+            | Command::Completions(_)
+            | Command::Man
+            | Command::MockServer(_) => return None,
+        })
+    }
+}
+
+/// `--group ID`, and the paging flags.
 #[derive(Debug, Args)]
 pub struct GroupArg {
     /// One group of the view, by its ID.
     #[arg(long, value_name = "ID")]
     pub group: Option<String>,
+    #[command(flatten)]
+    pub paging: PagingArgs,
+}
+
+/// The paging flags alone.
+#[derive(Debug, Args)]
+pub struct PagingOnly {
+    #[command(flatten)]
+    pub paging: PagingArgs,
 }
 
 /// `library [--group ID] [albums|artists|songs|playlists|podcasts]`.
 #[derive(Debug, Args)]
-#[command(args_conflicts_with_subcommands = true)]
 pub struct LibraryArgs {
     #[command(flatten)]
     pub group: GroupArg,
@@ -149,18 +394,31 @@ pub struct LibraryArgs {
 }
 
 /// The dedicated library views.
-#[derive(Clone, Copy, Debug, Subcommand)]
+#[derive(Debug, Subcommand)]
 pub enum LibraryView {
     /// Albums in your library.
-    Albums,
+    Albums(PagingOnly),
     /// Artists you follow.
-    Artists,
+    Artists(PagingOnly),
     /// Songs in your library.
-    Songs,
+    Songs(PagingOnly),
     /// Playlists you follow.
-    Playlists,
+    Playlists(PagingOnly),
     /// Podcast shows and episodes you follow or liked.
-    Podcasts,
+    Podcasts(PagingOnly),
+}
+
+impl LibraryView {
+    /// The paging flags given after the view's name.
+    pub fn paging(&self) -> &PagingArgs {
+        match self {
+            LibraryView::Albums(args)
+            | LibraryView::Artists(args)
+            | LibraryView::Songs(args)
+            | LibraryView::Playlists(args)
+            | LibraryView::Podcasts(args) => &args.paging,
+        }
+    }
 }
 
 /// `ID`.
@@ -168,6 +426,61 @@ pub enum LibraryView {
 pub struct IdArg {
     /// The ID (ASIN or UUID).
     pub id: String,
+}
+
+/// `ID`, and the paging flags.
+#[derive(Debug, Args)]
+pub struct PagedIdArg {
+    /// The ID (ASIN or UUID).
+    pub id: String,
+    #[command(flatten)]
+    pub paging: PagingArgs,
+}
+
+/// `auth status|logout`.
+#[derive(Debug, Subcommand)]
+pub enum AuthCommand {
+    /// Who is configured, where each credential comes from, and which the next command uses
+    /// (no secret is ever printed).
+    Status,
+    /// Remove the login stored by `amzn-music login`.
+    Logout,
+}
+
+/// `config path`.
+#[derive(Debug, Subcommand)]
+pub enum ConfigCommand {
+    /// Print where the config file is read from.
+    Path,
+}
+
+/// `completions SHELL`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    pub shell: clap_complete::Shell,
+}
+
+/// The file format of an export.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum, serde::Deserialize, serde::Serialize,
+)]
+#[serde(rename_all = "lowercase")]
+pub enum ExportFormat {
+    /// One JSON array per list, the entities as the API's models serialize them.
+    Json,
+    /// One CSV file per list: id, title, artists, album, duration, mrn.
+    Csv,
+}
+
+/// `export DIR [--format json|csv]`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The folder to write to (created if missing).
+    pub dir: std::path::PathBuf,
+    /// The file format [default: json, or the format of the unfinished export DIR holds].
+    #[arg(long, value_enum)]
+    pub format: Option<ExportFormat>,
 }
 
 /// `api OPERATION_ID [NAME=VALUE ...]`, or `api --list`.
@@ -182,6 +495,8 @@ pub struct ApiArgs {
     /// Its path and query parameters by name: id=B0..., groupId=..., limit=5, cursor=...
     #[arg(value_name = "NAME=VALUE")]
     pub parameters: Vec<String>,
+    #[command(flatten)]
+    pub paging: PagingArgs,
 }
 
 /// `login` options; the app's client ID comes from AMAZON_MUSIC_CLIENT_ID.
@@ -201,4 +516,66 @@ pub struct MockServerArgs {
     /// How many songs the generated library holds.
     #[arg(long)]
     pub size: Option<usize>,
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    use super::*;
+
+    #[test]
+    fn the_command_line_is_consistent() {
+        Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn help_lists_every_environment_variable_the_command_reads() {
+        fn walk(command: &clap::Command, found: &mut Vec<String>) {
+            for arg in command.get_arguments() {
+                if let Some(env) = arg.get_env() {
+                    found.push(env.to_string_lossy().into_owned());
+                }
+            }
+            for sub in command.get_subcommands() {
+                walk(sub, found);
+            }
+        }
+        let mut found = Vec::new();
+        walk(&Cli::command(), &mut found);
+        assert!(found.len() >= 10, "{found:?}");
+        for env in found {
+            assert!(AFTER_HELP.contains(&format!("\n  {env} ")), "{env}");
+        }
+    }
+
+    #[test]
+    fn debug_output_never_shows_a_secret() {
+        let cli = Cli::try_parse_from([
+            "amzn-music",
+            "--api-key",
+            "the-api-key",
+            "--token",
+            "Atza|the-token",
+            "--client-secret",
+            "the-client-secret",
+            "--refresh-token",
+            "Atzr|the-refresh-token",
+            "--client-id",
+            "the-client-id",
+            "recent",
+        ])
+        .expect("a valid command line");
+        let debug = format!("{cli:?}");
+        for secret in [
+            "the-api-key",
+            "Atza|the-token",
+            "the-client-secret",
+            "Atzr|the-refresh-token",
+        ] {
+            assert!(!debug.contains(secret), "{secret} in {debug}");
+        }
+        assert!(debug.contains("the-client-id"), "{debug}");
+        assert!(debug.contains("Some([REDACTED])"), "{debug}");
+    }
 }

@@ -1,7 +1,5 @@
 //! What each command does.
 
-use std::io::IsTerminal;
-
 use amazon_music::auth::device::DeviceLogin;
 use amazon_music::auth::scopes;
 use amazon_music::pagination::{EntityPages, GroupPages, Paging, SinglePage};
@@ -9,35 +7,66 @@ use amazon_music::{Client, View, ViewRequest};
 use anyhow::{Context, Result};
 use futures_util::TryStreamExt;
 
-use crate::api;
-use crate::cli::{Cli, Command, GlobalArgs, LibraryView, LoginArgs, MockServerArgs};
+use clap::CommandFactory;
+
+use crate::cli::{
+    AuthCommand, Cli, Command, ConfigCommand, GlobalArgs, LibraryView, LoginArgs, MockServerArgs,
+    PagingArgs,
+};
+use crate::config::Config;
 use crate::credentials::{self, Connection, StoredLogin};
 use crate::error::UsageError;
-use crate::output::Printer;
+use crate::output::{Printer, Progress};
+use crate::{api, auth, export};
 
 /// Runs the command.
 pub async fn run(cli: Cli) -> Result<()> {
-    match cli.command {
+    let Cli {
+        mut global,
+        paging,
+        command,
+    } = cli;
+    resolve_paging(&mut global, paging, &command)?;
+    match command {
+        Command::Completions(args) => return print_completions(args.shell),
+        Command::Man => return print_man(),
+        Command::Config(ConfigCommand::Path) => {
+            let path = Config::path().context("this system has no config folder")?;
+            println!("{}", path.display());
+            return Ok(());
+        }
+        _ => {}
+    }
+    Config::load()?.apply(&mut global);
+    match command {
         Command::MockServer(args) => mock_server(args).await,
-        Command::Login(args) => login(&cli.global, args).await,
+        Command::Login(args) => login(&global, args).await,
+        Command::Auth(AuthCommand::Status) => auth::status(&global),
+        Command::Auth(AuthCommand::Logout) => auth::logout(&global),
         Command::Api(args) if args.list => {
             print!("{}", api::list());
             Ok(())
         }
+        Command::Export(args) => {
+            let (client, _mock) = client(&global).await?;
+            export::run(&client, &args).await
+        }
         command => {
-            let mut global = cli.global;
+            if let Command::Library(library) = &command
+                && library.view.is_some()
+                && library.group.group.is_some()
+            {
+                return Err(UsageError::new(
+                    "library takes --group or a library view (albums, artists, ...), not both",
+                )
+                .into());
+            }
             let call = match &command {
                 Command::Api(args) => Some(api::parse(args, &mut global)?),
                 _ => None,
             };
-            let connection = credentials::connect(&global).await?;
             // The mock server, if any, lives until the command is done.
-            let (client, _mock) = match connection {
-                Connection::Api(client) => (client, None),
-                Connection::Mock(server) => {
-                    (credentials::mock_client(&server, &global)?, Some(server))
-                }
-            };
+            let (client, _mock) = client(&global).await?;
             let request = match call {
                 Some(call) => api::request(&client, call)?,
                 None => view_request(&client, command)?,
@@ -45,6 +74,60 @@ pub async fn run(cli: Cli) -> Result<()> {
             show(request, &global).await
         }
     }
+}
+
+/// The client for the command, and the embedded mock server it talks to, if it does.
+async fn client(global: &GlobalArgs) -> Result<(Client, Option<amazon_music_mock::MockServer>)> {
+    Ok(match credentials::connect(global).await? {
+        Connection::Api(client) => (client, None),
+        Connection::Mock(server) => (credentials::mock_client(&server, global)?, Some(server)),
+    })
+}
+
+/// Gathers the paging flags from before and after the command's name into `global`; a
+/// command that does not page refuses them.
+fn resolve_paging(global: &mut GlobalArgs, before: PagingArgs, command: &Command) -> Result<()> {
+    let Some(levels) = command.paging() else {
+        if before.any() {
+            let paging: Vec<String> = Cli::command()
+                .get_subcommands()
+                .filter(|sub| sub.get_arguments().any(|arg| arg.get_id() == "limit"))
+                .map(|sub| sub.get_name().to_owned())
+                .collect();
+            return Err(UsageError::new(format!(
+                "`{}` does not page: {} applies only to {}",
+                command.name(),
+                before.names().join(", "),
+                paging.join(", ")
+            ))
+            .into());
+        }
+        return Ok(());
+    };
+    let mut paging = before;
+    for level in levels {
+        paging = paging.merge(level)?;
+    }
+    global.limit = paging.limit;
+    global.cursor = paging.cursor;
+    global.all = paging.all;
+    global.max_items = paging.max_items;
+    Ok(())
+}
+
+fn print_completions(shell: clap_complete::Shell) -> Result<()> {
+    let mut command = Cli::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut command, "amzn-music", &mut out);
+    std::io::Write::write_all(&mut std::io::stdout().lock(), &out)?;
+    Ok(())
+}
+
+fn print_man() -> Result<()> {
+    let mut out = Vec::new();
+    clap_mangen::Man::new(Cli::command()).render(&mut out)?;
+    std::io::Write::write_all(&mut std::io::stdout().lock(), &out)?;
+    Ok(())
 }
 
 /// A request for one view, whatever its paging. A view of groups carries the command that
@@ -67,45 +150,51 @@ fn view_request(client: &Client, command: Command) -> Result<AnyRequest> {
         },
         Command::Library(library) => match (library.view, library.group.group) {
             (Some(view), _) => AnyRequest::Entities(match view {
-                LibraryView::Albums => client.library_albums(),
-                LibraryView::Artists => client.library_artists(),
-                LibraryView::Songs => client.library_songs(),
-                LibraryView::Playlists => client.library_playlists(),
-                LibraryView::Podcasts => client.library_podcasts(),
+                LibraryView::Albums(_) => client.library_albums(),
+                LibraryView::Artists(_) => client.library_artists(),
+                LibraryView::Songs(_) => client.library_songs(),
+                LibraryView::Playlists(_) => client.library_playlists(),
+                LibraryView::Podcasts(_) => client.library_podcasts(),
             }),
             (None, Some(id)) => AnyRequest::Entities(client.library_group(id)),
             (None, None) => AnyRequest::Groups(client.library(), Some("library")),
         },
-        Command::Recent => AnyRequest::Entities(client.recently_played()),
+        Command::Recent(_) => AnyRequest::Entities(client.recently_played()),
         Command::Artist(id) => AnyRequest::Groups(client.artist(id.id), None),
         Command::Album(id) => AnyRequest::Single(client.album(id.id)),
         Command::Playlist(id) => AnyRequest::Entities(client.playlist(id.id)),
         Command::Show(id) => AnyRequest::Entities(client.podcast_show(id.id)),
-        Command::Api(_) | Command::Login(_) | Command::MockServer(_) => {
-            return Err(UsageError::new("not a view command").into());
+        other => {
+            return Err(
+                UsageError::new(format!("`{}` is not a view command", other.name())).into(),
+            );
         }
     })
 }
 
 async fn show(request: AnyRequest, args: &GlobalArgs) -> Result<()> {
+    let format = args.output.unwrap_or_default();
     match request {
         // An artist's groups cannot be fetched one by one: no group hints there.
         AnyRequest::Groups(request, group_command) => {
-            show_paged(request, args, Printer::new(args.json, group_command)).await
+            let printer = Printer::new(format, group_command, args.all).whole_groups();
+            show_paged(request, args, printer).await
         }
         AnyRequest::Entities(request) => {
-            show_paged(request, args, Printer::new(args.json, None)).await
+            show_paged(request, args, Printer::new(format, None, args.all)).await
         }
         AnyRequest::Single(request) => {
-            if args.limit.is_some() || args.cursor.is_some() {
+            if args.limit.is_some() || args.cursor.is_some() || args.all || args.max_items.is_some()
+            {
                 return Err(UsageError::new(
-                    "the album view does not page: --limit and --cursor do not apply",
+                    "the album view does not page: --limit, --cursor, --all and --max-items do not apply",
                 )
                 .into());
             }
-            let mut view = request.send().await?;
-            truncate(&mut view, args.max_items);
-            Printer::new(args.json, None).page(&view, None, false)?;
+            let view = request.send().await?;
+            let mut printer = Printer::new(format, None, false);
+            printer.page(&view, None)?;
+            printer.finish()?;
             Ok(())
         }
     }
@@ -126,30 +215,32 @@ async fn show_paged<P: Paging>(
         let mut view = request.send().await?;
         let next = ViewRequest::<P>::next_cursor(&view).map(str::to_owned);
         truncate(&mut view, args.max_items);
-        printer.page(&view, next.as_deref(), false)?;
+        printer.page(&view, next.as_deref())?;
+        printer.finish()?;
         return Ok(());
     }
-    let progress = std::io::stderr().is_terminal();
-    let mut budget = args.max_items;
-    let (mut pages, mut entities) = (0usize, 0usize);
-    let mut stream = request.pages();
-    while budget != Some(0) {
-        let Some(mut view) = stream.try_next().await? else {
-            break;
-        };
-        let printed = truncate(&mut view, budget);
-        budget = budget.map(|left| left - printed);
-        pages += 1;
-        entities += printed;
-        printer.page(&view, None, true)?;
-        if progress {
-            eprint!("\r{pages} pages, {entities} entities");
+    let progress = Progress::start();
+    let result = async {
+        let mut budget = args.max_items;
+        let (mut pages, mut entities) = (0usize, 0usize);
+        let mut stream = request.pages();
+        while budget != Some(0) {
+            let Some(mut view) = stream.try_next().await? else {
+                break;
+            };
+            let printed = truncate(&mut view, budget);
+            budget = budget.map(|left| left - printed);
+            pages += 1;
+            entities += printed;
+            progress.suspend(|| printer.page(&view, None))?;
+            progress.update(pages, entities);
         }
+        progress.suspend(|| printer.finish())?;
+        anyhow::Ok(())
     }
-    if progress {
-        eprintln!();
-    }
-    Ok(())
+    .await;
+    progress.finish();
+    result
 }
 
 /// Keeps at most `max_items` entities of `view`, in order; returns how many it kept.

@@ -1,10 +1,13 @@
 //! `amzn-music`: browse the Amazon Music Web API views from a terminal.
 
 mod api;
+mod auth;
 mod cli;
 mod commands;
+mod config;
 mod credentials;
 mod error;
+mod export;
 mod output;
 
 use std::process::ExitCode;
@@ -28,7 +31,7 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(failure) => {
-            eprintln!("error: could not start the async runtime: {failure}");
+            output::print_error(&format!("could not start the async runtime: {failure}"));
             return ExitCode::from(error::EXIT_FAILURE);
         }
     };
@@ -37,7 +40,7 @@ fn main() -> ExitCode {
         Err(failure) if is_closed_pipe(&failure) => ExitCode::from(error::EXIT_OK),
         Err(failure) => {
             let (code, message) = error::report(&failure);
-            eprintln!("error: {message}");
+            output::print_error(&message);
             ExitCode::from(code)
         }
     }

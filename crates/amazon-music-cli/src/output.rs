@@ -1,19 +1,149 @@
-//! Everything the command prints: pages for people, or JSON.
+//! Everything the command prints: pages for people (tables), JSON, NDJSON or IDs, the progress
+//! of `--all` on stderr, and error lines.
 
-use std::io::{self, Write};
+use std::io::{self, IsTerminal, Write};
+use std::time::Duration;
 
-use amazon_music::{Entity, View};
+use amazon_music::{Entity, EntityGroup, View};
 use serde::Serialize;
+use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
+
+use crate::cli::OutputFormat;
+
+/// Whether to colour a stream: only a terminal, and never with `NO_COLOR` set (to anything but
+/// the empty string).
+pub fn colour_for(terminal: bool) -> bool {
+    terminal && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
+}
+
+/// `text` in bold, when `colour`.
+fn bold(text: &str, colour: bool) -> String {
+    if colour {
+        let style = anstyle::Style::new().bold();
+        format!("{style}{text}{style:#}")
+    } else {
+        text.to_owned()
+    }
+}
+
+/// Prints an error line on stderr: `error: message`, the prefix in red on a terminal.
+pub fn print_error(message: &str) {
+    let prefix = if colour_for(io::stderr().is_terminal()) {
+        let style = anstyle::Style::new()
+            .bold()
+            .fg_color(Some(anstyle::AnsiColor::Red.into()));
+        format!("{style}error:{style:#}")
+    } else {
+        "error:".to_owned()
+    };
+    eprintln!("{prefix} {message}");
+}
+
+/// The progress of `--all` on stderr (pages, entities, elapsed), shown only when stderr is a
+/// terminal.
+pub struct Progress(Option<indicatif::ProgressBar>);
+
+impl Progress {
+    /// A spinner on stderr if it is a terminal that can draw one (`TERM` set, and not
+    /// `dumb`); nothing otherwise.
+    pub fn start() -> Self {
+        if !console::Term::stderr().is_term() {
+            return Self(None);
+        }
+        let bar =
+            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
+        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
+            bar.set_style(style);
+        }
+        bar.set_message("0 pages, 0 entities");
+        bar.enable_steady_tick(Duration::from_millis(120));
+        Self(Some(bar))
+    }
+
+    /// Shows the counts so far.
+    pub fn update(&self, pages: usize, entities: usize) {
+        if let Some(bar) = &self.0 {
+            bar.set_message(format!("{pages} pages, {entities} entities"));
+        }
+    }
+
+    /// Shows `message` in place of the counts (`export`: the list and its count so far).
+    pub fn message(&self, message: String) {
+        if let Some(bar) = &self.0 {
+            bar.set_message(message);
+        }
+    }
+
+    /// Prints a line on stderr, above the spinner if there is one.
+    pub fn println(&self, line: &str) {
+        match &self.0 {
+            Some(bar) => bar.println(line),
+            None => eprintln!("{line}"),
+        }
+    }
+
+    /// Removes the spinner.
+    pub fn finish_and_clear(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish_and_clear();
+        }
+    }
+
+    /// Runs `print` with the spinner out of the way, so that stdout and stderr do not mix on
+    /// one terminal.
+    pub fn suspend<R>(&self, print: impl FnOnce() -> R) -> R {
+        match &self.0 {
+            Some(bar) => bar.suspend(print),
+            None => print(),
+        }
+    }
+
+    /// Leaves the final counts on stderr.
+    pub fn finish(&self) {
+        if let Some(bar) = &self.0 {
+            bar.finish();
+            eprintln!();
+        }
+    }
+}
 
 /// Writes pages to stdout, in the format asked for.
 pub struct Printer {
     out: io::BufWriter<io::Stdout>,
-    json: bool,
+    format: OutputFormat,
+    /// Whether more pages follow the first (`--all`): one line of JSON a page, and one
+    /// continuous table per group.
+    continuous: bool,
+    colour: bool,
+    /// The terminal's width (or `COLUMNS`), that tables fit in.
+    width: Option<usize>,
     /// Whether the view's title was printed: it heads the first of many pages only.
     header_printed: bool,
     /// The command that shows one group of this view (`home`, `podcasts`, `library`), for the
     /// hints on groups that have more entities.
     group_command: Option<&'static str>,
+    /// Whether each page holds whole groups (views that page groups): each page's groups
+    /// then print as they come, each sized to its rows.
+    whole_groups: bool,
+    /// The group printed as its pages come, with `--all`.
+    streaming: Option<Streamed>,
+    /// Other groups, printed whole at the end.
+    held: Vec<Held>,
+}
+
+/// The group whose rows are printed as they come.
+struct Streamed {
+    id: String,
+    layout: Option<Layout>,
+    token: Option<String>,
+}
+
+/// A group printed once every page is in.
+struct Held {
+    heading: String,
+    id: String,
+    rows: Vec<Row>,
+    token: Option<String>,
 }
 
 /// The response envelope, as the API sends it.
@@ -23,32 +153,91 @@ struct Envelope<'a> {
 }
 
 impl Printer {
-    /// A printer for JSON (`json`) or for people.
-    pub fn new(json: bool, group_command: Option<&'static str>) -> Self {
+    /// A printer in `format`; `continuous` when every page follows (`--all`).
+    pub fn new(
+        format: OutputFormat,
+        group_command: Option<&'static str>,
+        continuous: bool,
+    ) -> Self {
+        let terminal = io::stdout().is_terminal();
+        let width = terminal
+            .then(|| {
+                console::Term::stdout()
+                    .size_checked()
+                    .map(|(_, cols)| usize::from(cols))
+            })
+            .flatten()
+            .or_else(|| std::env::var("COLUMNS").ok()?.parse().ok());
         Self {
             out: io::BufWriter::new(io::stdout()),
-            json,
+            format,
+            continuous,
+            colour: colour_for(terminal),
+            width,
             header_printed: false,
             group_command,
+            whole_groups: false,
+            streaming: None,
+            held: Vec::new(),
         }
     }
 
-    /// Prints one page. `next` is the cursor of the page after it; `one_of_many` says that
-    /// more pages are printed after it (one line of JSON each, and no cursor hint).
-    pub fn page(&mut self, view: &View, next: Option<&str>, one_of_many: bool) -> io::Result<()> {
-        if self.json {
-            let envelope = Envelope { data: view };
-            if one_of_many {
-                serde_json::to_writer(&mut self.out, &envelope)?;
-            } else {
-                serde_json::to_writer_pretty(&mut self.out, &envelope)?;
+    /// For a view whose pages hold whole groups, that more pages add groups to.
+    pub fn whole_groups(mut self) -> Self {
+        self.whole_groups = true;
+        self
+    }
+
+    /// Prints one page. `next` is the cursor of the page after it, for the hint of a lone
+    /// page.
+    pub fn page(&mut self, view: &View, next: Option<&str>) -> io::Result<()> {
+        match self.format {
+            OutputFormat::Json => {
+                let envelope = Envelope { data: view };
+                if self.continuous {
+                    serde_json::to_writer(&mut self.out, &envelope)?;
+                } else {
+                    serde_json::to_writer_pretty(&mut self.out, &envelope)?;
+                }
+                writeln!(self.out)?;
             }
-            writeln!(self.out)?;
-            return self.out.flush();
+            OutputFormat::Ndjson => {
+                for entity in entities(view) {
+                    serde_json::to_writer(&mut self.out, entity)?;
+                    writeln!(self.out)?;
+                }
+            }
+            OutputFormat::Ids => {
+                for id in entities(view).filter_map(Entity::id) {
+                    writeln!(self.out, "{id}")?;
+                }
+            }
+            OutputFormat::Table => {
+                self.human(view)?;
+                if self.whole_groups {
+                    self.flush_held()?;
+                }
+                if !self.continuous {
+                    self.flush_held()?;
+                    if let Some(cursor) = next {
+                        writeln!(self.out, "\nnext page: --cursor {}", shell_quote(cursor))?;
+                    }
+                }
+            }
         }
-        self.human(view)?;
-        if let (Some(cursor), false) = (next, one_of_many) {
-            writeln!(self.out, "\nnext page: --cursor {}", shell_quote(cursor))?;
+        self.out.flush()
+    }
+
+    /// Prints what is still held (the groups after the first, with `--all`).
+    pub fn finish(&mut self) -> io::Result<()> {
+        if self.format == OutputFormat::Table {
+            if let Some(streamed) = self.streaming.take() {
+                if streamed.layout.is_none() {
+                    writeln!(self.out, "  (nothing here)")?;
+                }
+                self.hint(&streamed.id, streamed.token.as_deref())?;
+            }
+            self.flush_held()?;
         }
         self.out.flush()
     }
@@ -56,84 +245,214 @@ impl Printer {
     fn human(&mut self, view: &View) -> io::Result<()> {
         if !self.header_printed {
             self.header_printed = true;
-            writeln!(self.out, "{}", view.title.as_deref().unwrap_or(&view.id))?;
+            let title = view.title.as_deref().unwrap_or(&view.id);
+            writeln!(self.out, "{}", bold(title, self.colour))?;
             if let Some(entity) = &view.entity {
                 let row = Row::of(entity);
                 writeln!(self.out, "{}: {} ({})", row.kind, row.title, row.id)?;
             }
         }
         for group in &view.content.entity_groups {
-            match &group.title {
-                Some(title) => writeln!(
-                    self.out,
-                    "\n{title} [{}] (group {})",
-                    group.view_type, group.id
-                )?,
-                None => writeln!(self.out, "\n{} [{}]", group.id, group.view_type)?,
-            }
             let rows: Vec<Row> = group.content.entities.iter().map(Row::of).collect();
-            if rows.is_empty() {
-                writeln!(self.out, "  (nothing here)")?;
-            } else {
-                self.table(&rows)?;
+            let token = group
+                .content
+                .next_page_token
+                .clone()
+                .filter(|token| !token.is_empty());
+            if let Some(streamed) = &mut self.streaming {
+                if streamed.id == group.id {
+                    streamed.token = token;
+                    if rows.is_empty() {
+                        continue;
+                    }
+                    let header = streamed.layout.is_none();
+                    let width = self.width;
+                    let layout = *streamed
+                        .layout
+                        .get_or_insert_with(|| Layout::new(&rows, true, width));
+                    self.rows(&layout, &rows, header)?;
+                    continue;
+                }
+            } else if self.continuous && !self.whole_groups && self.held.is_empty() {
+                writeln!(self.out, "\n{}", bold(&heading(group), self.colour))?;
+                let layout = (!rows.is_empty()).then(|| Layout::new(&rows, true, self.width));
+                if let Some(layout) = &layout {
+                    self.rows(layout, &rows, true)?;
+                }
+                self.streaming = Some(Streamed {
+                    id: group.id.clone(),
+                    layout,
+                    token,
+                });
+                continue;
             }
-            if let (Some(token), Some(command)) = (
-                group
-                    .content
-                    .next_page_token
-                    .as_deref()
-                    .filter(|token| !token.is_empty()),
-                self.group_command,
-            ) {
-                writeln!(
-                    self.out,
-                    "  more: amzn-music {command} --group {} --cursor {}",
-                    shell_quote(&group.id),
-                    shell_quote(token)
-                )?;
+            match self.held.iter_mut().find(|held| held.id == group.id) {
+                Some(held) => {
+                    held.rows.extend(rows);
+                    held.token = token;
+                }
+                None => self.held.push(Held {
+                    heading: heading(group),
+                    id: group.id.clone(),
+                    rows,
+                    token,
+                }),
             }
         }
         Ok(())
     }
 
-    fn table(&mut self, rows: &[Row]) -> io::Result<()> {
-        let header = Row {
-            kind: "TYPE".to_owned(),
-            title: "TITLE".to_owned(),
-            artists: "ARTISTS".to_owned(),
-            duration: "DURATION".to_owned(),
-            id: "ID".to_owned(),
-        };
-        let width = |cell: fn(&Row) -> &str| {
-            rows.iter()
-                .chain([&header])
-                .map(|row| cell(row).chars().count())
-                .max()
-                .unwrap_or_default()
-        };
-        let widths = [
-            width(|row| &row.kind),
-            width(|row| &row.title),
-            width(|row| &row.artists),
-            width(|row| &row.duration),
-        ];
-        for row in [&header].into_iter().chain(rows) {
-            let line = format!(
-                "  {:<w0$}  {:<w1$}  {:<w2$}  {:>w3$}  {}",
-                row.kind,
-                row.title,
-                row.artists,
-                row.duration,
-                row.id,
-                w0 = widths[0],
-                w1 = widths[1],
-                w2 = widths[2],
-                w3 = widths[3],
-            );
-            writeln!(self.out, "{}", line.trim_end())?;
+    fn flush_held(&mut self) -> io::Result<()> {
+        for held in std::mem::take(&mut self.held) {
+            writeln!(self.out, "\n{}", bold(&held.heading, self.colour))?;
+            if held.rows.is_empty() {
+                writeln!(self.out, "  (nothing here)")?;
+            } else {
+                let layout = Layout::new(&held.rows, false, self.width);
+                self.rows(&layout, &held.rows, true)?;
+            }
+            self.hint(&held.id, held.token.as_deref())?;
         }
         Ok(())
     }
+
+    /// The hint that shows the rest of a group, for the views that have a command for it.
+    fn hint(&mut self, group: &str, token: Option<&str>) -> io::Result<()> {
+        if let (Some(token), Some(command)) = (token, self.group_command) {
+            writeln!(
+                self.out,
+                "  more: amzn-music {command} --group {} --cursor {}",
+                shell_quote(group),
+                shell_quote(token)
+            )?;
+        }
+        Ok(())
+    }
+
+    fn rows(&mut self, layout: &Layout, rows: &[Row], header: bool) -> io::Result<()> {
+        if header {
+            let line = layout.line(&Row::header());
+            writeln!(self.out, "{}", bold(&line, self.colour))?;
+        }
+        for row in rows {
+            writeln!(self.out, "{}", layout.line(row))?;
+        }
+        Ok(())
+    }
+}
+
+/// A group's heading line.
+fn heading(group: &EntityGroup) -> String {
+    match &group.title {
+        Some(title) => format!("{title} [{}] (group {})", group.view_type, group.id),
+        None => format!("{} [{}]", group.id, group.view_type),
+    }
+}
+
+/// Every entity of a page, group after group.
+fn entities(view: &View) -> impl Iterator<Item = &Entity> {
+    view.content
+        .entity_groups
+        .iter()
+        .flat_map(|group| group.content.entities.iter())
+}
+
+/// The widths of a table's columns; the ID comes last and is never cut.
+#[derive(Clone, Copy, Debug, PartialEq)]
+struct Layout {
+    kind: usize,
+    title: usize,
+    /// `None` when no row has artists (or an author, or a curator).
+    artists: Option<usize>,
+    /// Whether the DURATION column is there: some row has a duration.
+    duration: bool,
+}
+
+const TITLE_WIDTH: usize = 44;
+const ARTISTS_WIDTH: usize = 28;
+const DURATION_WIDTH: usize = 8;
+const TITLE_MIN: usize = 12;
+const ARTISTS_MIN: usize = 8;
+
+impl Layout {
+    /// The columns for `rows`. A `streaming` table gets the widest title and artists columns
+    /// at once, for the rows of pages still to come; either way the table fits in `width`.
+    fn new(rows: &[Row], streaming: bool, width: Option<usize>) -> Self {
+        let widest = |cell: fn(&Row) -> &str| {
+            rows.iter()
+                .chain([&Row::header()])
+                .map(|row| cell(row).width())
+                .max()
+                .unwrap_or_default()
+        };
+        let kind = widest(|row| &row.kind);
+        let has_artists = rows.iter().any(|row| !row.artists.is_empty());
+        let duration = rows.iter().any(|row| !row.duration.is_empty());
+        let (mut title, mut artists) = if streaming {
+            (TITLE_WIDTH, ARTISTS_WIDTH)
+        } else {
+            (
+                widest(|row| &row.title).min(TITLE_WIDTH),
+                widest(|row| &row.artists).min(ARTISTS_WIDTH),
+            )
+        };
+        if !has_artists {
+            artists = 0;
+        }
+        if let Some(width) = width {
+            let id = widest(|row| &row.id);
+            let fixed = 2
+                + kind
+                + 2
+                + 2
+                + if has_artists { 2 } else { 0 }
+                + if duration { DURATION_WIDTH + 2 } else { 0 }
+                + id;
+            let room = width.saturating_sub(fixed);
+            if title + artists > room {
+                let (title_min, artists_min) = (title.min(TITLE_MIN), artists.min(ARTISTS_MIN));
+                let room = room.max(title_min + artists_min);
+                let share = (room * title).div_ceil(title + artists);
+                let new_title = share.clamp(title_min, title);
+                artists = room.saturating_sub(new_title).clamp(artists_min, artists);
+                title = room.saturating_sub(artists).clamp(title_min, title);
+            }
+        }
+        Self {
+            kind,
+            title,
+            artists: has_artists.then_some(artists),
+            duration,
+        }
+    }
+
+    /// One line of the table.
+    fn line(&self, row: &Row) -> String {
+        let mut line = String::from("  ");
+        line.push_str(&pad(&truncate(&row.kind, self.kind), self.kind));
+        line.push_str("  ");
+        line.push_str(&pad(&truncate(&row.title, self.title), self.title));
+        line.push_str("  ");
+        if let Some(artists) = self.artists {
+            line.push_str(&pad(&truncate(&row.artists, artists), artists));
+            line.push_str("  ");
+        }
+        if self.duration {
+            let cell = truncate(&row.duration, DURATION_WIDTH);
+            line.push_str(&" ".repeat(DURATION_WIDTH - cell.width().min(DURATION_WIDTH)));
+            line.push_str(&cell);
+            line.push_str("  ");
+        }
+        line.push_str(&row.id);
+        line.trim_end().to_owned()
+    }
+}
+
+/// `text`, then spaces up to `width` columns.
+fn pad(text: &str, width: usize) -> String {
+    let mut padded = text.to_owned();
+    padded.push_str(&" ".repeat(width.saturating_sub(text.width())));
+    padded
 }
 
 /// One entity, as a table row.
@@ -145,10 +464,17 @@ struct Row {
     id: String,
 }
 
-const TITLE_WIDTH: usize = 44;
-const ARTISTS_WIDTH: usize = 28;
-
 impl Row {
+    fn header() -> Self {
+        Self {
+            kind: "TYPE".to_owned(),
+            title: "TITLE".to_owned(),
+            artists: "ARTISTS".to_owned(),
+            duration: "DURATION".to_owned(),
+            id: "ID".to_owned(),
+        }
+    }
+
     fn of(entity: &Entity) -> Self {
         let names = |artists: &[amazon_music::ArtistReference]| {
             artists
@@ -160,6 +486,7 @@ impl Row {
         let (title, artists, duration) = match entity {
             Entity::Album(album) => (album.title.clone(), names(&album.artists), album.duration),
             Entity::Artist(artist) => (artist.name.clone(), String::new(), None),
+            // The API gives no duration for tracks.
             Entity::Track(track) => (track.title.clone(), names(&track.artists), None),
             Entity::Playlist(playlist) => (
                 playlist.title.clone(),
@@ -189,21 +516,32 @@ impl Row {
         };
         Self {
             kind: entity.type_name().to_owned(),
-            title: truncate(&title, TITLE_WIDTH),
-            artists: truncate(&artists, ARTISTS_WIDTH),
+            title,
+            artists,
             duration: duration.map(format_duration).unwrap_or_default(),
             id: entity.id().unwrap_or("-").to_owned(),
         }
     }
 }
 
-/// Cuts `text` to `width` characters, marking the cut with `…`.
+/// Cuts `text` to `width` columns, marking the cut with `…`.
 fn truncate(text: &str, width: usize) -> String {
-    if text.chars().count() <= width {
+    if text.width() <= width {
         return text.to_owned();
     }
-    let mut cut: String = text.chars().take(width - 1).collect();
-    cut.push('…');
+    let mut cut = String::new();
+    let mut used = 0;
+    for c in text.chars() {
+        let w = c.width().unwrap_or(0);
+        if used + w + 1 > width {
+            break;
+        }
+        used += w;
+        cut.push(c);
+    }
+    if width > 0 {
+        cut.push('…');
+    }
     cut
 }
 

@@ -11,7 +11,7 @@
 //! A JSON fault: `{"kind": K, ...}`, with `kind` one of `latency` (`millis`), `throttle`
 //! (`retry_after_secs`, default 1), `status` (`status`, default 500), `drop_connection`,
 //! `truncate_body`, `expired_token`; and optionally `path` (a path prefix) or `operation` (an
-//! `operationId`), and `times`.
+//! `operationId`), `times` and `after`.
 
 use std::time::Duration;
 

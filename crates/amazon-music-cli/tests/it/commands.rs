@@ -63,6 +63,48 @@ async fn every_view_command_prints_the_expected_json() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn every_view_command_prints_the_expected_ids_and_ndjson() {
+    let server = MockServer::start().await.expect("a mock server");
+    for (name, args) in VIEWS {
+        let json = run(&server, &[&["--json"], *args].concat());
+        let page: ViewResponse = serde_json::from_str(&json.stdout).expect("a view");
+        let entities: Vec<&amazon_music::Entity> = page
+            .data
+            .content
+            .entity_groups
+            .iter()
+            .flat_map(|group| &group.content.entities)
+            .collect();
+
+        let ids = run(&server, &[&["--output", "ids"], *args].concat());
+        assert_eq!(ids.code, 0, "{name}: {}", ids.stderr);
+        assert_eq!(ids.stderr, "", "{name}");
+        let expected: Vec<&str> = entities.iter().filter_map(|entity| entity.id()).collect();
+        assert_eq!(ids.stdout.lines().collect::<Vec<_>>(), expected, "{name}");
+        assert_matches_file(&format!("{name}.ids"), &ids.stdout);
+
+        let ndjson = run(&server, &[*args, &["-o", "ndjson"]].concat());
+        assert_eq!(ndjson.code, 0, "{name}: {}", ndjson.stderr);
+        let decoded: Vec<amazon_music::Entity> = ndjson
+            .stdout
+            .lines()
+            .map(|line| serde_json::from_str(line).expect("one entity a line"))
+            .collect();
+        assert_eq!(decoded.iter().collect::<Vec<_>>(), entities, "{name}");
+        assert_matches_file(&format!("{name}.ndjson"), &ndjson.stdout);
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn json_is_an_alias_of_output_json() {
+    let server = MockServer::start().await.expect("a mock server");
+    let alias = run(&server, &["--json", "library", "songs"]);
+    let output = run(&server, &["library", "songs", "--output", "json"]);
+    assert_eq!(output.code, 0, "{}", output.stderr);
+    assert_eq!(alias.stdout, output.stdout);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn json_output_is_what_the_api_served() {
     let server = MockServer::start().await.expect("a mock server");
     let credentials = server.credentials();
@@ -135,12 +177,53 @@ async fn all_with_max_items_stops_fetching_once_it_has_enough() {
     );
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_matches_file("library-songs-all-max-25.txt", &run.stdout);
+    assert_eq!(
+        run.stdout.matches("songs [STACK]").count(),
+        1,
+        "one heading"
+    );
+    assert_eq!(
+        run.stdout.matches("TYPE").count(),
+        1,
+        "one continuous table"
+    );
+    let widths: std::collections::HashSet<usize> = run
+        .stdout
+        .lines()
+        .filter(|line| line.starts_with("  Track"))
+        .map(|line| line.find(" B0").unwrap_or_default())
+        .collect();
+    assert_eq!(widths.len(), 1, "the same columns on every page");
     let views = server
         .requests()
         .iter()
         .filter(|request| request.path.starts_with("/v1/views/library/songs"))
         .count();
     assert_eq!(views, 3, "no page past the 25th song");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn all_prints_each_group_of_a_paged_view_once_as_one_table() {
+    let server = MockServer::start().await.expect("a mock server");
+    let all = run(&server, &["--all", "--limit", "2", "podcasts"]);
+    assert_eq!(all.code, 0, "{}", all.stderr);
+    let json = run(&server, &["--json", "--all", "--limit", "2", "podcasts"]);
+    let pages: Vec<ViewResponse> = json
+        .stdout
+        .lines()
+        .map(|line| serde_json::from_str(line).expect("a page"))
+        .collect();
+    assert!(pages.len() > 1, "more than one page of groups");
+    let groups: Vec<&amazon_music::EntityGroup> = pages
+        .iter()
+        .flat_map(|page| &page.data.content.entity_groups)
+        .collect();
+    for group in &groups {
+        let heading = format!("(group {})\n", group.id);
+        assert_eq!(all.stdout.matches(&heading).count(), 1, "{}", group.id);
+    }
+    assert_eq!(all.stdout.matches("  TYPE").count(), groups.len());
+    assert_matches_file("podcasts-all.txt", &all.stdout);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -187,7 +270,7 @@ async fn with_no_credentials_it_uses_the_embedded_mock_and_says_so() {
         .unwrap_or_default()
         .to_owned();
     let run = finish(output, &url);
-    assert_matches_file("home.txt", &run.stdout);
+    crate::support::assert_same_as_file("home.txt", &run.stdout);
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -204,28 +287,61 @@ async fn help_lists_every_command() {
     );
 }
 
-#[test]
-fn all_shows_a_progress_line_when_stderr_is_a_terminal() {
-    // `script` (util-linux) runs the command on a pseudo-terminal: stderr is a terminal there,
-    // while stdout goes to /dev/null inside it.
-    let home = home("progress");
-    let inner = format!(
-        "{} --mock --all --limit 100 library songs > /dev/null",
-        env!("CARGO_BIN_EXE_amzn-music")
-    );
+/// Runs `command` (a shell command line) on a pseudo-terminal with `script` (util-linux), with
+/// `TERM=xterm` and the environment given, and returns what the terminal received.
+pub fn on_a_terminal(name: &str, command: &str, env: &[(&str, &str)]) -> String {
+    let home = home(name);
     let output = std::process::Command::new("script")
-        .args(["-qec", &inner, "/dev/null"])
+        .args(["-qec", command, "/dev/null"])
         .env_clear()
         .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("TERM", "xterm")
         .env("HOME", &home)
         .env("XDG_CONFIG_HOME", home.join(".config"))
+        .envs(env.iter().copied())
         .output()
         .expect("`script` (util-linux) runs");
-    let terminal = String::from_utf8_lossy(&output.stdout);
+    let terminal = String::from_utf8_lossy(&output.stdout).into_owned();
     assert!(output.status.success(), "{terminal}");
-    assert!(terminal.contains("\r1 pages, 100 entities"), "{terminal:?}");
-    assert!(
-        terminal.contains("\r3 pages, 300 entities\r\n"),
+    terminal
+}
+
+#[test]
+fn all_shows_a_progress_spinner_when_stderr_is_a_terminal() {
+    // stdout goes to /dev/null inside the terminal: what it shows is stderr.
+    let terminal = on_a_terminal(
+        "progress",
+        &format!(
+            "{} --mock --all --limit 100 library songs > /dev/null",
+            env!("CARGO_BIN_EXE_amzn-music")
+        ),
+        &[],
+    );
+    assert!(terminal.contains("3 pages, 300 entities ("), "{terminal:?}");
+    assert!(terminal.contains("\x1b[2K"), "drawn in place: {terminal:?}");
+    assert!(terminal.ends_with("\r\n"), "{terminal:?}");
+}
+
+#[test]
+fn progress_never_lands_on_stdout_or_a_piped_stderr() {
+    // stderr goes to a file inside the terminal: the table alone reaches it, in one piece.
+    let terminal = on_a_terminal(
+        "progress-piped",
+        &format!(
+            "NO_COLOR=1 {} --mock --all --limit 100 library songs 2> /dev/null",
+            env!("CARGO_BIN_EXE_amzn-music")
+        ),
+        &[],
+    );
+    assert!(!terminal.contains("entities"), "{terminal:?}");
+    assert_eq!(
+        terminal.matches("TYPE").count(),
+        1,
+        "one table: {terminal:?}"
+    );
+    assert_eq!(
+        terminal.matches("\r\n  Track ").count(),
+        300,
         "{terminal:?}"
     );
 }

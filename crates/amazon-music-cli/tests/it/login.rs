@@ -3,7 +3,7 @@ use std::process::Stdio;
 
 use amazon_music_mock::MockServer;
 
-use crate::support::{amzn_music, assert_matches_file, finish, home};
+use crate::support::{amzn_music, assert_same_as_file, finish, home};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_stores_a_private_refresh_token_that_later_commands_use() {
@@ -54,7 +54,7 @@ async fn login_stores_a_private_refresh_token_that_later_commands_use() {
         .expect("the binary runs");
     let run = finish(later, server.url());
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert_matches_file("recent.txt", &run.stdout);
+    assert_same_as_file("recent.txt", &run.stdout);
 }
 
 #[tokio::test]

@@ -8,7 +8,9 @@
 //! what the binary prints; review the diff before committing it.
 
 mod api;
+mod cli;
 mod commands;
 mod errors;
+mod export;
 mod login;
 mod support;

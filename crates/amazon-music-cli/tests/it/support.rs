@@ -2,6 +2,7 @@
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use amazon_music_mock::MockServer;
 
@@ -27,9 +28,15 @@ pub fn amzn_music(home: &Path) -> Command {
     command
 }
 
-/// A fresh, empty home folder for one test.
+/// A fresh, empty home folder for one run: never shared, whether the tests run in one process
+/// (`cargo test`) or one process each (nextest).
 pub fn home(name: &str) -> PathBuf {
-    let home = std::env::temp_dir().join(format!("amzn-music-test-{name}-{}", std::process::id()));
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    let home = std::env::temp_dir().join(format!(
+        "amzn-music-test-{name}-{}-{}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ));
     let _ = std::fs::remove_dir_all(&home);
     std::fs::create_dir_all(&home).expect("a home folder");
     home
@@ -69,14 +76,23 @@ pub fn finish(output: Output, url: &str) -> Run {
 }
 
 /// Compares `actual` with `tests/data/<name>`, or rewrites the file under `AMZN_MUSIC_BLESS`.
+/// One test writes each file; others compare with it through [`assert_same_as_file`].
 pub fn assert_matches_file(name: &str, actual: &str) {
-    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/data")
-        .join(name);
     if std::env::var_os("AMZN_MUSIC_BLESS").is_some() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/data")
+            .join(name);
         std::fs::write(&path, actual).expect("writing the expected file");
         return;
     }
+    assert_same_as_file(name, actual);
+}
+
+/// Compares `actual` with `tests/data/<name>`, which another test writes.
+pub fn assert_same_as_file(name: &str, actual: &str) {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/data")
+        .join(name);
     let expected = std::fs::read_to_string(&path).unwrap_or_else(|error| {
         panic!(
             "reading {}: {error} (bless with AMZN_MUSIC_BLESS=1)",

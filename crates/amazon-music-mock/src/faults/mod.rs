@@ -40,6 +40,7 @@ pub struct Fault {
     kind: FaultKind,
     scope: Scope,
     times: Option<u32>,
+    after: u32,
 }
 
 /// What a fault does.
@@ -67,6 +68,7 @@ impl Fault {
             kind,
             scope: Scope::All,
             times: None,
+            after: 0,
         }
     }
 
@@ -129,6 +131,14 @@ impl Fault {
         self
     }
 
+    /// Lets the first `n` requests it applies to through untouched, and acts from the next
+    /// one on: a failure in the middle of a paged list (`after(2)` on an operation fails its
+    /// third page). By default a fault acts from the first request.
+    pub fn after(mut self, n: u32) -> Self {
+        self.after = n;
+        self
+    }
+
     fn applies_to(&self, path: &str, operation: Option<Operation>) -> bool {
         match &self.scope {
             Scope::All => true,
@@ -160,6 +170,8 @@ struct Rule {
     id: FaultId,
     fault: Fault,
     acted: u32,
+    /// How many requests it let through, of the `after` first.
+    passed: u32,
 }
 
 impl Rule {
@@ -200,6 +212,7 @@ impl Faults {
             id,
             fault,
             acted: 0,
+            passed: 0,
         });
         id
     }
@@ -229,6 +242,10 @@ impl Faults {
         let mut plan = Plan::default();
         for rule in &mut rules.rules {
             if rule.spent() || !rule.fault.applies_to(path, operation) {
+                continue;
+            }
+            if rule.passed < rule.fault.after {
+                rule.passed += 1;
                 continue;
             }
             match &rule.fault.kind {
@@ -292,6 +309,34 @@ mod tests {
             ]
         );
         assert_eq!(faults.acted(id), 2);
+    }
+
+    #[test]
+    fn a_fault_after_n_lets_n_requests_through_first() {
+        let faults = Faults::default();
+        let id = faults.inject(
+            Fault::status(503)
+                .on_operation(Operation::LibrarySongs)
+                .after(2)
+                .times(1),
+        );
+        let songs = || {
+            faults
+                .plan("/v1/views/library/songs", Some(Operation::LibrarySongs))
+                .outcome
+        };
+        assert_eq!(
+            faults.plan("/v1/views/home", Some(Operation::Home)).outcome,
+            None
+        );
+        assert_eq!(songs(), None);
+        assert_eq!(songs(), None);
+        assert_eq!(
+            songs(),
+            Some(FaultKind::Status(StatusCode::SERVICE_UNAVAILABLE))
+        );
+        assert_eq!(songs(), None);
+        assert_eq!(faults.acted(id), 1);
     }
 
     #[test]

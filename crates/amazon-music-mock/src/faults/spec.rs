@@ -27,6 +27,8 @@ pub(crate) struct FaultSpec {
     operation: Option<String>,
     #[serde(default)]
     times: Option<u32>,
+    #[serde(default)]
+    after: Option<u32>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -67,6 +69,9 @@ impl FaultSpec {
         if let Some(times) = self.times {
             fault = fault.times(times);
         }
+        if let Some(after) = self.after {
+            fault = fault.after(after);
+        }
         Ok(fault)
     }
 }
@@ -79,12 +84,15 @@ mod tests {
     #[test]
     fn fault_specs_read_as_the_admin_endpoint_documents() {
         let spec: FaultSpec = serde_json::from_str(
-            r#"{"kind": "status", "status": 503, "operation": "getHomeView", "times": 2}"#,
+            r#"{"kind": "status", "status": 503, "operation": "getHomeView", "times": 2, "after": 1}"#,
         )
         .expect("a spec");
         assert_eq!(
             spec.into_fault(),
-            Ok(Fault::status(503).on_operation(Operation::Home).times(2))
+            Ok(Fault::status(503)
+                .on_operation(Operation::Home)
+                .times(2)
+                .after(1))
         );
         let spec: FaultSpec =
             serde_json::from_str(r#"{"kind": "latency", "millis": 20, "path": "/v1"}"#)

@@ -1,0 +1,268 @@
+//! `amzn-music export DIR`: every list as files, atomically, and an interrupted export that
+//! resumes to the same files as an uninterrupted one.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use amazon_music::{Entity, Operation};
+use amazon_music_mock::{Fault, MockServer};
+
+use crate::support::{Run, assert_matches_file, home, run};
+
+/// A fresh folder to export to.
+fn target(name: &str) -> PathBuf {
+    home(&format!("export-{name}")).join("out")
+}
+
+/// Every file under `dir`, by its path from `dir`, with its bytes.
+fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut found = BTreeMap::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("a folder") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let name = path
+                    .strip_prefix(dir)
+                    .expect("under dir")
+                    .to_string_lossy()
+                    .into_owned();
+                found.insert(name, std::fs::read(&path).expect("a file"));
+            }
+        }
+    }
+    found
+}
+
+fn export(server: &MockServer, dir: &Path, format: &str) -> Run {
+    run(
+        server,
+        &["export", dir.to_str().expect("UTF-8"), "--format", format],
+    )
+}
+
+/// The summary, without the folder and the time it took.
+fn summary(run: &Run, dir: &Path) -> String {
+    let text = run.stdout.replace(&dir.display().to_string(), "DIR");
+    let mut lines: Vec<String> = text.lines().map(str::to_owned).collect();
+    if let Some(first) = lines.first_mut()
+        && let Some(at) = first.find(" in ")
+    {
+        first.replace_range(at..first.len() - 1, "");
+    }
+    lines.join("\n") + "\n"
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_writes_every_list_as_json() {
+    let server = MockServer::builder()
+        .library_size(120)
+        .start()
+        .await
+        .expect("a mock server");
+    let dir = target("json");
+    let done = export(&server, &dir, "json");
+    assert_eq!(done.code, 0, "{}", done.stderr);
+    assert_matches_file("export-summary.txt", &summary(&done, &dir));
+    assert!(
+        done.stderr.contains("songs: 120 entities\n"),
+        "{}",
+        done.stderr
+    );
+
+    let read = |name: &str| -> Vec<Entity> {
+        let text = std::fs::read_to_string(dir.join(name)).expect(name);
+        serde_json::from_str(&text).expect("a JSON array of entities")
+    };
+    let songs = read("songs.json");
+    assert_eq!(songs.len(), 120);
+    assert!(songs.iter().all(|song| matches!(song, Entity::Track(_))));
+    let playlists = read("playlists.json");
+    assert!(!playlists.is_empty());
+    for playlist in &playlists {
+        let id = playlist.id().expect("an id");
+        let tracks = read(&format!("playlists/{id}.json"));
+        assert!(!tracks.is_empty(), "{id}");
+    }
+    for name in ["albums.json", "artists.json", "podcasts.json"] {
+        assert!(!read(name).is_empty(), "{name}");
+    }
+    let names: Vec<String> = files(&dir).into_keys().collect();
+    assert!(
+        names
+            .iter()
+            .all(|name| !name.ends_with(".tmp") && !name.starts_with(".partial")),
+        "nothing half-written is left: {names:?}"
+    );
+    assert_eq!(names.len(), 5 + playlists.len() + 1, "{names:?}");
+
+    let requests = server.requests().len();
+    let again = export(&server, &dir, "json");
+    assert_eq!(again.code, 0, "{}", again.stderr);
+    assert!(
+        again.stderr.starts_with(&format!(
+            "{} already holds a finished export: nothing to do",
+            dir.display()
+        )),
+        "{}",
+        again.stderr
+    );
+    assert_eq!(
+        server.requests().len(),
+        requests,
+        "a finished export fetches nothing"
+    );
+    let other = export(&server, &dir, "csv");
+    assert_eq!(other.code, 2, "{}", other.stderr);
+    assert!(
+        other.stderr.contains("run with --format json"),
+        "{}",
+        other.stderr
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn export_writes_csv_a_spreadsheet_takes() {
+    let server = MockServer::builder()
+        .library_size(30)
+        .start()
+        .await
+        .expect("a mock server");
+    let dir = target("csv");
+    let done = export(&server, &dir, "csv");
+    assert_eq!(done.code, 0, "{}", done.stderr);
+    let albums = std::fs::read_to_string(dir.join("albums.csv")).expect("albums.csv");
+    assert!(albums.starts_with("type,id,title,artists,album,duration,mrn\r\n"));
+    assert_matches_file("export-albums.csv", &albums);
+    let podcasts = std::fs::read_to_string(dir.join("podcasts.csv")).expect("podcasts.csv");
+    assert_matches_file("export-podcasts.csv", &podcasts);
+    let songs = std::fs::read_to_string(dir.join("songs.csv")).expect("songs.csv");
+    assert_eq!(songs.lines().count(), 31, "a header and 30 songs");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_export_resumes_to_the_same_files_as_an_uninterrupted_one() {
+    let server = MockServer::builder()
+        .library_size(250)
+        .start()
+        .await
+        .expect("a mock server");
+    for format in ["json", "csv"] {
+        let whole = target(&format!("whole-{format}"));
+        let uninterrupted = export(&server, &whole, format);
+        assert_eq!(uninterrupted.code, 0, "{}", uninterrupted.stderr);
+
+        let dir = target(&format!("resumed-{format}"));
+        // A 503 on the third page of songs, on every retry: the export stops there.
+        let faults = server.faults();
+        faults.inject(
+            Fault::status(503)
+                .on_operation(Operation::LibrarySongs)
+                .after(2),
+        );
+        let first = export(&server, &dir, format);
+        assert_eq!(first.code, 1, "{}", first.stderr);
+        assert!(first.stderr.contains("HTTP 503"), "{}", first.stderr);
+        assert!(
+            !dir.join(format!("songs.{format}")).exists(),
+            "no half list"
+        );
+        assert!(dir.join(".amzn-music-export.json").exists());
+        faults.clear();
+
+        // Then a dropped connection on the third playlist's tracks.
+        let before = server.requests().len();
+        faults.inject(
+            Fault::drop_connection()
+                .on_operation(Operation::Playlist)
+                .after(2),
+        );
+        let second = export(&server, &dir, format);
+        assert_eq!(second.code, 1, "{}", second.stderr);
+        assert!(
+            second
+                .stderr
+                .starts_with(&format!("resuming the export in {} (", dir.display())),
+            "{}",
+            second.stderr
+        );
+        let songs: Vec<_> = server
+            .requests()
+            .into_iter()
+            .skip(before)
+            .filter(|request| request.operation == Some(Operation::LibrarySongs))
+            .collect();
+        assert_eq!(songs.len(), 1, "only the songs' last page is fetched again");
+        assert!(
+            songs[0]
+                .query
+                .as_deref()
+                .is_some_and(|query| query.contains("cursor=")),
+            "{:?}",
+            songs[0]
+        );
+        assert!(dir.join(format!("songs.{format}")).exists());
+        faults.clear();
+
+        let third = export(&server, &dir, format);
+        assert_eq!(third.code, 0, "{}", third.stderr);
+        assert_eq!(summary(&third, &dir), summary(&uninterrupted, &whole));
+        assert_eq!(files(&dir), files(&whole), "{format}");
+    }
+}
+
+#[test]
+fn export_shows_each_list_and_a_spinner_on_a_terminal() {
+    let dir = target("terminal");
+    let terminal = crate::commands::on_a_terminal(
+        "export-terminal",
+        &format!(
+            "{} --mock export {} > /dev/null",
+            env!("CARGO_BIN_EXE_amzn-music"),
+            dir.display()
+        ),
+        &[],
+    );
+    // Each finished list stays as a line of its own, above the spinner.
+    assert!(
+        terminal.contains("\x1b[2Ksongs: 300 entities "),
+        "{terminal:?}"
+    );
+    assert!(terminal.contains("\x1b[2Kpodcasts: "), "{terminal:?}");
+    assert!(
+        terminal.contains("songs: 100 entities ("),
+        "the spinner: {terminal:?}"
+    );
+    assert!(dir.join("songs.json").exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_resumed_export_keeps_its_format_unless_told_another() {
+    let server = MockServer::builder()
+        .library_size(30)
+        .start()
+        .await
+        .expect("a mock server");
+    let dir = target("keeps-format");
+    server.faults().inject(
+        Fault::status(503)
+            .on_operation(Operation::LibrarySongs)
+            .after(0),
+    );
+    let first = export(&server, &dir, "csv");
+    assert_eq!(first.code, 1, "{}", first.stderr);
+    server.faults().clear();
+    let other = export(&server, &dir, "json");
+    assert_eq!(other.code, 2, "{}", other.stderr);
+    assert!(
+        other.stderr.contains("run with --format csv"),
+        "{}",
+        other.stderr
+    );
+    let resumed = run(&server, &["export", dir.to_str().expect("UTF-8")]);
+    assert_eq!(resumed.code, 0, "{}", resumed.stderr);
+    assert!(dir.join("songs.csv").exists());
+    assert!(!dir.join("songs.json").exists());
+}
