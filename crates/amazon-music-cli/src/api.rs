@@ -4,11 +4,18 @@
 use std::fmt::Write as _;
 
 use amazon_music::pagination::{EntityPages, GroupPages, SinglePage};
-use amazon_music::{Client, Operation, PagingStyle};
+use amazon_music::{Client, Operation, PagingStyle, ViewRequest};
 
 use crate::cli::{ApiArgs, GlobalArgs};
-use crate::commands::AnyRequest;
 use crate::error::UsageError;
+
+/// A request for one view, whatever its paging. A view of groups carries the command that
+/// shows one of its groups, for the hints on groups with more entities.
+pub enum AnyRequest {
+    Groups(ViewRequest<GroupPages>, Option<&'static str>),
+    Entities(ViewRequest<EntityPages>),
+    Single(ViewRequest<SinglePage>),
+}
 
 /// An operation and its path arguments, in path order, as the command line gave them.
 #[derive(Debug)]

@@ -2,13 +2,14 @@
 
 use amazon_music::auth::device::DeviceLogin;
 use amazon_music::auth::scopes;
-use amazon_music::pagination::{EntityPages, GroupPages, Paging, SinglePage};
+use amazon_music::pagination::Paging;
 use amazon_music::{Client, View, ViewRequest};
 use anyhow::{Context, Result};
 use futures_util::TryStreamExt;
 
 use clap::CommandFactory;
 
+use crate::api::AnyRequest;
 use crate::cli::{
     AuthCommand, Cli, Command, ConfigCommand, GlobalArgs, LibraryView, LoginArgs, MockServerArgs,
     PagingArgs,
@@ -128,14 +129,6 @@ fn print_man() -> Result<()> {
     clap_mangen::Man::new(Cli::command()).render(&mut out)?;
     std::io::Write::write_all(&mut std::io::stdout().lock(), &out)?;
     Ok(())
-}
-
-/// A request for one view, whatever its paging. A view of groups carries the command that
-/// shows one of its groups, for the hints on groups with more entities.
-pub enum AnyRequest {
-    Groups(ViewRequest<GroupPages>, Option<&'static str>),
-    Entities(ViewRequest<EntityPages>),
-    Single(ViewRequest<SinglePage>),
 }
 
 fn view_request(client: &Client, command: Command) -> Result<AnyRequest> {
