@@ -215,10 +215,26 @@ impl Failure {
                 },
             },
             Generated::UnexpectedResponse(response) => {
+                let status = response.status();
+                let message = if status.is_redirection() {
+                    // Only a redirect off the base URL's origin (or one too many) ends up here.
+                    let location = response
+                        .headers()
+                        .get(reqwest::header::LOCATION)
+                        .and_then(|value| value.to_str().ok())
+                        .unwrap_or("nowhere");
+                    Some(format!(
+                        "the API redirected to {location:?}, which is not followed: it leaves \
+                         the base URL's origin (scheme, host and port), or follows too many \
+                         redirects"
+                    ))
+                } else {
+                    status.canonical_reason().map(str::to_owned)
+                };
                 let api_error = ApiError {
-                    status: response.status().as_u16(),
+                    status: status.as_u16(),
                     code: None,
-                    message: response.status().canonical_reason().map(str::to_owned),
+                    message,
                     reference: None,
                 };
                 Self::status(api_error, retry_after(response.headers()))

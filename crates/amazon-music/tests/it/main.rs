@@ -4,6 +4,8 @@
 mod auth;
 mod errors;
 mod pagination;
+mod paths;
 mod redaction;
+mod redirects;
 mod retries;
 mod support;
