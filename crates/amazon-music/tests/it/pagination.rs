@@ -215,7 +215,7 @@ async fn stops_on_a_repeated_token() {
         .collect();
     assert_eq!(ids(&songs), ["T000000000", "T000000001", "T000000002"]);
     match &results[3] {
-        Err(Error::PaginationLoop { token }) => assert_eq!(token, "A"),
+        Err(Error::PaginationLoop { token, .. }) => assert_eq!(token, "A"),
         other => panic!("expected a pagination loop, got {other:?}"),
     }
     server.verify().await;
