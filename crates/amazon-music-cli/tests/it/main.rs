@@ -9,6 +9,7 @@
 
 mod api;
 mod commands;
+mod credentials;
 mod errors;
 mod login;
 mod support;
