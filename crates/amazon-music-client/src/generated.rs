@@ -458,8 +458,9 @@ let response = client.get_album_view()
 
 One playlist: the playlist as the view's entity, and music entities grouped in sections
 (e.g. Tracks, Similar Playlists). `limit` bounds the number of tracks returned (at most
-the number of tracks in the playlist); the tracks group's `nextPageToken` is the
-`cursor` for the next page.
+the number of tracks in the playlist); the tracks group's `nextPageToken` (the first
+group's) is the `cursor` for the next page. The other groups may carry tokens of their
+own, which this view's `cursor` does not take (`x-paging-groups: first`).
 
 
 Sends a `GET` request to `/v1/views/playlists/{id}`
@@ -502,7 +503,9 @@ let response = client.get_playlist_view()
 
 One podcast show: the show as the view's entity, and entities grouped in sections (e.g.
 Episodes, Similar Podcasts). `limit` bounds the number of episodes returned; the
-episodes group's `nextPageToken` is the `cursor` for the next page.
+episodes group's `nextPageToken` (the first group's) is the `cursor` for the next page.
+The other groups may carry tokens of their own, which this view's `cursor` does not take
+(`x-paging-groups: first`).
 
 
 Sends a `GET` request to `/v1/views/podcasts/shows/{id}`

@@ -17,4 +17,4 @@ pub use entity::{MalformedEntity, UnknownEntity, from_slice_lenient, leniently};
 pub use generated::*;
 pub use generated_entity::Entity;
 pub use generated_operations::Operation;
-pub use operation::{OperationSpec, PagingStyle, UnknownOperation};
+pub use operation::{OperationSpec, PagedGroups, PagingStyle, UnknownOperation};

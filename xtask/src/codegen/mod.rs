@@ -39,6 +39,7 @@ const HAND_WRITTEN_MODELS: &[&str] = &[
     "MalformedEntity",
     "Operation",
     "OperationSpec",
+    "PagedGroups",
     "PagingStyle",
     "UnknownEntity",
     "UnknownOperation",
