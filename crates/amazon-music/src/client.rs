@@ -226,6 +226,8 @@ impl ClientBuilder {
                 .connect_timeout(self.connect_timeout)
                 .timeout(self.timeout)
                 .redirect(crate::same_origin_redirects())
+                // Asks for gzip and decodes it; HTTP/2 is offered by ALPN wherever TLS is used.
+                .gzip(true)
                 .build()
                 .map_err(|error| {
                     Error::invalid_request(format!("the HTTP client could not be built: {error}"))

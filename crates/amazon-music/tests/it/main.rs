@@ -9,3 +9,4 @@ mod redaction;
 mod redirects;
 mod retries;
 mod support;
+mod wire;
