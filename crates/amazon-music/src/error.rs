@@ -65,12 +65,12 @@ pub enum Error {
         retry_after: Option<Duration>,
     },
 
-    /// The API refused the credentials (401), after a token refresh where one was possible:
-    /// the request was sent.
+    /// The API refused the credentials (a 401, or a 403 `INVALID_API_KEY`), after a token
+    /// refresh where one was possible: the request was sent.
     #[error("unauthorized: {0}; check the API key and the access token")]
     Unauthorized(Box<ApiError>),
 
-    /// The API accepted the credentials but refuses the request (403), e.g.
+    /// The API refuses the request (a 403 other than `INVALID_API_KEY`), e.g.
     /// `AUTH_NO_MUSIC_ACCOUNT_FOUND` when the user has no Amazon Music account: the request was
     /// sent. Not a sign of a bad API key or token.
     #[error("forbidden: {0}")]

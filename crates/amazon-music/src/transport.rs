@@ -312,6 +312,11 @@ impl Failure {
         };
         let error = match StatusCode::from_u16(error.status) {
             Ok(StatusCode::UNAUTHORIZED) => Error::Unauthorized(Box::new(error)),
+            // A bad API key is refused with a 403 and this code: the credentials' fault. Any
+            // other 403 (`AUTH_NO_MUSIC_ACCOUNT_FOUND`, say) refuses the request, not the key.
+            Ok(StatusCode::FORBIDDEN) if error.code.as_deref() == Some("INVALID_API_KEY") => {
+                Error::Unauthorized(Box::new(error))
+            }
             Ok(StatusCode::FORBIDDEN) => Error::Forbidden(Box::new(error)),
             Ok(StatusCode::TOO_MANY_REQUESTS) => Error::RateLimited {
                 retry_after: error.retry_after,

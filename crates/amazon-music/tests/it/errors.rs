@@ -166,6 +166,22 @@ async fn forbidden_is_not_a_bad_api_key() {
         assert!(!text.contains("API key"), "{text}");
         assert!(!error.is_retryable());
     }
+    // A 403 that says the API key is bad is the credentials' fault.
+    let server = serving(
+        403,
+        error_body(403, "INVALID_API_KEY", "The API key is not valid."),
+    )
+    .await;
+    let error = client(&server)
+        .library_songs()
+        .send()
+        .await
+        .expect_err("a bad key");
+    assert!(
+        matches!(&error, Error::Unauthorized(api) if api.status == 403),
+        "{error:?}"
+    );
+    assert!(error.to_string().contains("check the API key"), "{error}");
 }
 
 #[test]
