@@ -13,6 +13,7 @@
 //! the proxy's URL in `AMAZON_MUSIC_PROXY_URL`.
 
 use std::net::{SocketAddr, TcpStream, ToSocketAddrs};
+use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::mpsc::{Receiver, TryRecvError};
 use std::thread;
@@ -57,8 +58,7 @@ pub fn run() -> Result<()> {
     prism.stop(result.is_err());
     result?;
 
-    build_command_line()?;
-    let mut mock = Server::start(mock_command(), MOCK_LISTENING)?;
+    let mut mock = Server::start(mock_command(&command_line_binary()?), MOCK_LISTENING)?;
     let mut proxy_command = prism_command(&tools, &["proxy"]);
     proxy_command.arg(&mock.url);
     let mut proxy = Server::start(proxy_command, LISTENING)?;
@@ -68,22 +68,51 @@ pub fn run() -> Result<()> {
     result
 }
 
-/// Builds `amzn-music`, whose `mock-server` command serves the project's mock (a no-op when
-/// the test step built it already).
-fn build_command_line() -> Result<()> {
+/// The `amzn-music` binary the test step built, whose `mock-server` command serves the
+/// project's mock.
+///
+/// Asks `cargo nextest list` for it, with the test step's own arguments: the build is the test
+/// step's (nothing is built again after `cargo xtask ci`'s test step, and the binary is built if
+/// this task runs alone), and the path is wherever the target directory is (`CARGO_TARGET_DIR`,
+/// `build.target-dir`), as nextest reports it.
+fn command_line_binary() -> Result<PathBuf> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut command = Command::new(cargo);
     command
         .args([
-            "build",
+            "nextest",
+            "list",
+            "--workspace",
             "--locked",
-            "--package",
-            "amazon-music-cli",
-            "--bin",
-            "amzn-music",
+            "--list-type",
+            "binaries-only",
+            "--message-format",
+            "json",
         ])
         .current_dir(workspace::root());
-    process::run(&mut command, TEST_TIMEOUT).context("building amzn-music")
+    let listing = process::output(&mut command, TEST_TIMEOUT).context("listing the test build")?;
+    binary_in_listing(&listing, "amzn-music")
+}
+
+/// The path of the non-test binary `name` in a `cargo nextest list --message-format json`
+/// listing.
+fn binary_in_listing(listing: &str, name: &str) -> Result<PathBuf> {
+    let listing: serde_json::Value =
+        serde_json::from_str(listing).context("reading nextest's listing")?;
+    let meta = &listing["rust-build-meta"];
+    let target = meta["target-directory"]
+        .as_str()
+        .context("nextest's listing names no target directory")?;
+    let relative = meta["non-test-binaries"]
+        .as_object()
+        .into_iter()
+        .flat_map(|packages| packages.values())
+        .filter_map(serde_json::Value::as_array)
+        .flatten()
+        .find(|binary| binary["name"] == name)
+        .and_then(|binary| binary["path"].as_str())
+        .with_context(|| format!("the test build has no `{name}` binary"))?;
+    Ok(Path::new(target).join(relative))
 }
 
 /// `prism <mode> --errors` on the bundled spec, on loopback and a port Prism picks; `mode` is
@@ -97,8 +126,7 @@ fn prism_command(tools: &NodeTools, mode: &[&str]) -> Command {
 }
 
 /// `amzn-music mock-server` on a free port.
-fn mock_command() -> Command {
-    let binary = workspace::root().join("target/debug/amzn-music");
+fn mock_command(binary: &Path) -> Command {
     let mut command = Command::new(binary);
     command.args(["mock-server", "--port", "0", "--size", MOCK_LIBRARY_SIZE]);
     command
@@ -254,6 +282,23 @@ fn accepts_connections(url: &str) -> Result<bool> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn finds_the_binary_in_nextests_listing_wherever_the_target_directory_is() {
+        let listing = r#"{"rust-build-meta": {
+            "target-directory": "/elsewhere/target",
+            "base-output-directories": ["debug"],
+            "non-test-binaries": {"path+file:///w/crates/amazon-music-cli#0.1.0": [
+                {"name": "amzn-music", "kind": "bin-exe", "path": "debug/amzn-music"}
+            ]}
+        }, "rust-binaries": {}}"#;
+        assert_eq!(
+            binary_in_listing(listing, "amzn-music").expect("found"),
+            Path::new("/elsewhere/target/debug/amzn-music")
+        );
+        let error = binary_in_listing(listing, "other").expect_err("absent");
+        assert!(error.to_string().contains("`other`"), "{error}");
+    }
 
     #[test]
     fn reads_the_url_from_the_listening_line() {

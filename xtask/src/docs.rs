@@ -1,6 +1,7 @@
 //! `cargo xtask docs [--screenshot]`: the API reference as one self-contained HTML page, built by
 //! Redocly (`build-docs --inlineBundle`, so the page loads no script from elsewhere) into
-//! `target/docs/index.html`, which git ignores.
+//! `docs/index.html` in the target directory (wherever `cargo metadata` says it is), which git
+//! ignores.
 //!
 //! With `--screenshot`, headless Chromium renders the page to `docs/reference.png`, the picture
 //! the README shows. Chromium is not installed by the xtask: on Debian, `apt-get install
@@ -15,8 +16,8 @@ use anyhow::{Context, Result};
 use crate::bundle::{self, DIST_YAML};
 use crate::{process, tools, workspace};
 
-/// The page, relative to the workspace root.
-pub const PAGE: &str = "target/docs/index.html";
+/// The page, relative to the target directory.
+pub const PAGE: &str = "docs/index.html";
 /// The screenshot, relative to the workspace root.
 pub const SCREENSHOT: &str = "docs/reference.png";
 const TITLE: &str = "Amazon Music Web API (views): unofficial reference";
@@ -32,7 +33,8 @@ pub fn run(screenshot: bool) -> Result<()> {
     bundle::require_up_to_date()?;
     let tools = tools::node()?;
     let root = workspace::root();
-    let page = root.join(PAGE);
+    let target = workspace::target_dir()?;
+    let page = target.join(PAGE);
     if let Some(folder) = page.parent() {
         std::fs::create_dir_all(folder)
             .with_context(|| format!("creating {}", folder.display()))?;
@@ -45,18 +47,18 @@ pub fn run(screenshot: bool) -> Result<()> {
             .arg(&page),
         TIMEOUT,
     )?;
-    println!("built {PAGE}: open it in a browser");
+    println!("built {}: open it in a browser", page.display());
     if screenshot {
-        take_screenshot(&page, &root.join(SCREENSHOT))?;
+        take_screenshot(&page, &target, &root.join(SCREENSHOT))?;
         println!("rendered {SCREENSHOT}");
     }
     Ok(())
 }
 
 /// Renders `page` with headless Chromium to the PNG `output`.
-fn take_screenshot(page: &Path, output: &Path) -> Result<()> {
+fn take_screenshot(page: &Path, target: &Path, output: &Path) -> Result<()> {
     let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "chromium".to_owned());
-    let profile = workspace::root().join("target/docs/chromium-profile");
+    let profile = target.join("docs/chromium-profile");
     // A fresh profile each time, so that nothing from an earlier run changes the picture.
     match std::fs::remove_dir_all(&profile) {
         Ok(()) => {}

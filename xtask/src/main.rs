@@ -48,7 +48,7 @@ enum Command {
     Typescript,
     /// Generate pydantic models (datamodel-code-generator) and validate every example.
     Python,
-    /// Build the HTML reference into target/docs/ with Redocly.
+    /// Build the HTML reference into docs/ of the target directory with Redocly.
     Docs {
         /// Also render it with headless Chromium to docs/reference.png.
         #[arg(long)]

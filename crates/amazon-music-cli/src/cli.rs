@@ -499,12 +499,19 @@ pub struct ApiArgs {
     pub paging: PagingArgs,
 }
 
-/// `login` options; the app's client ID comes from AMAZON_MUSIC_CLIENT_ID.
+/// `login` options; the app's client ID comes from AMAZON_MUSIC_CLIENT_ID. The API key, when
+/// given (--api-key, AMAZON_MUSIC_API_KEY or --with-api-key), is stored too.
 #[derive(Debug, Args)]
 pub struct LoginArgs {
     /// The code-pair endpoint, in place of LWA's.
     #[arg(long, env = "AMAZON_MUSIC_LWA_CODEPAIR_URL", value_name = "URL")]
     pub codepair_url: Option<String>,
+    /// Store a refresh token read from standard input (the first line) instead of logging in.
+    #[arg(long)]
+    pub with_token: bool,
+    /// Store an API key read from standard input (the line after the token, with --with-token).
+    #[arg(long)]
+    pub with_api_key: bool,
 }
 
 /// `mock-server` options.

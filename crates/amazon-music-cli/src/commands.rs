@@ -207,9 +207,12 @@ async fn show_paged<P: Paging>(
     if !args.all {
         let mut view = request.send().await?;
         let next = ViewRequest::<P>::next_cursor(&view).map(str::to_owned);
-        truncate(&mut view, args.max_items);
+        let cut = truncate(&mut view, args.max_items);
+        // A cut page's cursor would skip the entities cut: print none, and say how to see them.
+        let next = if cut.dropped > 0 { None } else { next };
         printer.page(&view, next.as_deref())?;
         printer.finish()?;
+        printer.cut(cut.dropped)?;
         return Ok(());
     }
     let progress = Progress::start();
@@ -221,11 +224,12 @@ async fn show_paged<P: Paging>(
             let Some(mut view) = stream.try_next().await? else {
                 break;
             };
-            let printed = truncate(&mut view, budget);
-            budget = budget.map(|left| left - printed);
+            let cut = truncate(&mut view, budget);
+            budget = budget.map(|left| left - cut.kept);
             pages += 1;
-            entities += printed;
+            entities += cut.kept;
             progress.suspend(|| printer.page(&view, None))?;
+            progress.suspend(|| printer.cut(cut.dropped))?;
             progress.update(pages, entities);
         }
         progress.suspend(|| printer.finish())?;
@@ -236,31 +240,89 @@ async fn show_paged<P: Paging>(
     result
 }
 
-/// Keeps at most `max_items` entities of `view`, in order; returns how many it kept.
-fn truncate(view: &mut View, max_items: Option<usize>) -> usize {
+/// What [`truncate`] kept and dropped.
+struct Cut {
+    kept: usize,
+    dropped: usize,
+}
+
+/// Keeps at most `max_items` entities of `view`, in order. When it drops any, it also drops the
+/// page tokens that would skip them (the view's, and those of the groups it cut or emptied), so
+/// that neither the JSON nor the hints offer a cursor past entities never shown.
+fn truncate(view: &mut View, max_items: Option<usize>) -> Cut {
     let mut left = max_items.unwrap_or(usize::MAX);
-    let mut kept = 0;
+    let (mut kept, mut dropped) = (0, 0);
     for group in &mut view.content.entity_groups {
         let entities = &mut group.content.entities;
+        let before = entities.len();
         entities.truncate(left);
         left -= entities.len();
         kept += entities.len();
+        if entities.len() < before {
+            dropped += before - entities.len();
+            group.content.next_page_token = None;
+        }
     }
-    kept
+    if dropped > 0 {
+        view.content.next_page_token = None;
+    }
+    Cut { kept, dropped }
 }
 
 async fn login(args: &GlobalArgs, login: LoginArgs) -> Result<()> {
     let client_id = args.refresh.client_id.clone().ok_or_else(|| {
         UsageError::new("login needs your app's client ID: set AMAZON_MUSIC_CLIENT_ID")
     })?;
-    let mut builder = DeviceLogin::builder().client_id(client_id.clone()).scopes([
+    let wanted = usize::from(login.with_token) + usize::from(login.with_api_key);
+    let mut from_stdin = if wanted > 0 {
+        let names = match (login.with_token, login.with_api_key) {
+            (true, true) => "the refresh token, then the API key",
+            (true, false) => "the refresh token",
+            _ => "the API key",
+        };
+        credentials::read_secrets_from_stdin(wanted, names)?.into_iter()
+    } else {
+        Vec::new().into_iter()
+    };
+    let refresh_token = if login.with_token {
+        from_stdin.next().unwrap_or_default()
+    } else {
+        device_login(args, &login, &client_id).await?
+    };
+    let api_key = if login.with_api_key {
+        from_stdin.next()
+    } else {
+        args.api_key.clone()
+    };
+    let stored = StoredLogin {
+        client_id,
+        refresh_token,
+        token_url: args.refresh.token_url.clone(),
+        api_key,
+    };
+    let path = stored.save()?;
+    let what = if stored.api_key.is_some() {
+        "the refresh token and the API key are"
+    } else {
+        "the refresh token is"
+    };
+    eprintln!(
+        "logged in; {what} stored in {} (readable only by you)",
+        path.display()
+    );
+    Ok(())
+}
+
+/// Logs in with LWA's device flow and returns the refresh token.
+async fn device_login(args: &GlobalArgs, login: &LoginArgs, client_id: &str) -> Result<String> {
+    let mut builder = DeviceLogin::builder().client_id(client_id).scopes([
         scopes::LIBRARY_READ,
         scopes::HISTORY,
         scopes::RECOMMENDATION,
         scopes::PROFILE_READ,
     ]);
-    if let Some(url) = login.codepair_url {
-        builder = builder.codepair_url(url);
+    if let Some(url) = &login.codepair_url {
+        builder = builder.codepair_url(url.clone());
     }
     if let Some(url) = &args.refresh.token_url {
         builder = builder.token_url(url.clone());
@@ -276,17 +338,7 @@ async fn login(args: &GlobalArgs, login: LoginArgs) -> Result<()> {
     let refresh_token = tokens
         .refresh_token
         .context("Login with Amazon sent no refresh token: there is nothing to store")?;
-    let stored = StoredLogin {
-        client_id,
-        refresh_token: secrecy::ExposeSecret::expose_secret(&refresh_token).to_owned(),
-        token_url: args.refresh.token_url.clone(),
-    };
-    let path = stored.save()?;
-    eprintln!(
-        "logged in; the refresh token is stored in {} (readable only by you)",
-        path.display()
-    );
-    Ok(())
+    Ok(secrecy::ExposeSecret::expose_secret(&refresh_token).to_owned())
 }
 
 async fn mock_server(args: MockServerArgs) -> Result<()> {

@@ -27,7 +27,7 @@ pub fn report(error: &anyhow::Error) -> (u8, String) {
         return (EXIT_USAGE, usage.to_string());
     }
     match error.downcast_ref::<Error>() {
-        Some(Error::InvalidRequest { message }) => (EXIT_USAGE, message.clone()),
+        Some(Error::InvalidRequest { message, .. }) => (EXIT_USAGE, message.clone()),
         Some(error) => (EXIT_FAILURE, describe(error)),
         None => (EXIT_FAILURE, format!("{error:#}")),
     }
@@ -39,12 +39,22 @@ fn describe(error: &Error) -> String {
         Error::Unauthorized(api) if api.code.as_deref() == Some("INVALID_ACCESS_TOKEN") => format!(
             "token expired ({api}): run `amzn-music login` or set AMAZON_MUSIC_REFRESH_TOKEN"
         ),
+        Error::Forbidden(api) if api.code.as_deref() == Some("AUTH_NO_MUSIC_ACCOUNT_FOUND") => {
+            format!(
+                "forbidden ({api}): the logged-in Amazon account has no Amazon Music account; \
+                 log in with one that has"
+            )
+        }
+        Error::Forbidden(api) => {
+            format!("forbidden ({api}): the credentials were accepted, but may not do this")
+        }
         Error::Unauthorized(api) => format!(
             "unauthorized ({api}): check --api-key / AMAZON_MUSIC_API_KEY and the access token"
         ),
         Error::RateLimited {
             error: api,
             retry_after,
+            ..
         } => match retry_after {
             Some(wait) => format!("rate limited ({api}): try again in {} s", wait.as_secs()),
             None => format!("rate limited ({api}): try again later"),
@@ -65,9 +75,14 @@ fn describe(error: &Error) -> String {
         Error::Decode { path, message, .. } => {
             format!("the response could not be read at `{path}`: {message} (please report this)")
         }
-        Error::PaginationLoop { token } => format!(
+        Error::PaginationLoop { token, .. } => format!(
             "the server repeated the page token {token:?}; stopped to avoid looping (the pages before it were printed)"
         ),
+        Error::Auth {
+            message,
+            retryable: true,
+            ..
+        } => format!("authentication failed: {message} (a passing failure: try again)"),
         Error::Auth { message, .. } => {
             format!("authentication failed: {message}")
         }

@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use amazon_music::pagination::EntityPages;
-use amazon_music::{Client, Entity, Operation, PagingStyle, ViewRequest};
+use amazon_music::{Client, Entity, Operation, PagedGroups, PagingStyle, ViewRequest};
 use anyhow::{Context, Result};
 use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
@@ -234,12 +234,14 @@ async fn export_list(
     while let Some(view) = pages.try_next().await? {
         let mut text = String::new();
         let mut added = 0;
-        for entity in view
-            .content
-            .entity_groups
-            .iter()
-            .flat_map(|group| &group.content.entities)
-        {
+        // Only the groups the cursor pages (`x-paging-groups`): a playlist's similar
+        // playlists are not its tracks.
+        let groups = &view.content.entity_groups;
+        let paged = match list.operation.paged_groups() {
+            PagedGroups::First => &groups[..groups.len().min(1)],
+            PagedGroups::All => &groups[..],
+        };
+        for entity in paged.iter().flat_map(|group| &group.content.entities) {
             text.push_str(&serde_json::to_string(entity)?);
             text.push('\n');
             added += 1;

@@ -242,6 +242,27 @@ impl Printer {
         self.out.flush()
     }
 
+    /// Says, after a page, that `--max-items` cut `dropped` of its entities and how to see
+    /// them: on stdout for people, on stderr beside JSON, NDJSON or ids (which carry no cursor past
+    /// them).
+    pub fn cut(&mut self, dropped: usize) -> io::Result<()> {
+        if dropped == 0 {
+            return Ok(());
+        }
+        let note = format!(
+            "--max-items left out {dropped} more entit{} of this page, and no cursor is given \
+             past them: to see them, run again with a larger --max-items, or without it",
+            if dropped == 1 { "y" } else { "ies" }
+        );
+        if self.format == OutputFormat::Table {
+            writeln!(self.out, "\n{note}")?;
+            self.out.flush()
+        } else {
+            eprintln!("{note}");
+            Ok(())
+        }
+    }
+
     fn human(&mut self, view: &View) -> io::Result<()> {
         if !self.header_printed {
             self.header_printed = true;

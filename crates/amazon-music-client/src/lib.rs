@@ -2,12 +2,14 @@
 #![deny(missing_docs)]
 
 mod context;
+mod path;
 #[rustfmt::skip]
 #[allow(missing_docs, unused_imports, dead_code, clippy::all)]
 mod generated;
 
 pub use context::CallContext;
 pub use generated::{Client, ClientInfo, Error, ResponseValue, builder};
+pub use path::encode_path;
 
 use progenitor_client::{ClientHooks, OperationInfo};
 
@@ -16,13 +18,16 @@ use progenitor_client::{ClientHooks, OperationInfo};
 /// or stays empty when no response came.
 ///
 /// The generator also adds an `api-version` header to every request; the API documents no such
-/// header, so it is removed before the request leaves.
+/// header, so it is removed before the request leaves. A request whose path is not its
+/// operation's template with one segment for each parameter (an ID of `""`, `.` or `..`) is
+/// refused with `Error::InvalidRequest` before it leaves (see [`encode_path`]).
 impl ClientHooks<CallContext> for Client {
     async fn pre<E>(
         &self,
         request: &mut reqwest::Request,
-        _info: &OperationInfo,
+        info: &OperationInfo,
     ) -> Result<(), Error<E>> {
+        path::check_path(info.operation_id, request.url().path()).map_err(Error::InvalidRequest)?;
         request.headers_mut().remove("api-version");
         self.inner().start(request);
         Ok(())

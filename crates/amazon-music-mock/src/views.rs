@@ -6,7 +6,8 @@
 //! | home, podcasts, library | entities per group | the view's token: the next [`GROUPS_PER_PAGE`] groups |
 //! | artist | groups | the view's token: the next groups |
 //! | home, podcasts, library `/{groupId}` | entities | the group's token |
-//! | playlist, podcast show, library albums, artists, songs, playlists, recent | entities | the group's token |
+//! | playlist, podcast show | tracks or episodes | the first group's token; a second group (similar playlists or shows, the first three, with a token of its own that this view refuses) comes with every page |
+//! | library albums, artists, songs, playlists, recent | entities | the group's token |
 //! | library podcasts | episodes and shows (each) | the first group's token, set while either group has more |
 //! | album | (not read) | (none) |
 //!
@@ -159,10 +160,25 @@ fn one_group(
     Ok(emit(group, page.offset(scope)?, page.limit, scope))
 }
 
-/// A single-group view of `details`, one page of its entities.
+/// How many related entities (similar playlists or shows) a details page shows.
+const RELATED_PER_PAGE: usize = 3;
+
+/// A details view of `details`: one page of its group's entities, and, on every page, the
+/// first related entities with a token of their own, which this view's cursor refuses
+/// (`x-paging-groups: first`).
 fn details_page(details: Details, page: &Page, scope: &str) -> Result<View, ApiError> {
-    let Details { mut view, group } = details;
+    let Details {
+        mut view,
+        group,
+        related,
+    } = details;
     view.content.entity_groups = vec![emit(&group, page.offset(scope)?, page.limit, scope)];
+    if let Some(related) = related {
+        let related_scope = format!("{scope}/{}", related.id);
+        view.content
+            .entity_groups
+            .push(emit(&related, 0, RELATED_PER_PAGE, &related_scope));
+    }
     view.content.next_page_token = None;
     Ok(view)
 }

@@ -19,4 +19,4 @@ pub use generated::*;
 pub use generated_entity::Entity;
 pub use generated_operations::Operation;
 pub use kept::{MalformedEntity, UnknownEntity};
-pub use operation::{OperationSpec, PagingStyle, UnknownOperation};
+pub use operation::{OperationSpec, PagedGroups, PagingStyle, UnknownOperation};

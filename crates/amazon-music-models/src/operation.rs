@@ -32,6 +32,8 @@ pub struct OperationSpec {
     pub max_limit: Option<u32>,
     /// How the view pages (`x-paging`).
     pub paging: PagingStyle,
+    /// Which of its groups the cursor pages (`x-paging-groups`).
+    pub paged_groups: PagedGroups,
     /// The operation's summary.
     pub summary: &'static str,
 }
@@ -45,6 +47,16 @@ pub enum PagingStyle {
     Entities,
     /// `x-paging: none`: the view is one page.
     None,
+}
+
+/// Which groups of a view the cursor pages: the spec's `x-paging-groups`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum PagedGroups {
+    /// Every group (`all`, the default): e.g. the library podcasts view's episodes and shows.
+    All,
+    /// The first group only, the one the view is about (`first`): e.g. a playlist's tracks,
+    /// while its similar playlists come again with every page.
+    First,
 }
 
 impl Operation {
@@ -66,6 +78,11 @@ impl Operation {
     /// How the operation's view pages.
     pub fn paging(self) -> PagingStyle {
         self.spec().paging
+    }
+
+    /// Which of the view's groups the cursor pages.
+    pub fn paged_groups(self) -> PagedGroups {
+        self.spec().paged_groups
     }
 
     /// The operation a request path (still percent-encoded) calls, if any.

@@ -183,6 +183,11 @@ impl ClientBuilder {
     }
 
     /// Uses an existing `reqwest::Client` (its pool, proxy and TLS settings) instead of a new one.
+    ///
+    /// Its redirect policy applies too: build it with
+    /// [`same_origin_redirects`](crate::same_origin_redirects) (what the SDK's own client uses)
+    /// or `reqwest::redirect::Policy::none()`. `reqwest`'s default policy follows a redirect to
+    /// any host, and strips `Authorization` on the way but not `x-api-key`.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -220,6 +225,9 @@ impl ClientBuilder {
             None => reqwest::Client::builder()
                 .connect_timeout(self.connect_timeout)
                 .timeout(self.timeout)
+                .redirect(crate::same_origin_redirects())
+                // Asks for gzip and decodes it; HTTP/2 is offered by ALPN wherever TLS is used.
+                .gzip(true)
                 .build()
                 .map_err(|error| {
                     Error::invalid_request(format!("the HTTP client could not be built: {error}"))

@@ -8,7 +8,7 @@ use crate::request::{RequestOptions, ViewRequest};
 pub use amazon_music_models::{
     Album, AlbumReference, AlbumType, Artist, ArtistReference, ArtistType, Curator,
     Entity, EntityGroup, EntityGroupContent, ErrorDetail, ErrorResponse, Image,
-    MalformedEntity, Operation, OperationSpec, PagingStyle, PlayParams,
+    MalformedEntity, Operation, OperationSpec, PagedGroups, PagingStyle, PlayParams,
     PlaybackInformation, Playlist, PlaylistType, PodcastEpisode, PodcastEpisodeType,
     PodcastReference, PodcastShow, PodcastShowType, Station, StationType, Track,
     TrackType, UnknownEntity, UnknownOperation, User, UserType, View, ViewContent,
@@ -115,8 +115,9 @@ impl Client {
     ///
     /// One playlist: the playlist as the view's entity, and music entities grouped in sections
     /// (e.g. Tracks, Similar Playlists). `limit` bounds the number of tracks returned (at most
-    /// the number of tracks in the playlist); the tracks group's `nextPageToken` is the
-    /// `cursor` for the next page.
+    /// the number of tracks in the playlist); the tracks group's `nextPageToken` (the first
+    /// group's) is the `cursor` for the next page. The other groups may carry tokens of their
+    /// own, which this view's `cursor` does not take (`x-paging-groups: first`).
     ///
     /// `GET /v1/views/playlists/{id}` (`getPlaylistView`); pages through entities.
     pub fn playlist(
@@ -129,7 +130,9 @@ impl Client {
     ///
     /// One podcast show: the show as the view's entity, and entities grouped in sections (e.g.
     /// Episodes, Similar Podcasts). `limit` bounds the number of episodes returned; the
-    /// episodes group's `nextPageToken` is the `cursor` for the next page.
+    /// episodes group's `nextPageToken` (the first group's) is the `cursor` for the next page.
+    /// The other groups may carry tokens of their own, which this view's `cursor` does not take
+    /// (`x-paging-groups: first`).
     ///
     /// `GET /v1/views/podcasts/shows/{id}` (`getPodcastShowView`); pages through entities.
     pub fn podcast_show(

@@ -8,7 +8,7 @@
 //! | the spec's `x-paging` | the request's type | the next page's cursor |
 //! |---|---|---|
 //! | `groups` | [`ViewRequest<GroupPages>`] | `ViewContent.nextPageToken` (more groups) |
-//! | `entities` | [`ViewRequest<EntityPages>`] | the first group's `nextPageToken` that is set (more entities) |
+//! | `entities` | [`ViewRequest<EntityPages>`] | the first group's `nextPageToken` (more entities) |
 //! | `none` | [`ViewRequest<SinglePage>`] | (none) |
 //!
 //! Each view method says which it is ("pages through groups", "pages through entities", "one
@@ -20,9 +20,24 @@
 //! home, podcasts and library page through their `/{groupId}` views instead, which is what
 //! [`home_group`] and its siblings are for), and paging inside an artist's groups at all: no
 //! documented path takes an artist's group ID. The album view documents no `cursor` or
-//! `limit`. Where a single-group view holds several groups with tokens (the library podcasts
-//! view has one for episodes and one for shows), there is still one `cursor`; the SDK follows
-//! the first group's token.
+//! `limit`.
+//!
+//! # What the streams yield
+//!
+//! [`pages`](ViewRequest::pages) yields each page whole, every group of it.
+//! [`entities`](ViewRequest::entities) yields the entities of the groups the cursor pages,
+//! which the spec's `x-paging-groups` names ([`Operation::paged_groups`](crate::Operation::paged_groups)):
+//!
+//! - `first` (the playlist and podcast show views): the group the view is about, the first one
+//!   (a playlist's tracks, a show's episodes). The other groups (similar playlists, similar
+//!   shows) come again with every page and may carry tokens of their own, which this view's
+//!   cursor does not take: `entities()` never yields them, and their tokens are never followed.
+//!   They are in each page of `pages()`.
+//! - `all` (every other view that pages through entities): every group of every page; on the
+//!   library podcasts view, episodes and shows, paged together by the first group's token.
+//!
+//! A view's next cursor is always its first group's token: a token on another group never moves
+//! the stream.
 //!
 //! Streams are lazy: nothing is fetched until they are polled, and each page is fetched when
 //! the one before it is used up. They end when a page has no token (`null`, absent or empty),
@@ -36,7 +51,7 @@
 
 use std::collections::HashSet;
 
-use amazon_music_models::View;
+use amazon_music_models::{PagedGroups, View};
 use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
 use crate::{Entity, Error, Result, ViewRequest};
@@ -102,13 +117,13 @@ mod sealed {
 
     impl NextCursor for super::EntityPages {
         fn next_cursor(view: &View) -> Option<&str> {
-            view.content.entity_groups.iter().find_map(|group| {
-                group
-                    .content
-                    .next_page_token
-                    .as_deref()
-                    .filter(|token| !token.is_empty())
-            })
+            view.content
+                .entity_groups
+                .first()?
+                .content
+                .next_page_token
+                .as_deref()
+                .filter(|token| !token.is_empty())
         }
     }
 }
@@ -163,16 +178,29 @@ pub(crate) fn pages<P: Paging>(request: ViewRequest<P>) -> BoxStream<'static, Re
     .boxed()
 }
 
-/// Every entity of every group of every page of `request`'s view.
+/// The entities of the paged groups of every page of `request`'s view: every group, or the
+/// first one only (found again by its ID on later pages), as the operation's `x-paging-groups`
+/// says.
 pub(crate) fn entities(request: ViewRequest<EntityPages>) -> BoxStream<'static, Result<Entity>> {
     let max_items = request.options.max_items;
+    let first_only = request.operation().paged_groups() == PagedGroups::First;
+    let mut paged_group: Option<String> = None;
     let entities = pages(request)
-        .map_ok(|view| {
-            let entities = view
-                .content
-                .entity_groups
-                .into_iter()
-                .flat_map(|group| group.content.entities);
+        .map_ok(move |view| {
+            let mut groups = view.content.entity_groups;
+            if first_only {
+                let id = paged_group
+                    .get_or_insert_with(|| {
+                        groups
+                            .first()
+                            .map(|group| group.id.clone())
+                            .unwrap_or_default()
+                    })
+                    .clone();
+                let index = groups.iter().position(|group| group.id == id).unwrap_or(0);
+                groups = groups.into_iter().skip(index).take(1).collect();
+            }
+            let entities = groups.into_iter().flat_map(|group| group.content.entities);
             stream::iter(entities.map(Ok::<_, Error>))
         })
         .try_flatten();

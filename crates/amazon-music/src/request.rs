@@ -77,6 +77,11 @@ impl<P> ViewRequest<P> {
         }
     }
 
+    /// The operation this request calls.
+    pub(crate) fn operation(&self) -> Operation {
+        self.operation
+    }
+
     /// Sets the `Accept-Language` of this request (e.g. `de-de`), over the client's default.
     pub fn locale(mut self, locale: impl Into<String>) -> Self {
         self.options.locale = Some(locale.into());

@@ -1,9 +1,9 @@
 //! When to try a call again, and how long to wait first.
 //!
-//! Retried: `429`, `500`, `502`, `503`, `504`, timeouts and connection failures (every view
-//! operation is a `GET`, so repeating one is safe). Never retried: any other status, and
-//! failures that say the request itself is wrong. A `401` is handled apart, by one token
-//! refresh (see [`TokenSource`](crate::auth::TokenSource)).
+//! Retried: `429`, `500`, `502`, `503`, `504`, timeouts, connection failures and transient
+//! failures to get a token (every view operation is a `GET`, so repeating one is safe). Never
+//! retried: any other status, and failures that say the request itself is wrong. A `401` is
+//! handled apart, by one token refresh (see [`TokenSource`](crate::auth::TokenSource)).
 
 use std::time::Duration;
 
@@ -11,8 +11,17 @@ use std::time::Duration;
 ///
 /// The wait before retry `n` (from 0) is `min(initial_backoff * 2^n, max_backoff)`, scaled by a
 /// random factor in `[0, 1)` ("full jitter") unless jitter is turned off. A `Retry-After` from
-/// the server replaces that wait, if it is at most `max_retry_after`; a longer one ends the
-/// call with [`Error::RateLimited`](crate::Error::RateLimited), which carries the wait asked for.
+/// the server (seconds or a date) replaces that wait if it is at most `max_retry_after`, and is
+/// never shorter than `initial_backoff` (so `Retry-After: 0`, or a date in the past, still
+/// waits that long); a longer one ends the call at once with the response's error:
+/// [`Error::RateLimited`](crate::Error::RateLimited) for a `429`,
+/// [`Error::Api`](crate::Error::Api) for a `5xx`, whose [`ApiError::retry_after`](crate::ApiError::retry_after)
+/// is the wait asked for. A token source's cooldown after a transient failure is waited for
+/// the same way.
+///
+/// On top of the number of retries, a call has a time budget, `max_elapsed` (default 60 s),
+/// counted from its first attempt: a retry whose wait would end past it is not made, and the
+/// last failure is returned.
 ///
 /// ```
 /// use std::time::Duration;
@@ -29,6 +38,7 @@ pub struct RetryPolicy {
     initial_backoff: Duration,
     max_backoff: Duration,
     max_retry_after: Duration,
+    max_elapsed: Duration,
     jitter: bool,
 }
 
@@ -39,14 +49,15 @@ impl Default for RetryPolicy {
 }
 
 impl RetryPolicy {
-    /// Up to 3 retries, backoff from 200 ms capped at 20 s with full jitter, and a server's
-    /// `Retry-After` honoured up to 60 s.
+    /// Up to 3 retries within 60 s, backoff from 200 ms capped at 20 s with full jitter, and a
+    /// server's `Retry-After` honoured up to 60 s.
     pub fn standard() -> Self {
         Self {
             max_retries: 3,
             initial_backoff: Duration::from_millis(200),
             max_backoff: Duration::from_secs(20),
             max_retry_after: Duration::from_secs(60),
+            max_elapsed: Duration::from_secs(60),
             jitter: true,
         }
     }
@@ -83,6 +94,18 @@ impl RetryPolicy {
         self
     }
 
+    /// Sets the time budget of a call, from its first attempt: no retry is made whose wait would
+    /// end past it.
+    pub fn with_max_elapsed(mut self, max_elapsed: Duration) -> Self {
+        self.max_elapsed = max_elapsed;
+        self
+    }
+
+    /// The time budget of a call, from its first attempt.
+    pub fn max_elapsed(&self) -> Duration {
+        self.max_elapsed
+    }
+
     /// Turns the random scaling of waits on or off (off makes waits exact, for tests).
     pub fn with_jitter(mut self, jitter: bool) -> Self {
         self.jitter = jitter;
@@ -94,18 +117,24 @@ impl RetryPolicy {
         self.max_retries
     }
 
-    /// The wait before retry number `retry` (0 for the first), given what the failure said.
-    /// `None`: do not retry.
-    pub(crate) fn wait_before(&self, retry: u32, failure: Retryable) -> Option<Duration> {
+    /// The wait before retry number `retry` (0 for the first), given what the failure said and
+    /// how long the call has taken so far. `None`: do not retry.
+    pub(crate) fn wait_before(
+        &self,
+        retry: u32,
+        failure: Retryable,
+        elapsed: Duration,
+    ) -> Option<Duration> {
         if retry >= self.max_retries {
             return None;
         }
-        match failure {
-            Retryable::No => None,
-            Retryable::After(wait) if wait > self.max_retry_after => None,
-            Retryable::After(wait) => Some(wait),
-            Retryable::Backoff => Some(self.backoff(retry)),
-        }
+        let wait = match failure {
+            Retryable::No => return None,
+            Retryable::After(wait) if wait > self.max_retry_after => return None,
+            Retryable::After(wait) => wait.max(self.initial_backoff),
+            Retryable::Backoff => self.backoff(retry),
+        };
+        (elapsed.saturating_add(wait) <= self.max_elapsed).then_some(wait)
     }
 
     fn backoff(&self, retry: u32) -> Duration {
@@ -144,6 +173,9 @@ pub(crate) enum Attempt {
     Timeout,
     /// The connection failed or broke.
     Connection,
+    /// No token could be had, for a transient reason; the token source may say when it will
+    /// try again.
+    Token { retry_after: Option<Duration> },
     /// Anything else: a request that could not be built, a body that does not decode.
     Other,
 }
@@ -160,7 +192,11 @@ pub(crate) fn classify(attempt: Attempt) -> Retryable {
             retry_after: None,
         }
         | Attempt::Timeout
-        | Attempt::Connection => Retryable::Backoff,
+        | Attempt::Connection
+        | Attempt::Token { retry_after: None } => Retryable::Backoff,
+        Attempt::Token {
+            retry_after: Some(wait),
+        } => Retryable::After(wait),
         Attempt::Status { .. } | Attempt::Other => Retryable::No,
     }
 }
@@ -241,7 +277,7 @@ mod tests {
             .with_max_backoff(Duration::from_millis(1_000))
             .with_jitter(false);
         let waits: Vec<_> = (0..6)
-            .map(|retry| policy.wait_before(retry, Retryable::Backoff))
+            .map(|retry| policy.wait_before(retry, Retryable::Backoff, Duration::ZERO))
             .collect();
         let millis = |ms| Some(Duration::from_millis(ms));
         assert_eq!(
@@ -265,7 +301,7 @@ mod tests {
             .with_max_backoff(Duration::from_millis(400));
         for retry in 0..50 {
             let wait = policy
-                .wait_before(retry, Retryable::Backoff)
+                .wait_before(retry, Retryable::Backoff, Duration::ZERO)
                 .expect("within the retry budget");
             assert!(wait < Duration::from_millis(400), "{wait:?}");
         }
@@ -274,10 +310,17 @@ mod tests {
     #[test]
     fn stops_after_the_last_retry() {
         let policy = RetryPolicy::standard().with_max_retries(2);
-        assert!(policy.wait_before(1, Retryable::Backoff).is_some());
-        assert_eq!(policy.wait_before(2, Retryable::Backoff), None);
+        assert!(
+            policy
+                .wait_before(1, Retryable::Backoff, Duration::ZERO)
+                .is_some()
+        );
         assert_eq!(
-            RetryPolicy::disabled().wait_before(0, Retryable::Backoff),
+            policy.wait_before(2, Retryable::Backoff, Duration::ZERO),
+            None
+        );
+        assert_eq!(
+            RetryPolicy::disabled().wait_before(0, Retryable::Backoff, Duration::ZERO),
             None
         );
     }
@@ -286,14 +329,66 @@ mod tests {
     fn honours_retry_after_up_to_the_cap() {
         let policy = RetryPolicy::standard().with_max_retry_after(Duration::from_secs(30));
         assert_eq!(
-            policy.wait_before(0, Retryable::After(Duration::from_secs(30))),
+            policy.wait_before(0, Retryable::After(Duration::from_secs(30)), Duration::ZERO),
             Some(Duration::from_secs(30))
         );
         assert_eq!(
-            policy.wait_before(0, Retryable::After(Duration::from_secs(31))),
+            policy.wait_before(0, Retryable::After(Duration::from_secs(31)), Duration::ZERO),
             None
         );
-        assert_eq!(policy.wait_before(0, Retryable::No), None);
+        assert_eq!(policy.wait_before(0, Retryable::No, Duration::ZERO), None);
+    }
+
+    #[test]
+    fn a_retry_after_of_zero_waits_at_least_the_initial_backoff() {
+        let policy = RetryPolicy::standard()
+            .with_initial_backoff(Duration::from_millis(250))
+            .with_jitter(false);
+        assert_eq!(
+            policy.wait_before(0, Retryable::After(Duration::ZERO), Duration::ZERO),
+            Some(Duration::from_millis(250))
+        );
+        assert_eq!(
+            policy.wait_before(0, Retryable::After(Duration::from_secs(2)), Duration::ZERO),
+            Some(Duration::from_secs(2))
+        );
+    }
+
+    #[test]
+    fn no_retry_ends_past_the_time_budget() {
+        let policy = RetryPolicy::standard()
+            .with_max_retries(100)
+            .with_max_elapsed(Duration::from_secs(10))
+            .with_jitter(false);
+        let wait = Duration::from_secs(4);
+        assert_eq!(
+            policy.wait_before(0, Retryable::After(wait), Duration::from_secs(6)),
+            Some(wait),
+            "ends exactly at the budget"
+        );
+        assert_eq!(
+            policy.wait_before(0, Retryable::After(wait), Duration::from_secs(7)),
+            None
+        );
+        assert_eq!(
+            RetryPolicy::standard().max_elapsed(),
+            Duration::from_secs(60)
+        );
+    }
+
+    #[test]
+    fn a_transient_token_failure_waits_for_the_sources_cooldown() {
+        let wait = Duration::from_millis(1500);
+        assert_eq!(
+            classify(Attempt::Token {
+                retry_after: Some(wait)
+            }),
+            Retryable::After(wait)
+        );
+        assert_eq!(
+            classify(Attempt::Token { retry_after: None }),
+            Retryable::Backoff
+        );
     }
 
     #[test]
@@ -302,7 +397,7 @@ mod tests {
             .with_max_retries(u32::MAX)
             .with_jitter(false);
         assert_eq!(
-            policy.wait_before(200, Retryable::Backoff),
+            policy.wait_before(200, Retryable::Backoff, Duration::ZERO),
             Some(Duration::from_secs(20))
         );
     }

@@ -67,26 +67,27 @@ impl Transport {
     }
 
     /// Runs `call` (one generated operation) until it succeeds, fails for good, or runs out
-    /// of retries. `call` gets a fresh generated client for each attempt, carrying the
-    /// credentials of that attempt.
+    /// of retries or of the retry policy's time budget. `call` gets a fresh generated client
+    /// for each attempt, carrying the credentials of that attempt.
+    ///
+    /// The token source is asked for a token before every attempt (a cached one costs
+    /// nothing), so a transient failure to get one is retried like a failed request. After a
+    /// `401` that says the token is no longer valid (`INVALID_ACCESS_TOKEN`, or a body that is
+    /// not a V1 error at all, a gateway's page), the token is refreshed once and the call tried
+    /// again at once with the new one.
     pub(crate) async fn send<T, F, Fut>(&self, operation: Operation, call: F) -> Result<T>
     where
         T: DeserializeOwned,
         F: Fn(amazon_music_client::Client) -> Fut,
         Fut: Future<Output = Generated<T>>,
     {
-        let mut token = self.token_source.token().await?;
+        let started = tokio::time::Instant::now();
         let mut refreshed = false;
+        let mut fresh_token: Option<AccessToken> = None;
         let mut retries = 0;
         let mut attempt: u32 = 0;
         loop {
             attempt += 1;
-            let context = self.context(&token)?;
-            let client = amazon_music_client::Client::new_with_client(
-                &self.base_url,
-                self.http.clone(),
-                context.clone(),
-            );
             let span = tracing::debug_span!(
                 "amazon_music.request",
                 operation = operation.operation_id(),
@@ -96,49 +97,44 @@ impl Transport {
                 status = tracing::field::Empty,
                 latency_ms = tracing::field::Empty,
             );
-            let started = Instant::now();
-            let result = call(client).instrument(span.clone()).await;
-            span.record("latency_ms", started.elapsed().as_millis() as u64);
-            if let Some(status) = context.response_status() {
-                span.record("status", status.as_u16());
-            }
-            tracing::debug!(parent: &span, "attempt finished");
-            let failure = match result {
-                Ok(value) => return Ok(value.into_inner()),
-                Err(amazon_music_client::Error::InvalidResponsePayload(body, error))
-                    if context
-                        .response_status()
-                        .is_none_or(|status| status.is_success()) =>
-                {
-                    // One entity that does not match its schema must not cost the rest of the
-                    // page: decode again, keeping it as `Entity::Malformed`.
-                    match amazon_music_models::from_slice_lenient::<T>(&body) {
-                        Ok(value) => return Ok(value),
-                        Err(_) => Failure {
-                            attempt: Attempt::Other,
-                            error: amazon_music_models::leniently(|| {
-                                decode_error::<T>(&body, &error)
-                            }),
-                        },
-                    }
-                }
-                Err(error) => Failure::new::<T>(error, &context),
+            let token = match fresh_token.take() {
+                Some(token) => Ok(token),
+                None => self.token_source.token().instrument(span.clone()).await,
             };
-            if failure.is_expired_token() && !refreshed {
+            let (mut failure, token) = match token {
+                Err(error) => (Failure::token(error), None),
+                Ok(token) => match self.attempt(&token, &call, &span).await {
+                    Ok(value) => return Ok(value),
+                    Err(failure) => (failure, Some(token)),
+                },
+            };
+            if let (true, false, Some(token)) = (failure.is_expired_token(), refreshed, &token) {
                 refreshed = true;
-                if let Some(fresh) = self.token_source.refresh(&token).await? {
-                    tracing::debug!(
-                        parent: &span,
-                        "access token rejected as expired; retrying with a refreshed one"
-                    );
-                    token = fresh;
-                    continue;
+                match self
+                    .token_source
+                    .refresh(token)
+                    .instrument(span.clone())
+                    .await
+                {
+                    Ok(Some(fresh)) => {
+                        tracing::debug!(
+                            parent: &span,
+                            "access token rejected; retrying with a refreshed one"
+                        );
+                        fresh_token = Some(fresh);
+                        continue;
+                    }
+                    // This source cannot refresh: the 401 stands.
+                    Ok(None) => {}
+                    Err(error) => failure = Failure::token(error),
                 }
             }
-            match self
-                .retry_policy
-                .wait_before(retries, retry::classify(failure.attempt))
-            {
+            let wait = self.retry_policy.wait_before(
+                retries,
+                retry::classify(failure.attempt),
+                started.elapsed(),
+            );
+            match wait {
                 Some(wait) => {
                     tracing::debug!(
                         parent: &span,
@@ -151,6 +147,55 @@ impl Transport {
                 }
                 None => return Err(failure.error),
             }
+        }
+    }
+
+    /// One attempt of `call` with `token`.
+    async fn attempt<T, F, Fut>(
+        &self,
+        token: &AccessToken,
+        call: &F,
+        span: &tracing::Span,
+    ) -> std::result::Result<T, Failure>
+    where
+        T: DeserializeOwned,
+        F: Fn(amazon_music_client::Client) -> Fut,
+        Fut: Future<Output = Generated<T>>,
+    {
+        let context = self.context(token).map_err(|error| Failure {
+            attempt: Attempt::Other,
+            error,
+        })?;
+        let client = amazon_music_client::Client::new_with_client(
+            &self.base_url,
+            self.http.clone(),
+            context.clone(),
+        );
+        let started = Instant::now();
+        let result = call(client).instrument(span.clone()).await;
+        span.record("latency_ms", started.elapsed().as_millis() as u64);
+        if let Some(status) = context.response_status() {
+            span.record("status", status.as_u16());
+        }
+        tracing::debug!(parent: span, "attempt finished");
+        match result {
+            Ok(value) => Ok(value.into_inner()),
+            Err(amazon_music_client::Error::InvalidResponsePayload(body, error))
+                if context
+                    .response_status()
+                    .is_none_or(|status| status.is_success()) =>
+            {
+                // One entity that does not match its schema must not cost the rest of the
+                // page: decode again, keeping it as `Entity::Malformed`.
+                match amazon_music_models::from_slice_lenient::<T>(&body) {
+                    Ok(value) => Ok(value),
+                    Err(_) => Err(Failure {
+                        attempt: Attempt::Other,
+                        error: amazon_music_models::leniently(|| decode_error::<T>(&body, &error)),
+                    }),
+                }
+            }
+            Err(error) => Err(Failure::new::<T>(error, &context)),
         }
     }
 
@@ -185,29 +230,24 @@ impl Failure {
         use amazon_music_client::Error as Generated;
         match error {
             Generated::ErrorResponse(response) => {
-                let status = response.status();
-                let retry_after = retry_after(response.headers());
+                let mut api_error = ApiError::with_status(response.status().as_u16());
+                read_headers(&mut api_error, response.headers());
                 let body = response.into_inner().error;
-                let api_error = ApiError {
-                    status: status.as_u16(),
-                    code: Some(body.code),
-                    message: Some(body.message),
-                    reference: body.reference,
-                };
-                Self::status(api_error, retry_after)
+                api_error.code = Some(body.code);
+                api_error.message = Some(body.message);
+                api_error.url = body.url;
+                api_error.reference = body.reference;
+                api_error.payload = body.payload;
+                Self::status(api_error)
             }
             Generated::InvalidResponsePayload(body, error) => match context.response_status() {
                 Some(status) if !status.is_success() => {
-                    let api_error = ApiError {
-                        status: status.as_u16(),
-                        code: None,
-                        message: Some(body_snippet(&body)),
-                        reference: None,
-                    };
-                    Self::status(
-                        api_error,
-                        context.response_headers().as_ref().and_then(retry_after),
-                    )
+                    let mut api_error = ApiError::with_status(status.as_u16());
+                    if let Some(headers) = context.response_headers() {
+                        read_headers(&mut api_error, &headers);
+                    }
+                    api_error.message = Some(body_snippet(&body));
+                    Self::status(api_error)
                 }
                 _ => Self {
                     attempt: Attempt::Other,
@@ -215,13 +255,25 @@ impl Failure {
                 },
             },
             Generated::UnexpectedResponse(response) => {
-                let api_error = ApiError {
-                    status: response.status().as_u16(),
-                    code: None,
-                    message: response.status().canonical_reason().map(str::to_owned),
-                    reference: None,
+                let status = response.status();
+                let mut api_error = ApiError::with_status(status.as_u16());
+                read_headers(&mut api_error, response.headers());
+                api_error.message = if status.is_redirection() {
+                    // Only a redirect off the base URL's origin (or one too many) ends up here.
+                    let location = response
+                        .headers()
+                        .get(reqwest::header::LOCATION)
+                        .and_then(|value| value.to_str().ok())
+                        .unwrap_or("nowhere");
+                    Some(format!(
+                        "the API redirected to {location:?}, which is not followed: it leaves \
+                         the base URL's origin (scheme, host and port), or follows too many \
+                         redirects"
+                    ))
+                } else {
+                    status.canonical_reason().map(str::to_owned)
                 };
-                Self::status(api_error, retry_after(response.headers()))
+                Self::status(api_error)
             }
             Generated::CommunicationError(error) | Generated::ResponseBodyError(error) => {
                 Self::transport(error)
@@ -233,23 +285,44 @@ impl Failure {
             Generated::InvalidUpgrade(error) => Self::transport(error),
             Generated::Custom(message) => Self {
                 attempt: Attempt::Other,
-                error: Error::Transport {
-                    message: message.clone(),
-                    source: message.into(),
-                },
+                error: Error::transport(message.clone(), message.into()),
             },
         }
     }
 
-    fn status(error: ApiError, retry_after: Option<std::time::Duration>) -> Self {
+    /// A failure to get a token: retried when it is transient.
+    fn token(error: Error) -> Self {
+        let attempt = match &error {
+            Error::Auth {
+                retryable: true,
+                retry_after,
+                ..
+            } => Attempt::Token {
+                retry_after: *retry_after,
+            },
+            _ => Attempt::Other,
+        };
+        Self { attempt, error }
+    }
+
+    fn status(error: ApiError) -> Self {
         let attempt = Attempt::Status {
             status: error.status,
-            retry_after,
+            retry_after: error.retry_after,
         };
         let error = match StatusCode::from_u16(error.status) {
-            Ok(StatusCode::UNAUTHORIZED | StatusCode::FORBIDDEN) => Error::Unauthorized(error),
-            Ok(StatusCode::TOO_MANY_REQUESTS) => Error::RateLimited { retry_after, error },
-            _ => Error::Api(error),
+            Ok(StatusCode::UNAUTHORIZED) => Error::Unauthorized(Box::new(error)),
+            // A bad API key is refused with a 403 and this code: the credentials' fault. Any
+            // other 403 (`AUTH_NO_MUSIC_ACCOUNT_FOUND`, say) refuses the request, not the key.
+            Ok(StatusCode::FORBIDDEN) if error.code.as_deref() == Some("INVALID_API_KEY") => {
+                Error::Unauthorized(Box::new(error))
+            }
+            Ok(StatusCode::FORBIDDEN) => Error::Forbidden(Box::new(error)),
+            Ok(StatusCode::TOO_MANY_REQUESTS) => Error::RateLimited {
+                retry_after: error.retry_after,
+                error: Box::new(error),
+            },
+            _ => Error::Api(Box::new(error)),
         };
         Self { attempt, error }
     }
@@ -258,36 +331,43 @@ impl Failure {
         if error.is_timeout() {
             Self {
                 attempt: Attempt::Timeout,
-                error: Error::Timeout {
-                    source: Box::new(error.without_url()),
-                },
+                error: Error::timeout(Box::new(error.without_url())),
             }
         } else {
             let message = if error.is_connect() {
-                "could not connect to the API".to_owned()
+                "could not connect to the API"
             } else if error.is_body() || error.is_decode() {
-                "the connection broke while the response was read".to_owned()
+                "the connection broke while the response was read"
             } else {
-                "the request failed".to_owned()
+                "the request failed"
             };
             Self {
                 attempt: Attempt::Connection,
-                error: Error::Transport {
-                    message,
-                    source: Box::new(error.without_url()),
-                },
+                error: Error::transport(message, Box::new(error.without_url())),
             }
         }
     }
 
-    /// A `401 INVALID_ACCESS_TOKEN`: the token expired or was revoked, and a fresh one may work.
+    /// A `401` that says the token is no longer valid: `INVALID_ACCESS_TOKEN` (expired or
+    /// revoked), or a body that is not a V1 error (a gateway's page), where a fresh token may
+    /// work.
     fn is_expired_token(&self) -> bool {
         matches!(
             &self.error,
-            Error::Unauthorized(ApiError { status: 401, code: Some(code), .. })
-                if code == "INVALID_ACCESS_TOKEN"
+            Error::Unauthorized(error)
+                if error.status == 401
+                    && error.code.as_deref().is_none_or(|code| code == "INVALID_ACCESS_TOKEN")
         )
     }
+}
+
+/// Copies what `headers` say about an error into it: the request ID and `Retry-After`.
+fn read_headers(error: &mut ApiError, headers: &HeaderMap) {
+    error.retry_after = retry_after(headers);
+    error.request_id = ["x-amzn-requestid", "x-amz-request-id", "x-amzn-request-id"]
+        .into_iter()
+        .find_map(|name| headers.get(name)?.to_str().ok())
+        .map(str::to_owned);
 }
 
 /// Reads `Retry-After`, in seconds or as an HTTP date.
@@ -304,8 +384,16 @@ fn decode_error<T: DeserializeOwned>(body: &[u8], error: &serde_json::Error) -> 
             tracked.path().to_string(),
             tracked.inner().to_string(),
             body,
+            tracked.inner().line(),
+            tracked.inner().column(),
         ),
-        Ok(_) => Error::decode(".".to_owned(), error.to_string(), body),
+        Ok(_) => Error::decode(
+            ".".to_owned(),
+            error.to_string(),
+            body,
+            error.line(),
+            error.column(),
+        ),
     }
 }
 

@@ -39,6 +39,7 @@ const HAND_WRITTEN_MODELS: &[&str] = &[
     "MalformedEntity",
     "Operation",
     "OperationSpec",
+    "PagedGroups",
     "PagingStyle",
     "UnknownEntity",
     "UnknownOperation",
@@ -165,7 +166,45 @@ fn generate_client(spec: &OpenAPI) -> Result<String> {
     let tokens = generator
         .generate_tokens(spec)
         .context("generating the client")?;
-    Ok(render(&parse(tokens)?))
+    let mut file = parse(tokens)?;
+    use_own_path_encoding(&mut file)?;
+    Ok(render(&file))
+}
+
+/// Makes the client encode path parameters with the client crate's `encode_path` rather than
+/// progenitor's, which leaves `\` (a separator to URL parsers) and other characters as they are.
+fn use_own_path_encoding(file: &mut syn::File) -> Result<()> {
+    let mut replaced = false;
+    for item in &mut file.items {
+        let syn::Item::Use(item) = item else { continue };
+        let syn::UseTree::Path(path) = &mut item.tree else {
+            continue;
+        };
+        if path.ident != "progenitor_client" {
+            continue;
+        }
+        let syn::UseTree::Group(group) = &mut *path.tree else {
+            continue;
+        };
+        let before = group.items.len();
+        group.items = std::mem::take(&mut group.items)
+            .into_iter()
+            .filter(|tree| !matches!(tree, syn::UseTree::Name(name) if name.ident == "encode_path"))
+            .collect();
+        replaced |= group.items.len() < before;
+    }
+    anyhow::ensure!(
+        replaced,
+        "the generated client no longer imports progenitor_client::encode_path: check \
+         use_own_path_encoding"
+    );
+    file.items.insert(
+        0,
+        syn::parse_quote!(
+            use crate::encode_path;
+        ),
+    );
+    Ok(())
 }
 
 fn component_schema_names(spec: &OpenAPI) -> Vec<String> {

@@ -37,6 +37,11 @@ pub fn generate(operations: &[OperationFacts]) -> TokenStream {
             None => quote!(::std::option::Option::None),
         };
         let paging = format_ident!("{}", operation.paging.variant());
+        let paged_groups = if operation.first_group_only {
+            format_ident!("First")
+        } else {
+            format_ident!("All")
+        };
         quote! {
             OperationSpec {
                 operation_id: #operation_id,
@@ -48,12 +53,13 @@ pub fn generate(operations: &[OperationFacts]) -> TokenStream {
                 headers: &[#(#headers),*],
                 max_limit: #max_limit,
                 paging: PagingStyle::#paging,
+                paged_groups: PagedGroups::#paged_groups,
                 summary: #summary,
             }
         }
     });
     quote! {
-        use crate::operation::{OperationSpec, PagingStyle};
+        use crate::operation::{OperationSpec, PagedGroups, PagingStyle};
 
         /// One of the spec's view operations.
         ///

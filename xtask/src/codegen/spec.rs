@@ -73,6 +73,10 @@ pub struct OperationFacts {
     pub max_limit: Option<u32>,
     /// How the view pages.
     pub paging: Paging,
+    /// `x-paging-groups: first`: of a view that pages through entities, only the first group
+    /// is paged (the others, e.g. similar playlists, come with every page); `all` (the default):
+    /// every group is.
+    pub first_group_only: bool,
     /// The operation's summary.
     pub summary: String,
     /// The operation's description.
@@ -144,6 +148,20 @@ fn operation_facts(
         other => bail!(
             "{operation_id}: `x-paging` must be `groups`, `entities` or `none`, not {other:?}"
         ),
+    };
+    let first_group_only = match operation
+        .extensions
+        .get("x-paging-groups")
+        .map(|value| value.as_str())
+    {
+        None | Some(Some("all")) => false,
+        Some(Some("first")) if paging == Paging::Entities => true,
+        Some(Some("first")) => {
+            bail!("{operation_id}: `x-paging-groups: first` is for views with `x-paging: entities`")
+        }
+        Some(other) => {
+            bail!("{operation_id}: `x-paging-groups` must be `first` or `all`, not {other:?}")
+        }
     };
     let sdk_method = match operation.extensions.get("x-sdk-method") {
         Some(name) => name
@@ -228,6 +246,7 @@ fn operation_facts(
         headers,
         max_limit,
         paging,
+        first_group_only,
         summary: operation.summary.clone().unwrap_or_default(),
         description: operation.description.clone().unwrap_or_default(),
         operation_id,

@@ -1,7 +1,7 @@
 use amazon_music::ViewResponse;
 use amazon_music_mock::MockServer;
 
-use crate::support::{amzn_music, assert_matches_file, finish, home, run};
+use crate::support::{URL_PLACEHOLDER, amzn_music, assert_matches_file, home, run};
 
 /// Every view command, as `(expected file stem, arguments)`.
 const VIEWS: &[(&str, &[&str])] = &[
@@ -249,28 +249,36 @@ async fn the_next_page_hint_continues_where_the_page_ended() {
     );
 }
 
-#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn with_no_credentials_it_uses_the_embedded_mock_and_says_so() {
+#[test]
+fn with_no_credentials_on_a_terminal_it_uses_the_embedded_mock_and_says_so() {
+    // `script` (util-linux) runs the command on a pseudo-terminal: stdout is a terminal there,
+    // as when a person runs the README's first command.
     let home = home("no-credentials");
-    let output = amzn_music(&home)
-        .arg("home")
+    let inner = format!("{} home", env!("CARGO_BIN_EXE_amzn-music"));
+    let output = std::process::Command::new("script")
+        .args(["-qec", &inner, "/dev/null"])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", &home)
+        .env("XDG_CONFIG_HOME", home.join(".config"))
+        .env("NO_COLOR", "1")
         .output()
-        .expect("the binary runs");
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(output.status.success(), "{stderr}");
+        .expect("`script` (util-linux) runs");
+    let terminal = String::from_utf8_lossy(&output.stdout).replace("\r\n", "\n");
+    assert!(output.status.success(), "{terminal}");
     assert!(
-        stderr
+        terminal
             .starts_with("no credentials set: using the embedded mock server at http://127.0.0.1:"),
-        "{stderr}"
+        "{terminal}"
     );
-    let url = stderr
-        .trim()
-        .rsplit(' ')
+    let url = terminal
+        .lines()
         .next()
+        .and_then(|line| line.rsplit(' ').next())
         .unwrap_or_default()
         .to_owned();
-    let run = finish(output, &url);
-    crate::support::assert_same_as_file("home.txt", &run.stdout);
+    let (_, view) = terminal.split_once('\n').expect("the view after the note");
+    crate::support::assert_same_as_file("home.txt", &view.replace(&url, URL_PLACEHOLDER));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -343,5 +351,71 @@ fn progress_never_lands_on_stdout_or_a_piped_stderr() {
         terminal.matches("\r\n  Track ").count(),
         300,
         "{terminal:?}"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn max_items_that_cut_a_page_print_no_cursor_that_would_skip_the_rest() {
+    let server = MockServer::builder()
+        .library_size(100)
+        .start()
+        .await
+        .expect("a mock server");
+    let whole = run(&server, &["--limit", "10", "library", "songs"]);
+    assert!(
+        whole.stdout.contains("next page: --cursor"),
+        "{}",
+        whole.stdout
+    );
+
+    let cut = run(
+        &server,
+        &["--limit", "10", "--max-items", "3", "library", "songs"],
+    );
+    assert_eq!(cut.code, 0, "{}", cut.stderr);
+    assert!(!cut.stdout.contains("--cursor"), "{}", cut.stdout);
+    assert!(
+        cut.stdout
+            .contains("--max-items left out 7 more entities of this page"),
+        "{}",
+        cut.stdout
+    );
+
+    let json = run(
+        &server,
+        &[
+            "--json",
+            "--limit",
+            "10",
+            "--max-items",
+            "3",
+            "library",
+            "songs",
+        ],
+    );
+    assert_eq!(json.code, 0, "{}", json.stderr);
+    let page: serde_json::Value = serde_json::from_str(&json.stdout).expect("JSON");
+    let group = &page["data"]["content"]["entityGroups"][0]["content"];
+    assert_eq!(group["entities"].as_array().map(Vec::len), Some(3));
+    assert!(group["nextPageToken"].is_null(), "{group}");
+    assert!(
+        !json.stdout.contains("nextPageToken\": \"%"),
+        "no cursor anywhere"
+    );
+    assert!(
+        json.stderr.contains("--max-items left out 7 more entities"),
+        "{}",
+        json.stderr
+    );
+
+    // A cut that drops nothing keeps the cursor.
+    let exact = run(
+        &server,
+        &["--limit", "10", "--max-items", "10", "library", "songs"],
+    );
+    assert!(
+        exact.stdout.contains("next page: --cursor"),
+        "{}",
+        exact.stdout
     );
 }

@@ -10,6 +10,7 @@
 mod api;
 mod cli;
 mod commands;
+mod credentials;
 mod errors;
 mod export;
 mod login;

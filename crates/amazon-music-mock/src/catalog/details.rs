@@ -5,13 +5,18 @@ use amazon_music_models::{Entity, EntityGroup, EntityGroupContent, View, ViewCon
 
 use super::{Catalog, Group};
 
-/// A details view whose content is one paged group: its view (with no groups yet) and the
-/// group.
+/// A details view whose content is one paged group, and maybe a group of related entities
+/// that comes with every page: its view (with no groups yet) and the groups.
 #[derive(Clone, Debug)]
 pub(crate) struct Details {
     pub(crate) view: View,
     pub(crate) group: Group,
+    /// Similar playlists or shows: not paged by the view's cursor (`x-paging-groups: first`).
+    pub(crate) related: Option<Group>,
 }
+
+/// How many similar playlists or shows a details view lists at most.
+const RELATED: usize = 8;
 
 impl Catalog {
     /// The album details view of `id`: the album and all its tracks.
@@ -63,9 +68,16 @@ impl Catalog {
 
     /// The playlist details view of `id`, and its tracks.
     pub(crate) fn playlist(&self, id: &str) -> Option<Details> {
+        // The spec's example is served as it is, with its one group.
         if id == self.examples.playlist.id {
             return Some(single_group(&self.examples.playlist));
         }
+        let related = self.related(
+            &self.playlists,
+            id,
+            "similar-playlists",
+            "Similar Playlists",
+        );
         let (playlist, tracks) = self.index.playlists.get(id)?;
         let container = playlist.play_params.id.clone();
         let tracks = tracks
@@ -79,6 +91,7 @@ impl Catalog {
         Some(Details {
             view: details_view(id, &playlist.title, Entity::Playlist(playlist.clone())),
             group: Group::new("songs", None, "STACK", tracks),
+            related,
         })
     }
 
@@ -87,6 +100,7 @@ impl Catalog {
         if id == self.examples.podcast_show.id {
             return Some(single_group(&self.examples.podcast_show));
         }
+        let related = self.related(&self.shows, id, "similar-shows", "Similar Podcasts");
         let (show, episodes) = self.index.shows.get(id)?;
         let episodes = episodes
             .iter()
@@ -96,7 +110,21 @@ impl Catalog {
         Some(Details {
             view: details_view(id, &show.title, Entity::PodcastShow(show.clone())),
             group: Group::new("episodes", None, "STACK", episodes),
+            related,
         })
+    }
+
+    /// A group of up to [`RELATED`] entities of `list` other than `id`, or none if there are
+    /// no others.
+    fn related(&self, list: &Group, id: &str, group_id: &str, title: &str) -> Option<Group> {
+        let others: Vec<Entity> = list
+            .entities
+            .iter()
+            .filter(|entity| entity.id() != Some(id))
+            .take(RELATED)
+            .cloned()
+            .collect();
+        (!others.is_empty()).then(|| Group::new(group_id, Some(title), "CAROUSEL", others))
     }
 }
 
@@ -124,5 +152,9 @@ fn single_group(example: &View) -> Details {
         .first()
         .map(|group| Group::extended(group, Vec::new()))
         .unwrap_or_else(|| Group::new("songs", None, "STACK", Vec::new()));
-    Details { view, group }
+    Details {
+        view,
+        group,
+        related: None,
+    }
 }

@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use amazon_music::Entity;
+use amazon_music::{Entity, PagedGroups};
 use amazon_music_mock::Operation;
 use futures_util::TryStreamExt;
 
@@ -88,9 +88,15 @@ async fn every_entity_view_pages_to_its_end_through_the_sdk() {
             .expect("entities");
         let ids: HashSet<&str> = entities.iter().filter_map(Entity::id).collect();
         assert_eq!(ids.len(), entities.len(), "{operation}: no entity twice");
+        // The groups the cursor pages: all, or the first (a playlist's tracks, not its similar
+        // playlists, which come again with every page).
+        let paged = match operation.paged_groups() {
+            PagedGroups::First => 1,
+            _ => usize::MAX,
+        };
         let per_page: usize = pages
             .iter()
-            .flat_map(|page| &page.content.entity_groups)
+            .flat_map(|page| page.content.entity_groups.iter().take(paged))
             .map(|group| group.content.entities.len())
             .sum();
         assert_eq!(
@@ -208,4 +214,50 @@ async fn the_album_view_is_one_page_through_the_sdk() {
         .await
         .expect_err("no such album");
     assert_eq!(error.status(), Some(404));
+}
+
+#[tokio::test]
+async fn a_playlists_and_a_shows_entities_are_their_tracks_and_episodes_only() {
+    let server = server().await;
+    let client = sdk(&server);
+    for (request, main, related) in [
+        (client.playlist("B0MP000001"), "songs", "similar-playlists"),
+        (
+            client.podcast_show("44e24353-f327-49c0-ae75-2d807da67137"),
+            "episodes",
+            "similar-shows",
+        ),
+    ] {
+        let pages: Vec<_> = request
+            .clone()
+            .limit(3)
+            .pages()
+            .try_collect()
+            .await
+            .expect("pages");
+        assert!(pages.len() > 1, "{main}: {} page(s)", pages.len());
+        let mut expected = Vec::new();
+        for page in &pages {
+            let groups = &page.content.entity_groups;
+            assert_eq!(groups.len(), 2, "{main}: both groups on every page");
+            assert_eq!(groups[0].id, main);
+            assert_eq!(groups[1].id, related);
+            assert!(
+                groups[1].content.next_page_token.is_some(),
+                "{related} has a token of its own"
+            );
+            expected.extend(groups[0].content.entities.iter().filter_map(Entity::id));
+        }
+        let entities: Vec<Entity> = request
+            .limit(3)
+            .entities()
+            .try_collect()
+            .await
+            .expect("entities");
+        let ids: Vec<&str> = entities.iter().filter_map(Entity::id).collect();
+        assert_eq!(
+            ids, expected,
+            "{main}: the main group's entities, in order, once each"
+        );
+    }
 }

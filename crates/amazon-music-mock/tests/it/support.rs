@@ -147,10 +147,12 @@ pub fn next_cursor(operation: Operation, view: &ViewResponse) -> Option<String> 
             content.next_page_token.clone()
         }
         Operation::Album => None,
+        // The first group's token: on a playlist or a show, the second group's (similar
+        // playlists or shows) is not this view's cursor.
         _ => content
             .entity_groups
-            .iter()
-            .find_map(|group| group.content.next_page_token.clone()),
+            .first()
+            .and_then(|group| group.content.next_page_token.clone()),
     }
 }
 

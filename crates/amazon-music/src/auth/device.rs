@@ -12,8 +12,11 @@
 //! RFC 8628's device authorization request), while LWA's code pair takes
 //! `response_type=device_code` and its token request takes `grant_type=device_code` and the
 //! `user_code` as well. The polling follows RFC 8628's rules: wait `interval` between
-//! requests, add five seconds to it on `slow_down`, stop on `expired_token`, on
-//! `access_denied` or when the code's lifetime is over.
+//! requests, add five seconds to it on `slow_down` (for good: a later [`poll`](DeviceAuthorization::poll)
+//! keeps it), back off (doubling the wait, up to a minute) and go on after a transport error, a
+//! 5xx, `server_error` or `temporarily_unavailable` (section 3.5), stop on `expired_token`, on
+//! `access_denied` or when the code's lifetime is over. The code-pair and token endpoints are
+//! the region's ([`LwaRegion`](super::LwaRegion)).
 //!
 //! ```no_run
 //! use amazon_music::auth::{device::DeviceLogin, scopes};
@@ -35,6 +38,7 @@
 //! ```
 
 use std::fmt;
+use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
 use oauth2::url::Url;
@@ -42,11 +46,12 @@ use secrecy::{ExposeSecret, SecretString};
 use tokio::time::Instant;
 use tracing::debug;
 
-use super::lwa::{self, LwaRegion};
+use super::endpoint::{self as lwa, EndpointConfig, endpoint_setters};
 use super::{AccessToken, Redacted, Tokens};
 use crate::{Error, Result};
 
-/// LWA's code-pair endpoint, where a device flow starts.
+/// LWA's North American code-pair endpoint, where a device flow starts (the default; see
+/// [`LwaRegion::codepair_url`](super::LwaRegion::codepair_url) for the others).
 pub const DEFAULT_CODEPAIR_URL: &str = "https://api.amazon.com/auth/o2/create/codepair";
 
 /// How long to wait between polls when the code pair does not say: five seconds (RFC 8628).
@@ -57,6 +62,9 @@ const MIN_INTERVAL: Duration = Duration::from_secs(1);
 
 /// How much longer to wait between polls after a `slow_down`: five seconds (RFC 8628).
 const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
+
+/// The longest wait between polls while backing off after failures: one minute.
+const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
 /// The device flow's settings; [`start`](Self::start) begins a login.
 ///
@@ -110,7 +118,7 @@ impl DeviceLogin {
             user_code: pair.user_code,
             verification_uri: pair.verification_uri,
             expires_in,
-            interval,
+            interval: Mutex::new(interval),
             device_code: SecretString::from(pair.device_code),
             deadline: requested_at + expires_in,
             token_url: self.token_url.clone(),
@@ -138,7 +146,8 @@ pub struct DeviceAuthorization {
     user_code: String,
     verification_uri: String,
     expires_in: Duration,
-    interval: Duration,
+    /// The wait between polls: the code pair's, plus the `slow_down` steps so far.
+    interval: Mutex<Duration>,
     device_code: SecretString,
     deadline: Instant,
     token_url: Url,
@@ -161,26 +170,36 @@ impl DeviceAuthorization {
         self.expires_in
     }
 
-    /// How long [`poll`](Self::poll) waits between requests, at first (at least one second).
+    /// How long [`poll`](Self::poll) waits between requests: the code pair's interval (at least
+    /// one second), five seconds longer for each `slow_down` so far.
     pub fn interval(&self) -> Duration {
-        self.interval
+        *self.interval.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Adds a `slow_down` step to the interval, for this poll and every later one.
+    fn slow_down(&self) -> Duration {
+        let mut interval = self.interval.lock().unwrap_or_else(PoisonError::into_inner);
+        *interval += SLOW_DOWN_STEP;
+        *interval
     }
 
     /// Waits for the user to enter the code, asking the token endpoint every
     /// [`interval`](Self::interval), and returns the tokens it then issues.
     ///
     /// Waits `interval` before each request; on `authorization_pending` waits again, on
-    /// `slow_down` waits five seconds longer from then on. Never runs past the code's
-    /// lifetime. Each call starts again from the code pair's interval.
+    /// `slow_down` waits five seconds longer from then on (a later call keeps the longer
+    /// interval). When a request fails on the way (timeout, connection), or the endpoint answers
+    /// 5xx, `server_error` or `temporarily_unavailable`, waits twice as long as the time before
+    /// (up to a minute) and goes on (RFC 8628, section 3.5). Never runs past the code's
+    /// lifetime.
     ///
     /// # Errors
     /// [`Error::Auth`]: "the code expired: start again" on `expired_token` or once the code's
-    /// lifetime is over; on `access_denied` or any other refusal, naming the code; when the
-    /// token endpoint fails (it is not asked again: call `poll` again to go on waiting).
+    /// lifetime is over; on `access_denied` or any other refusal, naming the code.
     pub async fn poll(&self) -> Result<Tokens> {
-        let mut interval = self.interval;
+        let mut wait = self.interval();
         loop {
-            let wake = Instant::now() + interval;
+            let wake = Instant::now() + wait;
             if wake >= self.deadline {
                 tokio::time::sleep_until(self.deadline).await;
                 debug!("the device code expired before the user entered it");
@@ -193,9 +212,20 @@ impl DeviceAuthorization {
                 ("device_code", self.device_code.expose_secret()),
                 ("user_code", self.user_code.as_str()),
             ];
-            let (status, body) = lwa::post_form(&self.http, &self.token_url, &form)
-                .await
-                .map_err(lwa::http_error)?;
+            let answer = lwa::post_form(&self.http, &self.token_url, &form).await;
+            let (status, body) = match answer {
+                Ok(answer) => answer,
+                Err(error) if lwa::is_transient(&error) => {
+                    wait = (wait * 2).min(MAX_BACKOFF).max(self.interval());
+                    debug!(
+                        error = %error,
+                        wait_secs = wait.as_secs(),
+                        "the token endpoint failed; backing off and polling on"
+                    );
+                    continue;
+                }
+                Err(error) => return Err(lwa::http_error(error)),
+            };
             if status.is_success() {
                 let answer: TokenAnswer = decode(&body, "token response")?;
                 debug!("the user entered the device code; got tokens");
@@ -203,13 +233,21 @@ impl DeviceAuthorization {
             }
             match lwa::oauth_error(&body).map(|error| error.error).as_deref() {
                 Some("authorization_pending") => {
+                    wait = self.interval();
                     debug!("the user has not entered the device code yet");
                 }
                 Some("slow_down") => {
-                    interval += SLOW_DOWN_STEP;
+                    wait = self.slow_down();
                     debug!(
-                        interval_secs = interval.as_secs(),
+                        interval_secs = wait.as_secs(),
                         "the token endpoint asked to slow down; polling less often"
+                    );
+                }
+                Some("server_error" | "temporarily_unavailable") => {
+                    wait = (wait * 2).min(MAX_BACKOFF).max(self.interval());
+                    debug!(
+                        wait_secs = wait.as_secs(),
+                        "the token endpoint is having trouble; backing off and polling on"
                     );
                 }
                 Some("expired_token") => return Err(expired()),
@@ -226,7 +264,7 @@ impl fmt::Debug for DeviceAuthorization {
             .field("user_code", &self.user_code)
             .field("verification_uri", &self.verification_uri)
             .field("expires_in", &self.expires_in)
-            .field("interval", &self.interval)
+            .field("interval", &self.interval())
             .field("device_code", &Redacted)
             .finish_non_exhaustive()
     }
@@ -235,20 +273,13 @@ impl fmt::Debug for DeviceAuthorization {
 /// Configures a [`DeviceLogin`].
 #[derive(Debug, Default)]
 pub struct DeviceLoginBuilder {
-    client_id: Option<String>,
+    endpoint: EndpointConfig,
     scopes: Vec<String>,
     codepair_url: Option<String>,
-    region: LwaRegion,
-    token_url: Option<String>,
-    http: Option<reqwest::Client>,
 }
 
 impl DeviceLoginBuilder {
-    /// The security profile's client ID. Required.
-    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
-        self.client_id = Some(client_id.into());
-        self
-    }
+    endpoint_setters!();
 
     /// Adds a scope to ask for, e.g. [`scopes::CATALOG`](super::scopes::CATALOG). At least
     /// one is required.
@@ -267,28 +298,10 @@ impl DeviceLoginBuilder {
         self
     }
 
-    /// The code-pair endpoint, in place of [`DEFAULT_CODEPAIR_URL`].
+    /// The code-pair endpoint, in place of the region's
+    /// ([`LwaRegion::codepair_url`](super::LwaRegion::codepair_url)).
     pub fn codepair_url(mut self, url: impl Into<String>) -> Self {
         self.codepair_url = Some(url.into());
-        self
-    }
-
-    /// The region whose token endpoint to poll; default [`LwaRegion::NorthAmerica`].
-    pub fn region(mut self, region: LwaRegion) -> Self {
-        self.region = region;
-        self
-    }
-
-    /// The token endpoint to poll, in place of the region's.
-    pub fn token_url(mut self, url: impl Into<String>) -> Self {
-        self.token_url = Some(url.into());
-        self
-    }
-
-    /// The HTTP client for both endpoints; by default a new one with a 10 s connect timeout,
-    /// a 30 s total timeout and no redirects. Its timeouts bound each request.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
         self
     }
 
@@ -298,20 +311,17 @@ impl DeviceLoginBuilder {
     /// [`Error::InvalidRequest`] when the client ID or every scope is missing, or a URL is not
     /// an `http` or `https` URL.
     pub fn build(self) -> Result<DeviceLogin> {
-        let client_id = lwa::required("client ID", self.client_id)?;
+        let endpoint = self.endpoint.build()?;
         let scopes = lwa::required_scopes(self.scopes)?;
         let codepair_url = self
             .codepair_url
-            .unwrap_or_else(|| DEFAULT_CODEPAIR_URL.to_owned());
-        let token_url = self
-            .token_url
-            .unwrap_or_else(|| self.region.token_url().to_owned());
+            .unwrap_or_else(|| endpoint.region.codepair_url().to_owned());
         Ok(DeviceLogin {
-            client_id,
+            client_id: endpoint.client_id,
             scope: scopes.join(" "),
             codepair_url: lwa::parse_url("code-pair URL", &codepair_url)?,
-            token_url: lwa::parse_url("token URL", &token_url)?,
-            http: lwa::http_client_or_default(self.http)?,
+            token_url: endpoint.token_url.url().clone(),
+            http: endpoint.http,
         })
     }
 }
@@ -380,6 +390,7 @@ mod tests {
     use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
     use super::*;
+    use crate::auth::LwaRegion;
     use crate::auth::lwa::tests::{catch_all, field, form, test_http_client, token_body};
     use crate::auth::scopes;
 
@@ -602,15 +613,100 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn failing_token_endpoint_ends_polling() {
+    async fn a_failing_token_endpoint_is_backed_off_and_polling_goes_on() {
         let server = MockServer::start().await;
         codepair(&server, 600).await;
-        token_answers(&server, vec![ResponseTemplate::new(503)]).await;
+        token_answers(
+            &server,
+            vec![
+                ResponseTemplate::new(503),
+                ResponseTemplate::new(500).set_body_json(json!({"error": "server_error"})),
+                lwa_error("authorization_pending"),
+                tokens(),
+            ],
+        )
+        .await;
         tokio::time::pause();
         let authorization = login(&server).start().await.unwrap();
+        let started = Instant::now();
+        let tokens = authorization.poll().await.unwrap();
+        // 5 s, then twice as long after each failure (10, 20), then the interval again (5).
+        assert_waited(started, 5 + 10 + 20 + 5);
+        assert_eq!(tokens.access_token.expose_secret(), ACCESS_TOKEN);
+        assert_eq!(authorization.interval(), Duration::from_secs(5));
+    }
+
+    #[tokio::test]
+    async fn a_transport_error_while_polling_backs_off_until_the_code_expires() {
+        let server = MockServer::start().await;
+        codepair(&server, 60).await;
+        // A port nothing listens on any more.
+        let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let dead = format!("http://{}/auth/o2/token", listener.local_addr().unwrap());
+        drop(listener);
+        let authorization = DeviceLogin::builder()
+            .client_id("amzn1.application-oa2-client.test")
+            .scope(scopes::CATALOG)
+            .codepair_url(format!("{}/auth/o2/create/codepair", server.uri()))
+            .token_url(dead)
+            .http_client(test_http_client())
+            .build()
+            .unwrap()
+            .start()
+            .await
+            .unwrap();
+        tokio::time::pause();
+        let started = Instant::now();
         let error = authorization.poll().await.unwrap_err();
-        assert!(matches!(error, Error::Auth { .. }), "{error:?}");
-        assert!(error.to_string().contains("try again later"), "{error}");
+        // Polled at 5, 15 and 35 s; the next at 75 s would be past the code's life.
+        assert!(error.to_string().contains("the code expired"), "{error}");
+        assert!(started.elapsed() <= Duration::from_secs(60));
+    }
+
+    #[tokio::test]
+    async fn slow_down_lasts_into_the_next_poll() {
+        let server = MockServer::start().await;
+        codepair(&server, 600).await;
+        token_answers(
+            &server,
+            vec![lwa_error("slow_down"), lwa_error("access_denied"), tokens()],
+        )
+        .await;
+        tokio::time::pause();
+        let authorization = login(&server).start().await.unwrap();
+        // The first poll ends (refused) after the slow_down: at 5 s, then 10 s later.
+        let started = Instant::now();
+        authorization.poll().await.unwrap_err();
+        assert_waited(started, 5 + 10);
+        assert_eq!(authorization.interval(), Duration::from_secs(10));
+        // The next poll keeps the longer interval.
+        let started = Instant::now();
+        authorization.poll().await.unwrap();
+        assert_waited(started, 10);
+    }
+
+    #[test]
+    fn the_code_pair_endpoint_follows_the_region() {
+        for (region, host) in [
+            (LwaRegion::NorthAmerica, "api.amazon.com"),
+            (LwaRegion::Europe, "api.amazon.co.uk"),
+            (LwaRegion::FarEast, "api.amazon.co.jp"),
+        ] {
+            let login = DeviceLogin::builder()
+                .client_id("c")
+                .scope(scopes::CATALOG)
+                .region(region)
+                .build()
+                .unwrap();
+            assert_eq!(
+                login.codepair_url.as_str(),
+                format!("https://{host}/auth/o2/create/codepair")
+            );
+            assert_eq!(
+                login.token_url.as_str(),
+                format!("https://{host}/auth/o2/token")
+            );
+        }
     }
 
     #[tokio::test]
@@ -708,7 +804,10 @@ mod tests {
             .build()
             .unwrap();
         let debug = format!("{login:?}");
-        assert!(debug.contains(DEFAULT_CODEPAIR_URL), "{debug}");
+        assert!(
+            debug.contains("https://api.amazon.co.uk/auth/o2/create/codepair"),
+            "the code pair follows the region: {debug}"
+        );
         assert!(
             debug.contains("https://api.amazon.co.uk/auth/o2/token"),
             "{debug}"

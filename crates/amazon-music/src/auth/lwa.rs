@@ -1,71 +1,44 @@
-//! Login with Amazon's refresh-token grant as a [`TokenSource`], and the token-endpoint
-//! plumbing that [`pkce`](super::pkce) and [`device`](super::device) share.
+//! Login with Amazon's refresh-token grant as a [`TokenSource`].
 //!
-//! The grant itself goes through the `oauth2` crate (`BasicClient` with
-//! `AuthType::RequestBody`, `exchange_refresh_token`, its token and error response types),
-//! over this crate's own `reqwest` client through a small adapter ([`execute`]): `oauth2`'s
-//! `reqwest` feature is for another `reqwest` version. The adapter reads at most
-//! [`MAX_BODY`] bytes of a response and turns an error status without an OAuth error body
-//! (a 5xx page, a proxy's 404) into an error of its own, since `oauth2` would report it as an
-//! unreadable body and lose the status.
+//! The grant goes through the `oauth2` crate (`BasicClient` with `AuthType::RequestBody`,
+//! `exchange_refresh_token`, its token and error response types), over the plumbing in
+//! [`endpoint`](super::endpoint); the cache in [`cache`](super::cache) decides when to ask.
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
-use std::time::Duration;
+use std::time::{Duration, SystemTime};
 
 use futures_util::future::BoxFuture;
-use oauth2::basic::{BasicClient, BasicErrorResponse, BasicTokenResponse};
-use oauth2::{
-    AuthType, ClientId, ClientSecret, RefreshToken, RequestTokenError, TokenResponse, TokenUrl,
-};
-use reqwest::StatusCode;
+use oauth2::basic::BasicClient;
+use oauth2::{AuthType, ClientId, ClientSecret, RefreshToken};
 use secrecy::{ExposeSecret, SecretString};
 use tracing::debug;
 
-use super::cache::{DEFAULT_REFRESH_AHEAD, TokenCache};
-use super::{AccessToken, Redacted, TokenSource, Tokens};
-use crate::{Error, Result};
-
-/// The most of a token-endpoint response that is read: 64 KiB.
-pub(super) const MAX_BODY: usize = 64 * 1024;
-
-/// How long an access token is assumed to live when the endpoint does not say: one hour,
-/// LWA's documented lifetime.
-pub(super) const DEFAULT_EXPIRES_IN: Duration = Duration::from_secs(3600);
-
-/// Where a Login with Amazon account lives, which selects the token endpoint.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum LwaRegion {
-    /// North America: `https://api.amazon.com/auth/o2/token` (the default).
-    #[default]
-    NorthAmerica,
-    /// Europe: `https://api.amazon.co.uk/auth/o2/token`.
-    Europe,
-    /// Far East: `https://api.amazon.co.jp/auth/o2/token`.
-    FarEast,
-}
-
-impl LwaRegion {
-    /// The region's token endpoint.
-    pub fn token_url(self) -> &'static str {
-        match self {
-            Self::NorthAmerica => "https://api.amazon.com/auth/o2/token",
-            Self::Europe => "https://api.amazon.co.uk/auth/o2/token",
-            Self::FarEast => "https://api.amazon.co.jp/auth/o2/token",
-        }
-    }
-}
+use super::cache::{Fetch, Fetched, Settings, TokenCache};
+use super::endpoint::{self, Endpoint, EndpointConfig, endpoint_setters};
+use super::{AccessToken, Redacted, TokenSource};
+use crate::Result;
 
 /// Access tokens from Login with Amazon's refresh-token grant, cached and refreshed ahead of
 /// expiry.
 ///
-/// A token is refreshed when it is due (by default five minutes before it expires, or half
-/// way through its life if it lives less than ten minutes), and once more when the API
-/// rejects it: however many calls report the same rejected token at once, one request goes to
-/// the token endpoint and they all get its answer. If the endpoint sends a new refresh token,
-/// it is used from then on ([`refresh_token`](Self::refresh_token) gives the current one, to
-/// store).
+/// - It can start from an access token you already have
+///   ([`access_token`](LwaTokenSourceBuilder::access_token), with its expiry where known): that
+///   token is used until it is due, or until the API rejects it, and only then refreshed.
+/// - A token is refreshed when it is due (by default five minutes before it expires, or half
+///   way through its life if it lives less than ten minutes). While it is still valid, one task
+///   refreshes it in the background and every caller goes on with it: only callers whose token
+///   has expired wait.
+/// - It is refreshed once more when the API rejects it: however many calls report the same
+///   rejected token at once, one request goes to the token endpoint and they all get its answer.
+/// - Each token request has its own timeout (default 30 s), whatever the HTTP client's. After
+///   a failed request, no other goes out for a short cooldown (default 2 s), so that a token
+///   endpoint that is down gets no storm of requests; a transient failure (timeout, connection,
+///   5xx) is an [`Error::Auth`](crate::Error::Auth) marked retryable, which the client retries
+///   like any other call.
+/// - If the endpoint sends a new refresh token, it is used from then on, handed to the callback
+///   of [`on_new_refresh_token`](LwaTokenSourceBuilder::on_new_refresh_token) (to store it), and
+///   [`refresh_token`](Self::refresh_token) gives it.
 ///
 /// Clones share the cache and the refresh token. `Debug` shows no secret.
 ///
@@ -78,6 +51,10 @@ impl LwaRegion {
 ///     .client_secret(std::env::var("LWA_CLIENT_SECRET").unwrap_or_default())
 ///     .refresh_token(std::env::var("LWA_REFRESH_TOKEN").unwrap_or_default())
 ///     .region(LwaRegion::Europe)
+///     .on_new_refresh_token(|token| {
+///         // Store `token` where the next run finds it.
+///         let _ = token;
+///     })
 ///     .build()?;
 /// let token = source.token().await?;
 /// # Ok(())
@@ -88,18 +65,21 @@ pub struct LwaTokenSource {
     inner: Arc<Inner>,
 }
 
+/// What is told of a new refresh token.
+type RefreshTokenCallback = Arc<dyn Fn(&SecretString) + Send + Sync>;
+
 struct Inner {
-    client_id: String,
+    endpoint: Endpoint,
     client_secret: Option<SecretString>,
     /// The refresh token to use next; replaced when the endpoint rotates it.
     refresh_token: Mutex<SecretString>,
-    token_url: TokenUrl,
-    http: reqwest::Client,
+    on_new_refresh_token: Option<RefreshTokenCallback>,
     cache: TokenCache,
 }
 
 impl LwaTokenSource {
-    /// A builder; the client ID, client secret and refresh token are required.
+    /// A builder; the client ID and refresh token are required (and the client secret, except
+    /// for tokens from the device flow).
     pub fn builder() -> LwaTokenSourceBuilder {
         LwaTokenSourceBuilder::default()
     }
@@ -109,54 +89,10 @@ impl LwaTokenSource {
         self.inner.current_refresh_token()
     }
 
-    /// Asks the token endpoint for a new access token with the refresh-token grant.
-    async fn fetch(&self) -> Result<(AccessToken, Duration)> {
-        let inner = &*self.inner;
-        let refresh_token = inner.current_refresh_token();
-        let client = BasicClient::new(ClientId::new(inner.client_id.clone()))
-            .set_auth_type(AuthType::RequestBody)
-            .set_token_uri(inner.token_url.clone());
-        // Public clients (the device flow's) have no secret: LWA refreshes their tokens
-        // with the client ID alone.
-        let client = match &inner.client_secret {
-            Some(secret) => {
-                client.set_client_secret(ClientSecret::new(secret.expose_secret().to_owned()))
-            }
-            None => client,
-        };
-        let grant = RefreshToken::new(refresh_token.expose_secret().to_owned());
-        let http = adapter(&inner.http);
-        let response = client
-            .exchange_refresh_token(&grant)
-            .request_async(&http)
-            .await
-            .map_err(|error| {
-                let secret = inner
-                    .client_secret
-                    .as_ref()
-                    .map(ExposeSecret::expose_secret);
-                token_error(
-                    error,
-                    &[secret.unwrap_or_default(), refresh_token.expose_secret()],
-                )
-            })?;
-        let tokens = tokens_from(&response);
-        let rotated = match tokens.refresh_token {
-            Some(new) if new.expose_secret() != refresh_token.expose_secret() => {
-                *inner
-                    .refresh_token
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner) = new;
-                true
-            }
-            _ => false,
-        };
-        debug!(
-            expires_in_secs = tokens.expires_in.as_secs(),
-            refresh_token_rotated = rotated,
-            "the token endpoint issued a new access token"
-        );
-        Ok((tokens.access_token, tokens.expires_in))
+    /// A token request, ready to run.
+    fn fetch(&self) -> Fetch {
+        let inner = self.inner.clone();
+        Box::pin(async move { inner.fetch().await })
     }
 }
 
@@ -166,6 +102,58 @@ impl Inner {
             .lock()
             .unwrap_or_else(PoisonError::into_inner)
             .clone()
+    }
+
+    /// Asks the token endpoint for a new access token with the refresh-token grant.
+    async fn fetch(&self) -> Result<Fetched> {
+        let refresh_token = self.current_refresh_token();
+        let client = BasicClient::new(ClientId::new(self.endpoint.client_id.clone()))
+            .set_auth_type(AuthType::RequestBody)
+            .set_token_uri(self.endpoint.token_url.clone());
+        // Public clients (the device flow's) have no secret: LWA refreshes their tokens
+        // with the client ID alone.
+        let client = match &self.client_secret {
+            Some(secret) => {
+                client.set_client_secret(ClientSecret::new(secret.expose_secret().to_owned()))
+            }
+            None => client,
+        };
+        let grant = RefreshToken::new(refresh_token.expose_secret().to_owned());
+        let http = endpoint::adapter(&self.endpoint.http);
+        let response = client
+            .exchange_refresh_token(&grant)
+            .request_async(&http)
+            .await
+            .map_err(|error| {
+                let secret = self.client_secret.as_ref().map(ExposeSecret::expose_secret);
+                endpoint::token_error(
+                    error,
+                    &[secret.unwrap_or_default(), refresh_token.expose_secret()],
+                )
+            })?;
+        let tokens = endpoint::tokens_from(&response);
+        let rotated = match tokens.refresh_token {
+            Some(new) if new.expose_secret() != refresh_token.expose_secret() => {
+                *self
+                    .refresh_token
+                    .lock()
+                    .unwrap_or_else(PoisonError::into_inner) = new.clone();
+                if let Some(callback) = &self.on_new_refresh_token {
+                    callback(&new);
+                }
+                true
+            }
+            _ => false,
+        };
+        debug!(
+            expires_in_secs = tokens.expires_in.as_secs(),
+            refresh_token_rotated = rotated,
+            "the token endpoint issued a new access token"
+        );
+        Ok(Fetched {
+            token: tokens.access_token,
+            expires_in: Some(tokens.expires_in),
+        })
     }
 }
 
@@ -193,10 +181,10 @@ impl fmt::Debug for LwaTokenSource {
         let inner = &*self.inner;
         formatter
             .debug_struct("LwaTokenSource")
-            .field("client_id", &inner.client_id)
+            .field("client_id", &inner.endpoint.client_id)
             .field("client_secret", &Redacted)
             .field("refresh_token", &Redacted)
-            .field("token_url", &inner.token_url.as_str())
+            .field("token_url", &inner.endpoint.token_url.as_str())
             .field("cache", &inner.cache)
             .finish_non_exhaustive()
     }
@@ -207,21 +195,16 @@ impl fmt::Debug for LwaTokenSource {
 /// `Debug` shows no secret.
 #[derive(Default)]
 pub struct LwaTokenSourceBuilder {
-    client_id: Option<String>,
+    endpoint: EndpointConfig,
     client_secret: Option<SecretString>,
     refresh_token: Option<SecretString>,
-    region: LwaRegion,
-    token_url: Option<String>,
-    refresh_ahead: Option<Duration>,
-    http: Option<reqwest::Client>,
+    access_token: Option<(AccessToken, Option<SystemTime>)>,
+    settings: Settings,
+    on_new_refresh_token: Option<RefreshTokenCallback>,
 }
 
 impl LwaTokenSourceBuilder {
-    /// The security profile's client ID (`amzn1.application-oa2-client...`). Required.
-    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
-        self.client_id = Some(client_id.into());
-        self
-    }
+    endpoint_setters!();
 
     /// The security profile's client secret; omit it for tokens from the device flow, whose
     /// refresh needs only the client ID.
@@ -230,64 +213,94 @@ impl LwaTokenSourceBuilder {
         self
     }
 
-    /// The refresh token (`Atzr|...`) from a login, e.g. [`Tokens::refresh_token`]. Required.
+    /// The refresh token (`Atzr|...`) from a login, e.g.
+    /// [`Tokens::refresh_token`](super::Tokens::refresh_token). Required.
     pub fn refresh_token(mut self, refresh_token: impl Into<SecretString>) -> Self {
         self.refresh_token = Some(refresh_token.into());
         self
     }
 
-    /// The region whose token endpoint to use; default [`LwaRegion::NorthAmerica`].
-    /// [`token_url`](Self::token_url) overrides it.
-    pub fn region(mut self, region: LwaRegion) -> Self {
-        self.region = region;
+    /// Starts from an access token you already have (`Atza|...`): it is used, with no request
+    /// to the token endpoint, until it is due for refresh (see
+    /// [`access_token_expires_at`](Self::access_token_expires_at)) or the API rejects it.
+    /// Without an expiry, it is used until the API rejects it.
+    pub fn access_token(mut self, token: impl Into<String>) -> Self {
+        let expires_at = self.access_token.as_ref().and_then(|(_, at)| *at);
+        self.access_token = Some((AccessToken::new(token), expires_at));
         self
     }
 
-    /// The token endpoint, in place of the region's (e.g. a local mock server).
-    pub fn token_url(mut self, url: impl Into<String>) -> Self {
-        self.token_url = Some(url.into());
+    /// When the access token given with [`access_token`](Self::access_token) expires, where it
+    /// is known (a login's `expires_in` after the time it was issued).
+    pub fn access_token_expires_at(mut self, expires_at: SystemTime) -> Self {
+        if let Some((_, at)) = &mut self.access_token {
+            *at = Some(expires_at);
+        }
         self
     }
 
     /// How long before expiry a token is refreshed; default five minutes. A token that lives
     /// less than twice this is refreshed half way through its life.
     pub fn refresh_ahead(mut self, margin: Duration) -> Self {
-        self.refresh_ahead = Some(margin);
+        self.settings.refresh_ahead = margin;
         self
     }
 
-    /// The HTTP client for the token endpoint; by default a new one with a 10 s connect
-    /// timeout, a 30 s total timeout and no redirects. The client's timeouts bound every
-    /// token request.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
+    /// How long one token request may take, whatever the HTTP client's own timeouts; default
+    /// 30 s. A request that takes longer fails as retryable.
+    pub fn timeout(mut self, timeout: Duration) -> Self {
+        self.settings.timeout = Some(timeout);
+        self
+    }
+
+    /// How long after a failed token request no other is sent; default 2 s. Meanwhile, calls
+    /// that need a new token get the failure at once, with what is left of the cooldown as its
+    /// `retry_after`.
+    pub fn refresh_cooldown(mut self, cooldown: Duration) -> Self {
+        self.settings.cooldown = cooldown;
+        self
+    }
+
+    /// Calls `callback` with each new refresh token the endpoint sends (LWA may rotate it), so
+    /// that the app can store it in place of the old one, which may stop working. It runs in
+    /// the task that made the token request: keep it short (hand the token to a channel to do
+    /// more).
+    pub fn on_new_refresh_token(
+        mut self,
+        callback: impl Fn(&SecretString) + Send + Sync + 'static,
+    ) -> Self {
+        self.on_new_refresh_token = Some(Arc::new(callback));
         self
     }
 
     /// The token source.
     ///
     /// # Errors
-    /// [`Error::InvalidRequest`] when the client ID or refresh token is missing
-    /// or empty, or the token URL is not an `http` or `https` URL.
+    /// [`Error::InvalidRequest`](crate::Error::InvalidRequest) when the client ID or refresh
+    /// token is missing or empty, or the token URL is not an `http` or `https` URL.
     pub fn build(self) -> Result<LwaTokenSource> {
-        let client_id = required("client ID", self.client_id)?;
+        let endpoint = self.endpoint.build()?;
         let client_secret = self
             .client_secret
             .filter(|secret| !secret.expose_secret().trim().is_empty());
-        let refresh_token = required_secret("refresh token", self.refresh_token)?;
-        let token_url = self
-            .token_url
-            .unwrap_or_else(|| self.region.token_url().to_owned());
-        let token_url = parse_token_url(&token_url)?;
-        let http = http_client_or_default(self.http)?;
+        let refresh_token = endpoint::required_secret("refresh token", self.refresh_token)?;
+        let cache = match self.access_token {
+            Some((token, expires_at)) => {
+                let now = SystemTime::now();
+                let expires_at = expires_at.map(|at| {
+                    tokio::time::Instant::now() + at.duration_since(now).unwrap_or_default()
+                });
+                TokenCache::seeded(self.settings, token, expires_at)
+            }
+            None => TokenCache::new(self.settings),
+        };
         Ok(LwaTokenSource {
             inner: Arc::new(Inner {
-                client_id,
+                endpoint,
                 client_secret,
                 refresh_token: Mutex::new(refresh_token),
-                token_url,
-                http,
-                cache: TokenCache::new(self.refresh_ahead.unwrap_or(DEFAULT_REFRESH_AHEAD)),
+                on_new_refresh_token: self.on_new_refresh_token,
+                cache,
             }),
         })
     }
@@ -297,7 +310,7 @@ impl fmt::Debug for LwaTokenSourceBuilder {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter
             .debug_struct("LwaTokenSourceBuilder")
-            .field("client_id", &self.client_id)
+            .field("endpoint", &self.endpoint)
             .field(
                 "client_secret",
                 &self.client_secret.as_ref().map(|_| Redacted),
@@ -306,310 +319,12 @@ impl fmt::Debug for LwaTokenSourceBuilder {
                 "refresh_token",
                 &self.refresh_token.as_ref().map(|_| Redacted),
             )
-            .field("region", &self.region)
-            .field("token_url", &self.token_url)
-            .field("refresh_ahead", &self.refresh_ahead)
+            .field(
+                "access_token",
+                &self.access_token.as_ref().map(|_| Redacted),
+            )
+            .field("settings", &self.settings)
             .finish_non_exhaustive()
-    }
-}
-
-/// A required, non-empty setting.
-pub(super) fn required(name: &str, value: Option<String>) -> Result<String> {
-    match value {
-        Some(value) if !value.trim().is_empty() => Ok(value),
-        _ => Err(Error::invalid_request(format!("the {name} is required"))),
-    }
-}
-
-/// A required, non-empty secret.
-pub(super) fn required_secret(name: &str, value: Option<SecretString>) -> Result<SecretString> {
-    match value {
-        Some(value) if !value.expose_secret().trim().is_empty() => Ok(value),
-        _ => Err(Error::invalid_request(format!("the {name} is required"))),
-    }
-}
-
-/// An endpoint URL, which must be `http` or `https`.
-pub(super) fn parse_url(name: &str, url: &str) -> Result<oauth2::url::Url> {
-    let parsed = oauth2::url::Url::parse(url).map_err(|error| {
-        Error::invalid_request(format!("the {name} {url:?} is not a URL: {error}"))
-    })?;
-    if !matches!(parsed.scheme(), "http" | "https") {
-        return Err(Error::invalid_request(format!(
-            "the {name} {url:?} is not an http or https URL"
-        )));
-    }
-    Ok(parsed)
-}
-
-pub(super) fn parse_token_url(url: &str) -> Result<TokenUrl> {
-    Ok(TokenUrl::from_url(parse_url("token URL", url)?))
-}
-
-/// The HTTP client for the token endpoints: `given`, or by default one with 10 s to connect,
-/// 30 s in all and no redirects (a token request is never sent on to another host).
-pub(super) fn http_client_or_default(given: Option<reqwest::Client>) -> Result<reqwest::Client> {
-    if let Some(client) = given {
-        return Ok(client);
-    }
-    reqwest::Client::builder()
-        .connect_timeout(Duration::from_secs(10))
-        .timeout(Duration::from_secs(30))
-        .redirect(reqwest::redirect::Policy::none())
-        .user_agent(crate::DEFAULT_USER_AGENT)
-        .build()
-        .map_err(|error| {
-            Error::invalid_request(format!(
-                "could not set up the HTTP client for the token endpoint: {error}"
-            ))
-        })
-}
-
-/// The scopes to ask for, blank ones dropped; at least one is required.
-pub(super) fn required_scopes(scopes: Vec<String>) -> Result<Vec<String>> {
-    let scopes: Vec<String> = scopes
-        .into_iter()
-        .filter(|scope| !scope.trim().is_empty())
-        .collect();
-    if scopes.is_empty() {
-        return Err(Error::invalid_request(
-            "at least one scope is required, e.g. music::catalog",
-        ));
-    }
-    Ok(scopes)
-}
-
-/// Why a token-endpoint request failed before an OAuth answer could be read.
-#[derive(Debug, thiserror::Error)]
-pub(super) enum HttpError {
-    /// The request could not be built, sent or answered.
-    #[error(transparent)]
-    Send(#[from] reqwest::Error),
-    /// The endpoint answered an error status without an OAuth error body.
-    #[error("the token endpoint answered HTTP {0} without an OAuth error")]
-    Status(StatusCode),
-    /// The response was longer than [`MAX_BODY`].
-    #[error("the token endpoint's response is longer than {MAX_BODY} bytes")]
-    TooLarge,
-    /// The response could not be handed to `oauth2`.
-    #[error("the token endpoint's response could not be read: {0}")]
-    Response(#[from] http::Error),
-}
-
-/// `oauth2`'s async HTTP client, over `client`.
-pub(super) fn adapter(
-    client: &reqwest::Client,
-) -> impl Fn(
-    oauth2::HttpRequest,
-) -> BoxFuture<'static, std::result::Result<oauth2::HttpResponse, HttpError>> {
-    let client = client.clone();
-    move |request| {
-        let client = client.clone();
-        Box::pin(async move { execute(&client, request).await })
-    }
-}
-
-/// Sends one `oauth2` request with `client`.
-///
-/// # Errors
-/// [`HttpError`] when the request fails, the body is too long, or an error status comes
-/// without an OAuth error body (`{"error": "..."}`); an OAuth error body is passed on for
-/// `oauth2` to read.
-pub(super) async fn execute(
-    client: &reqwest::Client,
-    request: oauth2::HttpRequest,
-) -> std::result::Result<oauth2::HttpResponse, HttpError> {
-    let request = reqwest::Request::try_from(request)?;
-    let response = client.execute(request).await?;
-    let status = response.status();
-    let headers = response.headers().clone();
-    let body = read_body(response).await?;
-    if !status.is_success() && oauth_error(&body).is_none() {
-        return Err(HttpError::Status(status));
-    }
-    let mut builder = http::Response::builder().status(status);
-    if let Some(map) = builder.headers_mut() {
-        *map = headers;
-    }
-    Ok(builder.body(body)?)
-}
-
-/// POSTs `form` to `url`, for the requests `oauth2` does not make.
-///
-/// # Errors
-/// As [`execute`], except that an error status with an OAuth error body is returned as it
-/// is, for the caller to read.
-pub(super) async fn post_form(
-    client: &reqwest::Client,
-    url: &oauth2::url::Url,
-    form: &[(&str, &str)],
-) -> std::result::Result<(StatusCode, Vec<u8>), HttpError> {
-    let response = client
-        .post(url.clone())
-        .header(http::header::ACCEPT, "application/json")
-        .form(form)
-        .send()
-        .await?;
-    let status = response.status();
-    let body = read_body(response).await?;
-    if !status.is_success() && oauth_error(&body).is_none() {
-        return Err(HttpError::Status(status));
-    }
-    Ok((status, body))
-}
-
-/// Reads a body of at most [`MAX_BODY`] bytes.
-async fn read_body(mut response: reqwest::Response) -> std::result::Result<Vec<u8>, HttpError> {
-    let mut body = Vec::new();
-    while let Some(chunk) = response.chunk().await? {
-        if body.len() + chunk.len() > MAX_BODY {
-            return Err(HttpError::TooLarge);
-        }
-        body.extend_from_slice(&chunk);
-    }
-    Ok(body)
-}
-
-/// An OAuth 2.0 error body: `{"error": "invalid_grant", "error_description": "..."}`.
-#[derive(serde::Deserialize)]
-pub(super) struct OAuthError {
-    pub(super) error: String,
-    #[serde(default)]
-    pub(super) error_description: Option<String>,
-}
-
-pub(super) fn oauth_error(body: &[u8]) -> Option<OAuthError> {
-    serde_json::from_slice(body).ok()
-}
-
-/// What an LWA error code means, and what to do about it.
-fn advice(code: &str) -> &'static str {
-    match code {
-        "invalid_grant" => {
-            "the refresh token, code or device code was revoked, has expired or belongs to \
-             another client: log in again"
-        }
-        "invalid_client" => {
-            "the client ID or client secret is wrong: check the security profile's credentials"
-        }
-        "unauthorized_client" => {
-            "this client may not use this grant: check the security profile's settings"
-        }
-        "invalid_request" => "the token request is malformed or misses a parameter",
-        "invalid_scope" => "a requested scope is unknown or not allowed for this client",
-        "unsupported_grant_type" => "the token endpoint does not accept this grant",
-        "access_denied" => "the user or the server denied the request",
-        "expired_token" => "the code expired: start again",
-        "server_error" | "temporarily_unavailable" => {
-            "Login with Amazon is having trouble: try again later"
-        }
-        _ => "Login with Amazon refused the request",
-    }
-}
-
-/// An [`Error::Auth`] for an OAuth error answer, naming the code, what to do, and the
-/// server's description (with any of `secrets` blanked out).
-pub(super) fn endpoint_error(code: &str, description: Option<&str>, secrets: &[&str]) -> Error {
-    let mut message = format!("the token endpoint answered {code}: {}", advice(code));
-    if let Some(description) = description.filter(|text| !text.is_empty()) {
-        let description: String = description.chars().take(200).collect();
-        message.push_str(&format!(" (it said: {:?})", scrub(&description, secrets)));
-    }
-    Error::auth(message, None)
-}
-
-/// `text` with every non-empty `secret` in it replaced by `[REDACTED]`.
-fn scrub(text: &str, secrets: &[&str]) -> String {
-    secrets
-        .iter()
-        .filter(|secret| !secret.is_empty())
-        .fold(text.to_owned(), |text, secret| {
-            text.replace(secret, "[REDACTED]")
-        })
-}
-
-/// An [`Error::Auth`] for an HTTP failure on the way to a token endpoint.
-pub(super) fn http_error(error: HttpError) -> Error {
-    let message = match &error {
-        HttpError::Send(error) if error.is_timeout() => {
-            "the token endpoint did not answer in time: try again later"
-        }
-        HttpError::Send(error) if error.is_connect() => {
-            "could not connect to the token endpoint: check the network and the token URL"
-        }
-        HttpError::Send(_) => "the request to the token endpoint failed: try again later",
-        HttpError::Status(status) if status.is_server_error() => {
-            "Login with Amazon is having trouble: try again later"
-        }
-        HttpError::Status(_) => "the token endpoint refused the request: check the token URL",
-        HttpError::TooLarge | HttpError::Response(_) => {
-            "the token endpoint's answer is not a token response: check the token URL"
-        }
-    };
-    Error::auth(message, Some(Box::new(error)))
-}
-
-/// An [`Error::Auth`] for a failed `oauth2` token request.
-pub(super) fn token_error(
-    error: RequestTokenError<HttpError, BasicErrorResponse>,
-    secrets: &[&str],
-) -> Error {
-    match error {
-        RequestTokenError::ServerResponse(response) => endpoint_error(
-            response.error().as_ref(),
-            response.error_description().map(String::as_str),
-            secrets,
-        ),
-        RequestTokenError::Request(error) => http_error(error),
-        RequestTokenError::Parse(error, _body) => {
-            unreadable("token response", error.inner(), &error.path().to_string())
-        }
-        RequestTokenError::Other(reason) => Error::auth(
-            format!(
-                "the token endpoint's answer is not a token response ({}): check the token URL",
-                scrub(&reason, secrets)
-            ),
-            None,
-        ),
-    }
-}
-
-/// An [`Error::Auth`] for an endpoint's answer that is not the `what` expected.
-///
-/// The body is left out (a token response holds secrets), and so is the parser's message
-/// unless it names a missing field (other messages may quote a value): only the kind of
-/// problem and where reading stopped show.
-pub(super) fn unreadable(what: &str, error: &serde_json::Error, path: &str) -> Error {
-    let reason = error.to_string();
-    let reason = if reason.starts_with("missing field") {
-        reason
-            .split(" at line ")
-            .next()
-            .unwrap_or_default()
-            .to_owned()
-    } else {
-        match error.classify() {
-            serde_json::error::Category::Io => "could not be read",
-            serde_json::error::Category::Syntax => "invalid JSON",
-            serde_json::error::Category::Data => "unexpected data",
-            serde_json::error::Category::Eof => "the JSON ends early",
-        }
-        .to_owned()
-    };
-    Error::auth(
-        format!("the endpoint's answer is not a {what} ({reason} at `{path}`): check the URL"),
-        None,
-    )
-}
-
-/// The tokens in an `oauth2` token response.
-pub(super) fn tokens_from(response: &BasicTokenResponse) -> Tokens {
-    Tokens {
-        access_token: AccessToken::new(response.access_token().secret().clone()),
-        refresh_token: response
-            .refresh_token()
-            .map(|token| SecretString::from(token.secret().clone())),
-        expires_in: response.expires_in().unwrap_or(DEFAULT_EXPIRES_IN),
     }
 }
 
@@ -623,6 +338,8 @@ pub(super) mod tests {
     use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
     use super::*;
+    use crate::Error;
+    use crate::auth::LwaRegion;
 
     pub(in crate::auth) const CLIENT_SECRET: &str = "distinct-client-secret-7f3a";
     const REFRESH_TOKEN: &str = "Atzr|distinct-refresh-token-91bc";
@@ -767,16 +484,37 @@ pub(super) mod tests {
         assert_eq!(source.token().await.unwrap().expose_secret(), "token-1");
     }
 
+    /// `builder` without the token request's own timeout: under a paused clock, Tokio would
+    /// fire it while a real request is under way.
+    fn untimed(mut builder: LwaTokenSourceBuilder) -> LwaTokenSource {
+        builder.settings.timeout = None;
+        builder.build().unwrap()
+    }
+
+    fn builder_for(server: &MockServer) -> LwaTokenSourceBuilder {
+        LwaTokenSource::builder()
+            .client_id("amzn1.application-oa2-client.test")
+            .client_secret(CLIENT_SECRET)
+            .refresh_token(REFRESH_TOKEN)
+            .token_url(format!("{}/auth/o2/token", server.uri()))
+            .http_client(test_http_client())
+    }
+
     #[tokio::test]
     async fn token_is_refreshed_once_past_expiry_minus_the_margin() {
         let server = MockServer::start().await;
         numbered_tokens(&server, 2).await;
-        let source = source(&server);
+        let source = untimed(builder_for(&server));
         tokio::time::pause();
         assert_eq!(source.token().await.unwrap().expose_secret(), "token-1");
         tokio::time::advance(Duration::from_secs(3600 - 300 - 1)).await;
         assert_eq!(source.token().await.unwrap().expose_secret(), "token-1");
+        assert_eq!(server.received_requests().await.unwrap().len(), 1);
+        // Due: the valid token comes back at once while the refresh runs in the background.
         tokio::time::advance(Duration::from_secs(1)).await;
+        assert_eq!(source.token().await.unwrap().expose_secret(), "token-1");
+        // Expired: the caller waits for that refresh.
+        tokio::time::advance(Duration::from_secs(300)).await;
         assert_eq!(source.token().await.unwrap().expose_secret(), "token-2");
         assert_eq!(source.token().await.unwrap().expose_secret(), "token-2");
     }
@@ -785,21 +523,107 @@ pub(super) mod tests {
     async fn refresh_ahead_margin_is_configurable() {
         let server = MockServer::start().await;
         numbered_tokens(&server, 2).await;
-        let source = LwaTokenSource::builder()
-            .client_id("amzn1.application-oa2-client.test")
-            .client_secret(CLIENT_SECRET)
-            .refresh_token(REFRESH_TOKEN)
-            .token_url(format!("{}/auth/o2/token", server.uri()))
-            .http_client(test_http_client())
-            .refresh_ahead(Duration::from_secs(60))
-            .build()
-            .unwrap();
+        let source = untimed(builder_for(&server).refresh_ahead(Duration::from_secs(60)));
         tokio::time::pause();
         source.token().await.unwrap();
         tokio::time::advance(Duration::from_secs(3600 - 61)).await;
         assert_eq!(source.token().await.unwrap().expose_secret(), "token-1");
+        assert_eq!(server.received_requests().await.unwrap().len(), 1);
         tokio::time::advance(Duration::from_secs(1)).await;
+        source.token().await.unwrap();
+        tokio::time::advance(Duration::from_secs(60)).await;
         assert_eq!(source.token().await.unwrap().expose_secret(), "token-2");
+    }
+
+    #[tokio::test]
+    async fn a_seeded_access_token_is_used_until_the_api_rejects_it() {
+        let server = MockServer::start().await;
+        numbered_tokens(&server, 1).await;
+        let source = builder_for(&server)
+            .access_token("Atza|seeded")
+            .build()
+            .unwrap();
+        let seeded = source.token().await.unwrap();
+        assert_eq!(seeded.expose_secret(), "Atza|seeded");
+        assert_eq!(server.received_requests().await.unwrap().len(), 0);
+        let fresh = source.refresh(&seeded).await.unwrap().unwrap();
+        assert_eq!(fresh.expose_secret(), "token-1");
+        assert_eq!(source.token().await.unwrap(), fresh);
+    }
+
+    #[tokio::test]
+    async fn a_seeded_access_token_past_its_expiry_is_refreshed_first() {
+        let server = MockServer::start().await;
+        numbered_tokens(&server, 1).await;
+        let source = builder_for(&server)
+            .access_token("Atza|seeded")
+            .access_token_expires_at(std::time::SystemTime::now() - Duration::from_secs(1))
+            .build()
+            .unwrap();
+        assert_eq!(source.token().await.unwrap().expose_secret(), "token-1");
+    }
+
+    #[tokio::test]
+    async fn a_new_refresh_token_is_handed_to_the_callback() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(ResponseTemplate::new(200).set_body_json(json!({
+                "access_token": "token-1",
+                "token_type": "bearer",
+                "expires_in": 3600,
+                "refresh_token": ROTATED_REFRESH_TOKEN,
+            })))
+            .mount(&server)
+            .await;
+        let seen = Arc::new(Mutex::new(Vec::new()));
+        let sink = seen.clone();
+        let source = builder_for(&server)
+            .on_new_refresh_token(move |token| {
+                sink.lock().unwrap().push(token.expose_secret().to_owned());
+            })
+            .build()
+            .unwrap();
+        let first = source.token().await.unwrap();
+        // The same refresh token again is no news.
+        source.refresh(&first).await.unwrap();
+        assert_eq!(*seen.lock().unwrap(), [ROTATED_REFRESH_TOKEN]);
+    }
+
+    #[tokio::test]
+    async fn transient_failures_are_retryable_and_refusals_are_not() {
+        let cases = [
+            (ResponseTemplate::new(503).set_body_string("busy"), true),
+            (
+                ResponseTemplate::new(500).set_body_json(json!({"error": "server_error"})),
+                true,
+            ),
+            (
+                ResponseTemplate::new(400)
+                    .set_body_json(json!({"error": "temporarily_unavailable"})),
+                true,
+            ),
+            (
+                ResponseTemplate::new(429).set_body_string("slow down"),
+                true,
+            ),
+            (
+                ResponseTemplate::new(400).set_body_json(json!({"error": "invalid_grant"})),
+                false,
+            ),
+            (
+                ResponseTemplate::new(200).set_body_raw("<html/>", "text/html"),
+                false,
+            ),
+        ];
+        for (response, retryable) in cases {
+            let server = MockServer::start().await;
+            Mock::given(method("POST"))
+                .respond_with(response)
+                .mount(&server)
+                .await;
+            let error = source(&server).token().await.unwrap_err();
+            assert_eq!(error.is_retryable(), retryable, "{error:?}");
+        }
     }
 
     #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

@@ -2,7 +2,8 @@
 //!
 //! - [`StaticToken`]: a token you already have; it cannot be refreshed.
 //! - [`LwaTokenSource`]: Login with Amazon's refresh-token grant, cached and refreshed ahead of
-//!   expiry, and once more when the API says a token is no longer valid.
+//!   expiry (in the background, while the token is still valid), and once more when the API
+//!   says a token is no longer valid; it can start from an access token you already have.
 //! - [`pkce`] and [`device`]: the two ways to get the first [`Tokens`] (and so a refresh
 //!   token), asking for some of the [`scopes`].
 
@@ -18,9 +19,11 @@ pub mod device;
 pub mod pkce;
 
 mod cache;
+mod endpoint;
 mod lwa;
 
-pub use lwa::{LwaRegion, LwaTokenSource, LwaTokenSourceBuilder};
+pub use endpoint::LwaRegion;
+pub use lwa::{LwaTokenSource, LwaTokenSourceBuilder};
 
 /// The Amazon Music scopes an app can ask for when a user logs in, as Amazon's developer
 /// pages list them; a login asks for one or more (see [`pkce`] and [`device`]).
@@ -116,9 +119,12 @@ impl fmt::Debug for Redacted {
 
 /// A source of access tokens for the API's `Authorization: Bearer` header.
 ///
-/// The client asks for [`token`](TokenSource::token) before every attempt, and calls
-/// [`refresh`](TokenSource::refresh) once when the API answers `401` with
-/// `INVALID_ACCESS_TOKEN`. Implementations are shared between concurrent calls.
+/// The client asks for [`token`](TokenSource::token) before every attempt (retries included),
+/// and calls [`refresh`](TokenSource::refresh) once per call when the API answers `401` with
+/// `INVALID_ACCESS_TOKEN`, or with a body that is not a V1 error (a gateway's page), then tries
+/// the call again at once with the new token. A `token` error that
+/// [`is_retryable`](crate::Error::is_retryable) is retried like a failed request.
+/// Implementations are shared between concurrent calls.
 pub trait TokenSource: Send + Sync + fmt::Debug {
     /// A token that is valid now, fetched or refreshed as needed.
     ///

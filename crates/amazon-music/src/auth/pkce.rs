@@ -29,12 +29,12 @@ use std::fmt;
 use oauth2::basic::BasicClient;
 use oauth2::{
     AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet,
-    EndpointSet, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope, TokenUrl,
+    EndpointSet, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
 };
 use secrecy::{ExposeSecret, SecretString};
 use tracing::debug;
 
-use super::lwa::{self, LwaRegion};
+use super::endpoint::{self as lwa, EndpointConfig, endpoint_setters};
 use super::{Redacted, Tokens};
 use crate::{Error, Result};
 
@@ -179,22 +179,15 @@ impl fmt::Debug for PkceLogin {
 /// `Debug` shows no secret.
 #[derive(Default)]
 pub struct PkceLoginBuilder {
-    client_id: Option<String>,
+    endpoint: EndpointConfig,
     client_secret: Option<SecretString>,
     redirect_uri: Option<String>,
     scopes: Vec<String>,
     authorize_url: Option<String>,
-    region: LwaRegion,
-    token_url: Option<String>,
-    http: Option<reqwest::Client>,
 }
 
 impl PkceLoginBuilder {
-    /// The security profile's client ID. Required.
-    pub fn client_id(mut self, client_id: impl Into<String>) -> Self {
-        self.client_id = Some(client_id.into());
-        self
-    }
+    endpoint_setters!();
 
     /// The security profile's client secret, for apps that can keep one (LWA accepts the
     /// PKCE verifier in its place); not sent unless set.
@@ -233,32 +226,13 @@ impl PkceLoginBuilder {
         self
     }
 
-    /// The region whose token endpoint to use; default [`LwaRegion::NorthAmerica`].
-    pub fn region(mut self, region: LwaRegion) -> Self {
-        self.region = region;
-        self
-    }
-
-    /// The token endpoint, in place of the region's.
-    pub fn token_url(mut self, url: impl Into<String>) -> Self {
-        self.token_url = Some(url.into());
-        self
-    }
-
-    /// The HTTP client for the token endpoint; by default a new one with a 10 s connect
-    /// timeout, a 30 s total timeout and no redirects.
-    pub fn http_client(mut self, client: reqwest::Client) -> Self {
-        self.http = Some(client);
-        self
-    }
-
     /// A login with a fresh PKCE verifier (S256) and `state`.
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] when the client ID, the redirect URI or every scope is
     /// missing, or a URL is not an `http` or `https` URL.
     pub fn build(self) -> Result<PkceLogin> {
-        let client_id = lwa::required("client ID", self.client_id)?;
+        let endpoint = self.endpoint.build()?;
         let redirect_uri = lwa::required("redirect URI", self.redirect_uri)?;
         let redirect_uri = RedirectUrl::from_url(lwa::parse_url("redirect URI", &redirect_uri)?);
         let scopes = lwa::required_scopes(self.scopes)?;
@@ -266,16 +240,11 @@ impl PkceLoginBuilder {
             .authorize_url
             .unwrap_or_else(|| DEFAULT_AUTHORIZE_URL.to_owned());
         let authorize_url = AuthUrl::from_url(lwa::parse_url("authorize URL", &authorize_url)?);
-        let token_url = self
-            .token_url
-            .unwrap_or_else(|| self.region.token_url().to_owned());
-        let token_url: TokenUrl = lwa::parse_token_url(&token_url)?;
-        let http = lwa::http_client_or_default(self.http)?;
-
-        let mut client = BasicClient::new(ClientId::new(client_id))
+        let http = endpoint.http;
+        let mut client = BasicClient::new(ClientId::new(endpoint.client_id))
             .set_auth_type(AuthType::RequestBody)
             .set_auth_uri(authorize_url)
-            .set_token_uri(token_url)
+            .set_token_uri(endpoint.token_url)
             .set_redirect_uri(redirect_uri);
         if let Some(secret) = &self.client_secret {
             client = client.set_client_secret(ClientSecret::new(secret.expose_secret().to_owned()));
@@ -301,7 +270,7 @@ impl fmt::Debug for PkceLoginBuilder {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter
             .debug_struct("PkceLoginBuilder")
-            .field("client_id", &self.client_id)
+            .field("endpoint", &self.endpoint)
             .field(
                 "client_secret",
                 &self.client_secret.as_ref().map(|_| Redacted),
@@ -309,8 +278,6 @@ impl fmt::Debug for PkceLoginBuilder {
             .field("redirect_uri", &self.redirect_uri)
             .field("scopes", &self.scopes)
             .field("authorize_url", &self.authorize_url)
-            .field("region", &self.region)
-            .field("token_url", &self.token_url)
             .finish_non_exhaustive()
     }
 }

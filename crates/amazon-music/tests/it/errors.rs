@@ -46,10 +46,22 @@ async fn a_malformed_entity_is_kept_and_the_rest_of_the_page_decodes() {
 }
 
 #[tokio::test]
-async fn a_malformed_view_is_a_decode_error_at_its_json_path() {
-    let mut page = single_group_page((0..5).map(track).collect(), None);
+async fn a_malformed_view_is_a_decode_error_at_its_json_path_showing_the_text_there() {
+    // A hundred songs first, so that the failure is far from the start of the body.
+    let mut page = single_group_page((0..100).map(track).collect(), None);
     page["data"]["content"]["entityGroups"][0]["content"]["entities"][1]["id"] = json!(7);
-    page["data"]["content"]["entityGroups"][0]["viewType"] = json!(42);
+    // Last in its group, after the songs (however the map orders keys).
+    let group = page["data"]["content"]["entityGroups"][0]
+        .as_object_mut()
+        .expect("a group");
+    group.remove("viewType");
+    group.insert("viewType".to_owned(), json!(42));
+    let body = serde_json::to_string(&page).expect("JSON");
+    let at = body.find("\"viewType\":42").expect("the bad field");
+    assert!(
+        at > 2 * Error::SNIPPET_LEN,
+        "the failure is deep in the body"
+    );
     let server = serving(200, page).await;
     let error = client(&server)
         .library_songs()
@@ -61,10 +73,11 @@ async fn a_malformed_view_is_a_decode_error_at_its_json_path() {
             path,
             message,
             snippet,
+            ..
         } => {
             assert_eq!(path, "data.content.entityGroups[0].viewType");
             assert!(message.contains("expected a string"), "{message}");
-            assert!(snippet.starts_with("{\"data\""), "{snippet}");
+            assert!(snippet.contains("\"viewType\":42"), "{snippet}");
             assert!(snippet.chars().count() <= Error::SNIPPET_LEN);
         }
         other => panic!("expected a decode error, got {other:?}"),
@@ -100,25 +113,88 @@ async fn an_api_error_carries_status_code_message_and_reference() {
 }
 
 #[tokio::test]
-async fn forbidden_is_unauthorized_with_its_code() {
+async fn an_api_error_keeps_the_bodys_url_and_payload_and_the_request_id() {
+    let server = MockServer::start().await;
+    let body = json!({"error": {
+        "status": "422", "code": "UNPROCESSABLE", "message": "Bad limit.",
+        "url": "/v1/views/library/songs", "reference": "ref-9",
+        "payload": {"parameter": "limit", "maximum": 500}
+    }});
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(422)
+                .set_body_json(body)
+                .insert_header("x-amzn-RequestId", "req-77f"),
+        )
+        .mount(&server)
+        .await;
+    let error = client(&server)
+        .library_songs()
+        .send()
+        .await
+        .expect_err("422");
+    let api = error.api_error().expect("an API error");
+    assert_eq!(api.url.as_deref(), Some("/v1/views/library/songs"));
+    assert_eq!(api.reference.as_deref(), Some("ref-9"));
+    assert_eq!(api.request_id.as_deref(), Some("req-77f"));
+    let payload = api.payload.as_ref().expect("a payload");
+    assert_eq!(payload["parameter"], "limit");
+    assert_eq!(payload["maximum"], 500);
+    assert!(
+        error
+            .to_string()
+            .contains("(reference ref-9, request req-77f)"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn forbidden_is_not_a_bad_api_key() {
+    for code in ["AUTH_NO_MUSIC_ACCOUNT_FOUND", "FORBIDDEN_IN_TERRITORY"] {
+        let server = serving(403, error_body(403, code, "No account.")).await;
+        let error = client(&server)
+            .library_songs()
+            .send()
+            .await
+            .expect_err("forbidden");
+        assert!(
+            matches!(&error, Error::Forbidden(api) if api.status == 403 && api.code.as_deref() == Some(code)),
+            "{error:?}"
+        );
+        let text = error.to_string();
+        assert!(text.contains(code), "{text}");
+        assert!(!text.contains("API key"), "{text}");
+        assert!(!error.is_retryable());
+    }
+    // A 403 that says the API key is bad is the credentials' fault.
     let server = serving(
         403,
-        error_body(403, "AUTH_NO_MUSIC_ACCOUNT_FOUND", "No account."),
+        error_body(403, "INVALID_API_KEY", "The API key is not valid."),
     )
     .await;
     let error = client(&server)
         .library_songs()
         .send()
         .await
-        .expect_err("forbidden");
+        .expect_err("a bad key");
     assert!(
         matches!(&error, Error::Unauthorized(api) if api.status == 403),
         "{error:?}"
     );
-    let text = error.to_string();
+    assert!(error.to_string().contains("check the API key"), "{error}");
+}
+
+#[test]
+fn errors_are_send_sync_and_static() {
+    fn assert_error<T: std::error::Error + Send + Sync + 'static>() {}
+    fn assert_bounds<T: Send + Sync + 'static>() {}
+    assert_error::<Error>();
+    assert_bounds::<amazon_music::ApiError>();
+    // Small enough for `Result<T, Error>` to move cheaply (clippy's `result_large_err`).
     assert!(
-        text.contains("AUTH_NO_MUSIC_ACCOUNT_FOUND") && text.contains("check the API key"),
-        "{text}"
+        std::mem::size_of::<Error>() <= 128,
+        "{}",
+        std::mem::size_of::<Error>()
     );
 }
 

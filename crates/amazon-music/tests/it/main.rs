@@ -4,6 +4,9 @@
 mod auth;
 mod errors;
 mod pagination;
+mod paths;
 mod redaction;
+mod redirects;
 mod retries;
 mod support;
+mod wire;

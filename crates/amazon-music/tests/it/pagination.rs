@@ -121,10 +121,44 @@ async fn take_on_the_stream_stops_fetching_too() {
 #[tokio::test]
 async fn streams_are_lazy() {
     let server = song_server(100).await;
-    let stream = client(&server).library_songs().entities();
-    assert_eq!(request_count(&server).await, 0);
+    let mut stream = client(&server).library_songs().limit(10).entities();
+    // Time for anything eager (a spawned prefetch, say) to reach the server.
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    assert_eq!(
+        request_count(&server).await,
+        0,
+        "nothing before the first poll"
+    );
+    for _ in 0..10 {
+        stream
+            .try_next()
+            .await
+            .expect("a song")
+            .expect("not the end");
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    assert_eq!(
+        request_count(&server).await,
+        1,
+        "the first page's ten songs come from one request, and the next page waits"
+    );
+    stream
+        .try_next()
+        .await
+        .expect("a song")
+        .expect("not the end");
+    assert_eq!(
+        request_count(&server).await,
+        2,
+        "the 11th song fetched the second page"
+    );
     drop(stream);
-    assert_eq!(request_count(&server).await, 0);
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    assert_eq!(
+        request_count(&server).await,
+        2,
+        "nothing after the stream is dropped"
+    );
 }
 
 #[tokio::test]
@@ -181,7 +215,7 @@ async fn stops_on_a_repeated_token() {
         .collect();
     assert_eq!(ids(&songs), ["T000000000", "T000000001", "T000000002"]);
     match &results[3] {
-        Err(Error::PaginationLoop { token }) => assert_eq!(token, "A"),
+        Err(Error::PaginationLoop { token, .. }) => assert_eq!(token, "A"),
         other => panic!("expected a pagination loop, got {other:?}"),
     }
     server.verify().await;

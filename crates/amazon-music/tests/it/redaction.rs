@@ -36,6 +36,12 @@ impl<'a> MakeWriter<'a> for Captured {
 
 #[tokio::test]
 async fn no_secret_reaches_trace_output_or_debug() {
+    // While a single dispatcher is registered, tracing-core caches a callsite's interest from
+    // the default subscriber of whichever thread reaches it first: under `cargo test`, where
+    // the tests of this binary share one process, a test on another thread (no subscriber)
+    // could switch the SDK's callsites off for good before this one subscribes. A second live
+    // dispatcher makes tracing-core ask every registered one, on every use.
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
     let captured = Captured::default();
     let subscriber = tracing_subscriber::fmt()
         .with_max_level(tracing::Level::TRACE)

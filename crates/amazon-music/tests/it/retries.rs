@@ -151,7 +151,7 @@ async fn honours_retry_after_as_a_date() {
         .library_songs()
         .send()
         .await
-        .expect("retried at once");
+        .expect("retried");
     assert_eq!(request_count(&server).await, 2);
 
     let later = httpdate::fmt_http_date(SystemTime::now() + Duration::from_secs(3_600));
@@ -288,4 +288,88 @@ async fn an_expired_token_with_a_static_source_is_unauthorized_after_one_request
         "{error:?}"
     );
     assert_eq!(request_count(&server).await, 1);
+}
+
+#[tokio::test]
+async fn a_503_with_a_retry_after_beyond_the_cap_ends_as_an_api_error_with_the_wait() {
+    let server = failing_then_ok(
+        ResponseTemplate::new(503)
+            .insert_header("retry-after", "120")
+            .set_body_json(error_body(503, "UNAVAILABLE", "down for maintenance")),
+        1,
+    )
+    .await;
+    let error = client(&server)
+        .library_songs()
+        .send()
+        .await
+        .expect_err("too long a wait");
+    let Error::Api(api) = &error else {
+        panic!("{error:?}");
+    };
+    assert_eq!(api.status, 503);
+    assert_eq!(api.retry_after, Some(Duration::from_secs(120)));
+    assert!(error.is_retryable());
+    assert_eq!(request_count(&server).await, 1);
+}
+
+#[tokio::test]
+async fn a_retry_after_of_zero_or_in_the_past_still_waits_the_initial_backoff() {
+    let past = httpdate::fmt_http_date(SystemTime::now() - Duration::from_secs(60));
+    for value in ["0", past.as_str()] {
+        let server = failing_then_ok(
+            ResponseTemplate::new(503).insert_header("retry-after", value),
+            1,
+        )
+        .await;
+        let policy = RetryPolicy::standard()
+            .with_initial_backoff(Duration::from_millis(300))
+            .with_jitter(false);
+        let started = Instant::now();
+        builder(&server.uri())
+            .retry_policy(policy)
+            .build()
+            .expect("a client")
+            .library_songs()
+            .send()
+            .await
+            .expect("after the wait");
+        assert!(
+            started.elapsed() >= Duration::from_millis(300),
+            "{value}: {:?}",
+            started.elapsed()
+        );
+        assert_eq!(request_count(&server).await, 2);
+    }
+}
+
+#[tokio::test]
+async fn retries_stop_at_the_time_budget() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(503))
+        .mount(&server)
+        .await;
+    // 100 ms, 200 ms, 400 ms...: a budget of 350 ms holds the first two waits only.
+    let policy = RetryPolicy::standard()
+        .with_max_retries(50)
+        .with_initial_backoff(Duration::from_millis(100))
+        .with_max_elapsed(Duration::from_millis(350))
+        .with_jitter(false);
+    let started = Instant::now();
+    let error = builder(&server.uri())
+        .retry_policy(policy)
+        .build()
+        .expect("a client")
+        .library_songs()
+        .send()
+        .await
+        .expect_err("always 503");
+    assert_eq!(error.status(), Some(503));
+    assert_eq!(request_count(&server).await, 3);
+    assert!(
+        started.elapsed() < Duration::from_secs(2),
+        "{:?}",
+        started.elapsed()
+    );
 }
