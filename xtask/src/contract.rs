@@ -32,7 +32,7 @@ const PROXY_URL_VARIABLE: &str = "AMAZON_MUSIC_PROXY_URL";
 /// What Prism prints, followed by its URL, once it listens.
 const LISTENING: &str = "Prism is listening on ";
 /// What `amzn-music mock-server` prints, followed by its URL, once it listens.
-const MOCK_LISTENING: &str = "mock server listening on ";
+pub(crate) const MOCK_LISTENING: &str = "mock server listening on ";
 /// How many songs the proxied mock's library holds: enough for several pages everywhere.
 const MOCK_LIBRARY_SIZE: &str = "120";
 /// The seed of Prism's made-up responses, so that a failure can be reproduced.
@@ -58,7 +58,7 @@ pub fn run() -> Result<()> {
     result?;
 
     build_command_line()?;
-    let mut mock = Server::start(mock_command(), MOCK_LISTENING)?;
+    let mut mock = Server::start(mock_command(MOCK_LIBRARY_SIZE)?, MOCK_LISTENING)?;
     let mut proxy_command = prism_command(&tools, &["proxy"]);
     proxy_command.arg(&mock.url);
     let mut proxy = Server::start(proxy_command, LISTENING)?;
@@ -70,7 +70,7 @@ pub fn run() -> Result<()> {
 
 /// Builds `amzn-music`, whose `mock-server` command serves the project's mock (a no-op when
 /// the test step built it already).
-fn build_command_line() -> Result<()> {
+pub(crate) fn build_command_line() -> Result<()> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut command = Command::new(cargo);
     command
@@ -96,12 +96,15 @@ fn prism_command(tools: &NodeTools, mode: &[&str]) -> Command {
     command
 }
 
-/// `amzn-music mock-server` on a free port.
-fn mock_command() -> Command {
-    let binary = workspace::root().join("target/debug/amzn-music");
+/// `amzn-music mock-server` on a free port, its library holding `size` songs.
+///
+/// # Errors
+/// When `cargo metadata` cannot name the target directory.
+pub(crate) fn mock_command(size: &str) -> Result<Command> {
+    let binary = workspace::target_dir()?.join("debug/amzn-music");
     let mut command = Command::new(binary);
-    command.args(["mock-server", "--port", "0", "--size", MOCK_LIBRARY_SIZE]);
-    command
+    command.args(["mock-server", "--port", "0", "--size", size]);
+    Ok(command)
 }
 
 /// Runs the ignored tests of the `module` module of the workspace test binary, with `url` in
@@ -131,16 +134,17 @@ fn run_tests(variable: &str, url: &str, module: &str) -> Result<()> {
 
 /// A server the task started (Prism, or the project's mock), killed when dropped (by its
 /// process guard).
-struct Server {
+pub(crate) struct Server {
     process: KillOnDrop,
-    url: String,
+    /// Its base URL, as it announced it.
+    pub(crate) url: String,
     log: Log,
 }
 
 impl Server {
     /// Starts `command` and waits until it prints `announcement` and its URL, and that URL
     /// accepts connections.
-    fn start(mut command: Command, announcement: &str) -> Result<Self> {
+    pub(crate) fn start(mut command: Command, announcement: &str) -> Result<Self> {
         command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -171,8 +175,36 @@ impl Server {
         Ok(Self { process, url, log })
     }
 
+    /// The value after `NAME=` on the first line the server printed that holds it, waiting up to
+    /// `timeout` for that line.
+    ///
+    /// # Errors
+    /// When no such line comes in time.
+    pub(crate) fn printed(&self, name: &str, timeout: Duration) -> Result<String> {
+        let deadline = Instant::now() + timeout;
+        let prefix = format!("{name}=");
+        loop {
+            let found = self.log.tail(usize::MAX).into_iter().find_map(|line| {
+                line.trim()
+                    .strip_prefix(&prefix)
+                    .map(|value| value.trim().to_owned())
+            });
+            if let Some(value) = found {
+                return Ok(value);
+            }
+            if Instant::now() >= deadline {
+                bail!(
+                    "{} printed no {name} within {}s",
+                    self.url,
+                    timeout.as_secs()
+                );
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Kills the server; after a failure, prints its last log lines first.
-    fn stop(&mut self, failed: bool) {
+    pub(crate) fn stop(&mut self, failed: bool) {
         self.process.kill();
         if failed {
             eprintln!("--- last log lines of {} ---", self.url);
