@@ -199,24 +199,98 @@ fn run_clients(mock: &Server, python: &PythonTools, probe: &Path, version: &str)
         .args([DIST_JSON, &mock.url, &api_key, &token]);
     let (status, stdout) = process::output_and_status(&mut command, STEP_TIMEOUT)?;
     print!("{stdout}");
-    match status.code() {
-        Some(0) => println!(
-            "rust: openapi-generator {version}'s Rust client still decodes no page holding an \
-             entity, as the README says"
-        ),
-        Some(PROBE_FIXED) => failures.push(format!(
-            "rust: openapi-generator {version}'s Rust client now decodes pages holding entities: \
-             update the README's row ('Using the spec from other languages') and make \
-             `cargo xtask clients` hold it to a passing check"
-        )),
-        _ => failures.push(format!(
-            "rust: the probe failed otherwise than known ({status})"
-        )),
+    match probe_verdict(status.code(), version) {
+        Ok(message) => println!("{message}"),
+        Err(failure) => failures.push(failure),
     }
 
     if failures.is_empty() {
         Ok(())
     } else {
         bail!("{}", failures.join("\n"))
+    }
+}
+
+/// What the Rust probe's exit code means: the known failure still there (a message), or a
+/// failure of the step (its message): the failure is gone, or something else broke.
+fn probe_verdict(code: Option<i32>, version: &str) -> Result<String, String> {
+    match code {
+        Some(0) => Ok(format!(
+            "rust: openapi-generator {version}'s Rust client still decodes no page holding an \
+             entity, as the README says"
+        )),
+        Some(PROBE_FIXED) => Err(format!(
+            "rust: openapi-generator {version}'s Rust client now decodes pages holding entities: \
+             update the README's row ('Using the spec from other languages') and make \
+             `cargo xtask clients` hold it to a passing check"
+        )),
+        Some(code) => Err(format!(
+            "rust: the probe failed otherwise than known (exit code {code})"
+        )),
+        None => Err("rust: the probe was killed by a signal".to_owned()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_probe_passing_means_the_known_failure_is_still_there() {
+        let message = probe_verdict(Some(0), "7.26.0").expect("the known failure");
+        assert!(message.contains("still decodes no page"), "{message}");
+    }
+
+    #[test]
+    fn a_release_that_decodes_the_pages_fails_the_step_and_says_so() {
+        let failure = probe_verdict(Some(PROBE_FIXED), "7.99.0").expect_err("fixed");
+        assert!(failure.contains("7.99.0"), "{failure}");
+        assert!(failure.contains("now decodes"), "{failure}");
+        assert!(failure.contains("README"), "{failure}");
+    }
+
+    #[test]
+    fn any_other_failure_of_the_probe_fails_the_step() {
+        for code in [Some(1), Some(101), None] {
+            let failure = probe_verdict(code, "7.26.0").expect_err("unexpected");
+            assert!(!failure.contains("now decodes"), "{failure}");
+        }
+    }
+
+    #[test]
+    fn the_rust_probe_has_a_call_for_every_operation_of_the_spec() {
+        // The probe finds out at run time too; this says so before anything is built.
+        let root = workspace::root();
+        let spec: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(root.join(DIST_JSON)).expect("reading the bundle"),
+        )
+        .expect("parsing the bundle");
+        let probe = std::fs::read_to_string(root.join(DIR).join("rust/src/main.rs"))
+            .expect("reading the probe");
+        let operation_ids: Vec<&str> = spec["paths"]
+            .as_object()
+            .expect("paths")
+            .values()
+            .filter_map(serde_json::Value::as_object)
+            .flat_map(|item| item.values())
+            .filter_map(|operation| operation["operationId"].as_str())
+            .collect();
+        assert_eq!(operation_ids.len(), 16);
+        for operation_id in operation_ids {
+            assert!(
+                probe.contains(&format!("\"{operation_id}\" =>")),
+                "the Rust probe has no call for {operation_id}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_generated_folder_is_ignored_by_git() {
+        let ignore = std::fs::read_to_string(workspace::root().join(".gitignore"))
+            .expect("reading .gitignore");
+        assert!(
+            ignore.lines().any(|line| line == format!("/{GENERATED}")),
+            "{GENERATED} must be ignored: generated code is never checked in"
+        );
     }
 }

@@ -232,8 +232,15 @@ async function main(): Promise<number> {
     }
   }
 
-  const missing = await client.GET("/v1/views/albums/{id}", { params: { path: { id: MISSING_ALBUM } } });
-  if (missing.response.status !== 404 || missing.error === undefined) {
+  const missing = await client
+    .GET("/v1/views/albums/{id}", { params: { path: { id: MISSING_ALBUM } } })
+    .catch((error: unknown) => {
+      failures.push(`getAlbumView(${MISSING_ALBUM}): ${String(error)}`);
+      return undefined;
+    });
+  if (missing === undefined) {
+    // Reported above.
+  } else if (missing.response.status !== 404 || missing.error === undefined) {
     failures.push(`getAlbumView(${MISSING_ALBUM}): ${missing.response.status}, not a 404 with an error body`);
   } else {
     // Typed as the V1 error body: `error.error.code` compiles only if it is.
@@ -243,6 +250,15 @@ async function main(): Promise<number> {
     } else {
       console.log(`404: error typed as ErrorResponse, code=${body.error.code}: ${body.error.message}`);
     }
+  }
+
+  // What to watch for: the types are not checked at run time. An entity of a new `_type` comes
+  // through typed as `Entity` and reaches a switch's default branch: handle it there.
+  const unknown = JSON.parse('{"_type": "MusicVideo", "id": "v1"}') as Entity;
+  if (label(unknown) !== unknown) {
+    failures.push("an entity of an unknown `_type` did not reach the default branch");
+  } else {
+    console.log("watch: an entity of an unknown `_type` passes decoding unchecked and reaches the default branch");
   }
 
   if (failures.length > 0) {
