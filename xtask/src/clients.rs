@@ -12,7 +12,9 @@
 //!   day a release decodes them, this step fails and says so.
 //!
 //! The generated code goes to `tools/clients/generated/`, which git ignores; the smoke programs
-//! and the probe are checked in. One mock (`amzn-music mock-server`, on a free port, killed on
+//! and the probe are checked in. When the pin of openapi-generator moves and the Rust crate it
+//! writes needs other dependencies, `--locked` fails: after one run of this step, update the
+//! probe's lock with `cargo update --manifest-path tools/clients/rust/Cargo.toml`. One mock (`amzn-music mock-server`, on a free port, killed on
 //! every way out) serves the three; each reads the operations from the spec (see each program).
 
 use std::path::{Path, PathBuf};
@@ -76,7 +78,8 @@ pub fn run() -> Result<()> {
                 .arg(&out)
                 .args(["--package-name", PACKAGE])
                 .args(["--global-property", GLOBAL_PROPERTIES])
-                // One line per file written, and a warning per renamed media type, are noise: errors only.
+                // Errors only: one line per file written, and the Rust generator's warning
+                // that it renames `ApplicationJson` (dozens of them), are noise here.
                 .env("JAVA_OPTS", "-Dlog.level=error"),
             STEP_TIMEOUT,
         )?;
