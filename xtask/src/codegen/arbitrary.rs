@@ -44,7 +44,7 @@ pub fn derive(file: &mut syn::File) {
 
 /// The strategy for a value of type `ty`, as Rust source, or `None` where `any::<ty>()` does.
 ///
-/// Strings are [`text`](crate::arbitrary::text)-like, collections short, floats finite and
+/// Strings are `amazon_music_models::arbitrary::text`-like, collections short, floats finite and
 /// exact in JSON text, free-form JSON from the JSON strategies; `Option`, `Box` and the
 /// collections take their element's strategy. Anything else (the integers, `bool`, the models
 /// themselves) has an `Arbitrary` of its own: a type that has none fails to compile, loudly.
