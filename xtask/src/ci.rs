@@ -8,7 +8,8 @@ use crate::workspace;
 
 /// Runs every step in order and stops at the first failure: formatting, clippy, the generated
 /// and bundled files, the spec's lint, every test, the doctests, rustdoc, and the third-party
-/// tools (Prism, TypeScript, Python).
+/// tools (Prism, TypeScript, Python), and
+/// clients of other languages made by their generators.
 pub fn run() -> Result<()> {
     let steps: &[(&str, &[&str])] = &[
         ("format", &["fmt", "--all", "--check"]),
@@ -47,6 +48,8 @@ pub fn run() -> Result<()> {
         ("contract", &["xtask", "contract"]),
         ("typescript", &["xtask", "typescript"]),
         ("python", &["xtask", "python"]),
+        // Clients of other languages, generated from the bundle and run against the mock.
+        ("clients", &["xtask", "clients"]),
     ];
     for (name, args) in steps {
         cargo(name, args)?;

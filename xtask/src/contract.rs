@@ -33,7 +33,7 @@ const PROXY_URL_VARIABLE: &str = "AMAZON_MUSIC_PROXY_URL";
 /// What Prism prints, followed by its URL, once it listens.
 const LISTENING: &str = "Prism is listening on ";
 /// What `amzn-music mock-server` prints, followed by its URL, once it listens.
-const MOCK_LISTENING: &str = "mock server listening on ";
+pub(crate) const MOCK_LISTENING: &str = "mock server listening on ";
 /// How many songs the proxied mock's library holds: enough for several pages everywhere.
 const MOCK_LIBRARY_SIZE: &str = "120";
 /// The seed of Prism's made-up responses, so that a failure can be reproduced.
@@ -58,7 +58,8 @@ pub fn run() -> Result<()> {
     prism.stop(result.is_err());
     result?;
 
-    let mut mock = Server::start(mock_command(&command_line_binary()?), MOCK_LISTENING)?;
+    let binary = command_line_binary()?;
+    let mut mock = Server::start(mock_command(&binary, MOCK_LIBRARY_SIZE), MOCK_LISTENING)?;
     let mut proxy_command = prism_command(&tools, &["proxy"]);
     proxy_command.arg(&mock.url);
     let mut proxy = Server::start(proxy_command, LISTENING)?;
@@ -75,7 +76,7 @@ pub fn run() -> Result<()> {
 /// step's (nothing is built again after `cargo xtask ci`'s test step, and the binary is built if
 /// this task runs alone), and the path is wherever the target directory is (`CARGO_TARGET_DIR`,
 /// `build.target-dir`), as nextest reports it.
-fn command_line_binary() -> Result<PathBuf> {
+pub(crate) fn command_line_binary() -> Result<PathBuf> {
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let mut command = Command::new(cargo);
     command
@@ -125,10 +126,10 @@ fn prism_command(tools: &NodeTools, mode: &[&str]) -> Command {
     command
 }
 
-/// `amzn-music mock-server` on a free port.
-fn mock_command(binary: &Path) -> Command {
+/// `amzn-music mock-server` (the `binary`) on a free port, its library holding `size` songs.
+pub(crate) fn mock_command(binary: &Path, size: &str) -> Command {
     let mut command = Command::new(binary);
-    command.args(["mock-server", "--port", "0", "--size", MOCK_LIBRARY_SIZE]);
+    command.args(["mock-server", "--port", "0", "--size", size]);
     command
 }
 
@@ -159,16 +160,17 @@ fn run_tests(variable: &str, url: &str, module: &str) -> Result<()> {
 
 /// A server the task started (Prism, or the project's mock), killed when dropped (by its
 /// process guard).
-struct Server {
+pub(crate) struct Server {
     process: KillOnDrop,
-    url: String,
+    /// Its base URL, as it announced it.
+    pub(crate) url: String,
     log: Log,
 }
 
 impl Server {
     /// Starts `command` and waits until it prints `announcement` and its URL, and that URL
     /// accepts connections.
-    fn start(mut command: Command, announcement: &str) -> Result<Self> {
+    pub(crate) fn start(mut command: Command, announcement: &str) -> Result<Self> {
         command
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -199,8 +201,36 @@ impl Server {
         Ok(Self { process, url, log })
     }
 
+    /// The value after `NAME=` on the first line the server printed that holds it, waiting up to
+    /// `timeout` for that line.
+    ///
+    /// # Errors
+    /// When no such line comes in time.
+    pub(crate) fn printed(&self, name: &str, timeout: Duration) -> Result<String> {
+        let deadline = Instant::now() + timeout;
+        let prefix = format!("{name}=");
+        loop {
+            let found = self.log.tail(usize::MAX).into_iter().find_map(|line| {
+                line.trim()
+                    .strip_prefix(&prefix)
+                    .map(|value| value.trim().to_owned())
+            });
+            if let Some(value) = found {
+                return Ok(value);
+            }
+            if Instant::now() >= deadline {
+                bail!(
+                    "{} printed no {name} within {}s",
+                    self.url,
+                    timeout.as_secs()
+                );
+            }
+            thread::sleep(Duration::from_millis(50));
+        }
+    }
+
     /// Kills the server; after a failure, prints its last log lines first.
-    fn stop(&mut self, failed: bool) {
+    pub(crate) fn stop(&mut self, failed: bool) {
         self.process.kill();
         if failed {
             eprintln!("--- last log lines of {} ---", self.url);
