@@ -60,7 +60,7 @@ impl UnknownEntity {
 }
 
 /// An entity of a known `_type` whose fields do not match its schema: the whole JSON object,
-/// in its order, and why it did not decode. Only [`from_slice_lenient`] makes these.
+/// in its order, and why it did not decode. Only [`from_slice_lenient`](crate::from_slice_lenient) makes these.
 ///
 /// ```
 /// use amazon_music_models::{Entity, EntityGroupContent, from_slice_lenient};
