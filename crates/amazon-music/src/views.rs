@@ -38,7 +38,7 @@ impl Client {
     /// `amzn-music api` command does).
     ///
     /// `P` must be the request type of the operation's paging ([`GroupPages`](crate::pagination::GroupPages),
-    /// [`EntityPages`] or [`SinglePage`](crate::pagination::SinglePage)), and `path_arguments`
+    /// [`EntityPages`](crate::pagination::EntityPages) or [`SinglePage`](crate::pagination::SinglePage)), and `path_arguments`
     /// its path parameters, in path order.
     ///
     /// ```no_run
