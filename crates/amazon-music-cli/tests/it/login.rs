@@ -57,6 +57,40 @@ async fn login_stores_a_private_refresh_token_that_later_commands_use() {
     assert_same_as_file("recent.txt", &run.stdout);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn login_stores_the_api_key_it_is_given_so_later_commands_need_no_credentials() {
+    let server = MockServer::start().await.expect("a mock server");
+    let home = home("login-api-key");
+    let output = amzn_music(&home)
+        .env("AMAZON_MUSIC_CLIENT_ID", server.credentials().client_id())
+        .env("AMAZON_MUSIC_LWA_TOKEN_URL", server.token_url())
+        .env("AMAZON_MUSIC_API_KEY", server.credentials().api_key())
+        .args(["login", "--codepair-url", &server.codepair_url()])
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(output.status.success(), "{stderr}");
+    assert!(
+        !stderr.contains(server.credentials().api_key()),
+        "no secret on stderr"
+    );
+    let stored = home.join(".config/amazon-music-rs/login.json");
+    let login: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&stored).expect("the stored login"))
+            .expect("JSON");
+    assert_eq!(login["api_key"], server.credentials().api_key());
+
+    // No --api-key, no token: the stored login is enough.
+    let later = amzn_music(&home)
+        .env("AMAZON_MUSIC_LWA_TOKEN_URL", server.token_url())
+        .args(["--base-url", server.url(), "recent"])
+        .output()
+        .expect("the binary runs");
+    let run = finish(later, server.url());
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_same_as_file("recent.txt", &run.stdout);
+}
+
 #[tokio::test]
 async fn mock_server_serves_until_stopped() {
     let home = home("mock-server");
