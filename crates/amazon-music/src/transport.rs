@@ -189,10 +189,10 @@ impl Transport {
                 // page: decode again, keeping it as `Entity::Malformed`.
                 match amazon_music_models::from_slice_lenient::<T>(&body) {
                     Ok(value) => Ok(value),
-                    Err(_) => Err(Failure {
-                        attempt: Attempt::Other,
-                        error: amazon_music_models::leniently(|| decode_error::<T>(&body, &error)),
-                    }),
+                    Err(_) => Err(Failure::new::<T>(
+                        amazon_music_client::Error::InvalidResponsePayload(body, error),
+                        &context,
+                    )),
                 }
             }
             Err(error) => Err(Failure::new::<T>(error, &context)),
@@ -249,9 +249,10 @@ impl Failure {
                     api_error.message = Some(body_snippet(&body));
                     Self::status(api_error)
                 }
+                // Where the decode failed, as a lenient decode sees it: outside the entities.
                 _ => Self {
                     attempt: Attempt::Other,
-                    error: decode_error::<T>(&body, &error),
+                    error: amazon_music_models::leniently(|| decode_error::<T>(&body, &error)),
                 },
             },
             Generated::UnexpectedResponse(response) => {
