@@ -98,14 +98,7 @@ impl<P> ViewRequest<P> {
     pub(crate) fn validate(&self) -> Result<()> {
         let name = self.operation.operation_id();
         let parameters = self.operation.spec().path_parameters;
-        if parameters.len() != self.options.path_arguments.len() {
-            return Err(Error::invalid_request(format!(
-                "{name}: takes {} path argument(s) ({}), not {}",
-                parameters.len(),
-                parameters.join(", "),
-                self.options.path_arguments.len()
-            )));
-        }
+        check_path_argument_count(self.operation, self.options.path_arguments.len())?;
         for (parameter, argument) in parameters.iter().zip(&self.options.path_arguments) {
             if matches!(argument.as_str(), "" | "." | "..") {
                 return Err(Error::invalid_request(format!(
@@ -197,4 +190,20 @@ impl ViewRequest<EntityPages> {
     pub fn entities(self) -> BoxStream<'static, Result<Entity>> {
         pagination::entities(self)
     }
+}
+
+/// Checks that `count` path arguments fit `operation`: one per path parameter.
+///
+/// # Errors
+/// [`Error::InvalidRequest`] naming the parameters, when they do not.
+pub(crate) fn check_path_argument_count(operation: Operation, count: usize) -> Result<()> {
+    let parameters = operation.spec().path_parameters;
+    if parameters.len() == count {
+        return Ok(());
+    }
+    Err(Error::invalid_request(format!(
+        "{operation}: takes {} path argument(s) ({}), not {count}",
+        parameters.len(),
+        parameters.join(", "),
+    )))
 }

@@ -7,7 +7,7 @@ use amazon_music_models::{Operation, View, ViewResponse};
 
 use crate::generated::dispatch;
 use crate::pagination::RequestPaging;
-use crate::request::ViewRequest;
+use crate::request::{ViewRequest, check_path_argument_count};
 use crate::{Client, Error, Result};
 
 impl<P> ViewRequest<P> {
@@ -69,14 +69,7 @@ impl Client {
                 P::STYLE
             )));
         }
-        if path_arguments.len() != spec.path_parameters.len() {
-            return Err(Error::invalid_request(format!(
-                "{operation}: takes {} path argument(s) ({}), not {}",
-                spec.path_parameters.len(),
-                spec.path_parameters.join(", "),
-                path_arguments.len()
-            )));
-        }
+        check_path_argument_count(operation, path_arguments.len())?;
         Ok(ViewRequest::new(self, operation, path_arguments))
     }
 }
