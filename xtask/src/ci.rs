@@ -1,7 +1,5 @@
 //! `cargo xtask ci`: the whole gate, as CI runs it.
 
-use std::process::Command;
-
 use anyhow::{Context, Result, bail};
 
 use crate::workspace;
@@ -60,8 +58,7 @@ pub fn run() -> Result<()> {
 
 fn cargo(step: &str, args: &[&str]) -> Result<()> {
     println!("==> {step}: cargo {}", args.join(" "));
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut command = Command::new(cargo);
+    let mut command = workspace::cargo();
     command.args(args).current_dir(workspace::root());
     if step == "rustdoc" {
         command.env("RUSTDOCFLAGS", "-D warnings");

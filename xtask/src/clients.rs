@@ -143,8 +143,7 @@ fn fresh_folder(folder: &Path) -> Result<PathBuf> {
 /// a target folder of its own; returns the binary's path.
 fn build_probe() -> Result<PathBuf> {
     let target = workspace::target_dir()?.join("clients-rust");
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut command = Command::new(cargo);
+    let mut command = workspace::cargo();
     command
         .args(["build", "--locked", "--manifest-path"])
         .arg(workspace::root().join(DIR).join("rust/Cargo.toml"))

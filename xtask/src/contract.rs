@@ -77,8 +77,7 @@ pub fn run() -> Result<()> {
 /// this task runs alone), and the path is wherever the target directory is (`CARGO_TARGET_DIR`,
 /// `build.target-dir`), as nextest reports it.
 pub(crate) fn command_line_binary() -> Result<PathBuf> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let mut command = Command::new(cargo);
+    let mut command = workspace::cargo();
     command
         .args([
             "nextest",
@@ -136,9 +135,8 @@ pub(crate) fn mock_command(binary: &Path, size: &str) -> Command {
 /// Runs the ignored tests of the `module` module of the workspace test binary, with `url` in
 /// the environment variable `variable`.
 fn run_tests(variable: &str, url: &str, module: &str) -> Result<()> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     // `--workspace`, as the gate's test step, so that nothing is built again.
-    let mut command = Command::new(cargo);
+    let mut command = workspace::cargo();
     command
         .args([
             "nextest",

@@ -40,7 +40,7 @@ pub fn run() -> Result<()> {
     add_program(&root, &copy)?;
 
     let cargo = |args: &[&str]| {
-        let mut command = Command::new(std::env::var("CARGO").unwrap_or_else(|_| "cargo".into()));
+        let mut command = workspace::cargo();
         command
             .args(args)
             .current_dir(&copy)

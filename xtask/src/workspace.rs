@@ -11,14 +11,18 @@ pub fn root() -> PathBuf {
     manifest_dir.parent().unwrap_or(manifest_dir).to_path_buf()
 }
 
+/// A `cargo` command: the cargo that runs this task (`CARGO`), else the one on the `PATH`.
+pub fn cargo() -> std::process::Command {
+    std::process::Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
 /// The workspace's target directory, wherever it is (`CARGO_TARGET_DIR`, `build.target-dir`),
 /// as `cargo metadata` reports it.
 ///
 /// # Errors
 /// When `cargo metadata` fails or reports no target directory.
 pub fn target_dir() -> Result<PathBuf> {
-    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
-    let output = std::process::Command::new(cargo)
+    let output = cargo()
         .args(["metadata", "--format-version", "1", "--no-deps"])
         .current_dir(root())
         .output()
