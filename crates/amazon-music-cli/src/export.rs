@@ -29,19 +29,17 @@ const PARTIAL_DIR: &str = ".partial";
 /// The page size where the spec gives no largest one.
 const DEFAULT_LIMIT: u32 = 100;
 
-/// Where the library's own lists are, in the spec's paths.
-const LIBRARY_PATH: &str = "/v1/views/library/";
-
-/// The library's lists, from the operation table: every operation under
-/// [`LIBRARY_PATH`] without path parameters whose entities page (today songs, albums,
-/// artists, playlists and podcasts), named by the last segment of its path, in the spec's
-/// order. A list the spec adds is exported with no change here.
+/// The library's lists, from the operation table: every operation under the library view's
+/// path without path parameters whose entities page (today songs, albums, artists, playlists
+/// and podcasts), named by the last segment of its path, in the spec's order. A list the spec
+/// adds is exported with no change here.
 fn library_lists() -> Vec<(&'static str, Operation)> {
+    let library = Operation::Library.path_template();
     Operation::ALL
         .into_iter()
         .filter_map(|operation| {
             let spec = operation.spec();
-            let name = spec.path.strip_prefix(LIBRARY_PATH)?;
+            let name = spec.path.strip_prefix(library)?.strip_prefix('/')?;
             (spec.path_parameters.is_empty() && spec.paging == PagingStyle::Entities)
                 .then_some((name, operation))
         })
