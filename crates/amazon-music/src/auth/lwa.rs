@@ -387,14 +387,7 @@ pub(super) mod tests {
     }
 
     fn source(server: &MockServer) -> LwaTokenSource {
-        LwaTokenSource::builder()
-            .client_id("amzn1.application-oa2-client.test")
-            .client_secret(CLIENT_SECRET)
-            .refresh_token(REFRESH_TOKEN)
-            .token_url(format!("{}/auth/o2/token", server.uri()))
-            .http_client(test_http_client())
-            .build()
-            .unwrap()
+        builder_for(server).build().unwrap()
     }
 
     /// Mounts a token endpoint that issues `token-<n>` for the n-th request, `expect`ing

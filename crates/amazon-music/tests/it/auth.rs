@@ -77,12 +77,13 @@ fn expired() -> ResponseTemplate {
     ))
 }
 
-#[tokio::test]
-async fn an_expired_token_is_refreshed_once_and_the_call_retried() {
+/// `first` answers the call with `token-1`; the call must refresh once and succeed with
+/// `token-2`.
+async fn assert_one_refresh_after(first: ResponseTemplate) {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(header("authorization", "Bearer token-1"))
-        .respond_with(expired())
+        .respond_with(first)
         .expect(1)
         .mount(&server)
         .await;
@@ -103,6 +104,11 @@ async fn an_expired_token_is_refreshed_once_and_the_call_retried() {
         .expect("after a refresh");
     assert_eq!(tokens.refreshes.load(Ordering::SeqCst), 1);
     server.verify().await;
+}
+
+#[tokio::test]
+async fn an_expired_token_is_refreshed_once_and_the_call_retried() {
+    assert_one_refresh_after(expired()).await;
 }
 
 #[tokio::test]
@@ -230,33 +236,11 @@ async fn concurrent_calls_rejected_together_share_one_lwa_refresh() {
 
 #[tokio::test]
 async fn a_401_that_is_not_a_v1_error_also_triggers_the_one_refresh() {
-    let server = MockServer::start().await;
-    Mock::given(method("GET"))
-        .and(header("authorization", "Bearer token-1"))
-        .respond_with(
-            ResponseTemplate::new(401)
-                .set_body_raw("<html>401 Authorization Required</html>", "text/html"),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    Mock::given(method("GET"))
-        .and(header("authorization", "Bearer token-2"))
-        .respond_with(
-            ResponseTemplate::new(200).set_body_json(single_group_page(vec![track(1)], None)),
-        )
-        .expect(1)
-        .mount(&server)
-        .await;
-    mount_catch_all(&server).await;
-    let tokens = std::sync::Arc::new(NumberedTokens::default());
-    client(&server, tokens.clone())
-        .library_songs()
-        .send()
-        .await
-        .expect("after a refresh");
-    assert_eq!(tokens.refreshes.load(Ordering::SeqCst), 1);
-    server.verify().await;
+    assert_one_refresh_after(
+        ResponseTemplate::new(401)
+            .set_body_raw("<html>401 Authorization Required</html>", "text/html"),
+    )
+    .await;
 }
 
 #[tokio::test]
