@@ -33,19 +33,7 @@ pub(crate) fn check_path(operation_id: &str, path: &str) -> Result<(), String> {
     let Ok(operation) = operation_id.parse::<Operation>() else {
         return Ok(());
     };
-    let template: Vec<&str> = operation.path_template().split('/').skip(1).collect();
-    let segments: Vec<&str> = path.split('/').collect();
-    let fits = segments.len() > template.len()
-        && segments[segments.len() - template.len()..]
-            .iter()
-            .zip(&template)
-            .all(|(segment, expected)| {
-                if expected.starts_with('{') {
-                    !segment.is_empty() && !is_dot_segment(segment)
-                } else {
-                    segment == expected
-                }
-            });
+    let fits = operation.ends_path(path, |segment| !is_dot_segment(segment));
     if fits {
         Ok(())
     } else {

@@ -99,25 +99,59 @@ impl Operation {
     /// assert_eq!(Operation::from_path("/v1/views/home/"), None);
     /// ```
     pub fn from_path(path: &str) -> Option<Operation> {
+        let segments: Vec<&str> = path.split('/').collect();
         Self::ALL
             .into_iter()
             .filter_map(|operation| {
-                literal_segments_matched(operation.path_template(), path)
+                literal_segments_matched(operation.path_template(), &segments, |_| true)
                     .map(|literals| (literals, operation))
             })
             .max_by_key(|(literals, _)| *literals)
             .map(|(_, operation)| operation)
     }
+
+    /// Whether `path` (still percent-encoded) ends with this operation's path: its template
+    /// after whatever path a base URL puts before it, each parameter one non-empty segment that
+    /// `parameter` accepts.
+    ///
+    /// ```
+    /// use amazon_music_models::Operation;
+    ///
+    /// let any = |_: &str| true;
+    /// assert!(Operation::Album.ends_path("/base/v1/views/albums/B0", any));
+    /// assert!(!Operation::Album.ends_path("/v1/views/albums/B0/x", any));
+    /// assert!(!Operation::Album.ends_path("/v1/views/albums/..", |segment| segment != ".."));
+    /// ```
+    pub fn ends_path(self, path: &str, parameter: impl Fn(&str) -> bool) -> bool {
+        let template = self.path_template();
+        // The template's own segments, without the empty one before its leading `/`.
+        let length = template.split('/').count() - 1;
+        let segments: Vec<&str> = path.split('/').collect();
+        segments.len() > length
+            && literal_segments_matched(
+                template.strip_prefix('/').unwrap_or(template),
+                &segments[segments.len() - length..],
+                parameter,
+            )
+            .is_some()
+    }
 }
 
-/// How many literal segments of `template` match `path`, or `None` when it does not match.
-fn literal_segments_matched(template: &str, path: &str) -> Option<usize> {
+/// How many literal segments of `template` match `segments`, one for one, each parameter one
+/// non-empty segment that `parameter` accepts; `None` when they do not match.
+fn literal_segments_matched(
+    template: &str,
+    segments: &[&str],
+    parameter: impl Fn(&str) -> bool,
+) -> Option<usize> {
+    let expected: Vec<&str> = template.split('/').collect();
+    if expected.len() != segments.len() {
+        return None;
+    }
     let mut literals = 0;
-    let mut path_segments = path.split('/');
-    for expected in template.split('/') {
-        let segment = path_segments.next()?;
+    for (expected, segment) in expected.iter().zip(segments) {
         if expected.starts_with('{') && expected.ends_with('}') {
-            if segment.is_empty() {
+            if segment.is_empty() || !parameter(segment) {
                 return None;
             }
         } else if segment == expected {
@@ -126,7 +160,7 @@ fn literal_segments_matched(template: &str, path: &str) -> Option<usize> {
             return None;
         }
     }
-    path_segments.next().is_none().then_some(literals)
+    Some(literals)
 }
 
 impl fmt::Display for Operation {
