@@ -20,7 +20,7 @@ pub fn spec() -> Value {
     let path = workspace_root().join("openapi/amazon-music-views.yaml");
     let text = std::fs::read_to_string(&path)
         .unwrap_or_else(|error| panic!("reading {}: {error}", path.display()));
-    serde_yaml::from_str(&text)
+    serde_norway::from_str(&text)
         .unwrap_or_else(|error| panic!("parsing {}: {error}", path.display()))
 }
 

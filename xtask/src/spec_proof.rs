@@ -13,7 +13,7 @@ use std::process::Command;
 use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
-use serde_yaml::{Mapping, Value};
+use serde_norway::{Mapping, Value};
 
 use crate::codegen::SPEC_PATH;
 use crate::process;
@@ -107,8 +107,8 @@ fn copy_workspace(root: &Path, copy: &Path) -> Result<()> {
 
 /// The spec with the fixture's path, schema, example and `Entity` mapping added.
 fn add_to_spec(spec: &str, additions: &str) -> Result<String> {
-    let mut spec: Value = serde_yaml::from_str(spec).context("parsing the spec")?;
-    let additions: Value = serde_yaml::from_str(additions).context("parsing the additions")?;
+    let mut spec: Value = serde_norway::from_str(spec).context("parsing the spec")?;
+    let additions: Value = serde_norway::from_str(additions).context("parsing the additions")?;
     let section = |value: &Value, key: &str| -> Result<Mapping> {
         value
             .get(key)
@@ -163,7 +163,7 @@ fn add_to_spec(spec: &str, additions: &str) -> Result<String> {
         .and_then(Value::as_mapping_mut)
         .context("Entity has no discriminator mapping")?
         .insert(entity.into(), reference);
-    serde_yaml::to_string(&spec).context("writing the spec")
+    serde_norway::to_string(&spec).context("writing the spec")
 }
 
 /// Adds the fixture's program to the copy as a workspace member.
@@ -222,7 +222,7 @@ mod tests {
         let additions =
             std::fs::read_to_string(root.join(FIXTURE).join("chart.yaml")).expect("the additions");
         let patched: openapiv3::OpenAPI =
-            serde_yaml::from_str(&add_to_spec(&spec, &additions).expect("patching"))
+            serde_norway::from_str(&add_to_spec(&spec, &additions).expect("patching"))
                 .expect("still OpenAPI");
         let operations = crate::codegen::spec::operations(&patched).expect("the table");
         let chart = operations

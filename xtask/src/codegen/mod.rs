@@ -6,11 +6,13 @@
 //! and keeps only the client: the client crate's `generated.rs`. From the same spec, this
 //! module writes the entity union and the operation table into the models crate
 //! (`generated_entity.rs`, `generated_operations.rs`) and the SDK's view methods and
-//! re-exports into `crates/amazon-music/src/generated.rs`. Behind the models crate's `proptest`
+//! re-exports into `crates/amazon-music/src/generated.rs`, and the spec's examples into the
+//! mock's `generated_examples.json`. Behind the models crate's `proptest`
 //! feature, every model also derives `Arbitrary`, and `every_model!` lists them ([`arbitrary`]).
 
 mod arbitrary;
 mod entity;
+mod examples;
 mod operations;
 mod sdk;
 pub mod spec;
@@ -94,6 +96,10 @@ fn generate(spec: &OpenAPI) -> Result<Vec<Generated>> {
             "crates/amazon-music/src/generated.rs",
             render(&parse(sdk::generate(&operations, &model_names))?),
         ),
+        file(
+            "crates/amazon-music-mock/src/catalog/generated_examples.json",
+            examples::generate(spec)?,
+        ),
     ])
 }
 
@@ -118,7 +124,7 @@ pub fn load_spec() -> Result<OpenAPI> {
     let path = workspace::root().join(SPEC_PATH);
     let text =
         std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    serde_yaml::from_str(&text).with_context(|| format!("parsing {}", path.display()))
+    serde_norway::from_str(&text).with_context(|| format!("parsing {}", path.display()))
 }
 
 fn generate_models(spec: &OpenAPI) -> Result<syn::File> {

@@ -575,7 +575,7 @@ paths:
         "200": {{description: ok}}
 "#
         );
-        serde_yaml::from_str(&yaml).expect("a spec")
+        serde_norway::from_str(&yaml).expect("a spec")
     }
 
     const PAGED: &str = "        - {name: cursor, in: query, schema: {type: string}}

@@ -1,5 +1,6 @@
-//! The spec's example responses, read from the spec itself at startup: the one source of truth
-//! for what the API's data looks like.
+//! The spec's example responses, the one source of truth for what the API's data looks like:
+//! `cargo xtask codegen` copies them from the spec into `generated_examples.json`, which the
+//! mock embeds and decodes once per process.
 
 use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
@@ -9,8 +10,8 @@ use serde::Deserialize;
 
 use crate::MockError;
 
-/// The OpenAPI document the examples come from.
-const SPEC: &str = include_str!("../../../../openapi/amazon-music-views.yaml");
+/// The spec's examples: `{"examples": {name: value}, "operations": {operationId: value}}`.
+const EXAMPLES_JSON: &str = include_str!("generated_examples.json");
 
 /// The names of the examples of a `200` view response, in `components/examples`.
 pub(crate) const VIEW_EXAMPLES: [&str; 16] = [
@@ -57,14 +58,14 @@ pub(crate) struct Examples {
 }
 
 impl Examples {
-    /// The examples, read from the spec once per process.
+    /// The examples, decoded once per process.
     ///
     /// # Errors
     /// [`MockError::Example`] when an example is missing or does not decode (a bug).
     pub(crate) fn get() -> Result<Arc<Examples>, MockError> {
         static EXAMPLES: OnceLock<Result<Arc<Examples>, (String, String)>> = OnceLock::new();
         EXAMPLES
-            .get_or_init(|| Self::parse(SPEC).map(Arc::new))
+            .get_or_init(|| Self::parse(EXAMPLES_JSON).map(Arc::new))
             .clone()
             .map_err(|(name, message)| MockError::Example {
                 name,
@@ -72,30 +73,22 @@ impl Examples {
             })
     }
 
-    fn parse(spec: &str) -> Result<Examples, (String, String)> {
-        /// The part of the spec read: `components/examples/*/value` (the rest is skipped).
+    fn parse(examples: &str) -> Result<Examples, (String, String)> {
+        /// The generated file's shape.
         #[derive(Deserialize)]
-        struct Spec {
-            components: Components,
-            paths: HashMap<String, HashMap<String, serde_json::Value>>,
+        struct Generated {
+            examples: HashMap<String, serde_json::Value>,
+            operations: HashMap<String, ViewResponse>,
         }
-        #[derive(Deserialize)]
-        struct Components {
-            examples: HashMap<String, Example>,
-        }
-        #[derive(Deserialize)]
-        struct Example {
-            value: serde_json::Value,
-        }
-        let spec: Spec = serde_yaml::from_str(spec)
-            .map_err(|error| ("(the spec)".to_owned(), error.to_string()))?;
-        let responses = operation_examples(&spec.paths, |name| {
-            spec.components
-                .examples
-                .get(name)
-                .map(|example| &example.value)
-        })?;
-        let mut examples = spec.components.examples;
+        let Generated {
+            mut examples,
+            operations,
+        } = serde_json::from_str(examples)
+            .map_err(|error| ("(the examples)".to_owned(), error.to_string()))?;
+        let responses = operations
+            .into_iter()
+            .map(|(operation_id, response)| (operation_id, response.data))
+            .collect();
         let mut views = HashMap::new();
         for name in VIEW_EXAMPLES {
             let fail = |message: String| (name.to_owned(), message);
@@ -103,7 +96,7 @@ impl Examples {
                 .remove(name)
                 .ok_or_else(|| fail("no such example".to_owned()))?;
             let response: ViewResponse =
-                serde_json::from_value(example.value).map_err(|error| fail(error.to_string()))?;
+                serde_json::from_value(example).map_err(|error| fail(error.to_string()))?;
             views.insert(name, response.data);
         }
         let mut take = |name: &str| {
@@ -159,39 +152,6 @@ impl Examples {
         .into_iter()
         .chain(&self.groups)
     }
-}
-
-/// The first example of every operation's `200` response, decoded, by `operationId`.
-fn operation_examples<'a>(
-    paths: &'a HashMap<String, HashMap<String, serde_json::Value>>,
-    component: impl Fn(&str) -> Option<&'a serde_json::Value>,
-) -> Result<HashMap<String, View>, (String, String)> {
-    let mut responses = HashMap::new();
-    for operation in paths.values().flat_map(HashMap::values) {
-        let Some(operation_id) = operation.get("operationId").and_then(|id| id.as_str()) else {
-            continue;
-        };
-        let examples = operation
-            .pointer("/responses/200/content/application~1json/examples")
-            .and_then(serde_json::Value::as_object);
-        let Some(example) = examples.and_then(|examples| examples.values().next()) else {
-            continue;
-        };
-        let fail = |message: String| (operation_id.to_owned(), message);
-        let value = match example.get("$ref").and_then(|reference| reference.as_str()) {
-            Some(reference) => reference
-                .strip_prefix("#/components/examples/")
-                .and_then(&component)
-                .ok_or_else(|| fail(format!("{reference} not found")))?,
-            None => example
-                .get("value")
-                .ok_or_else(|| fail("an example with no value".to_owned()))?,
-        };
-        let response: ViewResponse =
-            serde_json::from_value(value.clone()).map_err(|error| fail(error.to_string()))?;
-        responses.insert(operation_id.to_owned(), response.data);
-    }
-    Ok(responses)
 }
 
 #[cfg(test)]

@@ -165,7 +165,7 @@ pub fn spec() -> &'static Value {
     static SPEC: OnceLock<Value> = OnceLock::new();
     SPEC.get_or_init(|| {
         let text = include_str!("../../../../openapi/amazon-music-views.yaml");
-        serde_yaml::from_str::<Value>(text).expect("the spec")
+        serde_norway::from_str::<Value>(text).expect("the spec")
     })
 }
 
