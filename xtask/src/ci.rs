@@ -6,8 +6,8 @@ use crate::workspace;
 
 /// Runs every step in order and stops at the first failure: formatting, clippy, the generated
 /// and bundled files, the spec's lint, every test, the doctests, rustdoc, and the third-party
-/// tools (Prism, TypeScript, Python), and
-/// clients of other languages made by their generators.
+/// tools (Prism, TypeScript, Python), clients of other languages made by their generators, and
+/// the release checks (MSRV, native-tls, packaging).
 pub fn run() -> Result<()> {
     let steps: &[(&str, &[&str])] = &[
         ("format", &["fmt", "--all", "--check"]),
@@ -24,6 +24,7 @@ pub fn run() -> Result<()> {
             ],
         ),
         ("codegen", &["xtask", "codegen", "--check"]),
+        ("msrv", &["xtask", "msrv"]),
         ("bundle", &["xtask", "bundle", "--check"]),
         // Installs the pinned npm and Python tools on first use (both at once).
         ("spec tools", &["xtask", "tools"]),
@@ -39,10 +40,13 @@ pub fn run() -> Result<()> {
             ],
         ),
         ("doctests", &["test", "--workspace", "--locked", "--doc"]),
+        ("native-tls", &["xtask", "native-tls"]),
         // Broken intra-doc links and malformed docs fail the gate (RUSTDOCFLAGS below).
         ("rustdoc", &["doc", "--workspace", "--no-deps", "--locked"]),
         // One spec edit reaches every layer: a scratch copy, regenerated, built and called.
         ("spec proof", &["xtask", "spec-proof"]),
+        // Every published crate builds from its .crate alone: nothing read from outside it.
+        ("package", &["xtask", "package"]),
         ("contract", &["xtask", "contract"]),
         ("typescript", &["xtask", "typescript"]),
         ("python", &["xtask", "python"]),

@@ -1,6 +1,6 @@
 //! Project chores: `cargo xtask codegen [--check]`, `cargo xtask ci`, and the spec's tools:
 //! `bundle [--check]`, `lint`, `contract`, `typescript`, `python`, `clients`, `docs`, `tools`,
-//! and `spec-proof`.
+//! `spec-proof`, and the release checks `package`, `msrv` and `native-tls`.
 
 mod bundle;
 mod ci;
@@ -11,6 +11,7 @@ mod docs;
 mod lint;
 mod process;
 mod python;
+mod release;
 mod spec_proof;
 mod tools;
 mod typescript;
@@ -63,6 +64,12 @@ enum Command {
     SpecProof,
     /// Install the pinned npm and Python tools under tools/ (done on first use anyway).
     Tools,
+    /// Check every published crate's metadata and build each from its packaged `.crate`.
+    Package,
+    /// Check that no dependency needs a newer Rust than the declared `rust-version`.
+    Msrv,
+    /// Test the SDK and the client with `native-tls` in place of rustls.
+    NativeTls,
 }
 
 fn main() -> std::process::ExitCode {
@@ -78,6 +85,9 @@ fn main() -> std::process::ExitCode {
         Command::Docs { screenshot } => docs::run(screenshot),
         Command::SpecProof => spec_proof::run(),
         Command::Tools => tools::run(),
+        Command::Package => release::package(),
+        Command::Msrv => release::msrv(),
+        Command::NativeTls => release::native_tls(),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,
