@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 
 mod context;
+mod decode;
 mod path;
 #[rustfmt::skip]
 #[allow(missing_docs, unused_imports, dead_code, clippy::all)]

@@ -43,7 +43,29 @@ thread_local! {
 /// When the input is not JSON, or fails to decode outside the entities (a missing field of the
 /// view, say): the error of the lenient decode.
 pub fn from_slice_lenient<T: DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
-    serde_json::from_slice(bytes).or_else(|_| leniently(|| serde_json::from_slice(bytes)))
+    from_slice(bytes).or_else(|_| leniently(|| from_slice(bytes)))
+}
+
+/// Decodes `bytes` as `T`, with the same result and errors as `serde_json::from_slice`, faster:
+/// the whole input is checked as UTF-8 once, then parsed as text, which spares serde_json's
+/// check of each string as it goes. Input that is not UTF-8 is left to `serde_json::from_slice`,
+/// for its error and position.
+///
+/// ```
+/// let page: amazon_music_models::ViewResponse = amazon_music_models::from_slice(
+///     br#"{"data": {"_type": "View", "id": "home", "images": [], "content": {"_type": "ViewContent"}}}"#,
+/// )?;
+/// assert_eq!(page.data.id, "home");
+/// # Ok::<(), serde_json::Error>(())
+/// ```
+///
+/// # Errors
+/// When the input is not JSON or does not decode as `T`.
+pub fn from_slice<T: DeserializeOwned>(bytes: &[u8]) -> serde_json::Result<T> {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => serde_json::from_str(text),
+        Err(_) => serde_json::from_slice(bytes),
+    }
 }
 
 /// Runs `decode` with entities decoding leniently on this thread, as in
@@ -119,25 +141,23 @@ impl<'de> Visitor<'de> for EntityVisitor {
         match map.next_key::<FirstKey>()? {
             None => {}
             // Fast path, as the API sends it: `_type` first.
-            Some(FirstKey::Type) => {
-                let type_name: String = map.next_value()?;
-                match Kind::from_name(&type_name) {
-                    Some(kind) if !self.lenient => {
-                        return kind
-                            .decode(MapAccessDeserializer::new(TypeFirst::new(&type_name, map)));
-                    }
-                    Some(_) => {}
-                    None => {
-                        let mut object = Map::new();
-                        object.insert(TYPE_KEY.to_owned(), Value::String(type_name));
-                        while let Some((key, value)) = map.next_entry::<String, Value>()? {
-                            insert_once(&mut object, key, value)?;
-                        }
-                        return Ok(Entity::Unknown(UnknownEntity { object }));
-                    }
+            Some(FirstKey::Type) => match map.next_value()? {
+                TypeName::Known(kind) if !self.lenient => {
+                    return kind
+                        .decode(MapAccessDeserializer::new(TypeFirst::new(kind.name(), map)));
                 }
-                entries.push((TYPE_KEY.to_owned(), Value::String(type_name)));
-            }
+                TypeName::Known(kind) => {
+                    entries.push((TYPE_KEY.to_owned(), Value::String(kind.name().to_owned())));
+                }
+                TypeName::Unknown(type_name) => {
+                    let mut object = Map::new();
+                    object.insert(TYPE_KEY.to_owned(), Value::String(type_name));
+                    while let Some((key, value)) = map.next_entry::<String, Value>()? {
+                        insert_once(&mut object, key, value)?;
+                    }
+                    return Ok(Entity::Unknown(UnknownEntity { object }));
+                }
+            },
             Some(FirstKey::Other(key)) => entries.push((key, map.next_value()?)),
         }
         // Buffered path: `_type` comes later (or the decode is lenient).
@@ -242,6 +262,33 @@ impl<'de> Deserialize<'de> for FirstKey {
             }
         }
         deserializer.deserialize_identifier(KeyVisitor)
+    }
+}
+
+/// An entity's `_type`: a known kind (read without allocating), or the unknown name.
+enum TypeName {
+    Known(Kind),
+    Unknown(String),
+}
+
+impl<'de> Deserialize<'de> for TypeName {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        struct NameVisitor;
+        impl Visitor<'_> for NameVisitor {
+            type Value = TypeName;
+
+            fn expecting(&self, formatter: &mut fmt::Formatter) -> fmt::Result {
+                formatter.write_str("a string")
+            }
+
+            fn visit_str<E: de::Error>(self, name: &str) -> Result<TypeName, E> {
+                Ok(match Kind::from_name(name) {
+                    Some(kind) => TypeName::Known(kind),
+                    None => TypeName::Unknown(name.to_owned()),
+                })
+            }
+        }
+        deserializer.deserialize_str(NameVisitor)
     }
 }
 

@@ -190,6 +190,19 @@ impl Kind {
             _ => ::std::option::Option::None,
         }
     }
+    /// The `_type` that names this kind.
+    pub(crate) fn name(self) -> &'static str {
+        match self {
+            Self::Album => "Album",
+            Self::Artist => "Artist",
+            Self::Track => "Track",
+            Self::Playlist => "Playlist",
+            Self::PodcastShow => "PodcastShow",
+            Self::PodcastEpisode => "PodcastEpisode",
+            Self::Station => "Station",
+            Self::User => "User",
+        }
+    }
     /// Decodes the variant's model from a deserializer over the entity's whole object.
     pub(crate) fn decode<'de, D: Deserializer<'de>>(
         self,

@@ -14,7 +14,7 @@ mod generated_operations;
 mod kept;
 mod operation;
 
-pub use entity::{from_slice_lenient, leniently};
+pub use entity::{from_slice, from_slice_lenient, leniently};
 pub use generated::*;
 pub use generated_entity::Entity;
 pub use generated_operations::Operation;

@@ -138,6 +138,13 @@ pub fn generate(union: &EntityUnion) -> TokenStream {
                 }
             }
 
+            /// The `_type` that names this kind.
+            pub(crate) fn name(self) -> &'static str {
+                match self {
+                    #(Self::#variants => #type_names,)*
+                }
+            }
+
             /// Decodes the variant's model from a deserializer over the entity's whole object.
             pub(crate) fn decode<'de, D: Deserializer<'de>>(
                 self,

@@ -174,7 +174,37 @@ fn generate_client(spec: &OpenAPI) -> Result<String> {
         .context("generating the client")?;
     let mut file = parse(tokens)?;
     use_own_path_encoding(&mut file)?;
+    use_own_body_decoding(&mut file)?;
     Ok(render(&file))
+}
+
+/// Makes the client decode response bodies with the client crate's `decode::from_response`
+/// (UTF-8 checked once for the whole body, then parsed as text) rather than progenitor's
+/// `ResponseValue::from_response` (`serde_json::from_slice`, which checks each string).
+fn use_own_body_decoding(file: &mut syn::File) -> Result<()> {
+    struct Replace(usize);
+    impl syn::visit_mut::VisitMut for Replace {
+        fn visit_expr_path_mut(&mut self, expr: &mut syn::ExprPath) {
+            let names: Vec<String> = expr
+                .path
+                .segments
+                .iter()
+                .map(|segment| segment.ident.to_string())
+                .collect();
+            if names == ["ResponseValue", "from_response"] {
+                *expr = syn::parse_quote!(crate::decode::from_response);
+                self.0 += 1;
+            }
+        }
+    }
+    let mut replace = Replace(0);
+    syn::visit_mut::VisitMut::visit_file_mut(&mut replace, file);
+    anyhow::ensure!(
+        replace.0 > 0,
+        "the generated client no longer calls ResponseValue::from_response: check \
+         use_own_body_decoding"
+    );
+    Ok(())
 }
 
 /// Makes the client encode path parameters with the client crate's `encode_path` rather than
