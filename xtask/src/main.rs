@@ -1,7 +1,9 @@
 //! Project chores: `cargo xtask codegen [--check]`, `cargo xtask ci`, and the spec's tools:
 //! `bundle [--check]`, `lint`, `contract`, `typescript`, `python`, `clients`, `docs`, `tools`,
-//! `spec-proof`, and the release checks `package`, `msrv` and `native-tls`.
+//! `spec-proof`, the release checks `package`, `msrv` and `native-tls`, `bench` and `build-time`.
 
+mod bench;
+mod build_time;
 mod bundle;
 mod ci;
 mod clients;
@@ -70,6 +72,18 @@ enum Command {
     Msrv,
     /// Test the SDK and the client with `native-tls` in place of rustls.
     NativeTls,
+    /// Run every benchmark and print each performance ratio against its target.
+    Bench {
+        /// Leave out the clean builds of the minimal apps (minutes).
+        #[arg(long)]
+        skip_build_time: bool,
+    },
+    /// Build a minimal app on the SDK and the same app on rspotify 0.15 from clean, and compare.
+    BuildTime {
+        /// Clean builds of each app (alternating); the fastest of each counts.
+        #[arg(long, default_value_t = 1)]
+        runs: usize,
+    },
 }
 
 fn main() -> std::process::ExitCode {
@@ -88,6 +102,8 @@ fn main() -> std::process::ExitCode {
         Command::Package => release::package(),
         Command::Msrv => release::msrv(),
         Command::NativeTls => release::native_tls(),
+        Command::Bench { skip_build_time } => bench::run(!skip_build_time),
+        Command::BuildTime { runs } => build_time::run(runs),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -275,6 +275,7 @@ impl ::proptest::arbitrary::Arbitrary for Entity {
             .boxed()
     }
 }
+#[cfg(feature = "schemars")]
 impl schemars::JsonSchema for Entity {
     fn schema_name() -> ::std::string::String {
         "Entity".to_owned()

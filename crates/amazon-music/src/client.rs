@@ -184,6 +184,7 @@ impl ClientBuilder {
 
     /// Uses an existing `reqwest::Client` (its pool, proxy and TLS settings) instead of a new one.
     ///
+    /// Start from [`http_client_builder`](crate::http_client_builder), which sets the SDK's TLS.
     /// Its redirect policy applies too: build it with
     /// [`same_origin_redirects`](crate::same_origin_redirects) (what the SDK's own client uses)
     /// or `reqwest::redirect::Policy::none()`. `reqwest`'s default policy follows a redirect to
@@ -222,7 +223,7 @@ impl ClientBuilder {
         }
         let http = match self.http_client {
             Some(client) => client,
-            None => reqwest::Client::builder()
+            None => crate::http_client_builder()?
                 .connect_timeout(self.connect_timeout)
                 .timeout(self.timeout)
                 .redirect(crate::same_origin_redirects())

@@ -11,6 +11,7 @@ pub mod pagination;
 mod redirect;
 mod request;
 mod retry;
+mod tls;
 mod transport;
 mod views;
 
@@ -21,3 +22,4 @@ pub use mrn::{Mrn, ParseMrnError};
 pub use redirect::same_origin_redirects;
 pub use request::ViewRequest;
 pub use retry::RetryPolicy;
+pub use tls::http_client_builder;

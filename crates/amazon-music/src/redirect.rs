@@ -18,10 +18,10 @@ const MAX_REDIRECTS: usize = 5;
 /// follows redirects to any host and strips `Authorization` but not `x-api-key`.
 ///
 /// ```
-/// let http = reqwest::Client::builder()
+/// let http = amazon_music::http_client_builder()?
 ///     .redirect(amazon_music::same_origin_redirects())
 ///     .build()?;
-/// # Ok::<(), reqwest::Error>(())
+/// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```
 pub fn same_origin_redirects() -> Policy {
     Policy::custom(|attempt| {

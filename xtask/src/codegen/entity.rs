@@ -185,6 +185,7 @@ pub fn generate(union: &EntityUnion) -> TokenStream {
             }
         }
 
+        #[cfg(feature = "schemars")]
         impl schemars::JsonSchema for Entity {
             fn schema_name() -> ::std::string::String {
                 "Entity".to_owned()

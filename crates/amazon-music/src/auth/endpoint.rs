@@ -189,7 +189,7 @@ pub(super) fn http_client_or_default(given: Option<reqwest::Client>) -> Result<r
     if let Some(client) = given {
         return Ok(client);
     }
-    reqwest::Client::builder()
+    crate::http_client_builder()?
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(30))
         .redirect(reqwest::redirect::Policy::none())

@@ -349,7 +349,8 @@ pub(super) mod tests {
     /// A client with no timeouts and no idle-connection timer, so that a paused clock only
     /// moves when a test moves it.
     pub(in crate::auth) fn test_http_client() -> reqwest::Client {
-        reqwest::Client::builder()
+        crate::http_client_builder()
+            .unwrap()
             .pool_idle_timeout(None)
             .build()
             .unwrap()

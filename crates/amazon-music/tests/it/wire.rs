@@ -154,3 +154,29 @@ async fn http2_is_used_where_the_server_offers_it() {
         );
     }
 }
+
+#[tokio::test]
+async fn the_default_client_speaks_tls_and_refuses_a_certificate_it_does_not_trust() {
+    let (port, seen) = tls_server().await;
+    // The SDK's own HTTP client (rustls with ring and the platform's verifier, by default):
+    // the self-signed test certificate is in no trust store, so no request may get through.
+    let error = Client::builder()
+        .api_key(API_KEY)
+        .access_token(ACCESS_TOKEN)
+        .base_url(format!("https://127.0.0.1:{port}"))
+        .retry_policy(amazon_music::RetryPolicy::disabled())
+        .build()
+        .expect("a client")
+        .library_songs()
+        .send()
+        .await
+        .expect_err("an untrusted certificate");
+    let mut chain = error.to_string();
+    let mut source = std::error::Error::source(&error);
+    while let Some(cause) = source {
+        chain.push_str(&format!(": {cause}"));
+        source = cause.source();
+    }
+    assert!(chain.to_lowercase().contains("certificate"), "{chain}");
+    assert!(seen.lock().expect("not poisoned").is_empty());
+}
