@@ -8,11 +8,11 @@ use crate::request::{RequestOptions, ViewRequest};
 pub use amazon_music_models::{
     Album, AlbumReference, AlbumType, Artist, ArtistReference, ArtistType, Curator,
     Entity, EntityGroup, EntityGroupContent, ErrorDetail, ErrorResponse, Image,
-    MalformedEntity, Operation, OperationSpec, PagedGroups, PagingStyle, PlayParams,
-    PlaybackInformation, Playlist, PlaylistType, PodcastEpisode, PodcastEpisodeType,
-    PodcastReference, PodcastShow, PodcastShowType, Station, StationType, Track,
-    TrackType, UnknownEntity, UnknownOperation, User, UserType, View, ViewContent,
-    ViewResponse,
+    MalformedEntity, Mrn, Operation, OperationSpec, PagedGroups, PagingStyle,
+    ParseMrnError, PlayParams, PlaybackInformation, Playlist, PlaylistType,
+    PodcastEpisode, PodcastEpisodeType, PodcastReference, PodcastShow, PodcastShowType,
+    Station, StationType, Track, TrackType, UnknownEntity, UnknownOperation, User,
+    UserType, View, ViewContent, ViewResponse,
 };
 /// The views, one method each, generated from the spec's operations.
 impl Client {

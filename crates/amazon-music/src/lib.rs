@@ -6,7 +6,6 @@ mod client;
 mod error;
 #[rustfmt::skip]
 mod generated;
-mod mrn;
 pub mod pagination;
 mod redirect;
 mod request;
@@ -17,7 +16,6 @@ mod views;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 pub use error::{ApiError, BoxError, Error, Result};
 pub use generated::*;
-pub use mrn::{Mrn, ParseMrnError};
 pub use redirect::same_origin_redirects;
 pub use request::ViewRequest;
 pub use retry::RetryPolicy;
