@@ -22,9 +22,9 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAc
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use crate::{Entity, Mrn};
 use crate::generated_entity::Kind;
 use crate::kept::{MalformedEntity, TYPE_KEY, UnknownEntity};
+use crate::{Entity, Mrn};
 
 thread_local! {
     /// Whether entities on this thread decode leniently (inside [`from_slice_lenient`]).
@@ -460,9 +460,10 @@ mod tests {
         .unwrap();
         assert!(matches!(unknown, Entity::Unknown(_)));
         assert_eq!(unknown.mrn(), known.mrn());
-        let malformed: Entity =
-            from_slice_lenient(format!(r#"{{"_type": "Album", "id": 5, "playParams": {{"id": "{mrn}"}}}}"#).as_bytes())
-                .unwrap();
+        let malformed: Entity = from_slice_lenient(
+            format!(r#"{{"_type": "Album", "id": 5, "playParams": {{"id": "{mrn}"}}}}"#).as_bytes(),
+        )
+        .unwrap();
         assert!(matches!(malformed, Entity::Malformed(_)));
         assert_eq!(malformed.mrn(), known.mrn());
     }
@@ -500,7 +501,10 @@ mod tests {
         let Entity::Unknown(odd) = &odd else {
             panic!("{odd:?}");
         };
-        assert_eq!((odd.images(), odd.artists(), odd.play_params()), (None, None, None));
+        assert_eq!(
+            (odd.images(), odd.artists(), odd.play_params()),
+            (None, None, None)
+        );
     }
 
     #[test]

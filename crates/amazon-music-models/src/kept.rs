@@ -2,8 +2,8 @@
 //! know ([`UnknownEntity`]), and one of a known `_type` whose fields do not match its schema
 //! ([`MalformedEntity`]).
 
+use serde::Serialize;
 use serde::de::DeserializeOwned;
-use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
 use crate::{ArtistReference, Image, Mrn, PlayParams};

@@ -7,6 +7,7 @@ mod error;
 #[rustfmt::skip]
 mod generated;
 pub mod pagination;
+mod raw;
 mod redirect;
 mod request;
 mod retry;
@@ -16,6 +17,7 @@ mod views;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 pub use error::{ApiError, BoxError, Error, Result};
 pub use generated::*;
+pub use raw::RawResponse;
 pub use redirect::same_origin_redirects;
 pub use request::ViewRequest;
 pub use retry::RetryPolicy;

@@ -5,6 +5,7 @@ mod auth;
 mod errors;
 mod pagination;
 mod paths;
+mod raw;
 mod redaction;
 mod redirects;
 mod retries;
