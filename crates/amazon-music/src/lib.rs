@@ -2,6 +2,8 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod client;
 mod error;
 #[rustfmt::skip]

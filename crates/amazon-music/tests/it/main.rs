@@ -2,6 +2,7 @@
 //! errors and redaction.
 
 mod auth;
+mod blocking;
 mod errors;
 mod pagination;
 mod paths;
