@@ -86,7 +86,7 @@ impl Transport {
     ) -> Result<R::Output>
     where
         T: DeserializeOwned,
-        R: Read<T>,
+        R: ReadResponse<T>,
         F: Fn(amazon_music_client::Client) -> Fut,
         Fut: Future<Output = Generated<T>>,
     {
@@ -169,7 +169,7 @@ impl Transport {
     ) -> std::result::Result<R::Output, Failure>
     where
         T: DeserializeOwned,
-        R: Read<T>,
+        R: ReadResponse<T>,
         F: Fn(amazon_music_client::Client) -> Fut,
         Fut: Future<Output = Generated<T>>,
     {
@@ -213,7 +213,7 @@ impl Transport {
 
 /// What an attempt's outcome becomes: the value [`Transport::send`] returns, or a failure to
 /// classify.
-pub(crate) trait Read<T> {
+pub(crate) trait ReadResponse<T> {
     /// What a success gives.
     type Output;
     /// Whether the attempt records the response's body as received.
@@ -229,7 +229,7 @@ pub(crate) trait Read<T> {
 /// Reads a success as the decoded value.
 pub(crate) struct Decode;
 
-impl<T: DeserializeOwned> Read<T> for Decode {
+impl<T: DeserializeOwned> ReadResponse<T> for Decode {
     type Output = T;
     const CAPTURES_BODY: bool = false;
 
@@ -258,7 +258,7 @@ impl<T: DeserializeOwned> Read<T> for Decode {
 /// error status is still an error.
 pub(crate) struct Raw;
 
-impl<T: DeserializeOwned> Read<T> for Raw {
+impl<T: DeserializeOwned> ReadResponse<T> for Raw {
     type Output = RawResponse;
     const CAPTURES_BODY: bool = true;
 

@@ -8,7 +8,7 @@ use amazon_music_models::{Operation, View, ViewResponse};
 use crate::generated::dispatch;
 use crate::pagination::RequestPaging;
 use crate::request::{ViewRequest, check_path_argument_count};
-use crate::transport::{Decode, Raw, Read};
+use crate::transport::{Decode, Raw, ReadResponse};
 use crate::{Client, Error, RawResponse, Result};
 
 impl<P> ViewRequest<P> {
@@ -41,7 +41,7 @@ impl<P> ViewRequest<P> {
     }
 
     /// Validates the request, then sends it through the transport, read by `reader`.
-    async fn call<R: Read<ViewResponse>>(&self, reader: R) -> Result<R::Output> {
+    async fn call<R: ReadResponse<ViewResponse>>(&self, reader: R) -> Result<R::Output> {
         self.validate()?;
         let operation = self.operation;
         let options = Arc::new(self.options.clone());
