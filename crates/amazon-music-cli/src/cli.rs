@@ -60,6 +60,8 @@ pub enum OutputFormat {
     Ndjson,
     // One entity ID per line.
     Ids,
+    // Each response body exactly as received (with --all, one a line).
+    Raw,
 }
 
 /// Options every command takes. `Debug` shows whether a secret is set, never the secret.
@@ -100,8 +102,8 @@ pub struct GlobalArgs {
     /// Use the embedded mock server, whatever credentials are set.
     #[arg(long, global = true)]
     pub mock: bool,
-    /// The output: tables, the response as JSON, one entity a line as JSON, or one ID a line
-    /// [default: table]
+    /// The output: tables, the response as JSON, one entity a line as JSON, one ID a line, or
+    /// each response body exactly as received [default: table]
     #[arg(
         long,
         short = 'o',

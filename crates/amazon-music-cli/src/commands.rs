@@ -12,13 +12,13 @@ use clap::CommandFactory;
 use crate::api::AnyRequest;
 use crate::cli::{
     AuthCommand, Cli, Command, ConfigCommand, GlobalArgs, LibraryView, LoginArgs, MockServerArgs,
-    PagingArgs,
+    OutputFormat, PagingArgs,
 };
 use crate::config::Config;
 use crate::credentials::{self, Connection, StoredLogin};
 use crate::error::UsageError;
 use crate::output::{Printer, Progress};
-use crate::{api, auth, export};
+use crate::{api, auth, export, output};
 
 /// Runs the command.
 pub async fn run(cli: Cli) -> Result<()> {
@@ -167,6 +167,9 @@ fn view_request(client: &Client, command: Command) -> Result<AnyRequest> {
 
 async fn show(request: AnyRequest, args: &GlobalArgs) -> Result<()> {
     let format = args.output.unwrap_or_default();
+    if format == OutputFormat::Raw {
+        return show_raw(request, args).await;
+    }
     match request {
         // An artist's groups cannot be fetched one by one: no group hints there.
         AnyRequest::Groups(request, group_command) => {
@@ -177,13 +180,7 @@ async fn show(request: AnyRequest, args: &GlobalArgs) -> Result<()> {
             show_paged(request, args, Printer::new(format, None, args.all)).await
         }
         AnyRequest::Single(request) => {
-            if args.limit.is_some() || args.cursor.is_some() || args.all || args.max_items.is_some()
-            {
-                return Err(UsageError::new(
-                    "the album view does not page: --limit, --cursor, --all and --max-items do not apply",
-                )
-                .into());
-            }
+            refuse_paging(args)?;
             let view = request.send().await?;
             let mut printer = Printer::new(format, None, false);
             printer.page(&view, None)?;
@@ -191,6 +188,62 @@ async fn show(request: AnyRequest, args: &GlobalArgs) -> Result<()> {
             Ok(())
         }
     }
+}
+
+/// Refuses the paging flags, for a view that does not page.
+fn refuse_paging(args: &GlobalArgs) -> Result<(), UsageError> {
+    if args.limit.is_some() || args.cursor.is_some() || args.all || args.max_items.is_some() {
+        return Err(UsageError::new(
+            "the album view does not page: --limit, --cursor, --all and --max-items do not apply",
+        ));
+    }
+    Ok(())
+}
+
+/// `--output raw`: each body as received, one after another.
+async fn show_raw(request: AnyRequest, args: &GlobalArgs) -> Result<()> {
+    if args.max_items.is_some() {
+        return Err(UsageError::new(
+            "--output raw prints whole bodies as received: --max-items does not apply",
+        )
+        .into());
+    }
+    match request {
+        AnyRequest::Groups(request, _) => show_raw_paged(request, args).await,
+        AnyRequest::Entities(request) => show_raw_paged(request, args).await,
+        AnyRequest::Single(request) => {
+            refuse_paging(args)?;
+            output::print_raw(request.send_raw().await?.body())?;
+            Ok(())
+        }
+    }
+}
+
+async fn show_raw_paged<P: Paging>(mut request: ViewRequest<P>, args: &GlobalArgs) -> Result<()> {
+    if let Some(limit) = args.limit {
+        request = request.limit(limit);
+    }
+    if let Some(cursor) = &args.cursor {
+        request = request.cursor(cursor.clone());
+    }
+    if !args.all {
+        output::print_raw(request.send_raw().await?.body())?;
+        return Ok(());
+    }
+    let progress = Progress::start();
+    let result = async {
+        let mut stream = request.pages_raw();
+        let mut pages = 0usize;
+        while let Some(page) = stream.try_next().await? {
+            progress.suspend(|| output::print_raw(page.body()))?;
+            pages += 1;
+            progress.message(format!("{pages} pages"));
+        }
+        anyhow::Ok(())
+    }
+    .await;
+    progress.finish();
+    result
 }
 
 async fn show_paged<P: Paging>(

@@ -1,4 +1,4 @@
-//! Everything the command prints: pages for people (tables), JSON, NDJSON or IDs, the progress
+//! Everything the command prints: pages for people (tables), JSON, NDJSON, IDs or raw bodies, the progress
 //! of `--all` on stderr, and error lines.
 
 use std::io::{self, IsTerminal, Write};
@@ -37,6 +37,20 @@ pub fn print_error(message: &str) {
         "error:".to_owned()
     };
     eprintln!("{prefix} {message}");
+}
+
+/// Prints a body as received (`--output raw`), then a newline unless it ends with one, so that
+/// the bodies of `--all` come one a line when the API sends them compact, as it does.
+///
+/// A body is never re-encoded: one with newlines of its own (pretty-printed) is printed as it
+/// is, and the output is then a stream of JSON texts, which `jq` reads all the same.
+pub fn print_raw(body: &[u8]) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(body)?;
+    if !body.ends_with(b"\n") {
+        out.write_all(b"\n")?;
+    }
+    out.flush()
 }
 
 /// The progress of `--all` on stderr (pages, entities, elapsed), shown only when stderr is a
@@ -211,6 +225,11 @@ impl Printer {
                 for id in entities(view).filter_map(Entity::id) {
                     writeln!(self.out, "{id}")?;
                 }
+            }
+            OutputFormat::Raw => {
+                return Err(io::Error::other(
+                    "a decoded page has no raw body: raw output prints with print_raw",
+                ));
             }
             OutputFormat::Table => {
                 self.human(view)?;

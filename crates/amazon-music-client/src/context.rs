@@ -2,6 +2,7 @@
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
+use bytes::Bytes;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
@@ -41,7 +42,9 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 #[derive(Clone, Debug, Default)]
 pub struct CallContext {
     headers: HeaderMap,
+    capture_body: bool,
     response: Arc<Mutex<Option<ResponseMeta>>>,
+    body: Arc<Mutex<Option<Bytes>>>,
 }
 
 /// The status and headers of one response.
@@ -67,15 +70,27 @@ impl CallContext {
         self
     }
 
-    /// The same headers, with a record of its own (empty), shared with neither this context
-    /// nor its clones.
+    /// Also records each response's body, as received (after any `Content-Encoding` is
+    /// decoded), for [`response_body`](Self::response_body).
+    ///
+    /// The body is then read whole before the generated operation decodes it (as it would be
+    /// anyway), and a failure while reading it is the call's `Error::CommunicationError`.
+    pub fn capturing_body(mut self) -> Self {
+        self.capture_body = true;
+        self
+    }
+
+    /// The same headers and body capture, with a record of its own (empty), shared with
+    /// neither this context nor its clones.
     ///
     /// For calls that may overlap: a client per call, each with its own record, lets each
     /// caller read its own response.
     pub fn for_call(&self) -> Self {
         Self {
             headers: self.headers.clone(),
+            capture_body: self.capture_body,
             response: Arc::default(),
+            body: Arc::default(),
         }
     }
 
@@ -91,12 +106,41 @@ impl CallContext {
         self.recorded().as_ref().map(|meta| meta.headers.clone())
     }
 
+    /// The body of the response to the most recent call made through this context (or a
+    /// clone), with [`capturing_body`](Self::capturing_body); `None` without it, and when
+    /// [`response_status`](Self::response_status) is.
+    pub fn response_body(&self) -> Option<Bytes> {
+        lock(&self.body).clone()
+    }
+
     /// Adds the headers to `request`, and empties the record: a call is starting.
     pub(crate) fn start(&self, request: &mut reqwest::Request) {
         for (name, value) in &self.headers {
             request.headers_mut().insert(name, value.clone());
         }
         *self.recorded() = None;
+        *lock(&self.body) = None;
+    }
+
+    /// Reads the body of `response` whole and records it, when this context captures bodies,
+    /// and gives back a response with the same status, headers and body.
+    pub(crate) async fn capture(
+        &self,
+        response: reqwest::Response,
+    ) -> reqwest::Result<reqwest::Response> {
+        if !self.capture_body {
+            return Ok(response);
+        }
+        let status = response.status();
+        let version = response.version();
+        let headers = response.headers().clone();
+        let body = response.bytes().await?;
+        *lock(&self.body) = Some(body.clone());
+        let mut rebuilt = http::Response::new(body);
+        *rebuilt.status_mut() = status;
+        *rebuilt.version_mut() = version;
+        *rebuilt.headers_mut() = headers;
+        Ok(rebuilt.into())
     }
 
     /// Records the outcome of a call: its response's status and headers, or nothing.
@@ -107,9 +151,14 @@ impl CallContext {
         });
     }
 
-    /// The record, locked. A panic while it was held cannot leave it half-written (each write
-    /// is one assignment), so a poisoned lock is used as it is.
+    /// The record, locked.
     fn recorded(&self) -> MutexGuard<'_, Option<ResponseMeta>> {
-        self.response.lock().unwrap_or_else(PoisonError::into_inner)
+        lock(&self.response)
     }
+}
+
+/// `mutex`, locked. A panic while it was held cannot leave it half-written (each write is one
+/// assignment), so a poisoned lock is used as it is.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }

@@ -15,8 +15,9 @@ pub use path::encode_path;
 use progenitor_client::{ClientHooks, OperationInfo};
 
 /// Adds the context's headers to each request and records each call's outcome in the context:
-/// the record is emptied as the request goes out, then holds the response's status and headers,
-/// or stays empty when no response came.
+/// the record is emptied as the request goes out, then holds the response's status and headers
+/// (and its body, for a context [`capturing_body`](CallContext::capturing_body)), or stays
+/// empty when no response came.
 ///
 /// The generator also adds an `api-version` header to every request; the API documents no such
 /// header, so it is removed before the request leaves. A request whose path is not its
@@ -32,6 +33,15 @@ impl ClientHooks<CallContext> for Client {
         request.headers_mut().remove("api-version");
         self.inner().start(request);
         Ok(())
+    }
+
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        let response = self.client().execute(request).await?;
+        self.inner().capture(response).await
     }
 
     async fn post<E>(

@@ -22,9 +22,9 @@ use serde::de::{self, DeserializeOwned, DeserializeSeed, IntoDeserializer, MapAc
 use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
-use crate::Entity;
 use crate::generated_entity::Kind;
 use crate::kept::{MalformedEntity, TYPE_KEY, UnknownEntity};
+use crate::{Entity, Mrn};
 
 thread_local! {
     /// Whether entities on this thread decode leniently (inside [`from_slice_lenient`]).
@@ -114,6 +114,32 @@ impl fmt::Display for Entity {
             write!(formatter, " ({id})")?;
         }
         Ok(())
+    }
+}
+
+impl Entity {
+    /// The entity's MRN: its `playParams.id`, parsed. `None` when the entity has no
+    /// `playParams` (a user), or its id is not an MRN: [`play_params`](Self::play_params)
+    /// gives the string as sent.
+    ///
+    /// On an unknown or malformed entity, read from its fields, where they hold one.
+    ///
+    /// ```
+    /// use amazon_music_models::Entity;
+    ///
+    /// let album: Entity = serde_json::from_str(r#"{"_type": "Album", "id": "B0BBB43TGW",
+    ///     "title": "Never Before Seen", "artists": [], "images": [],
+    ///     "playParams": {"id": "mrn:1.0:catalog:album:asin:B0BBB43TGW?territory=US", "selections": ["PLAY"]}}"#)?;
+    /// let mrn = album.mrn().expect("an album has an MRN");
+    /// assert_eq!((mrn.kind(), mrn.id(), mrn.territory()), ("album", "B0BBB43TGW", Some("US")));
+    /// # Ok::<(), serde_json::Error>(())
+    /// ```
+    pub fn mrn(&self) -> Option<Mrn> {
+        match self {
+            Self::Unknown(entity) => entity.mrn(),
+            Self::Malformed(entity) => entity.mrn(),
+            known => known.play_params()?.id.parse().ok(),
+        }
     }
 }
 
@@ -460,6 +486,71 @@ mod tests {
         assert_eq!(
             serde_json::to_value(&entities[1]).unwrap(),
             serde_json::json!({"_type": "User", "id": 5, "name": "x"})
+        );
+    }
+
+    fn album(play_id: &str) -> String {
+        format!(
+            r#"{{"_type": "Album", "id": "B0", "title": "T", "artists": [], "images": [],
+                "playParams": {{"id": "{play_id}", "selections": []}}}}"#
+        )
+    }
+
+    #[test]
+    fn mrn_parses_the_play_params_id_of_any_entity_that_has_one() {
+        let mrn = "mrn:1.0:catalog:album:asin:B0BBB43TGW?territory=US";
+        let known = decode(&album(mrn)).unwrap();
+        assert_eq!(known.mrn().map(|mrn| mrn.to_string()).as_deref(), Some(mrn));
+        let unknown = decode(&format!(
+            r#"{{"_type": "Video", "id": "v1", "playParams": {{"id": "{mrn}"}}}}"#
+        ))
+        .unwrap();
+        assert!(matches!(unknown, Entity::Unknown(_)));
+        assert_eq!(unknown.mrn(), known.mrn());
+        let malformed: Entity = from_slice_lenient(
+            format!(r#"{{"_type": "Album", "id": 5, "playParams": {{"id": "{mrn}"}}}}"#).as_bytes(),
+        )
+        .unwrap();
+        assert!(matches!(malformed, Entity::Malformed(_)));
+        assert_eq!(malformed.mrn(), known.mrn());
+    }
+
+    #[test]
+    fn mrn_is_none_without_play_params_or_for_an_id_that_is_not_an_mrn() {
+        for json in [
+            format!(r#"{{"_type": "User", {USER}}}"#),
+            album("B0BBB43TGW"),
+            album(""),
+            r#"{"_type": "Video", "playParams": {"id": 7}}"#.to_owned(),
+            r#"{"_type": "Video", "playParams": "mrn:1.0:a:b:c:d"}"#.to_owned(),
+        ] {
+            assert_eq!(decode(&json).unwrap().mrn(), None, "{json}");
+        }
+    }
+
+    #[test]
+    fn an_unknown_entity_decodes_the_fields_known_entities_share() {
+        let entity = decode(
+            r#"{"_type": "Video", "id": "v1", "title": "Clip",
+                "images": [{"url": "https://img/1"}],
+                "artists": [{"id": "A1", "name": "Band"}],
+                "playParams": {"id": "mrn:1.0:catalog:video:asin:V1", "selections": ["PLAY"]}}"#,
+        )
+        .unwrap();
+        let Entity::Unknown(unknown) = &entity else {
+            panic!("{entity:?}");
+        };
+        assert_eq!(unknown.images().unwrap()[0].url, "https://img/1");
+        assert_eq!(unknown.artists().unwrap()[0].name, "Band");
+        assert_eq!(unknown.play_params().unwrap().selections, ["PLAY"]);
+        assert_eq!(entity.to_string(), r#"Video "Clip" (v1)"#);
+        let odd = decode(r#"{"_type": "Video", "images": "none", "artists": [1]}"#).unwrap();
+        let Entity::Unknown(odd) = &odd else {
+            panic!("{odd:?}");
+        };
+        assert_eq!(
+            (odd.images(), odd.artists(), odd.play_params()),
+            (None, None, None)
         );
     }
 

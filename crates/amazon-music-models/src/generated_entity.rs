@@ -95,7 +95,7 @@ impl Entity {
         }
     }
     /// The entity's `images`, where its type has them (not on an unknown or malformed
-    /// entity: read its fields).
+    /// entity: [`UnknownEntity::images`] decodes an unknown one's).
     pub fn images(&self) -> ::std::option::Option<&[crate::Image]> {
         match self {
             Self::Album(entity) => ::std::option::Option::Some(&*entity.images),
@@ -110,7 +110,7 @@ impl Entity {
         }
     }
     /// What plays the entity (`playParams`), where its type has it (not on an unknown
-    /// or malformed entity: read its fields).
+    /// or malformed entity: [`UnknownEntity::play_params`] decodes an unknown one's).
     pub fn play_params(&self) -> ::std::option::Option<&crate::PlayParams> {
         match self {
             Self::Album(entity) => ::std::option::Option::Some(&entity.play_params),
@@ -130,7 +130,7 @@ impl Entity {
         }
     }
     /// The entity's `artists`, where its type has them (not on an unknown or malformed
-    /// entity: read its fields).
+    /// entity: [`UnknownEntity::artists`] decodes an unknown one's).
     pub fn artists(&self) -> ::std::option::Option<&[crate::ArtistReference]> {
         match self {
             Self::Album(entity) => ::std::option::Option::Some(&*entity.artists),

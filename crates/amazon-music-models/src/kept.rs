@@ -3,7 +3,10 @@
 //! ([`MalformedEntity`]).
 
 use serde::Serialize;
+use serde::de::DeserializeOwned;
 use serde_json::{Map, Value};
+
+use crate::{ArtistReference, Image, Mrn, PlayParams};
 
 /// The key of an entity's type.
 pub(crate) const TYPE_KEY: &str = "_type";
@@ -46,6 +49,31 @@ impl UnknownEntity {
     /// The entity's `id`, if it has a string one.
     pub fn id(&self) -> Option<&str> {
         self.object.get("id").and_then(Value::as_str)
+    }
+
+    /// The entity's `images`, if it has them in the shape a known entity's take.
+    ///
+    /// Decoded from the fields at each call (unlike [`Entity::images`](crate::Entity::images),
+    /// which borrows).
+    pub fn images(&self) -> Option<Vec<Image>> {
+        field(&self.object, "images")
+    }
+
+    /// What plays the entity (`playParams`), if it has one in the shape a known entity's
+    /// takes. Decoded from the fields at each call.
+    pub fn play_params(&self) -> Option<PlayParams> {
+        field(&self.object, "playParams")
+    }
+
+    /// The entity's `artists`, if it has them in the shape a known entity's take. Decoded
+    /// from the fields at each call.
+    pub fn artists(&self) -> Option<Vec<ArtistReference>> {
+        field(&self.object, "artists")
+    }
+
+    /// The entity's MRN: its `playParams.id`, if that is a string and an MRN.
+    pub fn mrn(&self) -> Option<Mrn> {
+        mrn(&self.object)
     }
 
     /// Every field of the entity, `_type` included.
@@ -100,6 +128,11 @@ impl MalformedEntity {
         self.object.get("id").and_then(Value::as_str)
     }
 
+    /// The entity's MRN: its `playParams.id`, if that is a string and an MRN.
+    pub fn mrn(&self) -> Option<Mrn> {
+        mrn(&self.object)
+    }
+
     /// Why the entity did not decode into its `_type`'s model.
     pub fn error(&self) -> &str {
         &self.error
@@ -120,6 +153,15 @@ fn title(object: &Map<String, Value>) -> Option<&str> {
     ["title", "name"]
         .into_iter()
         .find_map(|key| object.get(key).and_then(Value::as_str))
+}
+
+/// The field `key` of `object`, if it decodes as `T`.
+fn field<T: DeserializeOwned>(object: &Map<String, Value>, key: &str) -> Option<T> {
+    T::deserialize(object.get(key)?).ok()
+}
+
+fn mrn(object: &Map<String, Value>) -> Option<Mrn> {
+    object.get("playParams")?.get("id")?.as_str()?.parse().ok()
 }
 
 fn type_name(object: &Map<String, Value>) -> &str {

@@ -12,6 +12,7 @@ mod generated_entity;
 #[rustfmt::skip]
 mod generated_operations;
 mod kept;
+mod mrn;
 mod operation;
 
 pub use entity::{from_slice, from_slice_lenient, leniently};
@@ -19,4 +20,5 @@ pub use generated::*;
 pub use generated_entity::Entity;
 pub use generated_operations::Operation;
 pub use kept::{MalformedEntity, UnknownEntity};
+pub use mrn::{Mrn, ParseMrnError};
 pub use operation::{OperationSpec, PagedGroups, PagingStyle, UnknownOperation};

@@ -8,11 +8,11 @@ use crate::request::{RequestOptions, ViewRequest};
 pub use amazon_music_models::{
     Album, AlbumReference, AlbumType, Artist, ArtistReference, ArtistType, Curator,
     Entity, EntityGroup, EntityGroupContent, ErrorDetail, ErrorResponse, Image,
-    MalformedEntity, Operation, OperationSpec, PagedGroups, PagingStyle, PlayParams,
-    PlaybackInformation, Playlist, PlaylistType, PodcastEpisode, PodcastEpisodeType,
-    PodcastReference, PodcastShow, PodcastShowType, Station, StationType, Track,
-    TrackType, UnknownEntity, UnknownOperation, User, UserType, View, ViewContent,
-    ViewResponse,
+    MalformedEntity, Mrn, Operation, OperationSpec, PagedGroups, PagingStyle,
+    ParseMrnError, PlayParams, PlaybackInformation, Playlist, PlaylistType,
+    PodcastEpisode, PodcastEpisodeType, PodcastReference, PodcastShow, PodcastShowType,
+    Station, StationType, Track, TrackType, UnknownEntity, UnknownOperation, User,
+    UserType, View, ViewContent, ViewResponse,
 };
 /// The views, one method each, generated from the spec's operations.
 impl Client {
@@ -205,6 +205,201 @@ impl Client {
     /// `GET /v1/views/recent` (`getRecentlyPlayedView`); pages through entities.
     pub fn recently_played(&self) -> ViewRequest<EntityPages> {
         ViewRequest::new(self, Operation::RecentlyPlayed, ::std::vec![])
+    }
+}
+/// The views of the blocking client, one method each, generated from the spec's
+/// operations: each wraps the async client's method of the same name.
+#[cfg(feature = "blocking")]
+impl crate::blocking::Client {
+    /// Home view.
+    ///
+    /// Personalized content recommendations for the user, such as they might see on Amazon
+    /// Music's home page: music and podcast entities grouped in sections. `limit` bounds the
+    /// number of entities per group; the view's `nextPageToken` leads to more groups.
+    ///
+    /// `GET /v1/views/home` (`getHomeView`); pages through groups.
+    pub fn home(&self) -> crate::blocking::ViewRequest<GroupPages> {
+        self.wrap(self.inner().home())
+    }
+    /// One group of the home view.
+    ///
+    /// One entity group of the home view, by its group ID (an `EntityGroup.id` seen in the home
+    /// view). Use the group's `nextPageToken` as `cursor` to page through its entities.
+    ///
+    /// `GET /v1/views/home/{groupId}` (`getHomeGroup`); pages through entities.
+    pub fn home_group(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::blocking::ViewRequest<EntityPages> {
+        self.wrap(self.inner().home_group(group_id))
+    }
+    /// Podcasts view.
+    ///
+    /// Personalized podcast recommendations for the user: podcast entities grouped in sections.
+    /// `limit` bounds the number of podcast entities returned.
+    ///
+    /// `GET /v1/views/podcasts` (`getPodcastsView`); pages through groups.
+    pub fn podcasts(&self) -> crate::blocking::ViewRequest<GroupPages> {
+        self.wrap(self.inner().podcasts())
+    }
+    /// One group of the podcasts view.
+    ///
+    /// One entity group of the podcasts view, by its group ID. Use the group's
+    /// `nextPageToken` as `cursor` to page through its entities.
+    ///
+    /// `GET /v1/views/podcasts/{groupId}` (`getPodcastsGroup`); pages through entities.
+    pub fn podcasts_group(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::blocking::ViewRequest<EntityPages> {
+        self.wrap(self.inner().podcasts_group(group_id))
+    }
+    /// My Library view.
+    ///
+    /// Music and podcast content the user added to their library: the user (name, profile
+    /// picture) as the view's entity, and entities grouped in sections (e.g. My Albums, Podcast
+    /// Shows You Follow). `limit` bounds the number of entities per group.
+    ///
+    /// `GET /v1/views/library` (`getLibraryView`); pages through groups.
+    pub fn library(&self) -> crate::blocking::ViewRequest<GroupPages> {
+        self.wrap(self.inner().library())
+    }
+    /// One group of the My Library view.
+    ///
+    /// One entity group of the library view, by its group ID. Use the group's `nextPageToken`
+    /// as `cursor` to page through its entities.
+    ///
+    /// The literal paths `/v1/views/library/albums`, `artists`, `songs`, `playlists` and
+    /// `podcasts` are the dedicated library views, not groups: a group whose ID is one of
+    /// those words cannot be fetched by this path.
+    ///
+    /// `GET /v1/views/library/{groupId}` (`getLibraryGroup`); pages through entities.
+    pub fn library_group(
+        &self,
+        group_id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::blocking::ViewRequest<EntityPages> {
+        self.wrap(self.inner().library_group(group_id))
+    }
+    /// Artist details view.
+    ///
+    /// Recommended content for one artist: the artist as the view's entity, and music entities
+    /// grouped in sections (e.g. Releases, Top Songs, Related Playlists). `limit` bounds the
+    /// number of entity groups; the view's `nextPageToken`, when present, leads to more groups.
+    /// No documented path pages through the entities of one of these groups.
+    ///
+    /// `GET /v1/views/artists/{id}` (`getArtistView`); pages through groups.
+    pub fn artist(
+        &self,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::blocking::ViewRequest<GroupPages> {
+        self.wrap(self.inner().artist(id))
+    }
+    /// Album details view.
+    ///
+    /// One album: the album as the view's entity, and its tracks. The reference documents no
+    /// query parameters for this view: it does not page.
+    ///
+    /// `GET /v1/views/albums/{id}` (`getAlbumView`); one page.
+    pub fn album(
+        &self,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::blocking::ViewRequest<SinglePage> {
+        self.wrap(self.inner().album(id))
+    }
+    /// Playlist details view.
+    ///
+    /// One playlist: the playlist as the view's entity, and music entities grouped in sections
+    /// (e.g. Tracks, Similar Playlists). `limit` bounds the number of tracks returned (at most
+    /// the number of tracks in the playlist); the tracks group's `nextPageToken` (the first
+    /// group's) is the `cursor` for the next page. The other groups may carry tokens of their
+    /// own, which this view's `cursor` does not take (`x-paging-groups: first`).
+    ///
+    /// `GET /v1/views/playlists/{id}` (`getPlaylistView`); pages through entities.
+    pub fn playlist(
+        &self,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::blocking::ViewRequest<EntityPages> {
+        self.wrap(self.inner().playlist(id))
+    }
+    /// Podcast show details view.
+    ///
+    /// One podcast show: the show as the view's entity, and entities grouped in sections (e.g.
+    /// Episodes, Similar Podcasts). `limit` bounds the number of episodes returned; the
+    /// episodes group's `nextPageToken` (the first group's) is the `cursor` for the next page.
+    /// The other groups may carry tokens of their own, which this view's `cursor` does not take
+    /// (`x-paging-groups: first`).
+    ///
+    /// `GET /v1/views/podcasts/shows/{id}` (`getPodcastShowView`); pages through entities.
+    pub fn podcast_show(
+        &self,
+        id: impl ::std::convert::Into<::std::string::String>,
+    ) -> crate::blocking::ViewRequest<EntityPages> {
+        self.wrap(self.inner().podcast_show(id))
+    }
+    /// My Library albums view.
+    ///
+    /// Albums the user added to their library: the user as the view's entity, and the albums in
+    /// one group (e.g. My Albums). `limit` bounds the number of albums; the group's
+    /// `nextPageToken` is the `cursor` for the next page.
+    ///
+    /// `GET /v1/views/library/albums` (`getLibraryAlbumsView`); pages through entities.
+    pub fn library_albums(&self) -> crate::blocking::ViewRequest<EntityPages> {
+        self.wrap(self.inner().library_albums())
+    }
+    /// My Library artists view.
+    ///
+    /// Artists the user follows: the user as the view's entity, and the artists in one group
+    /// (e.g. Artists You Follow). `limit` bounds the number of artists; the group's
+    /// `nextPageToken` is the `cursor` for the next page.
+    ///
+    /// `GET /v1/views/library/artists` (`getLibraryArtistsView`); pages through entities.
+    pub fn library_artists(&self) -> crate::blocking::ViewRequest<EntityPages> {
+        self.wrap(self.inner().library_artists())
+    }
+    /// My Library songs view.
+    ///
+    /// Songs the user added to their library: the user as the view's entity, and the songs
+    /// grouped in sections (e.g. Songs You Liked, Library Songs). `limit` bounds the number of
+    /// tracks; the group's `nextPageToken` is the `cursor` for the next page.
+    ///
+    /// `GET /v1/views/library/songs` (`getLibrarySongsView`); pages through entities.
+    pub fn library_songs(&self) -> crate::blocking::ViewRequest<EntityPages> {
+        self.wrap(self.inner().library_songs())
+    }
+    /// My Library playlists view.
+    ///
+    /// Playlists the user follows: the user as the view's entity, and the playlists in one
+    /// group (e.g. Playlists You Follow). `limit` bounds the number of playlists.
+    ///
+    /// Assumption: the reference lists only `limit` for this view; `cursor` is described here
+    /// as on its sibling library views.
+    ///
+    /// `GET /v1/views/library/playlists` (`getLibraryPlaylistsView`); pages through entities.
+    pub fn library_playlists(&self) -> crate::blocking::ViewRequest<EntityPages> {
+        self.wrap(self.inner().library_playlists())
+    }
+    /// My Library podcasts view.
+    ///
+    /// Podcast shows and episodes the user follows or liked: the user as the view's entity, and
+    /// the episodes and shows in separate groups. `limit` bounds the number of episodes and
+    /// shows.
+    ///
+    /// `GET /v1/views/library/podcasts` (`getLibraryPodcastsView`); pages through entities.
+    pub fn library_podcasts(&self) -> crate::blocking::ViewRequest<EntityPages> {
+        self.wrap(self.inner().library_podcasts())
+    }
+    /// Recently played view.
+    ///
+    /// Audio content the user played recently on Amazon Music, in one group. `limit` bounds the
+    /// number of entities; the group's `nextPageToken` is the `cursor` for the next page. In
+    /// this view, `playParams` carries `containerIds` rather than `containerId`.
+    ///
+    /// The reference lists `cursor` and `limit` under "Path Parameters"; they are query
+    /// parameters, as on every other view.
+    ///
+    /// `GET /v1/views/recent` (`getRecentlyPlayedView`); pages through entities.
+    pub fn recently_played(&self) -> crate::blocking::ViewRequest<EntityPages> {
+        self.wrap(self.inner().recently_played())
     }
 }
 /// Calls `operation` on the generated client, with the request's options.

@@ -2,12 +2,14 @@
 #![deny(missing_docs)]
 
 pub mod auth;
+#[cfg(feature = "blocking")]
+pub mod blocking;
 mod client;
 mod error;
 #[rustfmt::skip]
 mod generated;
-mod mrn;
 pub mod pagination;
+mod raw;
 mod redirect;
 mod request;
 mod retry;
@@ -18,7 +20,7 @@ mod views;
 pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
 pub use error::{ApiError, BoxError, Error, Result};
 pub use generated::*;
-pub use mrn::{Mrn, ParseMrnError};
+pub use raw::RawResponse;
 pub use redirect::same_origin_redirects;
 pub use request::ViewRequest;
 pub use retry::RetryPolicy;

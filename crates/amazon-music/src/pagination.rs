@@ -51,10 +51,12 @@
 
 use std::collections::HashSet;
 
-use amazon_music_models::{PagedGroups, View};
+use std::future::Future;
+
+use amazon_music_models::{PagedGroups, View, ViewResponse};
 use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
-use crate::{Entity, Error, Result, ViewRequest};
+use crate::{Entity, Error, RawResponse, Result, ViewRequest};
 
 /// A view that pages through its entity groups, with the view's `nextPageToken`.
 #[derive(Clone, Copy, Debug)]
@@ -128,6 +130,45 @@ mod sealed {
     }
 }
 
+/// What a page stream yields for each page: the view, or the response as received.
+pub(crate) trait Page: Sized + Send + 'static {
+    /// Sends `request` for one page.
+    fn fetch<P: Send>(request: &ViewRequest<P>) -> impl Future<Output = Result<Self>> + Send + '_;
+
+    /// The cursor of the page after this one, as `P` pages.
+    ///
+    /// # Errors
+    /// When the page does not say (a raw body that does not decode).
+    fn next_cursor<P: Paging>(&self) -> Result<Option<String>>;
+}
+
+impl Page for View {
+    fn fetch<P: Send>(request: &ViewRequest<P>) -> impl Future<Output = Result<Self>> + Send + '_ {
+        request.send()
+    }
+
+    fn next_cursor<P: Paging>(&self) -> Result<Option<String>> {
+        Ok(ViewRequest::<P>::next_cursor(self).map(str::to_owned))
+    }
+}
+
+impl Page for RawResponse {
+    fn fetch<P: Send>(request: &ViewRequest<P>) -> impl Future<Output = Result<Self>> + Send + '_ {
+        request.send_raw()
+    }
+
+    fn next_cursor<P: Paging>(&self) -> Result<Option<String>> {
+        let view = amazon_music_models::from_slice_lenient::<ViewResponse>(self.body())
+            .map_err(|error| {
+                amazon_music_models::leniently(|| {
+                    crate::transport::decode_error::<ViewResponse>(self.body(), &error)
+                })
+            })?
+            .data;
+        view.next_cursor::<P>()
+    }
+}
+
 /// Where a page stream stands.
 struct PageState<P> {
     /// The request for the next page; `None` once the stream is done.
@@ -140,8 +181,8 @@ struct PageState<P> {
     pending: Option<Error>,
 }
 
-/// The pages of `request`'s view, from its cursor on.
-pub(crate) fn pages<P: Paging>(request: ViewRequest<P>) -> BoxStream<'static, Result<View>> {
+/// The pages of `request`'s view, from its cursor on, as `T`s.
+pub(crate) fn pages<P: Paging, T: Page>(request: ViewRequest<P>) -> BoxStream<'static, Result<T>> {
     let state = PageState {
         seen: request.options.cursor.iter().cloned().collect(),
         pages_left: request.options.max_pages,
@@ -157,23 +198,22 @@ pub(crate) fn pages<P: Paging>(request: ViewRequest<P>) -> BoxStream<'static, Re
         }
         let request = state.next.take()?;
         state.pages_left = state.pages_left.map(|left| left - 1);
-        let view = match request.send().await {
-            Ok(view) => view,
+        let page = match T::fetch(&request).await {
+            Ok(page) => page,
             Err(error) => return Some((Err(error), state)),
         };
-        match ViewRequest::<P>::next_cursor(&view) {
-            None => {}
-            Some(token) if state.seen.contains(token) => {
-                state.pending = Some(Error::PaginationLoop {
-                    token: token.to_owned(),
-                });
+        match page.next_cursor::<P>() {
+            Ok(None) => {}
+            Ok(Some(token)) if state.seen.contains(&token) => {
+                state.pending = Some(Error::PaginationLoop { token });
             }
-            Some(token) => {
-                state.seen.insert(token.to_owned());
-                state.next = Some(request.with_cursor(token.to_owned()));
+            Ok(Some(token)) => {
+                state.seen.insert(token.clone());
+                state.next = Some(request.with_cursor(token));
             }
+            Err(error) => state.pending = Some(error),
         }
-        Some((Ok(view), state))
+        Some((Ok(page), state))
     })
     .boxed()
 }
@@ -185,7 +225,7 @@ pub(crate) fn entities(request: ViewRequest<EntityPages>) -> BoxStream<'static, 
     let max_items = request.options.max_items;
     let first_only = request.operation().paged_groups() == PagedGroups::First;
     let mut paged_group: Option<String> = None;
-    let entities = pages(request)
+    let entities = pages::<_, View>(request)
         .map_ok(move |view| {
             let mut groups = view.content.entity_groups;
             if first_only {

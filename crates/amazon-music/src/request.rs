@@ -9,7 +9,7 @@ use amazon_music_models::{Operation, View};
 use futures_util::stream::BoxStream;
 
 use crate::pagination::{self, EntityPages, Paging};
-use crate::{Client, Entity, Error, Result};
+use crate::{Client, Entity, Error, RawResponse, Result};
 
 /// A request for one view: set what it takes, then send it.
 ///
@@ -153,6 +153,14 @@ impl<P: Paging> ViewRequest<P> {
     /// Every page of the view, from this request's cursor to the end, fetched lazily. See the
     /// [`pagination`](crate::pagination) module for how each view pages and when the stream ends.
     pub fn pages(self) -> BoxStream<'static, Result<View>> {
+        pagination::pages(self)
+    }
+
+    /// Every page of the view as received, like [`pages`](Self::pages) but with each page a
+    /// [`RawResponse`] (see [`send_raw`](Self::send_raw)). Each body is also decoded, leniently,
+    /// for its cursor: one that does not decode ends the stream with an
+    /// [`Error::Decode`] after it.
+    pub fn pages_raw(self) -> BoxStream<'static, Result<RawResponse>> {
         pagination::pages(self)
     }
 

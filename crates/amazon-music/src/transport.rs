@@ -16,7 +16,7 @@ use tracing::Instrument;
 
 use crate::auth::{AccessToken, TokenSource};
 use crate::retry::{self, Attempt, RetryPolicy};
-use crate::{ApiError, Error, Result};
+use crate::{ApiError, Error, RawResponse, Result};
 
 /// What one generated operation returns.
 pub(crate) type Generated<T> =
@@ -75,9 +75,18 @@ impl Transport {
     /// `401` that says the token is no longer valid (`INVALID_ACCESS_TOKEN`, or a body that is
     /// not a V1 error at all, a gateway's page), the token is refreshed once and the call tried
     /// again at once with the new one.
-    pub(crate) async fn send<T, F, Fut>(&self, operation: Operation, call: F) -> Result<T>
+    ///
+    /// `reader` says what a success response becomes: the value decoded ([`Decode`]) or the
+    /// response as received ([`Raw`]).
+    pub(crate) async fn send<T, R, F, Fut>(
+        &self,
+        operation: Operation,
+        reader: R,
+        call: F,
+    ) -> Result<R::Output>
     where
         T: DeserializeOwned,
+        R: ReadResponse<T>,
         F: Fn(amazon_music_client::Client) -> Fut,
         Fut: Future<Output = Generated<T>>,
     {
@@ -103,7 +112,7 @@ impl Transport {
             };
             let (mut failure, token) = match token {
                 Err(error) => (Failure::token(error), None),
-                Ok(token) => match self.attempt(&token, &call, &span).await {
+                Ok(token) => match self.attempt(&token, &reader, &call, &span).await {
                     Ok(value) => return Ok(value),
                     Err(failure) => (failure, Some(token)),
                 },
@@ -151,21 +160,26 @@ impl Transport {
     }
 
     /// One attempt of `call` with `token`.
-    async fn attempt<T, F, Fut>(
+    async fn attempt<T, R, F, Fut>(
         &self,
         token: &AccessToken,
+        _reader: &R,
         call: &F,
         span: &tracing::Span,
-    ) -> std::result::Result<T, Failure>
+    ) -> std::result::Result<R::Output, Failure>
     where
         T: DeserializeOwned,
+        R: ReadResponse<T>,
         F: Fn(amazon_music_client::Client) -> Fut,
         Fut: Future<Output = Generated<T>>,
     {
-        let context = self.context(token).map_err(|error| Failure {
+        let mut context = self.context(token).map_err(|error| Failure {
             attempt: Attempt::Other,
             error,
         })?;
+        if R::CAPTURES_BODY {
+            context = context.capturing_body();
+        }
         let client = amazon_music_client::Client::new_with_client(
             &self.base_url,
             self.http.clone(),
@@ -178,25 +192,7 @@ impl Transport {
             span.record("status", status.as_u16());
         }
         tracing::debug!(parent: span, "attempt finished");
-        match result {
-            Ok(value) => Ok(value.into_inner()),
-            Err(amazon_music_client::Error::InvalidResponsePayload(body, error))
-                if context
-                    .response_status()
-                    .is_none_or(|status| status.is_success()) =>
-            {
-                // One entity that does not match its schema must not cost the rest of the
-                // page: decode again, keeping it as `Entity::Malformed`.
-                match amazon_music_models::from_slice_lenient::<T>(&body) {
-                    Ok(value) => Ok(value),
-                    Err(_) => Err(Failure::new::<T>(
-                        amazon_music_client::Error::InvalidResponsePayload(body, error),
-                        &context,
-                    )),
-                }
-            }
-            Err(error) => Err(Failure::new::<T>(error, &context)),
-        }
+        R::read(result, &context)
     }
 
     /// The headers of one attempt: the API key, the access token and the user agent, the
@@ -215,8 +211,94 @@ impl Transport {
     }
 }
 
+/// What an attempt's outcome becomes: the value [`Transport::send`] returns, or a failure to
+/// classify.
+pub(crate) trait ReadResponse<T> {
+    /// What a success gives.
+    type Output;
+    /// Whether the attempt records the response's body as received.
+    const CAPTURES_BODY: bool;
+
+    /// The outcome of one attempt through `context`.
+    fn read(
+        result: Generated<T>,
+        context: &CallContext,
+    ) -> std::result::Result<Self::Output, Failure>;
+}
+
+/// Reads a success as the decoded value.
+pub(crate) struct Decode;
+
+impl<T: DeserializeOwned> ReadResponse<T> for Decode {
+    type Output = T;
+    const CAPTURES_BODY: bool = false;
+
+    fn read(result: Generated<T>, context: &CallContext) -> std::result::Result<T, Failure> {
+        match result {
+            Ok(value) => Ok(value.into_inner()),
+            Err(amazon_music_client::Error::InvalidResponsePayload(body, error))
+                if is_success(context) =>
+            {
+                // One entity that does not match its schema must not cost the rest of the
+                // page: decode again, keeping it as `Entity::Malformed`.
+                match amazon_music_models::from_slice_lenient::<T>(&body) {
+                    Ok(value) => Ok(value),
+                    Err(_) => Err(Failure::new::<T>(
+                        amazon_music_client::Error::InvalidResponsePayload(body, error),
+                        context,
+                    )),
+                }
+            }
+            Err(error) => Err(Failure::new::<T>(error, context)),
+        }
+    }
+}
+
+/// Reads a success as the response received, whether or not its body decodes as `T`; an
+/// error status is still an error.
+pub(crate) struct Raw;
+
+impl<T: DeserializeOwned> ReadResponse<T> for Raw {
+    type Output = RawResponse;
+    const CAPTURES_BODY: bool = true;
+
+    fn read(
+        result: Generated<T>,
+        context: &CallContext,
+    ) -> std::result::Result<RawResponse, Failure> {
+        match result {
+            Ok(_) => {}
+            Err(amazon_music_client::Error::InvalidResponsePayload(..)) if is_success(context) => {}
+            Err(error) => return Err(Failure::new::<T>(error, context)),
+        }
+        match (
+            context.response_status(),
+            context.response_headers(),
+            context.response_body(),
+        ) {
+            (Some(status), Some(headers), Some(body)) => {
+                Ok(RawResponse::new(status.as_u16(), headers, body.into()))
+            }
+            _ => {
+                let message = "the response was not recorded";
+                Err(Failure {
+                    attempt: Attempt::Other,
+                    error: Error::transport(message, message.into()),
+                })
+            }
+        }
+    }
+}
+
+/// Whether the attempt through `context` got a success status (or none was recorded).
+fn is_success(context: &CallContext) -> bool {
+    context
+        .response_status()
+        .is_none_or(|status| status.is_success())
+}
+
 /// One failed attempt: the error to return, and what it says about retrying.
-struct Failure {
+pub(crate) struct Failure {
     attempt: Attempt,
     error: Error,
 }
@@ -378,7 +460,7 @@ fn retry_after(headers: &HeaderMap) -> Option<std::time::Duration> {
 }
 
 /// Decodes `body` again, tracking the path, to say where the first decode failed.
-fn decode_error<T: DeserializeOwned>(body: &[u8], error: &serde_json::Error) -> Error {
+pub(crate) fn decode_error<T: DeserializeOwned>(body: &[u8], error: &serde_json::Error) -> Error {
     let mut deserializer = serde_json::Deserializer::from_slice(body);
     match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
         Err(tracked) => Error::decode(

@@ -8,7 +8,8 @@ use amazon_music_models::{Operation, View, ViewResponse};
 use crate::generated::dispatch;
 use crate::pagination::RequestPaging;
 use crate::request::{ViewRequest, check_path_argument_count};
-use crate::{Client, Error, Result};
+use crate::transport::{Decode, Raw, ReadResponse};
+use crate::{Client, Error, RawResponse, Result};
 
 impl<P> ViewRequest<P> {
     /// Sends the request and returns one page of the view.
@@ -17,18 +18,40 @@ impl<P> ViewRequest<P> {
     /// [`Error::InvalidRequest`] before anything is sent when a parameter is out of bounds;
     /// otherwise whatever the call ends with after its retries (see [`Error`]).
     pub async fn send(&self) -> Result<View> {
+        Ok(self.call(Decode).await?.data)
+    }
+
+    /// Sends the request and returns the response as received: status, headers and body
+    /// bytes, for fields the models do not know yet. The same call as [`send`](Self::send)
+    /// (auth, retries, errors), except that a success whose body does not decode into the
+    /// models is returned all the same.
+    ///
+    /// ```no_run
+    /// # async fn run(client: amazon_music::Client) -> amazon_music::Result<()> {
+    /// let raw = client.playlist("B00J9PVXBM").send_raw().await?;
+    /// std::io::Write::write_all(&mut std::io::stdout(), raw.body()).expect("stdout");
+    /// # Ok(())
+    /// # }
+    /// ```
+    ///
+    /// # Errors
+    /// As [`send`](Self::send), but for a body that does not decode.
+    pub async fn send_raw(&self) -> Result<RawResponse> {
+        self.call(Raw).await
+    }
+
+    /// Validates the request, then sends it through the transport, read by `reader`.
+    async fn call<R: ReadResponse<ViewResponse>>(&self, reader: R) -> Result<R::Output> {
         self.validate()?;
         let operation = self.operation;
         let options = Arc::new(self.options.clone());
-        let response: ViewResponse = self
-            .client
+        self.client
             .transport
-            .send(operation, move |client| {
+            .send(operation, reader, move |client| {
                 let options = Arc::clone(&options);
                 async move { dispatch(client, operation, &options).await }
             })
-            .await?;
-        Ok(response.data)
+            .await
     }
 }
 

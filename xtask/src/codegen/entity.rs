@@ -96,7 +96,7 @@ pub fn generate(union: &EntityUnion) -> TokenStream {
             }
 
             /// The entity's `images`, where its type has them (not on an unknown or malformed
-            /// entity: read its fields).
+            /// entity: [`UnknownEntity::images`] decodes an unknown one's).
             pub fn images(&self) -> ::std::option::Option<&[crate::Image]> {
                 match self {
                     #(Self::#variants(entity) => #images,)*
@@ -105,7 +105,7 @@ pub fn generate(union: &EntityUnion) -> TokenStream {
             }
 
             /// What plays the entity (`playParams`), where its type has it (not on an unknown
-            /// or malformed entity: read its fields).
+            /// or malformed entity: [`UnknownEntity::play_params`] decodes an unknown one's).
             pub fn play_params(&self) -> ::std::option::Option<&crate::PlayParams> {
                 match self {
                     #(Self::#variants(entity) => #play_params,)*
@@ -114,7 +114,7 @@ pub fn generate(union: &EntityUnion) -> TokenStream {
             }
 
             /// The entity's `artists`, where its type has them (not on an unknown or malformed
-            /// entity: read its fields).
+            /// entity: [`UnknownEntity::artists`] decodes an unknown one's).
             pub fn artists(&self) -> ::std::option::Option<&[crate::ArtistReference]> {
                 match self {
                     #(Self::#variants(entity) => #artists,)*

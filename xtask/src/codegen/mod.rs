@@ -39,10 +39,12 @@ const MODEL_REPLACEMENTS: &[(&str, &str)] = &[(spec::ENTITY_SCHEMA, "crate::Enti
 const HAND_WRITTEN_MODELS: &[&str] = &[
     "Entity",
     "MalformedEntity",
+    "Mrn",
     "Operation",
     "OperationSpec",
     "PagedGroups",
     "PagingStyle",
+    "ParseMrnError",
     "UnknownEntity",
     "UnknownOperation",
 ];

@@ -1,6 +1,6 @@
 //! The SDK's generated surface (`crates/amazon-music/src/generated.rs`): one `Client` method per
-//! operation, the call of each operation of the generated client, and the re-exports of every
-//! model.
+//! operation, and one `blocking::Client` method per operation behind the `blocking` feature,
+//! the call of each operation of the generated client, and the re-exports of every model.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -12,6 +12,7 @@ use super::spec::{OperationFacts, snake_case};
 pub fn generate(operations: &[OperationFacts], models: &[String]) -> TokenStream {
     let models: Vec<_> = models.iter().map(|name| format_ident!("{name}")).collect();
     let methods = operations.iter().map(method);
+    let blocking_methods = operations.iter().map(blocking_method);
     let arms = operations.iter().map(dispatch_arm);
     quote! {
         use crate::Client;
@@ -25,6 +26,13 @@ pub fn generate(operations: &[OperationFacts], models: &[String]) -> TokenStream
         /// The views, one method each, generated from the spec's operations.
         impl Client {
             #(#methods)*
+        }
+
+        /// The views of the blocking client, one method each, generated from the spec's
+        /// operations: each wraps the async client's method of the same name.
+        #[cfg(feature = "blocking")]
+        impl crate::blocking::Client {
+            #(#blocking_methods)*
         }
 
         /// Calls `operation` on the generated client, with the request's options.
@@ -48,11 +56,42 @@ fn method(operation: &OperationFacts) -> TokenStream {
     let name = format_ident!("{}", operation.sdk_method);
     let variant = format_ident!("{}", operation.variant());
     let request_type = format_ident!("{}", operation.paging.request_type());
-    let arguments: Vec<_> = operation
+    let arguments = arguments(operation);
+    let docs = docs(operation);
+    quote! {
+        #(#[doc = #docs])*
+        pub fn #name(&self, #(#arguments: impl ::std::convert::Into<::std::string::String>),*) -> ViewRequest<#request_type> {
+            ViewRequest::new(self, Operation::#variant, ::std::vec![#(#arguments.into()),*])
+        }
+    }
+}
+
+/// One `blocking::Client` method: the async client's method of the same name, wrapped.
+fn blocking_method(operation: &OperationFacts) -> TokenStream {
+    let name = format_ident!("{}", operation.sdk_method);
+    let request_type = format_ident!("{}", operation.paging.request_type());
+    let arguments = arguments(operation);
+    let docs = docs(operation);
+    quote! {
+        #(#[doc = #docs])*
+        pub fn #name(&self, #(#arguments: impl ::std::convert::Into<::std::string::String>),*) -> crate::blocking::ViewRequest<#request_type> {
+            self.wrap(self.inner().#name(#(#arguments),*))
+        }
+    }
+}
+
+/// An operation's path parameters, as argument names, in path order.
+fn arguments(operation: &OperationFacts) -> Vec<proc_macro2::Ident> {
+    operation
         .path_parameters
         .iter()
         .map(|parameter| format_ident!("{}", snake_case(parameter)))
-        .collect();
+        .collect()
+}
+
+/// The doc lines of an operation's method: its summary, its description, and its path and
+/// paging.
+fn docs(operation: &OperationFacts) -> Vec<String> {
     let mut docs: Vec<String> = vec![format!(" {}.", operation.summary.trim_end_matches('.'))];
     docs.push(String::new());
     docs.extend(
@@ -69,12 +108,7 @@ fn method(operation: &OperationFacts) -> TokenStream {
         operation.operation_id,
         operation.paging.describe()
     ));
-    quote! {
-        #(#[doc = #docs])*
-        pub fn #name(&self, #(#arguments: impl ::std::convert::Into<::std::string::String>),*) -> ViewRequest<#request_type> {
-            ViewRequest::new(self, Operation::#variant, ::std::vec![#(#arguments.into()),*])
-        }
-    }
+    docs
 }
 
 /// The call of one operation: its path parameters in order, then the optional parameters the

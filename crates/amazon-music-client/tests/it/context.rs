@@ -266,3 +266,48 @@ async fn overlapping_calls_with_records_of_their_own_each_read_their_own_respons
     assert_eq!(shared.response_status(), None, "its record is its own");
     server.verify().await;
 }
+
+#[tokio::test]
+async fn a_capturing_context_records_each_body_as_received_and_the_call_still_decodes() {
+    let server = MockServer::start().await;
+    let home = format!(
+        "{}\n",
+        serde_json::to_string_pretty(&view("home")).expect("JSON")
+    );
+    Mock::given(method("GET"))
+        .and(path(HOME))
+        .respond_with(ResponseTemplate::new(200).set_body_raw(home.clone(), "application/json"))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path(SONGS))
+        .respond_with(ResponseTemplate::new(404).set_body_json(not_found()))
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+
+    let plain = CallContext::new();
+    Client::new(&server.uri(), plain.clone())
+        .get_home_view()
+        .send()
+        .await
+        .expect("the home view");
+    assert_eq!(plain.response_body(), None, "only when asked");
+
+    let context = CallContext::new().capturing_body();
+    let client = Client::new(&server.uri(), context.clone());
+    let decoded = client.get_home_view().send().await.expect("the home view");
+    assert_eq!(decoded.into_inner().data.id, "home");
+    assert_eq!(context.response_body().as_deref(), Some(home.as_bytes()));
+    assert_eq!(context.response_status().map(|s| s.as_u16()), Some(200));
+
+    let error = client
+        .get_library_songs_view()
+        .send()
+        .await
+        .expect_err("a 404");
+    assert!(matches!(error, Error::ErrorResponse(_)), "{error:?}");
+    let body: Value =
+        serde_json::from_slice(&context.response_body().expect("recorded")).expect("JSON");
+    assert_eq!(body, not_found(), "the body of this call, not the last");
+}

@@ -2,9 +2,11 @@
 //! errors and redaction.
 
 mod auth;
+mod blocking;
 mod errors;
 mod pagination;
 mod paths;
+mod raw;
 mod redaction;
 mod redirects;
 mod retries;

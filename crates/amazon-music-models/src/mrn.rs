@@ -1,4 +1,5 @@
-//! Amazon Music Resource Names (MRNs), the ids in `playParams.id`.
+//! Amazon Music Resource Names (MRNs), the ids in `playParams.id`; [`Entity::mrn`](crate::Entity::mrn)
+//! reads an entity's.
 
 use std::fmt;
 use std::str::FromStr;
@@ -33,7 +34,7 @@ const QUOTED_INPUT_MAX_CHARS: usize = 100;
 /// # Examples
 ///
 /// ```
-/// use amazon_music::Mrn;
+/// use amazon_music_models::Mrn;
 ///
 /// let mrn: Mrn = "mrn:1.0:catalog:album:asin:B0BBB43TGW?territory=US".parse()?;
 /// assert_eq!(mrn.version(), "1.0");
@@ -45,7 +46,7 @@ const QUOTED_INPUT_MAX_CHARS: usize = 100;
 /// assert_eq!(mrn.to_string(), "mrn:1.0:catalog:album:asin:B0BBB43TGW?territory=US");
 ///
 /// assert!("urn:1.0:catalog:album:asin:B0BBB43TGW".parse::<Mrn>().is_err());
-/// # Ok::<(), amazon_music::ParseMrnError>(())
+/// # Ok::<(), amazon_music_models::ParseMrnError>(())
 /// ```
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Mrn {

@@ -1,0 +1,326 @@
+//! A client that blocks: the same views, auth, retries, pagination and errors as the async
+//! [`Client`](crate::Client), with no async code (and no tokio) in yours. Behind the
+//! `blocking` feature.
+//!
+//! A [`Client`] drives an async client on a tokio runtime of its own, on a thread of its own
+//! (shared by the client's clones, and shut down when the last is dropped). Each call hands its
+//! request to that thread and waits for the answer, so a call may be made from any thread, a
+//! thread inside some other async runtime included: it blocks that thread, never panics for
+//! it. Inside async code the async client is the better choice all the same.
+//!
+//! ```no_run
+//! # fn run() -> amazon_music::Result<()> {
+//! let client = amazon_music::blocking::Client::builder()
+//!     .api_key("amzn1.application-oa2-client.0123")
+//!     .access_token("Atza|IwEB...")
+//!     .build_blocking()?;
+//! let home = client.home().limit(5).send()?;
+//! println!("{} groups", home.content.entity_groups.len());
+//! for song in client.library_songs().limit(100).entities() {
+//!     println!("{}", song?);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! The view methods are generated from the spec's operations, as the async client's are.
+
+use std::fmt;
+use std::future::Future;
+use std::panic::{AssertUnwindSafe, resume_unwind};
+use std::sync::{Arc, mpsc};
+
+use futures_util::stream::BoxStream;
+use futures_util::{FutureExt, StreamExt};
+
+use crate::pagination::{EntityPages, Paging, RequestPaging};
+use crate::{ClientBuilder, Entity, Error, Operation, RawResponse, Result, View};
+
+/// A blocking client for the Amazon Music Web API: an async [`crate::Client`] and the runtime
+/// that drives it. Cheap to clone (clones share both), `Send` and `Sync`.
+///
+/// Built by [`ClientBuilder::build_blocking`], with every setting the async client has. Each
+/// view has a method that returns a [`ViewRequest`]: set what the view takes, then `send()`
+/// for one page, or `pages()` / `entities()` for iterators that follow the cursors.
+#[derive(Clone, Debug)]
+pub struct Client {
+    inner: crate::Client,
+    runtime: Arc<Runtime>,
+}
+
+impl Client {
+    /// Starts configuring a client: the async client's builder, finished with
+    /// [`build_blocking`](ClientBuilder::build_blocking).
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A request for any operation of the spec, by its entry in the operation table: see
+    /// [`crate::Client::request`].
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] when `P` is not the operation's paging or the number of path
+    /// arguments is not the number of its path parameters.
+    pub fn request<P: RequestPaging>(
+        &self,
+        operation: Operation,
+        path_arguments: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Result<ViewRequest<P>> {
+        Ok(self.wrap(self.inner.request(operation, path_arguments)?))
+    }
+
+    /// The blocking form of an async request of this client.
+    pub(crate) fn wrap<P>(&self, inner: crate::ViewRequest<P>) -> ViewRequest<P> {
+        ViewRequest {
+            inner,
+            runtime: Arc::clone(&self.runtime),
+        }
+    }
+
+    /// The async client the blocking one drives, for the generated view methods.
+    pub(crate) fn inner(&self) -> &crate::Client {
+        &self.inner
+    }
+}
+
+impl ClientBuilder {
+    /// Builds a [`blocking::Client`](Client), with a runtime of its own on a new thread.
+    ///
+    /// # Errors
+    /// What [`build`](Self::build) returns, and [`Error::InvalidRequest`] when the runtime's
+    /// thread cannot be started.
+    pub fn build_blocking(self) -> Result<Client> {
+        let inner = self.build()?;
+        Ok(Client {
+            inner,
+            runtime: Arc::new(Runtime::start()?),
+        })
+    }
+}
+
+/// A request for one view that blocks: the [`crate::ViewRequest`] of the async client, with
+/// the same setters, sent on the blocking client's runtime.
+#[must_use = "a request does nothing until it is sent"]
+#[derive(Clone, Debug)]
+pub struct ViewRequest<P> {
+    inner: crate::ViewRequest<P>,
+    runtime: Arc<Runtime>,
+}
+
+impl<P> ViewRequest<P> {
+    /// Sets the `Accept-Language` of this request (e.g. `de-de`), over the client's default.
+    pub fn locale(mut self, locale: impl Into<String>) -> Self {
+        self.inner = self.inner.locale(locale);
+        self
+    }
+
+    /// Sets the `amzn-image-style` of this request (e.g. `SL160`), over the client's default.
+    pub fn image_style(mut self, image_style: impl Into<String>) -> Self {
+        self.inner = self.inner.image_style(image_style);
+        self
+    }
+}
+
+impl<P: Clone + 'static> ViewRequest<P> {
+    /// Sends the request and returns one page of the view: see [`crate::ViewRequest::send`].
+    ///
+    /// # Errors
+    /// As [`crate::ViewRequest::send`].
+    pub fn send(&self) -> Result<View> {
+        let request = self.inner.clone();
+        self.runtime.run(async move { request.send().await })?
+    }
+
+    /// Sends the request and returns the response as received: see
+    /// [`crate::ViewRequest::send_raw`].
+    ///
+    /// # Errors
+    /// As [`crate::ViewRequest::send_raw`].
+    pub fn send_raw(&self) -> Result<RawResponse> {
+        let request = self.inner.clone();
+        self.runtime.run(async move { request.send_raw().await })?
+    }
+}
+
+impl<P: Paging> ViewRequest<P> {
+    /// Sets the page size: see [`crate::ViewRequest::limit`].
+    pub fn limit(mut self, limit: u32) -> Self {
+        self.inner = self.inner.limit(limit);
+        self
+    }
+
+    /// Continues from a `nextPageToken` of an earlier page, sent back exactly as given.
+    pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
+        self.inner = self.inner.cursor(cursor);
+        self
+    }
+
+    /// Stops [`pages`](Self::pages) or [`entities`](Self::entities) after this many pages,
+    /// fetched or not.
+    pub fn max_pages(mut self, max_pages: usize) -> Self {
+        self.inner = self.inner.max_pages(max_pages);
+        self
+    }
+
+    /// Every page of the view, from this request's cursor to the end, each fetched when the
+    /// iterator gets to it: see [`crate::ViewRequest::pages`].
+    pub fn pages(self) -> Iter<View> {
+        Iter::new(self.inner.pages(), self.runtime)
+    }
+
+    /// Every page of the view as received: see [`crate::ViewRequest::pages_raw`].
+    pub fn pages_raw(self) -> Iter<RawResponse> {
+        Iter::new(self.inner.pages_raw(), self.runtime)
+    }
+
+    /// The cursor of the page after `view`: see [`crate::ViewRequest::next_cursor`].
+    pub fn next_cursor(view: &View) -> Option<&str> {
+        crate::ViewRequest::<P>::next_cursor(view)
+    }
+}
+
+impl ViewRequest<EntityPages> {
+    /// Stops [`entities`](Self::entities) after this many entities; no page past the one that
+    /// holds the last of them is fetched.
+    pub fn max_items(mut self, max_items: usize) -> Self {
+        self.inner = self.inner.max_items(max_items);
+        self
+    }
+
+    /// Every entity of every group, page after page: see [`crate::ViewRequest::entities`].
+    pub fn entities(self) -> Iter<Entity> {
+        Iter::new(self.inner.entities(), self.runtime)
+    }
+}
+
+/// The pages or entities of a view, fetched as the iteration gets to them: the async client's
+/// stream, driven on the blocking client's runtime. It ends after an error, which it yields.
+#[must_use = "an iterator fetches nothing until it is used"]
+pub struct Iter<T> {
+    stream: Option<BoxStream<'static, Result<T>>>,
+    runtime: Arc<Runtime>,
+}
+
+impl<T> Iter<T> {
+    fn new(stream: BoxStream<'static, Result<T>>, runtime: Arc<Runtime>) -> Self {
+        Self {
+            stream: Some(stream),
+            runtime,
+        }
+    }
+}
+
+impl<T: Send + 'static> Iterator for Iter<T> {
+    type Item = Result<T>;
+
+    fn next(&mut self) -> Option<Result<T>> {
+        let mut stream = self.stream.take()?;
+        match self.runtime.run(async move {
+            let item = stream.next().await;
+            (item, stream)
+        }) {
+            Ok((item, stream)) => {
+                if item.is_some() {
+                    self.stream = Some(stream);
+                }
+                item
+            }
+            Err(error) => Some(Err(error)),
+        }
+    }
+}
+
+impl<T> fmt::Debug for Iter<T> {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter
+            .debug_struct("Iter")
+            .field("done", &self.stream.is_none())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A tokio runtime on a thread of its own, shut down without waiting when dropped (so that
+/// dropping the last client inside async code does not panic).
+struct Runtime {
+    handle: tokio::runtime::Handle,
+    runtime: Option<tokio::runtime::Runtime>,
+}
+
+impl Runtime {
+    fn start() -> Result<Self> {
+        let runtime = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .thread_name("amazon-music-blocking")
+            .enable_all()
+            .build()
+            .map_err(|error| {
+                Error::invalid_request(format!(
+                    "the blocking client's runtime could not start: {error}"
+                ))
+            })?;
+        Ok(Self {
+            handle: runtime.handle().clone(),
+            runtime: Some(runtime),
+        })
+    }
+
+    /// Runs `future` on the runtime's thread and waits for its output. A panic in it is
+    /// resumed here.
+    ///
+    /// # Errors
+    /// [`Error::Transport`] when the runtime stopped before the future ended.
+    fn run<F>(&self, future: F) -> Result<F::Output>
+    where
+        F: Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        let (sender, receiver) = mpsc::sync_channel(1);
+        self.handle.spawn(async move {
+            let _ = sender.send(AssertUnwindSafe(future).catch_unwind().await);
+        });
+        match receiver.recv() {
+            Ok(Ok(output)) => Ok(output),
+            Ok(Err(panic)) => resume_unwind(panic),
+            Err(mpsc::RecvError) => {
+                let message = "the blocking client's runtime stopped";
+                Err(Error::transport(message, message.into()))
+            }
+        }
+    }
+}
+
+impl Drop for Runtime {
+    fn drop(&mut self) {
+        if let Some(runtime) = self.runtime.take() {
+            runtime.shutdown_background();
+        }
+    }
+}
+
+impl fmt::Debug for Runtime {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        formatter.debug_struct("Runtime").finish_non_exhaustive()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn blocking_clients_and_requests_are_send_sync_and_cheap_to_clone() {
+        fn assert_send_sync<T: Send + Sync + Clone>() {}
+        assert_send_sync::<Client>();
+        assert_send_sync::<ViewRequest<EntityPages>>();
+    }
+
+    #[test]
+    fn a_panic_in_the_runtime_reaches_the_caller() {
+        let runtime = Runtime::start().expect("a runtime");
+        let caught =
+            std::panic::catch_unwind(AssertUnwindSafe(|| runtime.run(async { panic!("inside") })));
+        let panic = caught.expect_err("the panic is resumed");
+        assert_eq!(panic.downcast_ref::<&str>(), Some(&"inside"));
+        assert_eq!(runtime.run(async { 7 }).expect("still running"), 7);
+    }
+}
