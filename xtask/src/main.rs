@@ -1,6 +1,6 @@
 //! Project chores: `cargo xtask codegen [--check]`, `cargo xtask ci`, and the spec's tools:
 //! `bundle [--check]`, `lint`, `contract`, `typescript`, `python`, `clients`, `docs`, `tools`,
-//! and `spec-proof`.
+//! and `spec-proof`; and the hardening runs: `fuzz --seconds N` and `load`.
 
 mod bundle;
 mod ci;
@@ -8,7 +8,9 @@ mod clients;
 mod codegen;
 mod contract;
 mod docs;
+mod fuzz;
 mod lint;
+mod load;
 mod process;
 mod python;
 mod spec_proof;
@@ -63,6 +65,22 @@ enum Command {
     SpecProof,
     /// Install the pinned npm and Python tools under tools/ (done on first use anyway).
     Tools,
+    /// Run each cargo-fuzz target of fuzz/ (the view decoder, the Entity union, Mrn parsing)
+    /// for a while, from its corpus; fail on a crash. Installs the pinned cargo-fuzz.
+    Fuzz {
+        /// How long each target runs, in seconds.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// Run only this target (view, view_mutated, entity or mrn).
+        #[arg(long)]
+        target: Option<String>,
+        /// Afterwards, shrink each corpus to the inputs that keep its coverage (`cargo fuzz cmin`).
+        #[arg(long)]
+        minimize: bool,
+    },
+    /// Run the 10-second load test (64 concurrent entity streams through one client against
+    /// the mock) alone, and print its figures: requests, connections and memory over time.
+    Load,
 }
 
 fn main() -> std::process::ExitCode {
@@ -78,6 +96,12 @@ fn main() -> std::process::ExitCode {
         Command::Docs { screenshot } => docs::run(screenshot),
         Command::SpecProof => spec_proof::run(),
         Command::Tools => tools::run(),
+        Command::Fuzz {
+            seconds,
+            target,
+            minimize,
+        } => fuzz::run(seconds, target.as_deref(), minimize),
+        Command::Load => load::run(),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

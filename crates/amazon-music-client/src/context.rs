@@ -41,6 +41,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 #[derive(Clone, Debug, Default)]
 pub struct CallContext {
     headers: HeaderMap,
+    max_body_size: Option<usize>,
     response: Arc<Mutex<Option<ResponseMeta>>>,
 }
 
@@ -67,6 +68,19 @@ impl CallContext {
         self
     }
 
+    /// Limits every response body to `bytes` (after decompression): reading more fails the
+    /// body with an error that [`is_body_too_large`](crate::is_body_too_large) recognises, so
+    /// a huge or endless body costs at most about that much memory. Default: no limit.
+    pub fn with_max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = Some(bytes);
+        self
+    }
+
+    /// The limit on response bodies set with [`with_max_body_size`](Self::with_max_body_size).
+    pub fn max_body_size(&self) -> Option<usize> {
+        self.max_body_size
+    }
+
     /// The same headers, with a record of its own (empty), shared with neither this context
     /// nor its clones.
     ///
@@ -75,6 +89,7 @@ impl CallContext {
     pub fn for_call(&self) -> Self {
         Self {
             headers: self.headers.clone(),
+            max_body_size: self.max_body_size,
             response: Arc::default(),
         }
     }

@@ -14,4 +14,5 @@ mod credentials;
 mod errors;
 mod export;
 mod login;
+mod secrets;
 mod support;
