@@ -4,6 +4,7 @@
 
 #![no_main]
 
+use amazon_music_fuzz::check_round_trip;
 use amazon_music_models::{ViewResponse, from_slice_lenient};
 use libfuzzer_sys::arbitrary::{Result, Unstructured};
 use libfuzzer_sys::fuzz_target;
@@ -31,8 +32,20 @@ const PAGES: &[&str] = &[
 
 /// `_type`s to swap in, known and not.
 const TYPES: &[&str] = &[
-    "View", "ViewContent", "EntityGroup", "EntityGroupContent", "Track", "Album", "Artist",
-    "Playlist", "Station", "PodcastShow", "PodcastEpisode", "Image", "Future", "",
+    "View",
+    "ViewContent",
+    "EntityGroup",
+    "EntityGroupContent",
+    "Track",
+    "Album",
+    "Artist",
+    "Playlist",
+    "Station",
+    "PodcastShow",
+    "PodcastEpisode",
+    "Image",
+    "Future",
+    "",
 ];
 
 fuzz_target!(|bytes: &[u8]| {
@@ -42,10 +55,7 @@ fuzz_target!(|bytes: &[u8]| {
     };
     let json = serde_json::to_vec(&page).expect("a JSON value serializes");
     if let Ok(view) = serde_json::from_slice::<ViewResponse>(&json) {
-        let again = serde_json::to_vec(&view).expect("a decoded page serializes");
-        let view_again: ViewResponse =
-            serde_json::from_slice(&again).expect("a serialized page decodes");
-        assert_eq!(view_again, view, "the round trip keeps the page");
+        check_round_trip(&view);
     }
     let _ = from_slice_lenient::<ViewResponse>(&json);
 });
@@ -61,7 +71,9 @@ fn mutated_page(input: &mut Unstructured<'_>) -> Result<Value> {
             0 => Value::Null,
             1 => Value::Bool(input.arbitrary()?),
             2 => Value::from(input.arbitrary::<i64>()?),
-            3 => serde_json::Number::from_f64(input.arbitrary()?).map_or(Value::Null, Value::Number),
+            3 => {
+                serde_json::Number::from_f64(input.arbitrary()?).map_or(Value::Null, Value::Number)
+            }
             4 => Value::String(input.arbitrary()?),
             5 => Value::Object(Map::new()),
             6 => Value::Array(Vec::new()),
