@@ -4,6 +4,8 @@ mod client_requests;
 mod contract;
 mod contract_proxy;
 mod examples;
+mod faults;
 mod forward_compat;
+mod load;
 mod proptests;
 mod spec_agreement;

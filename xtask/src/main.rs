@@ -1,6 +1,7 @@
 //! Project chores: `cargo xtask codegen [--check]`, `cargo xtask ci`, and the spec's tools:
 //! `bundle [--check]`, `lint`, `contract`, `typescript`, `python`, `clients`, `docs`, `tools`,
-//! `spec-proof`, the release checks `package`, `msrv` and `native-tls`, `bench` and `build-time`.
+//! `spec-proof`, the release checks `package`, `msrv` and `native-tls`, `bench` and
+//! `build-time`, and the hardening runs `fuzz --seconds N` and `load`.
 
 mod bench;
 mod build_time;
@@ -10,7 +11,9 @@ mod clients;
 mod codegen;
 mod contract;
 mod docs;
+mod fuzz;
 mod lint;
+mod load;
 mod process;
 mod python;
 mod release;
@@ -84,6 +87,22 @@ enum Command {
         #[arg(long, default_value_t = 1)]
         runs: usize,
     },
+    /// Run each cargo-fuzz target of fuzz/ (the view decoder, the Entity union, Mrn parsing)
+    /// for a while, from its corpus; fail on a crash. Installs the pinned cargo-fuzz.
+    Fuzz {
+        /// How long each target runs, in seconds.
+        #[arg(long, default_value_t = 60)]
+        seconds: u64,
+        /// Run only this target (view, view_mutated, entity or mrn).
+        #[arg(long)]
+        target: Option<String>,
+        /// Afterwards, shrink each corpus to the inputs that keep its coverage (`cargo fuzz cmin`).
+        #[arg(long)]
+        minimize: bool,
+    },
+    /// Run the 10-second load test (64 concurrent entity streams through one client against
+    /// the mock) alone, and print its figures: requests, connections and memory over time.
+    Load,
 }
 
 fn main() -> std::process::ExitCode {
@@ -104,6 +123,12 @@ fn main() -> std::process::ExitCode {
         Command::NativeTls => release::native_tls(),
         Command::Bench { skip_build_time } => bench::run(!skip_build_time),
         Command::BuildTime { runs } => build_time::run(runs),
+        Command::Fuzz {
+            seconds,
+            target,
+            minimize,
+        } => fuzz::run(seconds, target.as_deref(), minimize),
+        Command::Load => load::run(),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

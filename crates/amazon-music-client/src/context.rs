@@ -43,6 +43,7 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 pub struct CallContext {
     headers: HeaderMap,
     capture_body: bool,
+    max_body_size: Option<usize>,
     response: Arc<Mutex<Option<ResponseMeta>>>,
     body: Arc<Mutex<Option<Bytes>>>,
 }
@@ -80,8 +81,21 @@ impl CallContext {
         self
     }
 
-    /// The same headers and body capture, with a record of its own (empty), shared with
-    /// neither this context nor its clones.
+    /// Limits every response body to `bytes` (after decompression): reading more fails the
+    /// body with an error that [`is_body_too_large`](crate::is_body_too_large) recognises, so
+    /// a huge or endless body costs at most about that much memory. Default: no limit.
+    pub fn with_max_body_size(mut self, bytes: usize) -> Self {
+        self.max_body_size = Some(bytes);
+        self
+    }
+
+    /// The limit on response bodies set with [`with_max_body_size`](Self::with_max_body_size).
+    pub fn max_body_size(&self) -> Option<usize> {
+        self.max_body_size
+    }
+
+    /// The same headers, body capture and body limit, with a record of its own (empty), shared
+    /// with neither this context nor its clones.
     ///
     /// For calls that may overlap: a client per call, each with its own record, lets each
     /// caller read its own response.
@@ -89,6 +103,7 @@ impl CallContext {
         Self {
             headers: self.headers.clone(),
             capture_body: self.capture_body,
+            max_body_size: self.max_body_size,
             response: Arc::default(),
             body: Arc::default(),
         }

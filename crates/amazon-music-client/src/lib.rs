@@ -3,6 +3,7 @@
 
 mod context;
 mod decode;
+mod limit;
 mod path;
 #[rustfmt::skip]
 #[allow(missing_docs, unused_imports, dead_code, clippy::all)]
@@ -10,6 +11,7 @@ mod generated;
 
 pub use context::CallContext;
 pub use generated::{Client, ClientInfo, Error, ResponseValue, builder};
+pub use limit::is_body_too_large;
 pub use path::encode_path;
 
 use progenitor_client::{ClientHooks, OperationInfo};
@@ -22,7 +24,8 @@ use progenitor_client::{ClientHooks, OperationInfo};
 /// The generator also adds an `api-version` header to every request; the API documents no such
 /// header, so it is removed before the request leaves. A request whose path is not its
 /// operation's template with one segment for each parameter (an ID of `""`, `.` or `..`) is
-/// refused with `Error::InvalidRequest` before it leaves (see [`encode_path`]).
+/// refused with `Error::InvalidRequest` before it leaves (see [`encode_path`]). A response's
+/// body is cut off at the context's [`max_body_size`](CallContext::max_body_size).
 impl ClientHooks<CallContext> for Client {
     async fn pre<E>(
         &self,
@@ -41,6 +44,10 @@ impl ClientHooks<CallContext> for Client {
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let response = self.client().execute(request).await?;
+        let response = match self.inner().max_body_size() {
+            Some(limit) => limit::limit_body(response, limit),
+            None => response,
+        };
         self.inner().capture(response).await
     }
 

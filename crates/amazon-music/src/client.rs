@@ -17,6 +17,10 @@ pub const DEFAULT_BASE_URL: &str = "https://api.music.amazon.dev";
 /// The `User-Agent` sent unless another is set: `amazon-music-rs/<version>`.
 pub const DEFAULT_USER_AGENT: &str = concat!("amazon-music-rs/", env!("CARGO_PKG_VERSION"));
 
+/// The largest response body read unless another limit is set: 16 MiB (a page of the API is
+/// well under 1 MiB).
+pub const DEFAULT_MAX_RESPONSE_BODY_SIZE: usize = 16 * 1024 * 1024;
+
 /// A client for the Amazon Music Web API: cheap to clone (clones share one connection pool),
 /// `Send` and `Sync`.
 ///
@@ -78,6 +82,7 @@ pub struct ClientBuilder {
     user_agent: String,
     retry_policy: RetryPolicy,
     http_client: Option<reqwest::Client>,
+    max_response_body_size: usize,
 }
 
 impl Default for ClientBuilder {
@@ -93,6 +98,7 @@ impl Default for ClientBuilder {
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             retry_policy: RetryPolicy::standard(),
             http_client: None,
+            max_response_body_size: DEFAULT_MAX_RESPONSE_BODY_SIZE,
         }
     }
 }
@@ -110,6 +116,7 @@ impl fmt::Debug for ClientBuilder {
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
             .field("retry_policy", &self.retry_policy)
+            .field("max_response_body_size", &self.max_response_body_size)
             .finish_non_exhaustive()
     }
 }
@@ -182,6 +189,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Sets the largest response body read, in bytes (after decompression): a larger one ends
+    /// the call with [`Error::ResponseTooLarge`] once that much has been read, so no response
+    /// costs more memory than about that. Applies with [`http_client`](Self::http_client)
+    /// too. Default: [`DEFAULT_MAX_RESPONSE_BODY_SIZE`].
+    pub fn max_response_body_size(mut self, bytes: usize) -> Self {
+        self.max_response_body_size = bytes;
+        self
+    }
+
     /// Uses an existing `reqwest::Client` (its pool, proxy and TLS settings) instead of a new one.
     ///
     /// Start from [`http_client_builder`](crate::http_client_builder), which sets the SDK's TLS.
@@ -242,6 +258,7 @@ impl ClientBuilder {
                 user_agent,
                 token_source,
                 self.retry_policy,
+                self.max_response_body_size,
             )?),
             defaults: Arc::new(RequestDefaults {
                 locale: self.locale,

@@ -126,6 +126,18 @@ pub enum Error {
         snippet: String,
     },
 
+    /// A response body was larger than the client's limit
+    /// ([`ClientBuilder::max_response_body_size`](crate::ClientBuilder::max_response_body_size)):
+    /// the request was sent, and reading stopped at the limit. Not retried.
+    #[error(
+        "the response body exceeds the limit of {limit} bytes; raise `max_response_body_size` if it is expected"
+    )]
+    #[non_exhaustive]
+    ResponseTooLarge {
+        /// The limit, in bytes.
+        limit: usize,
+    },
+
     /// The server gave a page token it had already given, so following it would loop: the
     /// pages before it were delivered.
     #[error("pagination loop: the server repeated the page token {token:?}")]

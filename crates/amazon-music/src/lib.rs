@@ -17,7 +17,9 @@ mod tls;
 mod transport;
 mod views;
 
-pub use client::{Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_USER_AGENT};
+pub use client::{
+    Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BODY_SIZE, DEFAULT_USER_AGENT,
+};
 pub use error::{ApiError, BoxError, Error, Result};
 pub use generated::*;
 pub use raw::RawResponse;

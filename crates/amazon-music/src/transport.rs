@@ -30,6 +30,7 @@ pub(crate) struct Transport {
     user_agent: HeaderValue,
     token_source: Arc<dyn TokenSource>,
     retry_policy: RetryPolicy,
+    max_body_size: usize,
 }
 
 impl fmt::Debug for Transport {
@@ -41,6 +42,7 @@ impl fmt::Debug for Transport {
             .field("user_agent", &self.user_agent)
             .field("token_source", &self.token_source)
             .field("retry_policy", &self.retry_policy)
+            .field("max_body_size", &self.max_body_size)
             .finish_non_exhaustive()
     }
 }
@@ -53,6 +55,7 @@ impl Transport {
         user_agent: HeaderValue,
         token_source: Arc<dyn TokenSource>,
         retry_policy: RetryPolicy,
+        max_body_size: usize,
     ) -> Result<Self> {
         HeaderValue::from_str(api_key.expose_secret())
             .map_err(|_| Error::invalid_request("the API key holds characters HTTP forbids"))?;
@@ -63,6 +66,7 @@ impl Transport {
             user_agent,
             token_source,
             retry_policy,
+            max_body_size,
         })
     }
 
@@ -205,6 +209,7 @@ impl Transport {
             .map_err(|_| Error::auth("the access token holds characters HTTP forbids", None))?;
         bearer.set_sensitive(true);
         Ok(CallContext::new()
+            .with_max_body_size(self.max_body_size)
             .with_header(HeaderName::from_static("x-api-key"), api_key)
             .with_header(AUTHORIZATION, bearer)
             .with_header(USER_AGENT, self.user_agent.clone()))
@@ -357,6 +362,16 @@ impl Failure {
                     status.canonical_reason().map(str::to_owned)
                 };
                 Self::status(api_error)
+            }
+            Generated::ResponseBodyError(error)
+                if amazon_music_client::is_body_too_large(&error) =>
+            {
+                Self {
+                    attempt: Attempt::Other,
+                    error: Error::ResponseTooLarge {
+                        limit: context.max_body_size().unwrap_or_default(),
+                    },
+                }
             }
             Generated::CommunicationError(error) | Generated::ResponseBodyError(error) => {
                 Self::transport(error)

@@ -4,7 +4,7 @@ use amazon_music_mock::MockServer;
 use crate::support::{URL_PLACEHOLDER, amzn_music, assert_matches_file, home, run};
 
 /// Every view command, as `(expected file stem, arguments)`.
-const VIEWS: &[(&str, &[&str])] = &[
+pub(crate) const VIEWS: &[(&str, &[&str])] = &[
     ("home", &["home"]),
     (
         "home-group",

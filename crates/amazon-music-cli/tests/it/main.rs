@@ -15,4 +15,5 @@ mod errors;
 mod export;
 mod login;
 mod raw;
+mod secrets;
 mod support;

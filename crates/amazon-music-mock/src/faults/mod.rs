@@ -1,5 +1,6 @@
-//! Faults to inject: latency, throttling, error statuses, broken connections and bodies, and
-//! expired tokens, on every route or some, a number of times or until removed.
+//! Faults to inject: latency, throttling, error statuses, broken, stalled, padded or
+//! replaced bodies, pages that loop or come empty, and expired tokens, on every route or some,
+//! a number of times or until removed.
 //!
 //! Faults apply to every route but the admin ones (`/__mock/...`), the token endpoints
 //! included, before the credentials are checked. For each request, in the order the faults
@@ -14,6 +15,7 @@ use std::fmt;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+use axum::body::Bytes;
 use axum::http::StatusCode;
 
 pub(crate) use middleware::inject;
@@ -47,10 +49,20 @@ pub struct Fault {
 #[derive(Clone, Debug, PartialEq)]
 enum FaultKind {
     Latency(Duration),
-    Throttle(Duration),
+    /// The `Retry-After` value, if any.
+    Throttle(Option<String>),
     Status(StatusCode),
     DropConnection,
     TruncateBody,
+    StallBody(Duration),
+    PadBody(usize),
+    Respond {
+        status: StatusCode,
+        content_type: String,
+        body: Bytes,
+    },
+    RepeatPageToken,
+    EmptyPage,
     ExpiredToken,
 }
 
@@ -80,7 +92,14 @@ impl Fault {
     /// Answers `429 THROTTLED` with `Retry-After: <seconds>` (`retry_after` rounded up to
     /// whole seconds) and the V1 error body.
     pub fn throttle(retry_after: Duration) -> Self {
-        Self::new(FaultKind::Throttle(retry_after))
+        let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
+        Self::new(FaultKind::Throttle(Some(seconds.to_string())))
+    }
+
+    /// Answers `429 THROTTLED` with the V1 error body and `Retry-After: <retry_after>` exactly
+    /// as given (an HTTP date, an absurd number, garbage), or no `Retry-After` for `None`.
+    pub fn throttle_with(retry_after: Option<&str>) -> Self {
+        Self::new(FaultKind::Throttle(retry_after.map(str::to_owned)))
     }
 
     /// Answers `status` with the V1 error body (code e.g. `INTERNAL_SERVER_ERROR`,
@@ -104,6 +123,43 @@ impl Fault {
     /// only its first half is sent before the connection is closed.
     pub fn truncate_body() -> Self {
         Self::new(FaultKind::TruncateBody)
+    }
+
+    /// Stalls the body: the usual answer, with the `Content-Length` of the whole body, sends
+    /// its first half, then waits `pause` before the rest (a read timeout on the client's
+    /// side, for a `pause` longer than its timeout).
+    pub fn stall_body(pause: Duration) -> Self {
+        Self::new(FaultKind::StallBody(pause))
+    }
+
+    /// Pads the body: the usual answer, with `bytes` of JSON whitespace before it, streamed
+    /// in chunks without a `Content-Length` (still valid JSON, as large as wanted, that the
+    /// mock never holds in memory).
+    pub fn pad_body(bytes: usize) -> Self {
+        Self::new(FaultKind::PadBody(bytes))
+    }
+
+    /// Answers `status` with `body` as it is, of type `content_type`: a JSON body cut short,
+    /// a proxy's HTML error page, an empty `200`.
+    pub fn respond(status: u16, content_type: &str, body: impl Into<Bytes>) -> Self {
+        Self::new(FaultKind::Respond {
+            status: StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+            content_type: content_type.to_owned(),
+            body: body.into(),
+        })
+    }
+
+    /// Repeats the page token: the usual answer, with every `nextPageToken` in it replaced by
+    /// the request's own `cursor` (left as it is when the request has none), so a client that
+    /// follows it would loop.
+    pub fn repeat_page_token() -> Self {
+        Self::new(FaultKind::RepeatPageToken)
+    }
+
+    /// Empties the page: the usual answer, with no entity in any group, and its page tokens
+    /// kept.
+    pub fn empty_page() -> Self {
+        Self::new(FaultKind::EmptyPage)
     }
 
     /// Answers `401 INVALID_ACCESS_TOKEN`, as for an expired access token, whatever the token.

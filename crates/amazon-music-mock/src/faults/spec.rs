@@ -8,6 +8,10 @@ use super::Fault;
 
 /// A fault as the admin endpoint takes it, in JSON:
 /// `{"kind": "status", "status": 503, "operation": "getHomeView", "times": 2}`.
+///
+/// Each kind reads its own fields: `millis` (`latency`, `stall_body`), `retry_after_secs` or
+/// `retry_after` (a raw header value; `throttle`), `status` (`status`, `respond`),
+/// `content_type` and `body` (`respond`), `bytes` (`pad_body`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FaultSpec {
@@ -18,9 +22,21 @@ pub(crate) struct FaultSpec {
     /// For `throttle`.
     #[serde(default)]
     retry_after_secs: Option<u64>,
-    /// For `status`.
+    /// For `throttle`: the `Retry-After` header's value, as it is.
+    #[serde(default)]
+    retry_after: Option<String>,
+    /// For `status` and `respond`.
     #[serde(default)]
     status: Option<u16>,
+    /// For `respond`.
+    #[serde(default)]
+    content_type: Option<String>,
+    /// For `respond`.
+    #[serde(default)]
+    body: Option<String>,
+    /// For `pad_body`.
+    #[serde(default)]
+    bytes: Option<usize>,
     #[serde(default)]
     path: Option<String>,
     #[serde(default)]
@@ -39,6 +55,11 @@ enum SpecKind {
     Status,
     DropConnection,
     TruncateBody,
+    StallBody,
+    PadBody,
+    Respond,
+    RepeatPageToken,
+    EmptyPage,
     ExpiredToken,
 }
 
@@ -50,12 +71,24 @@ impl FaultSpec {
     pub(crate) fn into_fault(self) -> Result<Fault, String> {
         let mut fault = match self.kind {
             SpecKind::Latency => Fault::latency(Duration::from_millis(self.millis.unwrap_or(0))),
-            SpecKind::Throttle => {
-                Fault::throttle(Duration::from_secs(self.retry_after_secs.unwrap_or(1)))
-            }
+            SpecKind::Throttle => match self.retry_after {
+                Some(value) => Fault::throttle_with(Some(&value)),
+                None => Fault::throttle(Duration::from_secs(self.retry_after_secs.unwrap_or(1))),
+            },
             SpecKind::Status => Fault::status(self.status.unwrap_or(500)),
             SpecKind::DropConnection => Fault::drop_connection(),
             SpecKind::TruncateBody => Fault::truncate_body(),
+            SpecKind::StallBody => {
+                Fault::stall_body(Duration::from_millis(self.millis.unwrap_or(0)))
+            }
+            SpecKind::PadBody => Fault::pad_body(self.bytes.unwrap_or(0)),
+            SpecKind::Respond => Fault::respond(
+                self.status.unwrap_or(200),
+                self.content_type.as_deref().unwrap_or("application/json"),
+                self.body.unwrap_or_default(),
+            ),
+            SpecKind::RepeatPageToken => Fault::repeat_page_token(),
+            SpecKind::EmptyPage => Fault::empty_page(),
             SpecKind::ExpiredToken => Fault::expired_token(),
         };
         match (self.path, self.operation) {
@@ -105,6 +138,22 @@ mod tests {
             serde_json::from_str(r#"{"kind": "throttle", "operation": "getNothing"}"#)
                 .expect("a spec");
         assert!(spec.into_fault().is_err());
+        let spec: FaultSpec = serde_json::from_str(
+            r#"{"kind": "respond", "status": 502, "content_type": "text/html", "body": "<html>"}"#,
+        )
+        .expect("a spec");
+        assert_eq!(
+            spec.into_fault(),
+            Ok(Fault::respond(502, "text/html", "<html>"))
+        );
+        let spec: FaultSpec = serde_json::from_str(
+            r#"{"kind": "throttle", "retry_after": "Wed, 21 Oct 2015 07:28:00 GMT"}"#,
+        )
+        .expect("a spec");
+        assert_eq!(
+            spec.into_fault(),
+            Ok(Fault::throttle_with(Some("Wed, 21 Oct 2015 07:28:00 GMT")))
+        );
         assert!(serde_json::from_str::<FaultSpec>(r#"{"kind": "explode"}"#).is_err());
     }
 }
