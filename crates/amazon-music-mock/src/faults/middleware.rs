@@ -116,6 +116,7 @@ pub(crate) async fn inject(
     }
 }
 
+/// The error that ends a truncated body.
 fn truncated() -> std::io::Error {
     std::io::Error::new(
         std::io::ErrorKind::ConnectionAborted,

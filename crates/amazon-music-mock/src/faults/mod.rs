@@ -140,7 +140,8 @@ impl Fault {
     }
 
     /// Answers `status` with `body` as it is, of type `content_type`: a JSON body cut short,
-    /// a proxy's HTML error page, an empty `200`.
+    /// a proxy's HTML error page, an empty `200`. A `status` HTTP does not allow is taken as
+    /// 500.
     pub fn respond(status: u16, content_type: &str, body: impl Into<Bytes>) -> Self {
         Self::new(FaultKind::Respond {
             status: StatusCode::from_u16(status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
