@@ -89,15 +89,26 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// The server's clock: real time, plus however far a test has moved it on.
+/// The server's clock: real time, or (frozen) the time it was made at, plus however far a
+/// test has moved it on.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Clock {
+    frozen_at: Option<Instant>,
     offset: Arc<Mutex<Duration>>,
 }
 
 impl Clock {
+    /// A clock that stands still but for [`advance`](Self::advance).
+    pub(crate) fn frozen() -> Self {
+        Self {
+            frozen_at: Some(Instant::now()),
+            offset: Arc::default(),
+        }
+    }
+
     pub(crate) fn now(&self) -> Instant {
-        Instant::now() + *self.offset.lock().unwrap_or_else(PoisonError::into_inner)
+        self.frozen_at.unwrap_or_else(Instant::now)
+            + *self.offset.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub(crate) fn advance(&self, by: Duration) {
@@ -274,7 +285,7 @@ mod tests {
 
     #[test]
     fn issued_tokens_expire_by_the_servers_clock() {
-        let clock = Clock::default();
+        let clock = Clock::frozen();
         let tokens = Tokens::new(
             &Credentials::default(),
             clock.clone(),
@@ -283,7 +294,9 @@ mod tests {
         let token = tokens.issue_access();
         assert_eq!(tokens.check(&token), Ok(()));
         assert_eq!(tokens.check(Credentials::default().access_token()), Ok(()));
-        clock.advance(Duration::from_secs(61));
+        clock.advance(Duration::from_secs(59));
+        assert_eq!(tokens.check(&token), Ok(()));
+        clock.advance(Duration::from_secs(1));
         assert_eq!(tokens.check(&token), Err(Refusal::Expired));
         assert_eq!(tokens.check("Atza|never-issued"), Err(Refusal::Unknown));
     }

@@ -13,5 +13,6 @@ mod commands;
 mod credentials;
 mod errors;
 mod export;
+mod failures;
 mod login;
 mod support;

@@ -262,9 +262,12 @@ async fn a_slow_server_times_out() {
         .expect("a client");
     let started = Instant::now();
     let error = client.library_songs().send().await.expect_err("too slow");
+    let elapsed = started.elapsed();
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
     assert!(error.is_retryable());
-    assert!(started.elapsed() < Duration::from_secs(5));
+    // The configured 200 ms, not another bound: not before it, and well before the answer.
+    assert!(elapsed >= Duration::from_millis(200), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
 }
 
 #[tokio::test]
@@ -371,5 +374,33 @@ async fn retries_stop_at_the_time_budget() {
         started.elapsed() < Duration::from_secs(2),
         "{:?}",
         started.elapsed()
+    );
+}
+
+#[tokio::test]
+async fn throttling_without_retry_after_ends_rate_limited_after_the_last_retry() {
+    let server = failing_then_ok(
+        ResponseTemplate::new(429).set_body_json(error_body(429, "THROTTLED", "slow down")),
+        100,
+    )
+    .await;
+    let error = client(&server)
+        .library_songs()
+        .send()
+        .await
+        .expect_err("still throttled");
+    match &error {
+        Error::RateLimited {
+            retry_after: None,
+            error,
+            ..
+        } => assert_eq!(error.code.as_deref(), Some("THROTTLED")),
+        other => panic!("expected RateLimited without a wait, got {other:?}"),
+    }
+    assert!(error.is_retryable());
+    assert_eq!(
+        request_count(&server).await,
+        4,
+        "one attempt and three retries"
     );
 }
