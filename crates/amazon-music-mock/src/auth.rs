@@ -138,6 +138,9 @@ pub(crate) struct Tokens {
     /// secret: the device flow, or PKCE without the secret), which refreshes without one.
     refresh: Mutex<HashMap<String, bool>>,
     pub(crate) devices: Mutex<HashMap<String, DeviceCode>>,
+    /// Authorization codes the authorize endpoint issued, each with its PKCE challenge
+    /// (`S256`), good for one exchange.
+    pub(crate) codes: Mutex<HashMap<String, String>>,
 }
 
 /// Why a bearer token was refused.
@@ -154,6 +157,7 @@ impl Tokens {
             access: Mutex::new(HashMap::from([(credentials.access_token.clone(), expires)])),
             refresh: Mutex::new(HashMap::from([(credentials.refresh_token.clone(), false)])),
             devices: Mutex::new(HashMap::new()),
+            codes: Mutex::new(HashMap::new()),
             issued: AtomicU64::new(1),
             clock,
             lifetime,

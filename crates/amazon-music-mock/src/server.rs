@@ -277,6 +277,12 @@ impl MockServer {
         format!("{}/auth/o2/token", self.url)
     }
 
+    /// The authorize page, `<url>/ap/oa`: the SDK's PKCE `authorize_url`. It consents at once,
+    /// redirecting with a code whose exchange checks the PKCE verifier.
+    pub fn authorize_url(&self) -> String {
+        format!("{}/ap/oa", self.url)
+    }
+
     /// The device flow's code-pair endpoint, `<url>/auth/o2/create/codepair`.
     pub fn codepair_url(&self) -> String {
         format!("{}/auth/o2/create/codepair", self.url)

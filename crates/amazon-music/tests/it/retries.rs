@@ -404,3 +404,57 @@ async fn throttling_without_retry_after_ends_rate_limited_after_the_last_retry()
         "one attempt and three retries"
     );
 }
+
+/// A loopback address where connecting hangs: a listener that never accepts, its accept
+/// queue (backlog 0) filled, so that Linux drops the next SYNs and `connect` waits.
+#[cfg(target_os = "linux")]
+async fn unanswered_address() -> (tokio::net::TcpListener, Vec<tokio::net::TcpStream>) {
+    let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+    socket
+        .bind("127.0.0.1:0".parse().expect("an address"))
+        .expect("a port");
+    let listener = socket.listen(0).expect("listening");
+    let address = listener.local_addr().expect("its address");
+    let mut filling = Vec::new();
+    // Up to the first connection that hangs: the queue is then full.
+    for _ in 0..8 {
+        match tokio::time::timeout(
+            Duration::from_millis(300),
+            tokio::net::TcpStream::connect(address),
+        )
+        .await
+        {
+            Ok(Ok(stream)) => filling.push(stream),
+            _ => break,
+        }
+    }
+    (listener, filling)
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn the_connect_timeout_bounds_a_connection_that_never_completes() {
+    let (listener, _filling) = unanswered_address().await;
+    let url = format!("http://{}", listener.local_addr().expect("its address"));
+    let client = builder(&url)
+        .connect_timeout(Duration::from_millis(300))
+        .timeout(Duration::from_secs(30))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("a client");
+    let started = Instant::now();
+    let error = client
+        .library_songs()
+        .send()
+        .await
+        .expect_err("never connected");
+    let elapsed = started.elapsed();
+    assert!(
+        matches!(error, Error::Timeout { .. } | Error::Transport { .. }),
+        "{error:?}"
+    );
+    assert!(error.is_retryable());
+    // The configured 300 ms: not before it, and long before the 30 s of the whole attempt.
+    assert!(elapsed >= Duration::from_millis(300), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
+}
