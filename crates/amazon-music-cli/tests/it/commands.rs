@@ -268,15 +268,16 @@ async fn the_next_page_hint_continues_where_the_page_ended() {
 }
 
 /// Whether util-linux `script`, which runs a command on a pseudo-terminal, is on the `PATH`;
-/// when it is not, says on stderr that `test` is skipped.
-pub fn script_available(test: &str) -> bool {
+/// when it is not, says on stderr that the running test is skipped.
+pub fn script_available() -> bool {
     let found = std::process::Command::new("script")
         .arg("--version")
         .output()
         .is_ok_and(|output| output.status.success());
     if !found {
         eprintln!(
-            "skipped {test}: it needs util-linux `script` for a pseudo-terminal, and none is on the PATH"
+            "skipped {}: it needs util-linux `script` for a pseudo-terminal, and none is on the PATH",
+            std::thread::current().name().unwrap_or("this test")
         );
     }
     found
@@ -284,8 +285,7 @@ pub fn script_available(test: &str) -> bool {
 
 #[test]
 fn with_no_credentials_on_a_terminal_it_uses_the_embedded_mock_and_says_so() {
-    if !script_available("with_no_credentials_on_a_terminal_it_uses_the_embedded_mock_and_says_so")
-    {
+    if !script_available() {
         return;
     }
     // `script` (util-linux) runs the command on a pseudo-terminal: stdout is a terminal there,
@@ -336,7 +336,7 @@ async fn help_lists_every_command() {
 /// `TERM=xterm` and the environment given, and returns what the terminal received; `None`
 /// (and a note on stderr) where `script` is missing.
 pub fn on_a_terminal(name: &str, command: &str, env: &[(&str, &str)]) -> Option<String> {
-    if !script_available(name) {
+    if !script_available() {
         return None;
     }
     let home = home(name);
