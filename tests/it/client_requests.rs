@@ -7,10 +7,10 @@ use std::pin::Pin;
 
 use amazon_music_client::{CallContext, Client, Error, ResponseValue};
 use amazon_music_models::{ErrorResponse, ViewResponse};
-use amazon_music_tests::{operations, spec};
+use amazon_music_test_support::{example, mount_catch_all, operations, spec};
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::{Value, json};
-use wiremock::matchers::{any, header, method, path, query_param};
+use wiremock::matchers::{header, method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 /// The entity ID the table sends as `id`.
@@ -298,7 +298,7 @@ struct Expected {
 /// The spec's expectations for every operation, by `operationId`.
 fn expectations() -> BTreeMap<String, Expected> {
     let spec = spec();
-    operations(&spec)
+    operations(spec)
         .into_iter()
         .map(|operation| {
             let path = operation
@@ -348,43 +348,6 @@ fn expectations() -> BTreeMap<String, Expected> {
         .collect()
 }
 
-/// A named example from the spec's `components/examples`.
-fn example(name: &str) -> Value {
-    spec()
-        .pointer(&format!("/components/examples/{name}/value"))
-        .unwrap_or_else(|| panic!("no example {name} in the spec"))
-        .clone()
-}
-
-/// Mounts the mock of last resort: any request no other mock took gets a `418` whose V1 error
-/// body names it, so a miss fails with the request in the message.
-async fn mount_catch_all(server: &MockServer) {
-    Mock::given(any())
-        .respond_with(|request: &Request| {
-            let headers: Vec<String> = request
-                .headers
-                .iter()
-                .map(|(name, value)| format!("{name}: {}", value.to_str().unwrap_or("<binary>")))
-                .collect();
-            ResponseTemplate::new(418).set_body_json(json!({
-                "error": {
-                    "status": "418",
-                    "code": "UNEXPECTED_REQUEST",
-                    "message": format!(
-                        "no mock matched {} {} with headers [{}]",
-                        request.method,
-                        request.url,
-                        headers.join("; ")
-                    ),
-                }
-            }))
-        })
-        .with_priority(u8::MAX)
-        .named("catch-all")
-        .mount(server)
-        .await;
-}
-
 /// The only request the server received.
 async fn only_request(server: &MockServer) -> Request {
     let mut requests = server
@@ -429,7 +392,7 @@ fn percent_decode(text: &str) -> String {
 
 #[test]
 fn the_table_has_one_case_for_every_operation_in_the_spec() {
-    let in_spec: BTreeSet<String> = operations(&spec())
+    let in_spec: BTreeSet<String> = operations(spec())
         .into_iter()
         .map(|operation| operation.operation_id)
         .collect();
@@ -659,7 +622,7 @@ fn any_cursor_round_trips_through_the_query_string() {
                 .await
                 .map_err(|error| TestCaseError::fail(format!("{error:?}")))?;
 
-            let requests = server.received_requests().await.unwrap_or_default();
+            let requests = server.received_requests().await.expect("recording is on");
             let [request] = requests.as_slice() else {
                 return Err(TestCaseError::fail(format!("requests: {requests:#?}")));
             };

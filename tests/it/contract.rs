@@ -19,7 +19,7 @@ use std::time::Duration;
 
 use amazon_music_client::{CallContext, Client, Error, ResponseValue};
 use amazon_music_models::{ErrorResponse, ViewResponse};
-use amazon_music_tests::{operations, spec};
+use amazon_music_test_support::{operations, spec};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
 
 /// The variable holding Prism's base URL.
@@ -217,7 +217,7 @@ fn problem(reply: Reply, expect: Expect<'_>) -> Option<String> {
 /// Each operation's example response, decoded, by operation ID.
 fn examples() -> Vec<(String, ViewResponse)> {
     let spec = spec();
-    operations(&spec)
+    operations(spec)
         .into_iter()
         .map(|operation| {
             let [reference] = operation.example_refs.as_slice() else {
@@ -239,7 +239,7 @@ fn examples() -> Vec<(String, ViewResponse)> {
 
 #[test]
 fn the_cases_cover_every_operation_of_the_spec() {
-    let mut in_spec: Vec<String> = operations(&spec())
+    let mut in_spec: Vec<String> = operations(spec())
         .into_iter()
         .map(|operation| operation.operation_id)
         .collect();

@@ -3,7 +3,7 @@
 use std::collections::HashSet;
 
 use amazon_music_models::{Entity, ErrorResponse, ViewResponse};
-use amazon_music_tests::{Example, component_examples, operations, spec};
+use amazon_music_test_support::{Example, component_examples, operations, resolve, spec};
 use serde_json::{Map, Value, json};
 
 /// What an example is the body of, told by its top-level key.
@@ -46,28 +46,18 @@ fn round_trip(example: &Example) -> Result<Value, serde_json::Error> {
     }
 }
 
-/// Follows `$ref`s into the spec until a schema without one.
-fn resolve<'a>(spec: &'a Value, mut schema: &'a Value) -> &'a Value {
-    while let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        schema = spec
-            .pointer(reference.trim_start_matches('#'))
-            .unwrap_or_else(|| panic!("unresolved $ref {reference}"));
-    }
-    schema
-}
-
 /// What the models should give back for `value`, an instance of `schema`: `value` without the
 /// `null`s of the properties the schema does not require, since the models write those as
 /// absent. A `null` of a required property stays.
-fn expected(spec: &Value, schema: &Value, value: &Value) -> Value {
-    let schema = resolve(spec, schema);
+fn expected(schema: &Value, value: &Value) -> Value {
+    let schema = resolve(schema);
     if let Some(discriminator) = schema.get("discriminator") {
         let property = discriminator["propertyName"].as_str().unwrap_or_default();
         return match value[property]
             .as_str()
             .and_then(|name| discriminator["mapping"][name].as_str())
         {
-            Some(reference) => expected(spec, &json!({"$ref": reference}), value),
+            Some(reference) => expected(&json!({"$ref": reference}), value),
             // A `_type` the spec does not know is kept whole.
             None => value.clone(),
         };
@@ -88,7 +78,7 @@ fn expected(spec: &Value, schema: &Value, value: &Value) -> Value {
                     continue;
                 }
                 let field = if declared {
-                    expected(spec, property, field)
+                    expected(property, field)
                 } else {
                     field.clone()
                 };
@@ -99,7 +89,7 @@ fn expected(spec: &Value, schema: &Value, value: &Value) -> Value {
         Value::Array(items) => Value::Array(
             items
                 .iter()
-                .map(|item| expected(spec, &schema["items"], item))
+                .map(|item| expected(&schema["items"], item))
                 .collect(),
         ),
         other => other.clone(),
@@ -201,7 +191,7 @@ fn decoded_entities(view: &ViewResponse) -> Vec<(String, String)> {
 
 #[test]
 fn the_spec_has_sixteen_view_examples_and_three_error_examples() {
-    let examples = component_examples(&spec());
+    let examples = component_examples(spec());
     let count = |wanted: Body| {
         examples
             .iter()
@@ -216,8 +206,8 @@ fn the_spec_has_sixteen_view_examples_and_three_error_examples() {
 fn every_example_decodes_and_serializes_back_to_itself() {
     let spec = spec();
     let mut failures = Vec::new();
-    for example in component_examples(&spec) {
-        let want = expected(&spec, &schema_ref(body(&example)), &example.value);
+    for example in component_examples(spec) {
+        let want = expected(&schema_ref(body(&example)), &example.value);
         match round_trip(&example) {
             Err(error) => failures.push(format!("{}: does not decode: {error}", example.name)),
             Ok(got) => {
@@ -232,7 +222,6 @@ fn every_example_decodes_and_serializes_back_to_itself() {
 
 #[test]
 fn expected_json_drops_the_nulls_of_optional_properties_only() {
-    let spec = spec();
     let playlist = json!({
         "_type": "Playlist",
         "id": "p1",
@@ -251,7 +240,7 @@ fn expected_json_drops_the_nulls_of_optional_properties_only() {
         "curator": {"name": "Amazon Music"},
     });
     let entity = json!({"$ref": "#/components/schemas/Entity"});
-    assert_eq!(expected(&spec, &entity, &playlist), want);
+    assert_eq!(expected(&entity, &playlist), want);
     // The `null` of a required property stays: its absence from the decoded value is still a
     // difference. (The spec has no required nullable property left, so the schema is made up.)
     let required_nullable = json!({
@@ -260,16 +249,13 @@ fn expected_json_drops_the_nulls_of_optional_properties_only() {
         "properties": {"id": {"type": "string", "nullable": true}, "name": {"type": "string"}},
     });
     let with_null_id = json!({"id": null, "name": "Amazon Music"});
-    assert_eq!(
-        expected(&spec, &required_nullable, &with_null_id),
-        with_null_id
-    );
+    assert_eq!(expected(&required_nullable, &with_null_id), with_null_id);
 }
 
 #[test]
 fn every_operation_has_a_200_example_that_resolves_to_a_view() {
     let spec = spec();
-    for operation in operations(&spec) {
+    for operation in operations(spec) {
         assert!(
             !operation.example_refs.is_empty(),
             "{} has no 200 example",
@@ -292,7 +278,7 @@ fn every_operation_has_a_200_example_that_resolves_to_a_view() {
 
 #[test]
 fn all_sixteen_operations_are_present_with_unique_operation_ids() {
-    let operations = operations(&spec());
+    let operations = operations(spec());
     let ids: Vec<&str> = operations
         .iter()
         .map(|operation| operation.operation_id.as_str())
@@ -324,7 +310,7 @@ fn all_sixteen_operations_are_present_with_unique_operation_ids() {
 
 #[test]
 fn no_example_string_contains_an_ellipsis() {
-    for example in component_examples(&spec()) {
+    for example in component_examples(spec()) {
         let elided: Vec<&str> = strings(&example.value)
             .into_iter()
             .filter(|text| text.contains("..."))
@@ -339,7 +325,7 @@ fn no_example_string_contains_an_ellipsis() {
 
 #[test]
 fn decoding_an_example_keeps_every_entity() {
-    for example in component_examples(&spec()) {
+    for example in component_examples(spec()) {
         if body(&example) != Body::View {
             continue;
         }

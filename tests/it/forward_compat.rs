@@ -434,7 +434,7 @@ fn json_schema_of_a_view_offers_every_entity_variant() {
         .flatten()
         .filter_map(|variant| variant["$ref"].as_str())
         .collect();
-    let spec = amazon_music_tests::spec();
+    let spec = amazon_music_test_support::spec();
     let names: Vec<&str> = spec["components"]["schemas"]["Entity"]["discriminator"]["mapping"]
         .as_object()
         .into_iter()

@@ -89,7 +89,7 @@ macro_rules! model_names {
 #[test]
 fn every_component_schema_has_a_round_trip() {
     let names = amazon_music_models::every_model!(model_names);
-    let spec = amazon_music_tests::spec();
+    let spec = amazon_music_test_support::spec();
     let schemas = spec["components"]["schemas"].as_object();
     for schema in schemas.into_iter().flat_map(|schemas| schemas.keys()) {
         assert!(

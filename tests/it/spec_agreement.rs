@@ -4,18 +4,8 @@
 //! shows up as a difference.
 
 use amazon_music_models::{Entity, Operation, PagingStyle};
-use amazon_music_tests::{component_examples, spec};
+use amazon_music_test_support::{component_examples, resolve, spec};
 use serde_json::Value;
-
-/// `$ref`s inside the document, resolved once.
-fn resolve<'a>(spec: &'a Value, value: &'a Value) -> &'a Value {
-    match value["$ref"].as_str() {
-        Some(reference) => spec
-            .pointer(reference.trim_start_matches('#'))
-            .unwrap_or_else(|| panic!("{reference} resolves")),
-        None => value,
-    }
-}
 
 #[test]
 fn the_operation_table_lists_every_operation_of_the_spec_as_the_spec_says() {
@@ -43,7 +33,7 @@ fn the_operation_table_lists_every_operation_of_the_spec_as_the_spec_says() {
                 .as_array()
                 .into_iter()
                 .flatten()
-                .map(|parameter| resolve(&spec, parameter))
+                .map(resolve)
                 .collect();
             let named = |location: &str| -> Vec<&str> {
                 parameters
@@ -70,7 +60,7 @@ fn the_operation_table_lists_every_operation_of_the_spec_as_the_spec_says() {
             let maximum = parameters
                 .iter()
                 .find(|parameter| parameter["name"] == "limit")
-                .and_then(|limit| resolve(&spec, &limit["schema"])["maximum"].as_u64());
+                .and_then(|limit| resolve(&limit["schema"])["maximum"].as_u64());
             assert_eq!(
                 row.max_limit.map(u64::from),
                 maximum,
@@ -147,7 +137,7 @@ fn every_known_type_in_the_examples_decodes_into_its_own_variant() {
     let spec = spec();
     let mut decoded = Vec::new();
     let mut entities = Vec::new();
-    for example in component_examples(&spec) {
+    for example in component_examples(spec) {
         collect_entities(&example.value, &mut entities);
     }
     for object in entities {

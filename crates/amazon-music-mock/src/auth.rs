@@ -89,15 +89,26 @@ impl fmt::Debug for Credentials {
     }
 }
 
-/// The server's clock: real time, plus however far a test has moved it on.
+/// The server's clock: real time, or (frozen) the time it was made at, plus however far a
+/// test has moved it on.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Clock {
+    frozen_at: Option<Instant>,
     offset: Arc<Mutex<Duration>>,
 }
 
 impl Clock {
+    /// A clock that stands still but for [`advance`](Self::advance).
+    pub(crate) fn frozen() -> Self {
+        Self {
+            frozen_at: Some(Instant::now()),
+            offset: Arc::default(),
+        }
+    }
+
     pub(crate) fn now(&self) -> Instant {
-        Instant::now() + *self.offset.lock().unwrap_or_else(PoisonError::into_inner)
+        self.frozen_at.unwrap_or_else(Instant::now)
+            + *self.offset.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     pub(crate) fn advance(&self, by: Duration) {
@@ -127,6 +138,9 @@ pub(crate) struct Tokens {
     /// secret: the device flow, or PKCE without the secret), which refreshes without one.
     refresh: Mutex<HashMap<String, bool>>,
     pub(crate) devices: Mutex<HashMap<String, DeviceCode>>,
+    /// Authorization codes the authorize endpoint issued, each with its PKCE challenge
+    /// (`S256`), good for one exchange.
+    pub(crate) codes: Mutex<HashMap<String, String>>,
 }
 
 /// Why a bearer token was refused.
@@ -143,6 +157,7 @@ impl Tokens {
             access: Mutex::new(HashMap::from([(credentials.access_token.clone(), expires)])),
             refresh: Mutex::new(HashMap::from([(credentials.refresh_token.clone(), false)])),
             devices: Mutex::new(HashMap::new()),
+            codes: Mutex::new(HashMap::new()),
             issued: AtomicU64::new(1),
             clock,
             lifetime,
@@ -274,7 +289,7 @@ mod tests {
 
     #[test]
     fn issued_tokens_expire_by_the_servers_clock() {
-        let clock = Clock::default();
+        let clock = Clock::frozen();
         let tokens = Tokens::new(
             &Credentials::default(),
             clock.clone(),
@@ -283,7 +298,9 @@ mod tests {
         let token = tokens.issue_access();
         assert_eq!(tokens.check(&token), Ok(()));
         assert_eq!(tokens.check(Credentials::default().access_token()), Ok(()));
-        clock.advance(Duration::from_secs(61));
+        clock.advance(Duration::from_secs(59));
+        assert_eq!(tokens.check(&token), Ok(()));
+        clock.advance(Duration::from_secs(1));
         assert_eq!(tokens.check(&token), Err(Refusal::Expired));
         assert_eq!(tokens.check("Atza|never-issued"), Err(Refusal::Unknown));
     }

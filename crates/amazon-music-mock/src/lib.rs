@@ -55,7 +55,8 @@ pub fn router(state: MockState) -> Router {
         .route_layer(from_fn_with_state(state.clone(), auth::require_credentials));
     let lwa = Router::new()
         .route("/auth/o2/token", post(lwa::token))
-        .route("/auth/o2/create/codepair", post(lwa::codepair));
+        .route("/auth/o2/create/codepair", post(lwa::codepair))
+        .route("/ap/oa", get(lwa::authorize));
     Router::new()
         .merge(views)
         .merge(lwa)

@@ -1,10 +1,12 @@
-//! Login with Amazon's token endpoint (`POST /auth/o2/token`) and code-pair endpoint
-//! (`POST /auth/o2/create/codepair`), form-encoded, answering as LWA does.
+//! Login with Amazon's token endpoint (`POST /auth/o2/token`), code-pair endpoint
+//! (`POST /auth/o2/create/codepair`), form-encoded, and authorize page (`GET /ap/oa`, which
+//! consents at once: it redirects to `redirect_uri` with a `code` and the `state`), answering
+//! as LWA does.
 //!
 //! | `grant_type` | checked | answer |
 //! |---|---|---|
 //! | `refresh_token` | `client_id`, `refresh_token`, and `client_secret` (not needed for a public client's token: the device flow's, or PKCE's without a secret) | a new access token, the same refresh token |
-//! | `authorization_code` | `client_id`, a `code`, and a `code_verifier` or the `client_secret` (checked if sent) | a new access token and refresh token |
+//! | `authorization_code` | `client_id`, a `code`, and a `code_verifier` or the `client_secret` (checked if sent); for a code from `/ap/oa`, the verifier against its `S256` challenge (the code then is spent) | a new access token and refresh token |
 //! | `device_code` | `device_code` and `user_code` from a code pair | `authorization_pending` on the first poll, then tokens |
 //!
 //! Client credentials may come in the body or as HTTP Basic auth. Errors are OAuth errors
@@ -17,7 +19,7 @@ use std::time::Duration;
 
 use axum::Json;
 use axum::extract::rejection::FormRejection;
-use axum::extract::{Form, State};
+use axum::extract::{Form, Query, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use base64::Engine;
@@ -127,6 +129,58 @@ pub(crate) async fn codepair(
     }
 }
 
+/// `GET /ap/oa`: the authorize page, which consents at once. Needs `client_id`,
+/// `redirect_uri`, and an `S256` `code_challenge`; redirects with a fresh `code` and the
+/// `state`.
+pub(crate) async fn authorize(
+    State(state): State<MockState>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let field = |name: &str| query.get(name).filter(|value| !value.is_empty());
+    if let Err(error) = check_client_id(&state, field("client_id").map(String::as_str)) {
+        return error.into_response();
+    }
+    let (Some(redirect), Some(challenge)) = (field("redirect_uri"), field("code_challenge")) else {
+        return OAuthError::new(
+            "invalid_request",
+            "redirect_uri and code_challenge are required.",
+        )
+        .into_response();
+    };
+    if query.get("code_challenge_method").map(String::as_str) != Some("S256") {
+        return OAuthError::new("invalid_request", "code_challenge_method must be S256.")
+            .into_response();
+    }
+    let tokens = state.tokens();
+    let code = format!("ANmock{}", tokens.serial());
+    lock(&tokens.codes).insert(code.clone(), challenge.clone());
+    let mut location = format!("{redirect}?code={code}");
+    if let Some(state) = field("state") {
+        location.push_str("&state=");
+        location.push_str(&form_urlencode(state));
+    }
+    (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
+}
+
+/// `text` with every byte but unreserved ones percent-encoded.
+fn form_urlencode(text: &str) -> String {
+    text.bytes()
+        .map(|byte| match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'.' | b'_' | b'~' => {
+                char::from(byte).to_string()
+            }
+            _ => format!("%{byte:02X}"),
+        })
+        .collect()
+}
+
+/// Checks `verifier` against the `S256` `challenge`: `BASE64URL(SHA-256(verifier))`.
+fn verifies(verifier: &str, challenge: &str) -> bool {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use sha2::Digest;
+    URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes())) == challenge
+}
+
 fn fields(form: FormFields) -> Result<HashMap<String, String>, OAuthError> {
     form.map(|Form(fields)| fields)
         .map_err(|rejection| OAuthError::new("invalid_request", rejection.body_text()))
@@ -230,10 +284,19 @@ fn grant(
         }
         "authorization_code" => {
             check_client_id(state, client_id.as_deref())?;
-            required(&fields, "code")?;
+            let code = required(&fields, "code")?;
             let verifier = fields
                 .get("code_verifier")
                 .filter(|verifier| !verifier.is_empty());
+            // A code of the authorize page: used once, and only with its verifier.
+            if let Some(challenge) = lock(&tokens.codes).remove(code)
+                && !verifier.is_some_and(|verifier| verifies(verifier, &challenge))
+            {
+                return Err(OAuthError::new(
+                    "invalid_grant",
+                    "The code verifier does not match the code challenge.",
+                ));
+            }
             if verifier.is_none() || client_secret.is_some() {
                 check_secret(state, client_secret.as_deref())?;
             }

@@ -10,7 +10,7 @@ use tokio::net::TcpListener;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-use crate::auth::{Credentials, Tokens};
+use crate::auth::{Clock, Credentials, Tokens};
 use crate::catalog::Catalog;
 use crate::faults::Faults;
 use crate::journal::{Journal, ReceivedRequest};
@@ -25,6 +25,7 @@ const SHUTDOWN_GRACE: Duration = Duration::from_secs(1);
 pub struct MockConfig {
     library_size: usize,
     token_lifetime: Duration,
+    frozen_clock: bool,
 }
 
 impl Default for MockConfig {
@@ -32,6 +33,7 @@ impl Default for MockConfig {
         Self {
             library_size: 300,
             token_lifetime: Duration::from_secs(3600),
+            frozen_clock: false,
         }
     }
 }
@@ -49,6 +51,14 @@ impl MockConfig {
     /// see [`MockServer::advance_clock`]). Default: one hour, as LWA's.
     pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
         self.token_lifetime = lifetime;
+        self
+    }
+
+    /// Stops the server's clock: time passes for tokens and device codes only when
+    /// [`MockServer::advance_clock`] (or `POST /__mock/clock`) moves it, so that a test
+    /// involves no wall time. Default: off, the clock follows real time.
+    pub fn frozen_clock(mut self, frozen: bool) -> Self {
+        self.frozen_clock = frozen;
         self
     }
 }
@@ -78,7 +88,12 @@ impl MockState {
     /// [`MockError::Example`] if the spec's examples cannot be read (a bug, not a usage error).
     pub fn new(config: MockConfig) -> Result<Self, MockError> {
         let credentials = Credentials::default();
-        let tokens = Tokens::new(&credentials, Default::default(), config.token_lifetime);
+        let clock = if config.frozen_clock {
+            Clock::frozen()
+        } else {
+            Clock::default()
+        };
+        let tokens = Tokens::new(&credentials, clock, config.token_lifetime);
         Ok(Self {
             inner: Arc::new(Shared {
                 catalog: Catalog::new(config.library_size)?,
@@ -159,6 +174,12 @@ impl MockServerBuilder {
     /// Sets how long access tokens live; see [`MockConfig::token_lifetime`].
     pub fn token_lifetime(mut self, lifetime: Duration) -> Self {
         self.config = self.config.token_lifetime(lifetime);
+        self
+    }
+
+    /// Stops the server's clock; see [`MockConfig::frozen_clock`].
+    pub fn frozen_clock(mut self, frozen: bool) -> Self {
+        self.config = self.config.frozen_clock(frozen);
         self
     }
 
@@ -254,6 +275,12 @@ impl MockServer {
     /// The token endpoint, `<url>/auth/o2/token`: the SDK's LWA `token_url`.
     pub fn token_url(&self) -> String {
         format!("{}/auth/o2/token", self.url)
+    }
+
+    /// The authorize page, `<url>/ap/oa`: the SDK's PKCE `authorize_url`. It consents at once,
+    /// redirecting with a code whose exchange checks the PKCE verifier.
+    pub fn authorize_url(&self) -> String {
+        format!("{}/ap/oa", self.url)
     }
 
     /// The device flow's code-pair endpoint, `<url>/auth/o2/create/codepair`.

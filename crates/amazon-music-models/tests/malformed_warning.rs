@@ -4,27 +4,13 @@
 //! process, the test sees every event it should.
 
 use amazon_music_models::{Entity, from_slice_lenient};
+use amazon_music_test_support::Captured;
 
 const USER: &str = r#""id": "u1", "images": [], "name": "Vic""#;
 
-/// A writer for a test's log lines.
-#[derive(Clone, Default)]
-struct Logs(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
-
-impl std::io::Write for Logs {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0.lock().unwrap().extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
 #[test]
 fn a_malformed_entity_is_logged_as_a_warning_naming_it() {
-    let logs = Logs::default();
+    let logs = Captured::default();
     let writer = logs.clone();
     let subscriber = tracing_subscriber::fmt()
         .with_writer(move || writer.clone())
@@ -38,7 +24,7 @@ fn a_malformed_entity_is_logged_as_a_warning_naming_it() {
     })
     .unwrap();
     assert!(matches!(entities[1], Entity::Malformed(_)));
-    let logs = String::from_utf8(logs.0.lock().unwrap().clone()).unwrap();
+    let logs = logs.text();
     assert_eq!(logs.lines().count(), 1, "{logs}");
     for expected in [
         "WARN",

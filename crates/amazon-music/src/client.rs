@@ -361,5 +361,16 @@ mod tests {
     fn clients_are_send_sync_and_cheap_to_clone() {
         fn assert_send_sync<T: Send + Sync + Clone>() {}
         assert_send_sync::<Client>();
+        let client = Client::builder()
+            .api_key("k")
+            .access_token("t")
+            .build()
+            .expect("a client");
+        let clone = client.clone();
+        assert!(
+            Arc::ptr_eq(&client.transport, &clone.transport),
+            "clones share one transport, and so one connection pool"
+        );
+        assert!(Arc::ptr_eq(&client.defaults, &clone.defaults));
     }
 }

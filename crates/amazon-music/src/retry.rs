@@ -299,12 +299,29 @@ mod tests {
             .with_max_retries(100)
             .with_initial_backoff(Duration::from_millis(100))
             .with_max_backoff(Duration::from_millis(400));
-        for retry in 0..50 {
-            let wait = policy
-                .wait_before(retry, Retryable::Backoff, Duration::ZERO)
-                .expect("within the retry budget");
-            assert!(wait < Duration::from_millis(400), "{wait:?}");
+        let waits: Vec<Duration> = (0..50)
+            .map(|retry| {
+                policy
+                    .wait_before(retry, Retryable::Backoff, Duration::ZERO)
+                    .expect("within the retry budget")
+            })
+            .collect();
+        for wait in &waits {
+            assert!(*wait < Duration::from_millis(400), "{wait:?}");
         }
+        // Full jitter spreads the waits over the whole range: not all zero, nor all the cap,
+        // nor one value. (Drawn 50 times from [0, 400 ms), any of these fails with a
+        // probability far below 1e-12.)
+        let distinct: std::collections::BTreeSet<Duration> = waits.iter().copied().collect();
+        assert!(distinct.len() > 10, "{waits:?}");
+        assert!(
+            waits.iter().any(|wait| *wait > Duration::from_millis(200)),
+            "{waits:?}"
+        );
+        assert!(
+            waits.iter().any(|wait| *wait < Duration::from_millis(200)),
+            "{waits:?}"
+        );
     }
 
     #[test]

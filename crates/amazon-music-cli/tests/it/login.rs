@@ -91,16 +91,31 @@ async fn login_stores_the_api_key_it_is_given_so_later_commands_need_no_credenti
     assert_same_as_file("recent.txt", &run.stdout);
 }
 
+/// A child process killed when dropped, so that a failing test leaks none.
+struct Child(std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+#[cfg(unix)]
 #[tokio::test]
-async fn mock_server_serves_until_stopped() {
+async fn mock_server_serves_until_ctrl_c_and_then_exits_0() {
     let home = home("mock-server");
-    let mut child = amzn_music(&home)
-        .args(["mock-server", "--port", "0", "--size", "40"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the binary starts");
-    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut child = Child(
+        amzn_music(&home)
+            .args(["mock-server", "--port", "0", "--size", "40"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the binary starts"),
+    );
+    let mut lines = BufReader::new(child.0.stdout.take().expect("stdout")).lines();
     let first = lines.next().expect("a first line").expect("text");
     let url = first
         .strip_prefix("mock server listening on ")
@@ -118,14 +133,23 @@ async fn mock_server_serves_until_stopped() {
             .map(str::to_owned)
             .unwrap_or_else(|| panic!("{name} printed"))
     };
-    let response = reqwest::Client::new()
-        .get(format!("{url}/v1/views/library/songs?limit=5"))
-        .header("x-api-key", value("AMAZON_MUSIC_API_KEY"))
-        .bearer_auth(value("AMAZON_MUSIC_TOKEN"))
-        .send()
-        .await
-        .expect("a response");
+    let songs = || {
+        reqwest::Client::new()
+            .get(format!("{url}/v1/views/library/songs?limit=5"))
+            .header("x-api-key", value("AMAZON_MUSIC_API_KEY"))
+            .bearer_auth(value("AMAZON_MUSIC_TOKEN"))
+            .send()
+    };
+    let response = songs().await.expect("a response");
     assert_eq!(response.status(), 200);
-    child.kill().expect("stopping it");
-    child.wait().expect("it ends");
+
+    // Ctrl-C: SIGINT to the process, as a terminal sends it.
+    let sent = std::process::Command::new("kill")
+        .args(["-INT", &child.0.id().to_string()])
+        .status()
+        .expect("`kill` runs");
+    assert!(sent.success());
+    let status = child.0.wait().expect("it ends");
+    assert_eq!(status.code(), Some(0), "a clean stop on Ctrl-C: {status:?}");
+    assert!(songs().await.is_err(), "nothing listens any more");
 }

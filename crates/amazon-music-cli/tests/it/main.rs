@@ -13,6 +13,7 @@ mod commands;
 mod credentials;
 mod errors;
 mod export;
+mod failures;
 mod login;
 mod raw;
 mod secrets;

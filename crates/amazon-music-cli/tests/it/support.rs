@@ -1,8 +1,10 @@
 //! Runs the binary against a mock server and compares its output with expected files.
 
+use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, PoisonError};
 
 use amazon_music_mock::MockServer;
 
@@ -75,10 +77,20 @@ pub fn finish(output: Output, url: &str) -> Run {
     }
 }
 
-/// Compares `actual` with `tests/data/<name>`, or rewrites the file under `AMZN_MUSIC_BLESS`.
-/// One test writes each file; others compare with it through [`assert_same_as_file`].
+/// Compares `actual` with `tests/data/<name>`, or rewrites the file when `AMZN_MUSIC_BLESS`
+/// is exactly `1`. One test writes each file (a second write of a name in one process
+/// panics); others compare with it through [`assert_same_as_file`].
 pub fn assert_matches_file(name: &str, actual: &str) {
-    if std::env::var_os("AMZN_MUSIC_BLESS").is_some() {
+    if std::env::var("AMZN_MUSIC_BLESS").as_deref() == Ok("1") {
+        static WRITTEN: Mutex<BTreeSet<String>> = Mutex::new(BTreeSet::new());
+        let first = WRITTEN
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .insert(name.to_owned());
+        assert!(
+            first,
+            "{name} is written twice: one test writes each expected file"
+        );
         let path = Path::new(env!("CARGO_MANIFEST_DIR"))
             .join("tests/data")
             .join(name);

@@ -1,13 +1,14 @@
 //! The call context reports, after each call, the response to that call and no other.
 
 use amazon_music_client::{CallContext, Client, ClientInfo, Error};
+use amazon_music_test_support::mount_catch_all;
 use reqwest::header::{HeaderName, HeaderValue};
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::oneshot;
-use wiremock::matchers::{any, header, method, path};
-use wiremock::{Mock, MockServer, Request, ResponseTemplate};
+use wiremock::matchers::{header, method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 const HOME: &str = "/v1/views/home";
 const SONGS: &str = "/v1/views/library/songs";
@@ -27,19 +28,6 @@ fn view(id: &str) -> Value {
 /// A V1 error body.
 fn not_found() -> Value {
     json!({"error": {"status": "404", "code": "NOT_FOUND", "message": "No such view."}})
-}
-
-/// Answers any request no other mock matched with a 418 that names it.
-async fn mount_catch_all(server: &MockServer) {
-    Mock::given(any())
-        .respond_with(|request: &Request| {
-            ResponseTemplate::new(418).set_body_string(format!(
-                "no mock matched {} {}",
-                request.method, request.url
-            ))
-        })
-        .mount(server)
-        .await;
 }
 
 /// The value of the header `name` in the response the context recorded.

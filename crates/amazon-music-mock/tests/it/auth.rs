@@ -63,8 +63,10 @@ async fn every_view_refuses_a_missing_malformed_or_unknown_bearer_with_401() {
 
 #[tokio::test]
 async fn a_token_past_its_lifetime_by_the_servers_clock_is_refused_as_expired() {
+    // A frozen clock: only `advance_clock` moves it, so the expiry is exact to the second.
     let server = MockServer::builder()
         .token_lifetime(Duration::from_secs(60))
+        .frozen_clock(true)
         .start()
         .await
         .expect("a server");
@@ -76,7 +78,7 @@ async fn a_token_past_its_lifetime_by_the_servers_clock_is_refused_as_expired() 
         .send()
         .await
         .expect("a token works to its last second");
-    server.advance_clock(Duration::from_secs(2));
+    server.advance_clock(Duration::from_secs(1));
     let response = crate::support::get(&server, "/v1/views/home", &[], &[]).await;
     assert_eq!(
         error_of(response, 401, "home").await,

@@ -9,6 +9,24 @@ use crate::support::{error_of, get, http, sdk, sdk_with, server};
 
 const SONGS: &str = "/v1/views/library/songs";
 
+/// A GET of `path` with the server's credentials, read to the end of its body.
+async fn get_result(
+    server: &amazon_music_mock::MockServer,
+    path: &str,
+) -> Result<(), reqwest::Error> {
+    let sent = http()
+        .get(format!("{}{path}", server.url()))
+        .header("x-api-key", server.credentials().api_key())
+        .bearer_auth(server.credentials().access_token())
+        .send()
+        .await;
+    // The connection closes before or while the body is read, as the OS schedules it.
+    match sent {
+        Ok(response) => response.bytes().await.map(|_| ()),
+        Err(error) => Err(error),
+    }
+}
+
 #[tokio::test]
 async fn latency_delays_the_answer_and_then_answers_as_usual() {
     let server = server().await;
@@ -60,17 +78,7 @@ async fn status_faults_answer_their_status_with_the_v1_body() {
 async fn a_dropped_connection_fails_the_response() {
     let server = server().await;
     server.faults().inject(Fault::drop_connection().times(1));
-    let sent = http()
-        .get(format!("{}{SONGS}", server.url()))
-        .header("x-api-key", server.credentials().api_key())
-        .bearer_auth(server.credentials().access_token())
-        .send()
-        .await;
-    // The connection closes before or while the body is read, as the OS schedules it.
-    let result = match sent {
-        Ok(response) => response.bytes().await.map(|_| ()),
-        Err(error) => Err(error),
-    };
+    let result = get_result(&server, SONGS).await;
     assert!(result.is_err(), "{result:?}");
     assert_eq!(
         get(&server, SONGS, &[], &[]).await.status(),
@@ -237,12 +245,19 @@ async fn the_admin_endpoint_injects_and_clears_faults_and_moves_the_clock() {
         .expect("a response");
     assert_eq!(response.status(), 400);
 
-    http()
+    let response = http()
         .post(admin("faults"))
         .json(&serde_json::json!({"kind": "drop_connection"}))
         .send()
         .await
         .expect("a response");
+    assert_eq!(response.status(), 201);
+    let added: serde_json::Value = response.json().await.expect("JSON");
+    assert!(added["id"].is_u64(), "{added}");
+    assert!(
+        get_result(&server, SONGS).await.is_err(),
+        "the fault is in place: the connection drops"
+    );
     assert_eq!(
         http()
             .delete(admin("faults"))
@@ -274,6 +289,139 @@ async fn the_admin_endpoint_injects_and_clears_faults_and_moves_the_clock() {
         .json()
         .await
         .expect("JSON");
-    assert_eq!(journal.as_array().map(Vec::len), Some(4), "{journal}");
+    assert_eq!(journal.as_array().map(Vec::len), Some(5), "{journal}");
     assert_eq!(journal[0]["operation"], "getLibrarySongsView");
+
+    let response = http()
+        .delete(admin("requests"))
+        .send()
+        .await
+        .expect("a response");
+    assert_eq!(response.status(), 204);
+    assert_eq!(server.requests(), [], "the journal is forgotten");
+    get(&server, SONGS, &[], &[]).await;
+    assert_eq!(server.requests().len(), 1, "and records again");
+}
+
+#[tokio::test]
+async fn faults_act_on_the_token_endpoints_too() {
+    let server = server().await;
+    let form = |server: &amazon_music_mock::MockServer| {
+        let credentials = server.credentials();
+        vec![
+            ("grant_type", "refresh_token".to_owned()),
+            ("refresh_token", credentials.refresh_token().to_owned()),
+            ("client_id", credentials.client_id().to_owned()),
+            ("client_secret", credentials.client_secret().to_owned()),
+        ]
+    };
+    let refresh = || async {
+        http()
+            .post(server.token_url())
+            .form(&form(&server))
+            .send()
+            .await
+            .expect("a response")
+            .status()
+    };
+    let fault = server
+        .faults()
+        .inject(Fault::status(503).on_path("/auth/o2/token").times(1));
+    assert_eq!(refresh().await, 503);
+    assert_eq!(server.faults().acted(fault), 1);
+    assert_eq!(refresh().await, 200, "the fault acted once");
+
+    server
+        .faults()
+        .inject(Fault::throttle(Duration::from_secs(3)).on_path("/auth/o2/create/codepair"));
+    let response = http()
+        .post(server.codepair_url())
+        .form(&[
+            ("response_type", "device_code"),
+            ("client_id", server.credentials().client_id()),
+            ("scope", "amazon_music:access"),
+        ])
+        .send()
+        .await
+        .expect("a response");
+    assert_eq!(response.status(), 429);
+    assert_eq!(response.headers()["retry-after"], "3");
+    assert_eq!(
+        refresh().await,
+        200,
+        "the other token endpoint is left alone"
+    );
+}
+
+#[tokio::test]
+async fn an_admin_fault_with_both_a_path_and_an_operation_is_refused() {
+    let server = server().await;
+    let response = http()
+        .post(format!("{}/__mock/faults", server.url()))
+        .json(&serde_json::json!({
+            "kind": "status",
+            "status": 503,
+            "path": "/v1/views/library",
+            "operation": "getLibrarySongsView",
+        }))
+        .send()
+        .await
+        .expect("a response");
+    assert_eq!(response.status(), 400);
+    let body: serde_json::Value = response.json().await.expect("JSON");
+    assert!(
+        body["error"]
+            .as_str()
+            .is_some_and(|message| message.contains("not both")),
+        "{body}"
+    );
+    assert_eq!(
+        get(&server, SONGS, &[], &[]).await.status(),
+        200,
+        "no fault was added"
+    );
+}
+
+/// Whether anything still answers at `url`.
+async fn answers(url: &str) -> bool {
+    http()
+        .get(format!("{url}/v1/views/home"))
+        .send()
+        .await
+        .is_ok()
+}
+
+#[tokio::test]
+async fn the_server_stops_on_shutdown_on_drop_and_at_the_end_of_run_until() {
+    let stopped = server().await;
+    let url = stopped.url().to_owned();
+    assert!(answers(&url).await);
+    stopped.shutdown().await;
+    assert!(!answers(&url).await, "after shutdown");
+
+    let dropped = server().await;
+    let url = dropped.url().to_owned();
+    assert!(answers(&url).await);
+    drop(dropped);
+    // The drop only signals the serving task: a request that reaches it first is still
+    // answered, so wait for the port to close, with a bound.
+    let closed = async {
+        while answers(&url).await {
+            tokio::task::yield_now().await;
+        }
+    };
+    tokio::time::timeout(Duration::from_secs(10), closed)
+        .await
+        .expect("the port closes after the drop");
+
+    let signalled = server().await;
+    let url = signalled.url().to_owned();
+    let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
+    let running = tokio::spawn(signalled.run_until(async move {
+        let _ = stopped.await;
+    }));
+    assert!(answers(&url).await, "serving until the signal");
+    stop.send(()).expect("the server waits for the signal");
+    running.await.expect("run_until returns");
+    assert!(!answers(&url).await, "after the signal");
 }

@@ -403,3 +403,78 @@ async fn the_authorization_code_grant_takes_any_code_with_a_verifier() {
         .expect("tokens");
     assert!(tokens.refresh_token.is_some());
 }
+
+#[tokio::test]
+async fn a_code_from_the_authorize_page_is_exchanged_only_with_its_pkce_verifier() {
+    let server = server().await;
+    let login = || {
+        PkceLogin::builder()
+            .client_id(server.credentials().client_id())
+            .redirect_uri("http://127.0.0.1:9/callback")
+            .scope(scopes::CATALOG)
+            .authorize_url(server.authorize_url())
+            .token_url(server.token_url())
+            .build()
+            .expect("a PKCE login")
+    };
+    let no_redirects = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("an HTTP client");
+    // What the browser brings back to the redirect URI: the code and the state.
+    let authorize = async |login: &PkceLogin| -> (String, String) {
+        let response = no_redirects
+            .get(login.authorize_url())
+            .send()
+            .await
+            .expect("a response");
+        assert_eq!(response.status(), 302);
+        let location = response.headers()["location"]
+            .to_str()
+            .expect("text")
+            .to_owned();
+        let url = reqwest::Url::parse(&location).expect("a URL");
+        assert!(
+            location.starts_with("http://127.0.0.1:9/callback?"),
+            "{location}"
+        );
+        let value = |name: &str| {
+            url.query_pairs()
+                .find(|(key, _)| key == name)
+                .map(|(_, value)| value.into_owned())
+                .unwrap_or_else(|| panic!("no {name} in {location}"))
+        };
+        (value("code"), value("state"))
+    };
+
+    let own = login();
+    let (code, state) = authorize(&own).await;
+    assert_eq!(state, own.state());
+    let tokens = own.exchange(&code, &state).await.expect("tokens");
+    assert!(tokens.refresh_token.is_some());
+
+    // Another login's verifier does not match this code's challenge.
+    let (code, _) = authorize(&own).await;
+    let other = login();
+    let error = other
+        .exchange(&code, other.state())
+        .await
+        .expect_err("the wrong verifier");
+    assert!(error.to_string().contains("invalid_grant"), "{error}");
+    let (status, body) = post(
+        &server.token_url(),
+        &[
+            ("grant_type", "authorization_code"),
+            ("code", &authorize(&own).await.0),
+            ("client_id", server.credentials().client_id()),
+            ("code_verifier", "not-the-verifier"),
+            ("redirect_uri", "http://127.0.0.1:9/callback"),
+        ],
+    )
+    .await;
+    assert_eq!(
+        (status, body["error"].as_str()),
+        (400, Some("invalid_grant")),
+        "{body}"
+    );
+}

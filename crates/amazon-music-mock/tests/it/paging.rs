@@ -120,10 +120,12 @@ async fn group_tokens_of_home_and_podcasts_continue_in_their_group_views() {
         ("/v1/views/podcasts", "/v1/views/podcasts/"),
     ] {
         let page = view(&server, view_path, &[("limit", "2")], &[]).await;
+        let mut checked = 0;
         for group in &page.data.content.entity_groups {
             let Some(token) = &group.content.next_page_token else {
                 continue;
             };
+            checked += 1;
             // The group ID goes in the path percent-encoded, `%23` and all.
             let path = format!("{prefix}{}", group.id.replace('%', "%25"));
             let next = view(&server, &path, &[("limit", "2"), ("cursor", token)], &[]).await;
@@ -134,6 +136,10 @@ async fn group_tokens_of_home_and_podcasts_continue_in_their_group_views() {
                 "{path}"
             );
         }
+        assert!(
+            checked >= 2,
+            "{view_path}: only {checked} group(s) had a token to follow"
+        );
     }
 }
 

@@ -261,3 +261,29 @@ async fn a_playlists_and_a_shows_entities_are_their_tracks_and_episodes_only() {
         );
     }
 }
+
+#[tokio::test]
+async fn every_operation_of_the_table_answers_the_sdk_for_the_specs_example_arguments() {
+    let server = server().await;
+    let client = sdk(&server);
+    for operation in Operation::ALL {
+        let arguments = amazon_music_test_support::path_arguments(operation);
+        let view = amazon_music_test_support::send(&client, operation, arguments.clone())
+            .await
+            .unwrap_or_else(|error| panic!("{operation} {arguments:?}: {error}"));
+        assert!(
+            !view.content.entity_groups.is_empty(),
+            "{operation}: no group"
+        );
+    }
+    let operations: Vec<Option<Operation>> = server
+        .requests()
+        .into_iter()
+        .map(|request| request.operation)
+        .collect();
+    assert_eq!(
+        operations,
+        Operation::ALL.into_iter().map(Some).collect::<Vec<_>>(),
+        "one request each, routed to its own operation"
+    );
+}

@@ -1,11 +1,9 @@
 //! Servers, clients and checks shared by the tests.
 
-use std::sync::OnceLock;
-use std::time::Duration;
-
 use amazon_music::{Client, RetryPolicy};
 use amazon_music_mock::{MockServer, Operation};
 use amazon_music_models::{ErrorResponse, ViewResponse};
+pub use amazon_music_test_support::{assert_valid, fast_retries};
 use serde_json::Value;
 
 /// A server with the default library.
@@ -29,14 +27,6 @@ pub fn http() -> reqwest::Client {
         static CLIENT: reqwest::Client = reqwest::Client::new();
     }
     CLIENT.with(reqwest::Client::clone)
-}
-
-/// A retry policy that retries at once, for tests.
-pub fn fast_retries() -> RetryPolicy {
-    RetryPolicy::standard()
-        .with_initial_backoff(Duration::from_millis(1))
-        .with_max_backoff(Duration::from_millis(2))
-        .with_jitter(false)
 }
 
 /// An SDK client for `server`, with its credentials and fast retries.
@@ -154,157 +144,4 @@ pub fn next_cursor(operation: Operation, view: &ViewResponse) -> Option<String> 
             .first()
             .and_then(|group| group.content.next_page_token.clone()),
     }
-}
-
-// ---------------------------------------------------------------------------------------------
-// A JSON Schema check against the spec's own schemas (the subset of OpenAPI 3.0 it uses), and
-// stricter than the spec on one point: no property the schema does not declare.
-
-/// The spec, as JSON.
-pub fn spec() -> &'static Value {
-    static SPEC: OnceLock<Value> = OnceLock::new();
-    SPEC.get_or_init(|| {
-        let text = include_str!("../../../../openapi/amazon-music-views.yaml");
-        serde_norway::from_str::<Value>(text).expect("the spec")
-    })
-}
-
-/// Panics with every way `value` breaks the spec's schema `name`, or an object's `_type` is
-/// not its first key.
-pub fn assert_valid(name: &str, value: &Value, what: &str) {
-    let mut errors = Vec::new();
-    let schema = serde_json::json!({"$ref": format!("#/components/schemas/{name}")});
-    check(&schema, value, "", &mut errors);
-    type_first(value, "", &mut errors);
-    assert!(
-        errors.is_empty(),
-        "{what}: {} problem(s):\n{}",
-        errors.len(),
-        errors.join("\n")
-    );
-}
-
-fn resolve(mut schema: &Value) -> &Value {
-    while let Some(reference) = schema.get("$ref").and_then(Value::as_str) {
-        schema = spec()
-            .pointer(reference.trim_start_matches('#'))
-            .unwrap_or_else(|| panic!("unresolved {reference}"));
-    }
-    schema
-}
-
-fn check(schema: &Value, value: &Value, at: &str, errors: &mut Vec<String>) {
-    let schema = resolve(schema);
-    if value.is_null() {
-        if schema["nullable"] != Value::Bool(true) {
-            errors.push(format!("{at}: null, but not nullable"));
-        }
-        return;
-    }
-    if let Some(variants) = schema["oneOf"].as_array() {
-        let discriminator = schema["discriminator"]["propertyName"]
-            .as_str()
-            .unwrap_or("_type");
-        let Some(name) = value[discriminator].as_str() else {
-            errors.push(format!("{at}: no {discriminator}"));
-            return;
-        };
-        match schema["discriminator"]["mapping"][name].as_str() {
-            Some(reference) => check(&serde_json::json!({"$ref": reference}), value, at, errors),
-            None => errors.push(format!(
-                "{at}: {discriminator} {name:?} is none of {} variants",
-                variants.len()
-            )),
-        }
-        return;
-    }
-    let kind = schema["type"].as_str().unwrap_or("object");
-    let fits = match kind {
-        "object" => value.is_object(),
-        "array" => value.is_array(),
-        "string" => value.is_string(),
-        "integer" => value.is_i64() || value.is_u64(),
-        "number" => value.is_number(),
-        "boolean" => value.is_boolean(),
-        other => panic!("the checker does not know type {other}"),
-    };
-    if !fits {
-        errors.push(format!("{at}: expected {kind}, got {value}"));
-        return;
-    }
-    if let Some(allowed) = schema["enum"].as_array()
-        && !allowed.contains(value)
-    {
-        errors.push(format!("{at}: {value} is not one of {allowed:?}"));
-    }
-    if let (Some(minimum), Some(number)) = (schema["minimum"].as_i64(), value.as_i64())
-        && number < minimum
-    {
-        errors.push(format!("{at}: {number} < {minimum}"));
-    }
-    match value {
-        Value::Object(object) => {
-            for required in schema["required"].as_array().into_iter().flatten() {
-                let required = required.as_str().unwrap_or_default();
-                if !object.contains_key(required) {
-                    errors.push(format!("{at}: missing {required}"));
-                }
-            }
-            if schema["additionalProperties"] == Value::Bool(true) {
-                return;
-            }
-            for (key, field) in object {
-                match schema["properties"].get(key) {
-                    Some(property) => check(property, field, &format!("{at}/{key}"), errors),
-                    None => errors.push(format!("{at}: undeclared property {key}")),
-                }
-            }
-        }
-        Value::Array(items) => {
-            for (index, item) in items.iter().enumerate() {
-                check(&schema["items"], item, &format!("{at}/{index}"), errors);
-            }
-        }
-        _ => {}
-    }
-}
-
-fn type_first(value: &Value, at: &str, errors: &mut Vec<String>) {
-    match value {
-        Value::Object(object) => {
-            if object.contains_key("_type")
-                && object.keys().next().map(String::as_str) != Some("_type")
-            {
-                errors.push(format!("{at}: _type is not the first key"));
-            }
-            for (key, field) in object {
-                type_first(field, &format!("{at}/{key}"), errors);
-            }
-        }
-        Value::Array(items) => {
-            for (index, item) in items.iter().enumerate() {
-                type_first(item, &format!("{at}/{index}"), errors);
-            }
-        }
-        _ => {}
-    }
-}
-
-#[test]
-fn the_schema_check_catches_what_the_spec_forbids() {
-    let mut errors = Vec::new();
-    let schema = serde_json::json!({"$ref": "#/components/schemas/Track"});
-    let bad = serde_json::json!({"_type": "Album", "id": 7, "extra": true});
-    check(&schema, &bad, "", &mut errors);
-    let joined = errors.join("\n");
-    for expected in ["/_type", "/id", "missing isrc", "undeclared property extra"] {
-        assert!(joined.contains(expected), "{expected} not in {joined}");
-    }
-    let mut errors = Vec::new();
-    type_first(
-        &serde_json::json!({"id": "x", "_type": "Album"}),
-        "",
-        &mut errors,
-    );
-    assert_eq!(errors.len(), 1);
 }

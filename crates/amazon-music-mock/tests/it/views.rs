@@ -80,8 +80,7 @@ async fn generated_entities_have_details_views_that_match_the_spec() {
 
 /// The spec's example `name`, through the models.
 fn example(name: &str) -> ViewResponse {
-    let value = &crate::support::spec()["components"]["examples"][name]["value"];
-    serde_json::from_value(value.clone()).expect("a view")
+    serde_json::from_value(amazon_music_test_support::example(name)).expect("a view")
 }
 
 #[tokio::test]

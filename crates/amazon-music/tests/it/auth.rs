@@ -126,7 +126,25 @@ async fn a_token_rejected_again_after_the_refresh_is_unauthorized() {
         .expect_err("rejected twice");
     assert!(matches!(error, Error::Unauthorized(_)), "{error:?}");
     assert_eq!(tokens.refreshes.load(Ordering::SeqCst), 1);
-    assert_eq!(request_count(&server).await, 2);
+    let sent: Vec<String> = server
+        .received_requests()
+        .await
+        .expect("recording is on")
+        .iter()
+        .map(|request| {
+            request
+                .headers
+                .get("authorization")
+                .and_then(|value| value.to_str().ok())
+                .unwrap_or_default()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(
+        sent,
+        ["Bearer token-1", "Bearer token-2"],
+        "the retry carried the refreshed token"
+    );
 }
 
 #[tokio::test]
@@ -408,4 +426,51 @@ async fn a_rotated_refresh_token_reaches_the_app() {
         stored.lock().expect("not poisoned").as_deref(),
         Some("Atzr|rotated")
     );
+}
+
+#[tokio::test]
+async fn a_refresh_that_fails_in_the_middle_of_a_call_ends_it_with_the_auth_error() {
+    let lwa = MockServer::start().await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "access_token": "Atza|lwa-1",
+            "token_type": "bearer",
+            "expires_in": 3600,
+        })))
+        .up_to_n_times(1)
+        .with_priority(1)
+        .expect(1)
+        .mount(&lwa)
+        .await;
+    Mock::given(method("POST"))
+        .respond_with(ResponseTemplate::new(400).set_body_json(serde_json::json!({
+            "error": "invalid_grant",
+            "error_description": "The refresh token was revoked.",
+        })))
+        .with_priority(2)
+        .expect(1)
+        .mount(&lwa)
+        .await;
+    let api = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(header("authorization", "Bearer Atza|lwa-1"))
+        .respond_with(expired())
+        .expect(1)
+        .mount(&api)
+        .await;
+    mount_catch_all(&api).await;
+    let source = lwa_source(&lwa).build().expect("a source");
+    let error = api_client(&api, source)
+        .library_songs()
+        .send()
+        .await
+        .expect_err("the refresh failed");
+    assert!(matches!(error, Error::Auth { .. }), "{error:?}");
+    assert!(
+        !error.is_retryable(),
+        "a revoked refresh token stays revoked"
+    );
+    assert!(error.to_string().contains("invalid_grant"), "{error}");
+    lwa.verify().await;
+    api.verify().await;
 }

@@ -118,44 +118,84 @@ async fn take_on_the_stream_stops_fetching_too() {
     assert_eq!(request_count(&server).await, 3);
 }
 
+/// The `limit` and `cursor` of every request `server` received, in order.
+async fn limits_and_cursors(server: &MockServer) -> Vec<(Option<String>, Option<String>)> {
+    let query = |request: &wiremock::Request, name: &str| {
+        request
+            .url
+            .query_pairs()
+            .find(|(key, _)| key == name)
+            .map(|(_, value)| value.into_owned())
+    };
+    server
+        .received_requests()
+        .await
+        .expect("recording is on")
+        .iter()
+        .map(|request| (query(request, "limit"), query(request, "cursor")))
+        .collect()
+}
+
 #[tokio::test]
 async fn streams_are_lazy() {
     let server = song_server(100).await;
-    let mut stream = client(&server).library_songs().limit(10).entities();
-    // Time for anything eager (a spawned prefetch, say) to reach the server.
-    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    let client = client(&server);
+    // A call of its own (`limit=1`) is the barrier: the stream's requests are the others.
+    let barrier = || async {
+        client
+            .library_songs()
+            .limit(1)
+            .send()
+            .await
+            .expect("the barrier's page");
+    };
+    let sent = |limits: &[(Option<String>, Option<String>)]| {
+        limits
+            .iter()
+            .filter(|(limit, _)| limit.as_deref() == Some("10"))
+            .map(|(_, cursor)| cursor.clone())
+            .collect::<Vec<_>>()
+    };
+    let mut stream = client.library_songs().limit(10).entities();
+    barrier().await;
     assert_eq!(
-        request_count(&server).await,
-        0,
+        sent(&limits_and_cursors(&server).await),
+        [],
         "nothing before the first poll"
     );
+    let mut songs = Vec::new();
     for _ in 0..10 {
+        songs.push(
+            stream
+                .try_next()
+                .await
+                .expect("a song")
+                .expect("not the end"),
+        );
+    }
+    barrier().await;
+    assert_eq!(
+        sent(&limits_and_cursors(&server).await),
+        [None],
+        "the first page's ten songs come from one request, and the next page waits"
+    );
+    songs.push(
         stream
             .try_next()
             .await
             .expect("a song")
-            .expect("not the end");
-    }
-    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    assert_eq!(
-        request_count(&server).await,
-        1,
-        "the first page's ten songs come from one request, and the next page waits"
+            .expect("not the end"),
     );
-    stream
-        .try_next()
-        .await
-        .expect("a song")
-        .expect("not the end");
     assert_eq!(
-        request_count(&server).await,
-        2,
+        sent(&limits_and_cursors(&server).await),
+        [None, Some(SongPager::cursor(10))],
         "the 11th song fetched the second page"
     );
+    assert_eq!(ids(&songs)[10], "T000000010");
     drop(stream);
-    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    barrier().await;
     assert_eq!(
-        request_count(&server).await,
+        sent(&limits_and_cursors(&server).await).len(),
         2,
         "nothing after the stream is dropped"
     );

@@ -1,8 +1,7 @@
 //! IDs in the path: whatever an ID holds, a request goes to its operation's own path, with the
 //! ID as exactly one segment.
 
-use amazon_music::pagination::{EntityPages, GroupPages, SinglePage};
-use amazon_music::{Client, Error, Operation, PagingStyle, RetryPolicy};
+use amazon_music::{Client, Error, Operation, RetryPolicy};
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -11,27 +10,9 @@ use crate::support::{builder, single_group_page, track};
 
 /// Sends `operation` with `id` as its one path argument.
 async fn send(client: &Client, operation: Operation, id: &str) -> amazon_music::Result<()> {
-    match operation.paging() {
-        PagingStyle::Groups => {
-            client
-                .request::<GroupPages>(operation, [id])?
-                .send()
-                .await?
-        }
-        PagingStyle::Entities => {
-            client
-                .request::<EntityPages>(operation, [id])?
-                .send()
-                .await?
-        }
-        _ => {
-            client
-                .request::<SinglePage>(operation, [id])?
-                .send()
-                .await?
-        }
-    };
-    Ok(())
+    amazon_music_test_support::send(client, operation, [id])
+        .await
+        .map(drop)
 }
 
 fn percent_decode(text: &str) -> Vec<u8> {
@@ -132,7 +113,7 @@ fn any_id_is_exactly_one_segment_of_its_operations_path() {
                     .mount(&server)
                     .await;
                 let outcome = send(&client, operation, &id).await;
-                let received = server.received_requests().await.unwrap_or_default();
+                let received = server.received_requests().await.expect("recording is on");
                 if unsendable(&id) {
                     proptest::prop_assert!(
                         matches!(outcome, Err(Error::InvalidRequest { .. })),
@@ -179,7 +160,7 @@ async fn a_backslash_and_dot_segments_do_not_reach_another_view() {
             .mount(&server)
             .await;
         client.album(id).send().await.expect("sent");
-        let received = server.received_requests().await.unwrap_or_default();
+        let received = server.received_requests().await.expect("recording is on");
         check_request("/v1/views/albums/{id}", id, &received).expect("one segment");
     }
 }

@@ -1,38 +1,9 @@
-use std::io::Write;
-use std::sync::{Arc, Mutex};
-
-use tracing_subscriber::fmt::MakeWriter;
+use amazon_music_test_support::Captured;
 use tracing_subscriber::fmt::format::FmtSpan;
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 use crate::support::{ACCESS_TOKEN, API_KEY, client, error_body, single_group_page, track};
-
-/// Collects everything a subscriber writes.
-#[derive(Clone, Default)]
-struct Captured(Arc<Mutex<Vec<u8>>>);
-
-impl Write for Captured {
-    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
-        self.0
-            .lock()
-            .expect("not poisoned")
-            .extend_from_slice(bytes);
-        Ok(bytes.len())
-    }
-
-    fn flush(&mut self) -> std::io::Result<()> {
-        Ok(())
-    }
-}
-
-impl<'a> MakeWriter<'a> for Captured {
-    type Writer = Captured;
-
-    fn make_writer(&'a self) -> Self::Writer {
-        self.clone()
-    }
-}
 
 #[tokio::test]
 async fn no_secret_reaches_trace_output_or_debug() {
@@ -47,7 +18,10 @@ async fn no_secret_reaches_trace_output_or_debug() {
         .with_max_level(tracing::Level::TRACE)
         .with_span_events(FmtSpan::FULL)
         .with_ansi(false)
-        .with_writer(captured.clone())
+        .with_writer({
+            let captured = captured.clone();
+            move || captured.clone()
+        })
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
@@ -76,7 +50,7 @@ async fn no_secret_reaches_trace_output_or_debug() {
         .await
         .expect("after one retry");
 
-    let output = String::from_utf8(captured.0.lock().expect("not poisoned").clone()).expect("text");
+    let output = captured.text();
     assert!(
         output.contains("amazon_music.request"),
         "the request span was traced:\n{output}"

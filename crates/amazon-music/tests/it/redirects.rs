@@ -35,7 +35,7 @@ async fn received(server: &MockServer) -> Vec<(String, Option<String>, Option<St
     server
         .received_requests()
         .await
-        .unwrap_or_default()
+        .expect("recording is on")
         .iter()
         .map(|request| {
             (

@@ -262,9 +262,12 @@ async fn a_slow_server_times_out() {
         .expect("a client");
     let started = Instant::now();
     let error = client.library_songs().send().await.expect_err("too slow");
+    let elapsed = started.elapsed();
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
     assert!(error.is_retryable());
-    assert!(started.elapsed() < Duration::from_secs(5));
+    // The configured 200 ms, not another bound: not before it, and well before the answer.
+    assert!(elapsed >= Duration::from_millis(200), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(2), "{elapsed:?}");
 }
 
 #[tokio::test]
@@ -372,4 +375,86 @@ async fn retries_stop_at_the_time_budget() {
         "{:?}",
         started.elapsed()
     );
+}
+
+#[tokio::test]
+async fn throttling_without_retry_after_ends_rate_limited_after_the_last_retry() {
+    let server = failing_then_ok(
+        ResponseTemplate::new(429).set_body_json(error_body(429, "THROTTLED", "slow down")),
+        100,
+    )
+    .await;
+    let error = client(&server)
+        .library_songs()
+        .send()
+        .await
+        .expect_err("still throttled");
+    match &error {
+        Error::RateLimited {
+            retry_after: None,
+            error,
+            ..
+        } => assert_eq!(error.code.as_deref(), Some("THROTTLED")),
+        other => panic!("expected RateLimited without a wait, got {other:?}"),
+    }
+    assert!(error.is_retryable());
+    assert_eq!(
+        request_count(&server).await,
+        4,
+        "one attempt and three retries"
+    );
+}
+
+/// A loopback address where connecting hangs: a listener that never accepts, its accept
+/// queue (backlog 0) filled, so that Linux drops the next SYNs and `connect` waits.
+#[cfg(target_os = "linux")]
+async fn unanswered_address() -> (tokio::net::TcpListener, Vec<tokio::net::TcpStream>) {
+    let socket = tokio::net::TcpSocket::new_v4().expect("a socket");
+    socket
+        .bind("127.0.0.1:0".parse().expect("an address"))
+        .expect("a port");
+    let listener = socket.listen(0).expect("listening");
+    let address = listener.local_addr().expect("its address");
+    let mut filling = Vec::new();
+    // Up to the first connection that hangs: the queue is then full.
+    for _ in 0..8 {
+        match tokio::time::timeout(
+            Duration::from_millis(300),
+            tokio::net::TcpStream::connect(address),
+        )
+        .await
+        {
+            Ok(Ok(stream)) => filling.push(stream),
+            _ => break,
+        }
+    }
+    (listener, filling)
+}
+
+#[cfg(target_os = "linux")]
+#[tokio::test]
+async fn the_connect_timeout_bounds_a_connection_that_never_completes() {
+    let (listener, _filling) = unanswered_address().await;
+    let url = format!("http://{}", listener.local_addr().expect("its address"));
+    let client = builder(&url)
+        .connect_timeout(Duration::from_millis(300))
+        .timeout(Duration::from_secs(30))
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("a client");
+    let started = Instant::now();
+    let error = client
+        .library_songs()
+        .send()
+        .await
+        .expect_err("never connected");
+    let elapsed = started.elapsed();
+    assert!(
+        matches!(error, Error::Timeout { .. } | Error::Transport { .. }),
+        "{error:?}"
+    );
+    assert!(error.is_retryable());
+    // The configured 300 ms: not before it, and long before the 30 s of the whole attempt.
+    assert!(elapsed >= Duration::from_millis(300), "{elapsed:?}");
+    assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
 }

@@ -1,23 +1,14 @@
 //! Pages, servers and clients shared by the tests.
 
-use std::time::Duration;
-
-use amazon_music::{Client, ClientBuilder, RetryPolicy};
+use amazon_music::{Client, ClientBuilder};
+pub use amazon_music_test_support::{fast_retries, mount_catch_all, request_count};
 use serde_json::{Value, json};
-use wiremock::{Mock, MockServer, Request, Respond, ResponseTemplate};
+use wiremock::{MockServer, Request, Respond, ResponseTemplate};
 
 /// The API key every test client sends.
 pub const API_KEY: &str = "amzn1.application-oa2-client.test-api-key-7f3a";
 /// The access token every test client sends.
 pub const ACCESS_TOKEN: &str = "Atza|IwEBITestAccessToken-9c1e";
-
-/// A retry policy that retries fast and exactly, for tests.
-pub fn fast_retries() -> RetryPolicy {
-    RetryPolicy::standard()
-        .with_initial_backoff(Duration::from_millis(1))
-        .with_max_backoff(Duration::from_millis(5))
-        .with_jitter(false)
-}
 
 /// A client builder for `base_url` with the test credentials and fast retries.
 pub fn builder(base_url: &str) -> ClientBuilder {
@@ -62,30 +53,6 @@ pub fn single_group_page(entities: Vec<Value>, next: Option<&str>) -> Value {
 /// A V1 error body.
 pub fn error_body(status: u16, code: &str, message: &str) -> Value {
     json!({"error": {"status": status.to_string(), "code": code, "message": message, "reference": "ref-1"}})
-}
-
-/// Ends a server's mocks with a catch-all that names what nobody expected.
-pub async fn mount_catch_all(server: &MockServer) {
-    Mock::given(wiremock::matchers::any())
-        .respond_with(|request: &Request| {
-            ResponseTemplate::new(418).set_body_json(error_body(
-                418,
-                "UNEXPECTED_REQUEST",
-                &format!("{} {} was not expected", request.method, request.url),
-            ))
-        })
-        .with_priority(u8::MAX)
-        .mount(server)
-        .await;
-}
-
-/// How many requests `server` received.
-pub async fn request_count(server: &MockServer) -> usize {
-    server
-        .received_requests()
-        .await
-        .map(|requests| requests.len())
-        .unwrap_or_default()
 }
 
 /// Serves a library of `total` songs, `limit` a page (10 by default), following `cursor`s

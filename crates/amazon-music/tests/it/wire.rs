@@ -156,6 +156,78 @@ async fn http2_is_used_where_the_server_offers_it() {
 }
 
 #[tokio::test]
+async fn locale_and_image_style_go_out_from_the_client_default_or_the_request() {
+    let server = MockServer::start().await;
+    for (language, style) in [("de-de", "SL500"), ("ja-jp", "SL160")] {
+        Mock::given(method("GET"))
+            .and(header("accept-language", language))
+            .and(header("amzn-image-style", style))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_json(single_group_page(vec![track(1)], None)),
+            )
+            .expect(1)
+            .mount(&server)
+            .await;
+    }
+    crate::support::mount_catch_all(&server).await;
+    let client = builder(&server.uri())
+        .locale("de-de")
+        .image_style("SL500")
+        .build()
+        .expect("a client");
+    client
+        .library_songs()
+        .send()
+        .await
+        .expect("the client's defaults");
+    client
+        .library_songs()
+        .locale("ja-jp")
+        .image_style("SL160")
+        .send()
+        .await
+        .expect("the request's own, over the defaults");
+    server.verify().await;
+
+    let plain = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(single_group_page(vec![], None)))
+        .mount(&plain)
+        .await;
+    builder(&plain.uri())
+        .build()
+        .expect("a client")
+        .library_songs()
+        .send()
+        .await
+        .expect("a page");
+    let request = &plain.received_requests().await.expect("recording is on")[0];
+    assert!(request.headers.get("accept-language").is_none());
+    assert!(request.headers.get("amzn-image-style").is_none());
+}
+
+#[tokio::test]
+async fn a_custom_user_agent_replaces_the_default() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(header("user-agent", "my-app/2.1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(single_group_page(vec![], None)))
+        .expect(1)
+        .mount(&server)
+        .await;
+    crate::support::mount_catch_all(&server).await;
+    builder(&server.uri())
+        .user_agent("my-app/2.1")
+        .build()
+        .expect("a client")
+        .library_songs()
+        .send()
+        .await
+        .expect("a page");
+    server.verify().await;
+}
+
+#[tokio::test]
 async fn the_default_client_speaks_tls_and_refuses_a_certificate_it_does_not_trust() {
     let (port, seen) = tls_server().await;
     // The SDK's own HTTP client (rustls with ring and the platform's verifier, by default):
