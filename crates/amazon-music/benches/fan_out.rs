@@ -39,7 +39,10 @@ async fn longest_group(client: &Client) -> (String, usize) {
         .expect("the home view");
     let mut longest = (String::new(), 0);
     let mut total = 0;
-    for group in pages.into_iter().flat_map(|page| page.content.entity_groups) {
+    for group in pages
+        .into_iter()
+        .flat_map(|page| page.content.entity_groups)
+    {
         let length = count(client.home_group(&group.id).limit(LIMIT).entities()).await;
         total += length;
         if length > longest.1 {

@@ -33,7 +33,12 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         .and_then(|status| {
             status.lines().find_map(|line| {
                 let value = line.strip_prefix("VmHWM:")?;
-                value.trim().trim_end_matches("kB").trim().parse::<u64>().ok()
+                value
+                    .trim()
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
             })
         })
         .map_or_else(|| "unknown".to_owned(), |kib| kib.to_string());
