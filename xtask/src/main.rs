@@ -4,6 +4,7 @@
 //! `build-time`, and the hardening runs `fuzz --seconds N` and `load`.
 
 mod bench;
+mod bench_memory;
 mod build_time;
 mod bundle;
 mod ci;
@@ -71,6 +72,9 @@ enum Command {
     Tools,
     /// Check every published crate's metadata and build each from its packaged `.crate`.
     Package,
+    /// Measure a client's peak memory streaming 1,000 and 100,000 entities from the mock in
+    /// another process, and the mock's pages' sizes as sent and gzipped.
+    BenchMemory,
     /// Check that no dependency needs a newer Rust than the declared `rust-version`.
     Msrv,
     /// Test the SDK and the client with `native-tls` in place of rustls.
@@ -119,6 +123,7 @@ fn main() -> std::process::ExitCode {
         Command::SpecProof => spec_proof::run(),
         Command::Tools => tools::run(),
         Command::Package => release::package(),
+        Command::BenchMemory => bench_memory::run(),
         Command::Msrv => release::msrv(),
         Command::NativeTls => release::native_tls(),
         Command::Bench { skip_build_time } => bench::run(!skip_build_time),

@@ -85,6 +85,35 @@ impl Operation {
         self.spec().paged_groups
     }
 
+    /// The operation that pages one group of this view, e.g. [`Operation::HomeGroup`] for
+    /// [`Operation::Home`]: the view that pages through entities at this view's path and one
+    /// path parameter more. `None` for a view that does not page through groups, or whose
+    /// groups no documented path pages (the artist view).
+    ///
+    /// ```
+    /// use amazon_music_models::Operation;
+    ///
+    /// assert_eq!(Operation::Home.group_operation(), Some(Operation::HomeGroup));
+    /// assert_eq!(Operation::Library.group_operation(), Some(Operation::LibraryGroup));
+    /// assert_eq!(Operation::Artist.group_operation(), None);
+    /// assert_eq!(Operation::LibrarySongs.group_operation(), None);
+    /// ```
+    pub fn group_operation(self) -> Option<Operation> {
+        if self.paging() != PagingStyle::Groups {
+            return None;
+        }
+        let parameters = self.spec().path_parameters.len();
+        Self::ALL.into_iter().find(|candidate| {
+            candidate.paging() == PagingStyle::Entities
+                && candidate.spec().path_parameters.len() == parameters + 1
+                && candidate
+                    .path_template()
+                    .strip_prefix(self.path_template())
+                    .and_then(|rest| rest.strip_prefix("/{"))
+                    .is_some_and(|rest| rest.ends_with('}') && !rest.contains('/'))
+        })
+    }
+
     /// The operation a request path (still percent-encoded) calls, if any.
     ///
     /// A path parameter matches one non-empty segment. Where several templates match, the one

@@ -146,6 +146,19 @@ pub enum Error {
         /// The repeated token.
         token: String,
     },
+
+    /// Paging one group of a view failed, in
+    /// [`entities_by_group`](crate::ViewRequest::entities_by_group): that group's stream ended
+    /// there and the other groups went on. Whether the request was sent is as `source` says.
+    #[error("paging the group {group:?} failed")]
+    #[non_exhaustive]
+    Group {
+        /// The group's ID.
+        group: String,
+        /// What failed.
+        #[source]
+        source: Box<Error>,
+    },
 }
 
 impl Error {
@@ -160,6 +173,7 @@ impl Error {
             Self::Timeout { .. } | Self::Transport { .. } | Self::RateLimited { .. } => true,
             Self::Api(error) => matches!(error.status, 500 | 502 | 503 | 504),
             Self::Auth { retryable, .. } => *retryable,
+            Self::Group { source, .. } => source.is_retryable(),
             _ => false,
         }
     }
@@ -176,6 +190,7 @@ impl Error {
             | Self::Forbidden(error)
             | Self::Api(error)
             | Self::RateLimited { error, .. } => Some(error),
+            Self::Group { source, .. } => source.api_error(),
             _ => None,
         }
     }

@@ -50,13 +50,18 @@
 //! [`home_group`]: crate::Client::home_group
 
 use std::collections::HashSet;
+use std::sync::Arc;
 
 use std::future::Future;
 
-use amazon_music_models::{PagedGroups, View, ViewResponse};
+use amazon_music_models::{EntityGroup, PagedGroups, View, ViewResponse};
+use futures_util::future;
 use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
 use crate::{Entity, Error, RawResponse, Result, ViewRequest};
+
+/// How many groups [`ViewRequest::entities_by_group`] pages at once by default.
+const DEFAULT_CONCURRENCY: usize = 4;
 
 /// A view that pages through its entity groups, with the view's `nextPageToken`.
 #[derive(Clone, Copy, Debug)]
@@ -248,4 +253,61 @@ pub(crate) fn entities(request: ViewRequest<EntityPages>) -> BoxStream<'static, 
         Some(max_items) => entities.take(max_items).boxed(),
         None => entities.boxed(),
     }
+}
+
+/// The entities of every group of every page of `request`'s view, each group paged to its end
+/// through the view's group operation, up to the request's concurrency at once.
+pub(crate) fn entities_by_group(
+    request: ViewRequest<GroupPages>,
+) -> BoxStream<'static, Result<(Arc<str>, Entity)>> {
+    let concurrency = request.options.concurrency.unwrap_or(DEFAULT_CONCURRENCY);
+    let client = request.client.clone();
+    let group_operation = request.operation().group_operation();
+    let options = request.options.clone();
+    pages::<_, View>(request)
+        .flat_map(move |page| {
+            let groups: Vec<BoxStream<'static, _>> = match page {
+                Err(error) => vec![stream::once(future::ready(Err(error))).boxed()],
+                Ok(view) => view
+                    .content
+                    .entity_groups
+                    .into_iter()
+                    .map(|group| {
+                        let rest = group_operation
+                            .zip(group.content.next_page_token.clone())
+                            .map(|(operation, token)| {
+                                let options = options.for_group(group.id.clone(), token);
+                                ViewRequest::<EntityPages>::with_options(
+                                    &client, operation, options,
+                                )
+                            });
+                        group_chain(group, rest)
+                    })
+                    .collect(),
+            };
+            stream::iter(groups)
+        })
+        .flatten_unordered(concurrency)
+        .boxed()
+}
+
+/// One group's entities, tagged with its ID: those `group` holds, then those of `rest`, the
+/// request for the group's next pages, if there are more. `rest`'s error names the group.
+fn group_chain(
+    group: EntityGroup,
+    rest: Option<ViewRequest<EntityPages>>,
+) -> BoxStream<'static, Result<(Arc<str>, Entity)>> {
+    let tag: Arc<str> = Arc::from(group.id);
+    let first = stream::iter(group.content.entities).map(Ok);
+    let rest = stream::iter(rest).flat_map(entities);
+    first
+        .chain(rest)
+        .map(move |entity| match entity {
+            Ok(entity) => Ok((Arc::clone(&tag), entity)),
+            Err(error) => Err(Error::Group {
+                group: tag.to_string(),
+                source: Box::new(error),
+            }),
+        })
+        .boxed()
 }

@@ -4,11 +4,12 @@
 
 use std::marker::PhantomData;
 use std::num::NonZeroU32;
+use std::sync::Arc;
 
 use amazon_music_models::{Operation, View};
 use futures_util::stream::BoxStream;
 
-use crate::pagination::{self, EntityPages, Paging};
+use crate::pagination::{self, EntityPages, GroupPages, Paging};
 use crate::{Client, Entity, Error, RawResponse, Result};
 
 /// A request for one view: set what it takes, then send it.
@@ -35,6 +36,7 @@ pub(crate) struct RequestOptions {
     image_style: Option<String>,
     pub(crate) max_items: Option<usize>,
     pub(crate) max_pages: Option<usize>,
+    pub(crate) concurrency: Option<usize>,
 }
 
 impl RequestOptions {
@@ -58,6 +60,21 @@ impl RequestOptions {
     pub(crate) fn image_style(&self) -> Option<String> {
         self.image_style.clone()
     }
+
+    /// The options of a request for the next page of one group of a view these options ask
+    /// for: its ID, the group's token, and this request's page size, locale and image style.
+    pub(crate) fn for_group(&self, group_id: String, cursor: String) -> Self {
+        Self {
+            path_arguments: vec![group_id],
+            cursor: Some(cursor),
+            limit: self.limit,
+            locale: self.locale.clone(),
+            image_style: self.image_style.clone(),
+            max_items: None,
+            max_pages: None,
+            concurrency: None,
+        }
+    }
 }
 
 impl<P> ViewRequest<P> {
@@ -69,6 +86,15 @@ impl<P> ViewRequest<P> {
             image_style: client.defaults.image_style.clone(),
             ..RequestOptions::default()
         };
+        Self::with_options(client, operation, options)
+    }
+
+    /// A request for `operation` with `options`, whose paging the caller has matched with `P`.
+    pub(crate) fn with_options(
+        client: &Client,
+        operation: Operation,
+        options: RequestOptions,
+    ) -> Self {
         Self {
             client: client.clone(),
             operation,
@@ -197,6 +223,48 @@ impl ViewRequest<EntityPages> {
     /// ```
     pub fn entities(self) -> BoxStream<'static, Result<Entity>> {
         pagination::entities(self)
+    }
+}
+
+impl ViewRequest<GroupPages> {
+    /// Sets how many groups [`entities_by_group`](Self::entities_by_group) pages at a time:
+    /// at most this many of its requests are in flight at once. At least 1 (0 counts as 1).
+    /// Default: 4.
+    pub fn concurrency(mut self, groups: usize) -> Self {
+        self.options.concurrency = Some(groups.max(1));
+        self
+    }
+
+    /// Every entity of every group, each group paged to its end, several groups at a time,
+    /// each entity with its group's ID.
+    ///
+    /// The view's pages bring the groups and their first entities; each group's token then
+    /// goes on through the operation that pages one group of this view
+    /// ([`Operation::group_operation`], e.g. [`home_group`](Client::home_group) for
+    /// [`home`](Client::home)), with this request's `limit`, locale and image style. Up to
+    /// [`concurrency`](Self::concurrency) groups (the view's own pages among them) are paged
+    /// at once; the entities of one group come in order, those of different groups
+    /// interleaved. A view whose groups no path pages (the artist view) yields what its pages
+    /// hold.
+    ///
+    /// A failure while paging a group is yielded as [`Error::Group`] naming it, and ends that
+    /// group only; a failure of the view's own pages is yielded as it is, and no more groups
+    /// start. Each group's stream ends on a repeated token, as
+    /// [`entities`](ViewRequest::entities) does.
+    ///
+    /// ```no_run
+    /// # async fn run(client: amazon_music::Client) -> amazon_music::Result<()> {
+    /// use futures_util::TryStreamExt;
+    ///
+    /// let mut entities = client.home().concurrency(4).entities_by_group();
+    /// while let Some((group, entity)) = entities.try_next().await? {
+    ///     println!("{group}: {:?}", entity.id());
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn entities_by_group(self) -> BoxStream<'static, Result<(Arc<str>, Entity)>> {
+        pagination::entities_by_group(self)
     }
 }
 

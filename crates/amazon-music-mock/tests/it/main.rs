@@ -2,6 +2,7 @@
 //! `amazon-music` SDK.
 
 mod auth;
+mod fan_out;
 mod faults;
 mod locale;
 mod lwa;
