@@ -10,7 +10,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::{build_time, process, workspace};
+use crate::{bench_memory, build_time, process, workspace};
 
 /// Criterion's settings for every benchmark: short, since the ratios, not the absolute figures,
 /// are what is compared.
@@ -76,8 +76,8 @@ const TIME_RATIOS: &[TimeRatio] = &[
     },
 ];
 
-/// Runs every benchmark and prints every ratio against its target; `build_time` adds the clean
-/// build of a minimal app against rspotify's (minutes more).
+/// Runs every benchmark and the memory measure, and prints every ratio against its target;
+/// `build_time` adds the clean build of a minimal app against rspotify's (minutes more).
 ///
 /// # Errors
 /// When a benchmark fails or leaves no estimate behind.
@@ -94,6 +94,16 @@ pub fn run(build_time: bool) -> Result<()> {
         let value = median(&criterion, ratio.numerator)? / median(&criterion, ratio.denominator)?;
         rows.push((ratio.what.to_owned(), value, &ratio.target));
     }
+    let memory = bench_memory::measure()?;
+    let memory_target = Target::AtMost(1.2);
+    rows.push((
+        format!(
+            "peak RSS streaming {} entities vs {} (client process, mock in another)",
+            memory.large.entities, memory.small.entities
+        ),
+        memory.ratio(),
+        &memory_target,
+    ));
     let build_target = Target::AtMost(1.0);
     if build_time {
         let builds = build_time::measure(1)?;
