@@ -53,18 +53,8 @@ async fn percent_heavy_tokens_go_back_byte_for_byte() {
         .expect("three pages");
     assert_eq!(pages.len(), 3);
     let requests = server.received_requests().await.expect("recorded requests");
-    let cursors: Vec<Option<String>> = requests
-        .iter()
-        .map(|request| {
-            request
-                .url
-                .query_pairs()
-                .find(|(key, _)| key == "cursor")
-                .map(|(_, value)| value.into_owned())
-        })
-        .collect();
     assert_eq!(
-        cursors,
+        crate::support::cursors(&requests),
         [
             None,
             Some(SongPager::cursor(10)),
@@ -120,13 +110,7 @@ async fn take_on_the_stream_stops_fetching_too() {
 
 /// The `limit` and `cursor` of every request `server` received, in order.
 async fn limits_and_cursors(server: &MockServer) -> Vec<(Option<String>, Option<String>)> {
-    let query = |request: &wiremock::Request, name: &str| {
-        request
-            .url
-            .query_pairs()
-            .find(|(key, _)| key == name)
-            .map(|(_, value)| value.into_owned())
-    };
+    let query = crate::support::query;
     server
         .received_requests()
         .await

@@ -142,18 +142,8 @@ async fn pages_raw_follows_the_cursors_and_yields_each_body_as_sent() {
         assert_eq!(&decoded.data, view);
     }
     let requests = server.received_requests().await.expect("recorded");
-    let cursors: Vec<Option<String>> = requests[..3]
-        .iter()
-        .map(|request| {
-            request
-                .url
-                .query_pairs()
-                .find(|(key, _)| key == "cursor")
-                .map(|(_, value)| value.into_owned())
-        })
-        .collect();
     assert_eq!(
-        cursors,
+        crate::support::cursors(&requests[..3]),
         [
             None,
             Some(SongPager::cursor(10)),

@@ -77,15 +77,26 @@ impl SongPager {
     }
 }
 
+/// The value of the query parameter `name` of `request`, if it has one.
+pub fn query(request: &Request, name: &str) -> Option<String> {
+    request
+        .url
+        .query_pairs()
+        .find(|(key, _)| key == name)
+        .map(|(_, value)| value.into_owned())
+}
+
+/// The `cursor` of each of `requests`, in order.
+pub fn cursors(requests: &[Request]) -> Vec<Option<String>> {
+    requests
+        .iter()
+        .map(|request| query(request, "cursor"))
+        .collect()
+}
+
 impl Respond for SongPager {
     fn respond(&self, request: &Request) -> ResponseTemplate {
-        let query = |name: &str| {
-            request
-                .url
-                .query_pairs()
-                .find(|(key, _)| key == name)
-                .map(|(_, value)| value.into_owned())
-        };
+        let query = |name: &str| query(request, name);
         let offset = match query("cursor") {
             None => 0,
             Some(cursor) => match Self::offset(&cursor) {
