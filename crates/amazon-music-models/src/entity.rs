@@ -53,7 +53,8 @@ pub fn from_slice_lenient<T: DeserializeOwned>(bytes: &[u8]) -> serde_json::Resu
 ///
 /// ```
 /// let page: amazon_music_models::ViewResponse = amazon_music_models::from_slice(
-///     br#"{"data": {"_type": "View", "id": "home", "images": [], "content": {"_type": "ViewContent"}}}"#,
+///     br#"{"data": {"_type": "View", "id": "home", "images": [],
+///         "content": {"_type": "ViewContent", "entityGroups": []}}}"#,
 /// )?;
 /// assert_eq!(page.data.id, "home");
 /// # Ok::<(), serde_json::Error>(())
