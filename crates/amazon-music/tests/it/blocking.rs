@@ -2,9 +2,9 @@
 
 use amazon_music::{Entity, Error, View};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer};
 
-use crate::support::{SongPager, builder, error_body, mount_catch_all, request_count};
+use crate::support::{SongPager, builder, mount_catch_all, request_count};
 
 /// A server of `total` songs, started on a runtime of the test's own: the code under test has
 /// none.
@@ -17,15 +17,7 @@ fn song_server(total: usize) -> (tokio::runtime::Runtime, MockServer) {
             .respond_with(SongPager { total })
             .mount(&server)
             .await;
-        Mock::given(method("GET"))
-            .and(path("/v1/views/albums/B404"))
-            .respond_with(ResponseTemplate::new(404).set_body_json(error_body(
-                404,
-                "NOT_FOUND",
-                "no album",
-            )))
-            .mount(&server)
-            .await;
+        crate::support::mount_missing_album(&server).await;
         mount_catch_all(&server).await;
         server
     });

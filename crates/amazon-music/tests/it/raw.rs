@@ -85,15 +85,7 @@ async fn send_raw_retries_and_maps_errors_like_send() {
         .respond_with(ResponseTemplate::new(200).set_body_json(single_group_page(vec![], None)))
         .mount(&server)
         .await;
-    Mock::given(method("GET"))
-        .and(path("/v1/views/albums/B404"))
-        .respond_with(ResponseTemplate::new(404).set_body_json(error_body(
-            404,
-            "NOT_FOUND",
-            "no album",
-        )))
-        .mount(&server)
-        .await;
+    crate::support::mount_missing_album(&server).await;
     mount_catch_all(&server).await;
     let client = client(&server);
 

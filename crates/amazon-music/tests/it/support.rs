@@ -77,6 +77,19 @@ impl SongPager {
     }
 }
 
+/// Mounts the album `B404`, which answers 404 `NOT_FOUND`.
+pub async fn mount_missing_album(server: &MockServer) {
+    wiremock::Mock::given(wiremock::matchers::method("GET"))
+        .and(wiremock::matchers::path("/v1/views/albums/B404"))
+        .respond_with(ResponseTemplate::new(404).set_body_json(error_body(
+            404,
+            "NOT_FOUND",
+            "no album",
+        )))
+        .mount(server)
+        .await;
+}
+
 /// The value of the query parameter `name` of `request`, if it has one.
 pub fn query(request: &Request, name: &str) -> Option<String> {
     request
