@@ -33,7 +33,7 @@ const PACKAGE_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 /// # Errors
 /// When a published crate lacks metadata, or packaging or building a package fails.
 pub fn package() -> Result<()> {
-    let metadata = metadata(true)?;
+    let metadata = workspace::metadata(false)?;
     let published = published_packages(&metadata);
     let mut missing = Vec::new();
     for package in &published {
@@ -80,7 +80,7 @@ pub fn package() -> Result<()> {
 /// # Errors
 /// When `cargo metadata` fails, or a dependency needs a newer Rust than declared.
 pub fn msrv() -> Result<()> {
-    let metadata = metadata(false)?;
+    let metadata = workspace::metadata(true)?;
     let packages = metadata["packages"].as_array().context("packages")?;
     let members: Vec<&Value> = packages
         .iter()
@@ -148,19 +148,6 @@ pub fn native_tls() -> Result<()> {
         .args(features)
         .current_dir(workspace::root());
     process::run(&mut command, PACKAGE_TIMEOUT)
-}
-
-/// `cargo metadata`, with the dependency graph unless `no_deps`.
-fn metadata(no_deps: bool) -> Result<Value> {
-    let mut command = workspace::cargo();
-    command
-        .args(["metadata", "--format-version", "1", "--locked"])
-        .current_dir(workspace::root());
-    if no_deps {
-        command.arg("--no-deps");
-    }
-    let stdout = process::output(&mut command, Duration::from_secs(300))?;
-    serde_json::from_str(&stdout).context("reading `cargo metadata`")
 }
 
 /// The workspace members that may be published (`publish` not `[]`).

@@ -22,23 +22,24 @@ pub fn cargo() -> std::process::Command {
 /// # Errors
 /// When `cargo metadata` fails or reports no target directory.
 pub fn target_dir() -> Result<PathBuf> {
-    let output = cargo()
-        .args(["metadata", "--format-version", "1", "--no-deps"])
-        .current_dir(root())
-        .output()
-        .context("running `cargo metadata`")?;
-    if !output.status.success() {
-        bail!(
-            "`cargo metadata` failed: {}",
-            String::from_utf8_lossy(&output.stderr)
-        );
-    }
-    let metadata: serde_json::Value =
-        serde_json::from_slice(&output.stdout).context("reading `cargo metadata`")?;
-    metadata["target_directory"]
+    metadata(false)?["target_directory"]
         .as_str()
         .map(PathBuf::from)
         .context("`cargo metadata` names no target directory")
+}
+
+/// `cargo metadata` of the workspace, with the resolved dependency graph when `with_deps`.
+///
+/// # Errors
+/// When `cargo metadata` fails or prints something other than its JSON.
+pub fn metadata(with_deps: bool) -> Result<serde_json::Value> {
+    let mut command = cargo();
+    command
+        .args(["metadata", "--format-version", "1"])
+        .current_dir(root());
+    command.arg(if with_deps { "--locked" } else { "--no-deps" });
+    let stdout = crate::process::output(&mut command, std::time::Duration::from_secs(300))?;
+    serde_json::from_str(&stdout).context("reading `cargo metadata`")
 }
 
 /// A file the tasks produce: where it goes and what it should hold.
