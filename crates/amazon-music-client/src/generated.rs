@@ -68,11 +68,11 @@ string sets (`viewType`, `selections`, image styles) appear over time: a client 
 or skip an entity whose `_type` it does not know, never fail the page for it, and keep
 unknown values.
 
-IDs and cursors are opaque and travel exactly as received, never decoded, trimmed or built
-by the client: an ID (of an artist, album, playlist, podcast show or entity group) as one
-path segment, percent-encoded (a `%` in it as `%25`, a `/` as `%2F`); a `nextPageToken` as
-the value of the `cursor` query parameter, encoded as any query value (a `%` as `%25`, a `+`
-as `%2B`).
+IDs and cursors are opaque: a client never decodes, trims or builds one. An ID (of an
+artist, album, playlist, podcast show or entity group) travels as one path segment,
+percent-encoded (a `%` in it as `%25`, a `/` as `%2F`). A `nextPageToken` travels as the
+`cursor` query parameter exactly as received, its `%XX` escapes as they are (an inference
+from Amazon's pagination page: see the `cursor` parameter).
 
 
 Version: 1.0*/
@@ -148,9 +148,25 @@ Sends a `GET` request to `/v1/views/home`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
+
+How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
 
 - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
 the view: see the operation's description.
@@ -188,9 +204,25 @@ exactly as received. It travels as one path segment, percent-encoded (a `%` in i
 `%25`, a `/` as `%2F`); never decode it first.
 
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
+
+How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
 
 - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
 the view: see the operation's description.
@@ -225,9 +257,25 @@ Sends a `GET` request to `/v1/views/podcasts`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
+
+How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
 
 - `limit`: The maximum number of items to return; at least 1, default 10. What is counted depends
 on the view: see the operation's description.
@@ -268,9 +316,25 @@ Assumption: the reference's podcasts group IDs hold `%23`; it does not say wheth
 is part of the ID. Taken as received, it is sent as `%2523`.
 
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
+
+How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
 
 - `limit`: The maximum number of items to return; at least 1, default 10. What is counted depends
 on the view: see the operation's description.
@@ -306,9 +370,25 @@ Sends a `GET` request to `/v1/views/library`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
+
+How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
 
 - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
 the view: see the operation's description.
@@ -352,9 +432,25 @@ The group IDs `albums`, `artists`, `songs`, `playlists` and `podcasts` name the 
 library views instead.
 
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
+
+How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
 
 - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
 the view: see the operation's description.
@@ -395,9 +491,25 @@ It travels as one path segment, percent-encoded (a `%` in it as `%25`, a `/` as 
 never decode it first.
 
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
+
+How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
 
 - `limit`: The maximum number of items to return; at least 1. The reference documents no default
 for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
@@ -471,9 +583,25 @@ Arguments:
 as `%25`, a `/` as `%2F`); never decode it first.
 
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
+
+How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
 
 - `limit`: The maximum number of items to return; at least 1. The reference documents no default
 for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
@@ -516,9 +644,25 @@ It travels as one path segment, percent-encoded (a `%` in it as `%25`, a `/` as 
 never decode it first.
 
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
+
+How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
 
 - `limit`: The maximum number of items to return; at least 1. The reference documents no default
 for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
@@ -555,9 +699,25 @@ Sends a `GET` request to `/v1/views/library/albums`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
+
+How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
 
 - `limit`: The maximum number of items to return; at least 1. The reference documents no default
 for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
@@ -593,9 +753,25 @@ Sends a `GET` request to `/v1/views/library/artists`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
+
+How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
 
 - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
 the view: see the operation's description.
@@ -630,9 +806,25 @@ Sends a `GET` request to `/v1/views/library/songs`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
+
+How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
 
 - `limit`: The maximum number of items to return; at least 1. The reference documents no default
 for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
@@ -670,9 +862,25 @@ Sends a `GET` request to `/v1/views/library/playlists`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
+
+How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
 
 - `limit`: The maximum number of items to return; at least 1, default 10. What is counted depends
 on the view: see the operation's description.
@@ -707,9 +915,25 @@ Sends a `GET` request to `/v1/views/library/podcasts`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
+
+How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
 
 - `limit`: The maximum number of items to return: 1 to 10. The reference documents no default for
 this view. What is counted depends on the view: see the operation's description.
@@ -747,9 +971,25 @@ Sends a `GET` request to `/v1/views/recent`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
+
+How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
 
 - `limit`: The maximum number of items to return; at least 1, default 10. What is counted depends
 on the view: see the operation's description.

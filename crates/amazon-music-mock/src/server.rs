@@ -14,6 +14,7 @@ use crate::auth::{Clock, Credentials, Tokens};
 use crate::catalog::Catalog;
 use crate::faults::Faults;
 use crate::journal::{Journal, ReceivedRequest};
+use crate::paging::CursorStyle;
 use crate::{MockError, router};
 
 /// How long [`MockServer::shutdown`] waits for open requests to finish.
@@ -26,6 +27,7 @@ pub struct MockConfig {
     library_size: usize,
     token_lifetime: Duration,
     frozen_clock: bool,
+    cursor_style: CursorStyle,
 }
 
 impl Default for MockConfig {
@@ -34,6 +36,7 @@ impl Default for MockConfig {
             library_size: 300,
             token_lifetime: Duration::from_secs(3600),
             frozen_clock: false,
+            cursor_style: CursorStyle::default(),
         }
     }
 }
@@ -59,6 +62,13 @@ impl MockConfig {
     /// involves no wall time. Default: off, the clock follows real time.
     pub fn frozen_clock(mut self, frozen: bool) -> Self {
         self.frozen_clock = frozen;
+        self
+    }
+
+    /// Sets how page tokens are written, and so how clients must send them back. Default:
+    /// [`CursorStyle::PreEncoded`], as the views reference shows them.
+    pub fn cursor_style(mut self, style: CursorStyle) -> Self {
+        self.cursor_style = style;
         self
     }
 }
@@ -96,7 +106,7 @@ impl MockState {
         let tokens = Tokens::new(&credentials, clock, config.token_lifetime);
         Ok(Self {
             inner: Arc::new(Shared {
-                catalog: Catalog::new(config.library_size)?,
+                catalog: Catalog::new(config.library_size)?.with_cursor_style(config.cursor_style),
                 credentials,
                 tokens,
                 faults: Faults::default(),
@@ -180,6 +190,12 @@ impl MockServerBuilder {
     /// Stops the server's clock; see [`MockConfig::frozen_clock`].
     pub fn frozen_clock(mut self, frozen: bool) -> Self {
         self.config = self.config.frozen_clock(frozen);
+        self
+    }
+
+    /// Sets how page tokens are written; see [`MockConfig::cursor_style`].
+    pub fn cursor_style(mut self, style: CursorStyle) -> Self {
+        self.config = self.config.cursor_style(style);
         self
     }
 

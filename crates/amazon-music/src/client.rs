@@ -9,7 +9,7 @@ use secrecy::SecretString;
 
 use crate::auth::{StaticToken, TokenSource};
 use crate::transport::Transport;
-use crate::{Error, Result, RetryPolicy};
+use crate::{CursorEncoding, Error, Result, RetryPolicy};
 
 /// The API's base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.music.amazon.dev";
@@ -83,6 +83,7 @@ pub struct ClientBuilder {
     retry_policy: RetryPolicy,
     http_client: Option<reqwest::Client>,
     max_response_body_size: usize,
+    cursor_encoding: CursorEncoding,
 }
 
 impl Default for ClientBuilder {
@@ -99,6 +100,7 @@ impl Default for ClientBuilder {
             retry_policy: RetryPolicy::standard(),
             http_client: None,
             max_response_body_size: DEFAULT_MAX_RESPONSE_BODY_SIZE,
+            cursor_encoding: CursorEncoding::default(),
         }
     }
 }
@@ -117,6 +119,7 @@ impl fmt::Debug for ClientBuilder {
             .field("user_agent", &self.user_agent)
             .field("retry_policy", &self.retry_policy)
             .field("max_response_body_size", &self.max_response_body_size)
+            .field("cursor_encoding", &self.cursor_encoding)
             .finish_non_exhaustive()
     }
 }
@@ -198,6 +201,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Sets how a page token is written into the `cursor` query parameter. Default:
+    /// [`CursorEncoding::Verbatim`], the token exactly as received, as Amazon's pagination page
+    /// appends it; [`CursorEncoding::Encoded`] percent-encodes it once more, for a server that
+    /// turns out to expect that (see the crate docs, "How cursors travel").
+    pub fn cursor_encoding(mut self, encoding: CursorEncoding) -> Self {
+        self.cursor_encoding = encoding;
+        self
+    }
+
     /// Uses an existing `reqwest::Client` (its pool, proxy and TLS settings) instead of a new one.
     ///
     /// Start from [`http_client_builder`](crate::http_client_builder), which sets the SDK's TLS.
@@ -251,15 +263,18 @@ impl ClientBuilder {
                 })?,
         };
         Ok(Client {
-            transport: Arc::new(Transport::new(
-                http,
-                base_url,
-                api_key,
-                user_agent,
-                token_source,
-                self.retry_policy,
-                self.max_response_body_size,
-            )?),
+            transport: Arc::new(
+                Transport::new(
+                    http,
+                    base_url,
+                    api_key,
+                    user_agent,
+                    token_source,
+                    self.retry_policy,
+                    self.max_response_body_size,
+                )?
+                .with_cursor_encoding(self.cursor_encoding),
+            ),
             defaults: Arc::new(RequestDefaults {
                 locale: self.locale,
                 image_style: self.image_style,

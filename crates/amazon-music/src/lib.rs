@@ -17,6 +17,7 @@ mod tls;
 mod transport;
 mod views;
 
+pub use amazon_music_client::CursorEncoding;
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BODY_SIZE, DEFAULT_USER_AGENT,
 };

@@ -6,7 +6,7 @@ use std::future::Future;
 use std::sync::Arc;
 use std::time::{Instant, SystemTime};
 
-use amazon_music_client::{CallContext, ResponseValue};
+use amazon_music_client::{CallContext, CursorEncoding, ResponseValue};
 use amazon_music_models::{ErrorResponse, Operation};
 use reqwest::StatusCode;
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue, RETRY_AFTER, USER_AGENT};
@@ -31,6 +31,7 @@ pub(crate) struct Transport {
     token_source: Arc<dyn TokenSource>,
     retry_policy: RetryPolicy,
     max_body_size: usize,
+    cursor_encoding: CursorEncoding,
 }
 
 impl fmt::Debug for Transport {
@@ -43,6 +44,7 @@ impl fmt::Debug for Transport {
             .field("token_source", &self.token_source)
             .field("retry_policy", &self.retry_policy)
             .field("max_body_size", &self.max_body_size)
+            .field("cursor_encoding", &self.cursor_encoding)
             .finish_non_exhaustive()
     }
 }
@@ -67,7 +69,14 @@ impl Transport {
             token_source,
             retry_policy,
             max_body_size,
+            cursor_encoding: CursorEncoding::default(),
         })
+    }
+
+    /// Writes every request's `cursor` as `encoding` says.
+    pub(crate) fn with_cursor_encoding(mut self, encoding: CursorEncoding) -> Self {
+        self.cursor_encoding = encoding;
+        self
     }
 
     /// Runs `call` (one generated operation) until it succeeds, fails for good, or runs out
@@ -210,6 +219,7 @@ impl Transport {
         bearer.set_sensitive(true);
         Ok(CallContext::new()
             .with_max_body_size(self.max_body_size)
+            .with_cursor_encoding(self.cursor_encoding)
             .with_header(HeaderName::from_static("x-api-key"), api_key)
             .with_header(AUTHORIZATION, bearer)
             .with_header(USER_AGENT, self.user_agent.clone()))

@@ -24,6 +24,7 @@ import json
 import math
 import re
 import sys
+import urllib.parse
 from typing import Any
 
 #: A small page, so that every paged view has several.
@@ -158,7 +159,10 @@ def main() -> int:
         try:
             while True:
                 if cursor is not None:
-                    arguments["cursor"] = cursor
+                    # The generated client percent-encodes every query value (it ignores the
+                    # spec's `allowReserved`): given the token decoded once, it puts on the wire
+                    # what the server reads as the token as received.
+                    arguments["cursor"] = urllib.parse.unquote(cursor)
                 response = with_info(**arguments)
                 pages += 1
                 view = response.data.data
