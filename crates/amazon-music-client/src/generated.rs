@@ -459,8 +459,8 @@ Arguments:
 - `group_id`: The ID of the entity group to retrieve: the `id` of an `EntityGroup` of the library view,
 exactly as received. It travels as one path segment, percent-encoded (a `%` in it as
 `%25`, a `/` as `%2F`); never decode it first.
-The group IDs `albums`, `artists`, `songs`, `playlists` and `podcasts` name the dedicated
-library views instead.
+Assumption: the group IDs `albums`, `artists`, `songs`, `playlists` and `podcasts` name
+the dedicated library views instead (see the operation's description).
 
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
 response, sent back exactly as received as this query parameter's value. It may hold

@@ -36,7 +36,9 @@ choice.
 */
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<i64>,
-    ///The release date, as an ISO 8601 date-time (e.g. `2024-01-19T05:00:00.000Z`).
+    /**The release date. Assumption: an ISO 8601 date-time, as every value the reference
+shows is (e.g. `2024-01-19T05:00:00.000Z`); kept as a string.
+*/
     #[serde(
         rename = "releaseDate",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -54,7 +56,7 @@ and `int64` are this document's choice.
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub track_count: ::std::option::Option<i64>,
-    ///The record label.
+    ///The record label (read from the name and the reference's `Reprise`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[cfg_attr(
         feature = "proptest",
@@ -256,8 +258,9 @@ its own path (the reference's `groupId` is "the group ID of the entity group").
         proptest(strategy = "::proptest::option::of(crate::arbitrary::text())")
     )]
     pub title: ::std::option::Option<::std::string::String>,
-    /**How the group is meant to be laid out. Values seen: `LIST`, `GRID`, `STACK`,
-`TABLE`. The set is open: new values may appear.
+    /**How the group is meant to be laid out: source "Web API Views Overview V1.0"
+(API_web_views_overview.html). Values the reference shows: `LIST`, `GRID`, `STACK`,
+`TABLE`. Assumption: the set is open; new values may appear.
 */
     #[serde(rename = "viewType")]
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
@@ -396,8 +399,8 @@ the name and from `containerId`.
         )
     )]
     pub container_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /**The ways the entity can be played. Values seen: `PLAY`, `SHUFFLE`, `STATION`. The set
-is open: new values may appear.
+    /**The ways the entity can be played. Values the reference shows: `PLAY`, `SHUFFLE`,
+`STATION`. Assumption: the set is open; new values may appear.
 */
     #[cfg_attr(
         feature = "proptest",
@@ -547,7 +550,9 @@ Assumption: `int64` is this document's choice.
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub episode_number: ::std::option::Option<i64>,
-    ///The release date, as an ISO 8601 date-time (e.g. `2024-02-06T08:00:00Z`).
+    /**The release date. Assumption: an ISO 8601 date-time, as every value the reference
+shows is (e.g. `2024-02-06T08:00:00Z`); kept as a string.
+*/
     #[serde(rename = "releaseDate")]
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
     pub release_date: ::std::string::String,
@@ -806,7 +811,10 @@ the reference's examples says.
 */
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
     pub id: ::std::string::String,
-    ///The International Standard Recording Code.
+    /**The recording's code. Assumption: its International Standard Recording Code, read
+from the name and the values (e.g. `USRE19900151`; the reference also shows one in
+lower case).
+*/
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
     pub isrc: ::std::string::String,
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
