@@ -47,9 +47,37 @@ pub mod types {
 The views of the Amazon Music Web API (V1): high-level, browsable collections of catalog,
 library and podcast content.
 
-This is an unofficial, hand-written description maintained by the amazon-music-rs project,
-derived from Amazon's public endpoint reference ("Web API Views"). Where that reference is
-silent, the assumption made is stated in the description of the item concerned.
+This is an unofficial, hand-written description maintained by the amazon-music-rs project.
+Its endpoints, parameters and response shapes come from Amazon's endpoint reference, "Web
+API Views" (API_web_views.html, called "the reference" below). A fact taken from another
+public Amazon page names that page where it is used. The pages cited:
+- "Web API Views" (API_web_views.html), <https://developer.amazon.com/docs/music/API_web_views.html>
+- "Web API Views Overview V1.0" (API_web_views_overview.html),
+  <https://developer.amazon.com/docs/music/API_web_views_overview.html>
+- "Web API Pagination V1.0" (API_web_pagination.html),
+  <https://developer.amazon.com/docs/music/API_web_pagination.html>
+- "Web API Overview V1.0" (API_web_overview.html),
+  <https://developer.amazon.com/docs/music/API_web_overview.html>
+- "Errors" (API_web_errors.html), <https://developer.amazon.com/docs/music/API_web_errors.html>
+- "Request Headers" (API_web_request_headers.html),
+  <https://developer.amazon.com/docs/music/API_web_request_headers.html>
+- "Authentication" (API_web_LWA.html), <https://developer.amazon.com/docs/music/API_web_LWA.html>
+- Login with Amazon's "Authorization Code Grant" (authorization-code-grant.html),
+  <https://developer.amazon.com/docs/login-with-amazon/authorization-code-grant.html>
+- Login with Amazon's code-based linking pages "Retrieve a User Code and Verification URL"
+  (retrieve-code-other-platforms-cbl-docs.html),
+  <https://developer.amazon.com/docs/login-with-amazon/retrieve-code-other-platforms-cbl-docs.html>,
+  and "Retrieve an Access Token and Refresh Token" (retrieve-token-other-platforms-cbl-docs.html),
+  <https://developer.amazon.com/docs/login-with-amazon/retrieve-token-other-platforms-cbl-docs.html>
+- Amazon Data Portability's "Generate LWA tokens with OAuth2 code" (lwa-access-token.html),
+  <https://developer.amazon.com/docs/amazon-data-portability/lwa-access-token.html>, for
+  LWA's regional token URLs only.
+
+What no page states is marked "Assumption:" in the description of the item concerned. It is
+read from the reference's examples, or chosen where the pages are silent, and is not
+Amazon's word. The examples follow the reference's where it has one, with what it elides
+("Some lines omitted", `...`) filled in with made-up, consistent data (image URLs included);
+the examples of the three group paths are constructed.
 
 The reference never says which fields are required: this document infers it from the
 reference's response examples. A property is required where every example of its object
@@ -59,20 +87,28 @@ such values and the examples show it in two views only
 (`PodcastEpisode.playbackInformation`); its description then says so. Read `required` as the
 best reading of those examples, not as Amazon's promise.
 
+`x-paging` on each operation says which token its `cursor` takes: `groups`, the view's
+`nextPageToken` (more entity groups); `entities`, a group's `nextPageToken` (more entities
+of the groups); `none`, no cursor. With `x-paging-groups: first`, only the first group is
+paged; the others come whole with every page. Assumption: the reference shows the tokens and
+a `cursor` parameter on each view but never says which token a view's `cursor` takes; each
+operation's choice is this document's reading of its example, and says so where the example
+leaves it open.
+
 The view, its content, its entity groups and their content, and the entities carry a
 `_type` (`View`, `ViewContent`, `EntityGroup`, `EntityGroupContent`, `Album`, `Artist`, ...);
 the reference's podcasts example omits it on one `EntityGroupContent`. The objects nested in
 an entity carry none: artist, album and podcast references, `playParams`, `curator`,
-`playbackInformation` and images. New `_type` values, new fields and new values of the open
-string sets (`viewType`, `selections`, image styles) appear over time: a client should keep
-or skip an entity whose `_type` it does not know, never fail the page for it, and keep
-unknown values.
+`playbackInformation` and images. Assumption: new `_type` values, new fields and new values
+of the open string sets (`viewType`, `selections`, image styles) may appear (no page says
+the sets are closed): a client should keep or skip an entity whose `_type` it does not know,
+never fail the page for it, and keep unknown values.
 
 IDs and cursors are opaque: a client never decodes, trims or builds one. An ID (of an
 artist, album, playlist, podcast show or entity group) travels as one path segment,
 percent-encoded (a `%` in it as `%25`, a `/` as `%2F`). A `nextPageToken` travels as the
-`cursor` query parameter exactly as received, its `%XX` escapes as they are (an inference
-from Amazon's pagination page: see the `cursor` parameter).
+`cursor` query parameter exactly as received, its `%XX` escapes as they are (Assumption:
+inferred from Amazon's pagination page; see the `cursor` parameter).
 
 
 Version: 1.0*/
@@ -143,6 +179,10 @@ Personalized content recommendations for the user, such as they might see on Ama
 Music's home page: music and podcast entities grouped in sections. `limit` bounds the
 number of entities per group; the view's `nextPageToken` leads to more groups.
 
+Assumption: this path without a group ID is taken from the reference's curl example
+(`/v1/views/home?limit=5`); the reference's table documents the view as
+`/v1/views/home/{groupId}` and marks `groupId` required.
+
 
 Sends a `GET` request to `/v1/views/home`
 
@@ -151,7 +191,7 @@ Arguments:
 response, appended to the query exactly as received (`cursor=<token>`). Never decode,
 trim or build one.
 
-How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
 API Pagination V1.0",
 https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
 received as `cursor=<token>`; the views reference
@@ -170,13 +210,21 @@ meant. Neither page says this in words: should the API expect tokens encoded onc
 
 - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
 the view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_home_view()
@@ -195,6 +243,10 @@ let response = client.get_home_view()
 One entity group of the home view, by its group ID (an `EntityGroup.id` seen in the home
 view). Use the group's `nextPageToken` as `cursor` to page through its entities.
 
+Assumption: the reference documents the path and its parameters but shows no response
+of it; the response's shape (the home view holding only the group asked for) and its
+example are constructed by this document.
+
 
 Sends a `GET` request to `/v1/views/home/{groupId}`
 
@@ -207,7 +259,7 @@ exactly as received. It travels as one path segment, percent-encoded (a `%` in i
 response, appended to the query exactly as received (`cursor=<token>`). Never decode,
 trim or build one.
 
-How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
 API Pagination V1.0",
 https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
 received as `cursor=<token>`; the views reference
@@ -226,13 +278,21 @@ meant. Neither page says this in words: should the API expect tokens encoded onc
 
 - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
 the view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_home_group()
@@ -250,7 +310,12 @@ let response = client.get_home_group()
     /**Podcasts view
 
 Personalized podcast recommendations for the user: podcast entities grouped in sections.
-`limit` bounds the number of podcast entities returned.
+`limit` bounds the number of podcast entities returned; the view's `nextPageToken` leads
+to more groups.
+
+Assumption: this path without a group ID is taken from the reference's curl example
+(`/v1/views/podcasts`); the reference's table documents the view as
+`/v1/views/podcasts/{groupId}` and marks `groupId` required.
 
 
 Sends a `GET` request to `/v1/views/podcasts`
@@ -260,7 +325,7 @@ Arguments:
 response, appended to the query exactly as received (`cursor=<token>`). Never decode,
 trim or build one.
 
-How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
 API Pagination V1.0",
 https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
 received as `cursor=<token>`; the views reference
@@ -279,13 +344,21 @@ meant. Neither page says this in words: should the API expect tokens encoded onc
 
 - `limit`: The maximum number of items to return; at least 1, default 10. What is counted depends
 on the view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_podcasts_view()
@@ -304,6 +377,10 @@ let response = client.get_podcasts_view()
 One entity group of the podcasts view, by its group ID. Use the group's
 `nextPageToken` as `cursor` to page through its entities.
 
+Assumption: the reference documents the path and its parameters but shows no response
+of it; the response's shape (the podcasts view holding only the group asked for) and its
+example are constructed by this document.
+
 
 Sends a `GET` request to `/v1/views/podcasts/{groupId}`
 
@@ -319,7 +396,7 @@ is part of the ID. Taken as received, it is sent as `%2523`.
 response, appended to the query exactly as received (`cursor=<token>`). Never decode,
 trim or build one.
 
-How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
 API Pagination V1.0",
 https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
 received as `cursor=<token>`; the views reference
@@ -338,13 +415,21 @@ meant. Neither page says this in words: should the API expect tokens encoded onc
 
 - `limit`: The maximum number of items to return; at least 1, default 10. What is counted depends
 on the view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_podcasts_group()
@@ -365,6 +450,19 @@ Music and podcast content the user added to their library: the user (name, profi
 picture) as the view's entity, and entities grouped in sections (e.g. My Albums, Podcast
 Shows You Follow). `limit` bounds the number of entities per group.
 
+Assumption: this path without a group ID is taken from the reference's curl example
+(`/v1/views/library`); the reference's table documents the view as
+`/v1/views/library/{groupId}` and marks `groupId` required.
+
+Assumption: the reference's table says `limit` is the maximum number of "tracks"; its
+description says the parameters "limit the number of entities within a single entity
+group", and this view's groups hold playlists, albums, artists and podcasts as well as
+tracks, so `limit` is read as the number of entities per group.
+
+Assumption: `x-paging: groups`. The reference's example of this view has no view-level
+`nextPageToken`; the view is taken to page through its groups as the home and podcasts
+views do, whose examples have one.
+
 
 Sends a `GET` request to `/v1/views/library`
 
@@ -373,7 +471,7 @@ Arguments:
 response, appended to the query exactly as received (`cursor=<token>`). Never decode,
 trim or build one.
 
-How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
 API Pagination V1.0",
 https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
 received as `cursor=<token>`; the views reference
@@ -392,13 +490,21 @@ meant. Neither page says this in words: should the API expect tokens encoded onc
 
 - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
 the view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_library_view()
@@ -417,9 +523,14 @@ let response = client.get_library_view()
 One entity group of the library view, by its group ID. Use the group's `nextPageToken`
 as `cursor` to page through its entities.
 
-The literal paths `/v1/views/library/albums`, `artists`, `songs`, `playlists` and
-`podcasts` are the dedicated library views, not groups: a group whose ID is one of
-those words cannot be fetched by this path.
+Assumption: the literal paths `/v1/views/library/albums`, `artists`, `songs`,
+`playlists` and `podcasts` are the dedicated library views, not groups (the reference
+does not say how the paths overlap): a group whose ID is one of those words cannot be
+fetched by this path.
+
+Assumption: the reference documents the path and its parameters but shows no response
+of it; the response's shape (the library view holding only the group asked for) and its
+example are constructed by this document. `limit` is read as on the library view.
 
 
 Sends a `GET` request to `/v1/views/library/{groupId}`
@@ -428,14 +539,14 @@ Arguments:
 - `group_id`: The ID of the entity group to retrieve: the `id` of an `EntityGroup` of the library view,
 exactly as received. It travels as one path segment, percent-encoded (a `%` in it as
 `%25`, a `/` as `%2F`); never decode it first.
-The group IDs `albums`, `artists`, `songs`, `playlists` and `podcasts` name the dedicated
-library views instead.
+Assumption: the group IDs `albums`, `artists`, `songs`, `playlists` and `podcasts` name
+the dedicated library views instead (see the operation's description).
 
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
 response, appended to the query exactly as received (`cursor=<token>`). Never decode,
 trim or build one.
 
-How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
 API Pagination V1.0",
 https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
 received as `cursor=<token>`; the views reference
@@ -454,13 +565,21 @@ meant. Neither page says this in words: should the API expect tokens encoded onc
 
 - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
 the view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_library_group()
@@ -482,19 +601,24 @@ grouped in sections (e.g. Releases, Top Songs, Related Playlists). `limit` bound
 number of entity groups; the view's `nextPageToken`, when present, leads to more groups.
 No documented path pages through the entities of one of these groups.
 
+Assumption: `x-paging: groups`. The reference's example of this view has no view-level
+`nextPageToken` (its one group has its own); the view is taken to page through groups
+because its `limit` counts entity groups.
+
 
 Sends a `GET` request to `/v1/views/artists/{id}`
 
 Arguments:
-- `id`: The ID of the artist to retrieve (an ASIN): an artist's `id`, exactly as received.
-It travels as one path segment, percent-encoded (a `%` in it as `%25`, a `/` as `%2F`);
-never decode it first.
+- `id`: The ID of the artist to retrieve: an artist's `id`, exactly as received. It travels as
+one path segment, percent-encoded (a `%` in it as `%25`, a `/` as `%2F`); never decode
+it first. Assumption: an ASIN, as the `asin` in the MRNs of the reference's artists
+says; a client never relies on the form.
 
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
 response, appended to the query exactly as received (`cursor=<token>`). Never decode,
 trim or build one.
 
-How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
 API Pagination V1.0",
 https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
 received as `cursor=<token>`; the views reference
@@ -511,16 +635,24 @@ meant. Neither page says this in words: should the API expect tokens encoded onc
 (a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
 `cursor_encoding`).
 
-- `limit`: The maximum number of items to return; at least 1. The reference documents no default
-for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
+- `limit`: The maximum number of items to return; at least 1. The reference gives no default for
+this view. What is counted (entity groups, tracks, episodes, albums) depends on the
 view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_artist_view()
@@ -537,23 +669,32 @@ let response = client.get_artist_view()
     }
     /**Album details view
 
-One album: the album as the view's entity, and its tracks. The reference documents no
-query parameters for this view: it does not page.
+One album: the album as the view's entity, and its tracks.
+
+Assumption: this view does not page (`x-paging: none`). The reference lists no query
+parameters for it, though it links the pagination page here as on every view.
 
 
 Sends a `GET` request to `/v1/views/albums/{id}`
 
 Arguments:
-- `id`: The ID of the album to retrieve (an ASIN): an album's `id`, exactly as received. It
-travels as one path segment, percent-encoded (a `%` in it as `%25`, a `/` as `%2F`);
-never decode it first.
+- `id`: The ID of the album to retrieve: an album's `id`, exactly as received. It travels as
+one path segment, percent-encoded (a `%` in it as `%25`, a `/` as `%2F`); never decode
+it first. Assumption: an ASIN, as the `asin` in the MRNs of the reference's albums
+says; a client never relies on the form.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_album_view()
@@ -574,19 +715,25 @@ the number of tracks in the playlist); the tracks group's `nextPageToken` (the f
 group's) is the `cursor` for the next page. The other groups may carry tokens of their
 own, which this view's `cursor` does not take (`x-paging-groups: first`).
 
+Assumption: `x-paging-groups: first`. The reference's example holds one group (`songs`);
+that the tracks come first and that the other groups its description names are not
+paged by `cursor` is this document's reading.
+
 
 Sends a `GET` request to `/v1/views/playlists/{id}`
 
 Arguments:
-- `id`: The ID of the playlist to retrieve (an ASIN, a UUID or a playlist ID): a playlist's
-`id`, exactly as received. It travels as one path segment, percent-encoded (a `%` in it
-as `%25`, a `/` as `%2F`); never decode it first.
+- `id`: The ID of the playlist to retrieve: a playlist's `id`, exactly as received. It travels
+as one path segment, percent-encoded (a `%` in it as `%25`, a `/` as `%2F`); never
+decode it first. Assumption: an ASIN, a UUID or a playlist ID, as the `asin`, `uuid`
+and `playlistid` in the MRNs of the reference's playlists say; a client never relies on
+the form.
 
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
 response, appended to the query exactly as received (`cursor=<token>`). Never decode,
 trim or build one.
 
-How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
 API Pagination V1.0",
 https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
 received as `cursor=<token>`; the views reference
@@ -603,16 +750,24 @@ meant. Neither page says this in words: should the API expect tokens encoded onc
 (a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
 `cursor_encoding`).
 
-- `limit`: The maximum number of items to return; at least 1. The reference documents no default
-for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
+- `limit`: The maximum number of items to return; at least 1. The reference gives no default for
+this view. What is counted (entity groups, tracks, episodes, albums) depends on the
 view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_playlist_view()
@@ -635,19 +790,24 @@ episodes group's `nextPageToken` (the first group's) is the `cursor` for the nex
 The other groups may carry tokens of their own, which this view's `cursor` does not take
 (`x-paging-groups: first`).
 
+Assumption: `x-paging-groups: first`. The reference's example holds one group
+(`episodes`); that the episodes come first and that the other groups its description
+names are not paged by `cursor` is this document's reading.
+
 
 Sends a `GET` request to `/v1/views/podcasts/shows/{id}`
 
 Arguments:
-- `id`: The ID of the podcast show to retrieve (a UUID): a show's `id`, exactly as received.
-It travels as one path segment, percent-encoded (a `%` in it as `%25`, a `/` as `%2F`);
-never decode it first.
+- `id`: The ID of the podcast show to retrieve: a show's `id`, exactly as received. It travels
+as one path segment, percent-encoded (a `%` in it as `%25`, a `/` as `%2F`); never
+decode it first. Assumption: a UUID, as the `uuid` in the MRNs of the reference's shows
+says; a client never relies on the form.
 
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
 response, appended to the query exactly as received (`cursor=<token>`). Never decode,
 trim or build one.
 
-How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
 API Pagination V1.0",
 https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
 received as `cursor=<token>`; the views reference
@@ -664,16 +824,24 @@ meant. Neither page says this in words: should the API expect tokens encoded onc
 (a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
 `cursor_encoding`).
 
-- `limit`: The maximum number of items to return; at least 1. The reference documents no default
-for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
+- `limit`: The maximum number of items to return; at least 1. The reference gives no default for
+this view. What is counted (entity groups, tracks, episodes, albums) depends on the
 view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_podcast_show_view()
@@ -702,7 +870,7 @@ Arguments:
 response, appended to the query exactly as received (`cursor=<token>`). Never decode,
 trim or build one.
 
-How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
 API Pagination V1.0",
 https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
 received as `cursor=<token>`; the views reference
@@ -719,16 +887,24 @@ meant. Neither page says this in words: should the API expect tokens encoded onc
 (a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
 `cursor_encoding`).
 
-- `limit`: The maximum number of items to return; at least 1. The reference documents no default
-for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
+- `limit`: The maximum number of items to return; at least 1. The reference gives no default for
+this view. What is counted (entity groups, tracks, episodes, albums) depends on the
 view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_library_albums_view()
@@ -748,6 +924,9 @@ Artists the user follows: the user as the view's entity, and the artists in one 
 (e.g. Artists You Follow). `limit` bounds the number of artists; the group's
 `nextPageToken` is the `cursor` for the next page.
 
+Assumption: the reference's table says `limit` is the maximum number of "tracks"; this
+view holds artists only, so `limit` is read as the number of artists.
+
 
 Sends a `GET` request to `/v1/views/library/artists`
 
@@ -756,7 +935,7 @@ Arguments:
 response, appended to the query exactly as received (`cursor=<token>`). Never decode,
 trim or build one.
 
-How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
 API Pagination V1.0",
 https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
 received as `cursor=<token>`; the views reference
@@ -775,13 +954,21 @@ meant. Neither page says this in words: should the API expect tokens encoded onc
 
 - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
 the view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_library_artists_view()
@@ -799,7 +986,12 @@ let response = client.get_library_artists_view()
 
 Songs the user added to their library: the user as the view's entity, and the songs
 grouped in sections (e.g. Songs You Liked, Library Songs). `limit` bounds the number of
-tracks; the group's `nextPageToken` is the `cursor` for the next page.
+tracks; the first group's `nextPageToken` is the `cursor` for the next page, and every
+group's entities are read on each page (`x-paging-groups` is `all`).
+
+Assumption: the reference's example holds one group (`songs`) and does not say which
+group's token `cursor` takes when there are several; the first group's is this
+document's reading.
 
 
 Sends a `GET` request to `/v1/views/library/songs`
@@ -809,7 +1001,7 @@ Arguments:
 response, appended to the query exactly as received (`cursor=<token>`). Never decode,
 trim or build one.
 
-How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
 API Pagination V1.0",
 https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
 received as `cursor=<token>`; the views reference
@@ -826,16 +1018,24 @@ meant. Neither page says this in words: should the API expect tokens encoded onc
 (a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
 `cursor_encoding`).
 
-- `limit`: The maximum number of items to return; at least 1. The reference documents no default
-for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
+- `limit`: The maximum number of items to return; at least 1. The reference gives no default for
+this view. What is counted (entity groups, tracks, episodes, albums) depends on the
 view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_library_songs_view()
@@ -865,7 +1065,7 @@ Arguments:
 response, appended to the query exactly as received (`cursor=<token>`). Never decode,
 trim or build one.
 
-How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
 API Pagination V1.0",
 https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
 received as `cursor=<token>`; the views reference
@@ -884,13 +1084,21 @@ meant. Neither page says this in words: should the API expect tokens encoded onc
 
 - `limit`: The maximum number of items to return; at least 1, default 10. What is counted depends
 on the view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_library_playlists_view()
@@ -908,7 +1116,12 @@ let response = client.get_library_playlists_view()
 
 Podcast shows and episodes the user follows or liked: the user as the view's entity, and
 the episodes and shows in separate groups. `limit` bounds the number of episodes and
-shows.
+shows; the first group's `nextPageToken` is the `cursor` for the next page, and every
+group's entities are read on each page (`x-paging-groups` is `all`).
+
+Assumption: the reference's example holds two groups (`podcast-episodes`,
+`podcast-shows`), each with a `nextPageToken` of `null`, and does not say which group's
+token `cursor` takes; the first group's is this document's reading.
 
 
 Sends a `GET` request to `/v1/views/library/podcasts`
@@ -918,7 +1131,7 @@ Arguments:
 response, appended to the query exactly as received (`cursor=<token>`). Never decode,
 trim or build one.
 
-How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
 API Pagination V1.0",
 https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
 received as `cursor=<token>`; the views reference
@@ -935,15 +1148,23 @@ meant. Neither page says this in words: should the API expect tokens encoded onc
 (a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
 `cursor_encoding`).
 
-- `limit`: The maximum number of items to return: 1 to 10. The reference documents no default for
-this view. What is counted depends on the view: see the operation's description.
+- `limit`: The maximum number of items to return: 1 to 10. The reference gives no default for this
+view. What is counted depends on the view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_library_podcasts_view()
@@ -974,7 +1195,7 @@ Arguments:
 response, appended to the query exactly as received (`cursor=<token>`). Never decode,
 trim or build one.
 
-How it travels is an inference, from two of Amazon's pages. The pagination page ("Web
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
 API Pagination V1.0",
 https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
 received as `cursor=<token>`; the views reference
@@ -993,13 +1214,21 @@ meant. Neither page says this in words: should the API expect tokens encoded onc
 
 - `limit`: The maximum number of items to return; at least 1, default 10. What is counted depends
 on the view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_recently_played_view()

@@ -4,8 +4,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::kept::{MalformedEntity, UnknownEntity};
 use crate::{Album, Artist, Track, Playlist, PodcastShow, PodcastEpisode, Station, User};
 /// A music, podcast or user entity, discriminated by `_type`. This schema lists only the
-/// `_type` values known today; new ones appear over time. An entity whose `_type` a client
-/// does not know is not an error: the client keeps it as it came (e.g. as a raw JSON
+/// `_type` values the reference shows. Assumption: others may appear, no page says the set
+/// is closed. An entity whose `_type` a client does not know is not an error: the client keeps it as it came (e.g. as a raw JSON
 /// object, for a caller that knows more) or skips it, decodes the rest of the page as
 /// usual, and never fails the page for it. A closed union generated from this `oneOf`
 /// rejects unknown tags: decode each entity through a fallback for them.
@@ -294,7 +294,7 @@ impl schemars::JsonSchema for Entity {
             metadata: ::std::option::Option::Some(
                 ::std::boxed::Box::new(schemars::schema::Metadata {
                     description: ::std::option::Option::Some(
-                        "A music, podcast or user entity, discriminated by `_type`. This schema lists only the `_type` values known today; new ones appear over time. An entity whose `_type` a client does not know is not an error: the client keeps it as it came (e.g. as a raw JSON object, for a caller that knows more) or skips it, decodes the rest of the page as usual, and never fails the page for it. A closed union generated from this `oneOf` rejects unknown tags: decode each entity through a fallback for them."
+                        "A music, podcast or user entity, discriminated by `_type`. This schema lists only the `_type` values the reference shows. Assumption: others may appear, no page says the set is closed. An entity whose `_type` a client does not know is not an error: the client keeps it as it came (e.g. as a raw JSON object, for a caller that knows more) or skips it, decodes the rest of the page as usual, and never fails the page for it. A closed union generated from this `oneOf` rejects unknown tags: decode each entity through a fallback for them."
                             .to_owned(),
                     ),
                     ..::std::default::Default::default()
