@@ -6,7 +6,7 @@ use crate::workspace;
 
 /// Runs every step in order and stops at the first failure: formatting, clippy, the generated
 /// and bundled files, the spec's lint, every test, the doctests, rustdoc, and the third-party
-/// tools (Prism, TypeScript, Python), clients of other languages made by their generators, and
+/// tools (Prism, Schemathesis, TypeScript, Python), clients of other languages made by their generators, and
 /// the release checks (MSRV, native-tls, packaging).
 pub fn run() -> Result<()> {
     let steps: &[(&str, &[&str])] = &[
@@ -48,6 +48,8 @@ pub fn run() -> Result<()> {
         // Every published crate builds from its .crate alone: nothing read from outside it.
         ("package", &["xtask", "package"]),
         ("contract", &["xtask", "contract"]),
+        // Requests generated from the spec, every response of the mock checked.
+        ("schemathesis", &["xtask", "schemathesis"]),
         ("typescript", &["xtask", "typescript"]),
         ("python", &["xtask", "python"]),
         // Clients of other languages, generated from the bundle and run against the mock.

@@ -208,10 +208,18 @@ impl Server {
         let deadline = Instant::now() + timeout;
         let prefix = format!("{name}=");
         loop {
+            // `NAME=value`, or `export NAME='value'` as a shell takes it.
             let found = self.log.tail(usize::MAX).into_iter().find_map(|line| {
-                line.trim()
-                    .strip_prefix(&prefix)
-                    .map(|value| value.trim().to_owned())
+                let line = line.trim();
+                let line = line.strip_prefix("export ").unwrap_or(line);
+                line.strip_prefix(&prefix).map(|value| {
+                    let value = value.trim();
+                    value
+                        .strip_prefix('\'')
+                        .and_then(|quoted| quoted.strip_suffix('\''))
+                        .unwrap_or(value)
+                        .to_owned()
+                })
             });
             if let Some(value) = found {
                 return Ok(value);

@@ -1,6 +1,6 @@
 //! Project chores: `cargo xtask codegen [--check]`, `cargo xtask ci`, and the spec's tools:
 //! `bundle [--check]`, `lint`, `contract`, `typescript`, `python`, `clients`, `docs`, `tools`,
-//! `spec-proof`, the release checks `package`, `msrv` and `native-tls`, `bench` and
+//! `spec-proof`, `schemathesis`, the release checks `package`, `msrv` and `native-tls`, `bench` and
 //! `build-time`, and the hardening runs `fuzz --seconds N` and `load`.
 
 mod bench;
@@ -18,6 +18,7 @@ mod load;
 mod process;
 mod python;
 mod release;
+mod schemathesis;
 mod spec_proof;
 mod tools;
 mod typescript;
@@ -42,6 +43,13 @@ enum Command {
     },
     /// Run the whole gate: fmt, clippy, codegen --check, every test.
     Ci,
+    /// Run Schemathesis against the mock: every check, the examples, coverage and fuzzing
+    /// phases; fail on any failure or warning.
+    Schemathesis {
+        /// The time budget of the run, in seconds (the fuzzing phase fills it).
+        #[arg(long, default_value_t = 75)]
+        seconds: u64,
+    },
     /// Write the spec as published for other languages: openapi/dist/*.json and *.yaml.
     Bundle {
         /// Bundle in memory and fail if a checked-in file differs.
@@ -113,6 +121,7 @@ fn main() -> std::process::ExitCode {
     let result = match Cli::parse().command {
         Command::Codegen { check } => codegen::run(check),
         Command::Ci => ci::run(),
+        Command::Schemathesis { seconds } => schemathesis::run(seconds),
         Command::Bundle { check } => bundle::run(check),
         Command::Lint => lint::run(),
         Command::Contract => contract::run(),
