@@ -2,7 +2,7 @@
 
 use anyhow::{Context, Result, bail};
 
-use crate::workspace;
+use crate::util::workspace;
 
 /// Runs every step in order and stops at the first failure: formatting, clippy, the generated
 /// and bundled files, the spec's lint, every test, the doctests, rustdoc, and the third-party

@@ -3,26 +3,12 @@
 //! `spec-proof`, `schemathesis`, the release checks `package`, `msrv` and `native-tls`, `bench` and
 //! `build-time`, and the hardening runs `fuzz --seconds N` and `load`.
 
-mod bench;
-mod bench_memory;
-mod build_time;
-mod bundle;
 mod ci;
-mod clients;
 mod codegen;
-mod contract;
-mod docs;
-mod fuzz;
-mod lint;
-mod load;
-mod process;
-mod python;
+mod perf;
 mod release;
-mod schemathesis;
-mod spec_proof;
-mod tools;
-mod typescript;
-mod workspace;
+mod spec;
+mod util;
 
 use clap::{Parser, Subcommand};
 
@@ -121,28 +107,28 @@ fn main() -> std::process::ExitCode {
     let result = match Cli::parse().command {
         Command::Codegen { check } => codegen::run(check),
         Command::Ci => ci::run(),
-        Command::Schemathesis { seconds } => schemathesis::run(seconds),
-        Command::Bundle { check } => bundle::run(check),
-        Command::Lint => lint::run(),
-        Command::Contract => contract::run(),
-        Command::Typescript => typescript::run(),
-        Command::Python => python::run(),
-        Command::Clients => clients::run(),
-        Command::Docs { screenshot } => docs::run(screenshot),
-        Command::SpecProof => spec_proof::run(),
-        Command::Tools => tools::run(),
+        Command::Schemathesis { seconds } => spec::schemathesis::run(seconds),
+        Command::Bundle { check } => spec::bundle::run(check),
+        Command::Lint => spec::lint::run(),
+        Command::Contract => spec::contract::run(),
+        Command::Typescript => spec::typescript::run(),
+        Command::Python => spec::python::run(),
+        Command::Clients => spec::clients::run(),
+        Command::Docs { screenshot } => spec::docs::run(screenshot),
+        Command::SpecProof => spec::proof::run(),
+        Command::Tools => spec::tools::run(),
         Command::Package => release::package(),
-        Command::BenchMemory => bench_memory::run(),
+        Command::BenchMemory => perf::bench_memory::run(),
         Command::Msrv => release::msrv(),
         Command::NativeTls => release::native_tls(),
-        Command::Bench { skip_build_time } => bench::run(!skip_build_time),
-        Command::BuildTime { runs } => build_time::run(runs),
+        Command::Bench { skip_build_time } => perf::bench::run(!skip_build_time),
+        Command::BuildTime { runs } => perf::build_time::run(runs),
         Command::Fuzz {
             seconds,
             target,
             minimize,
-        } => fuzz::run(seconds, target.as_deref(), minimize),
-        Command::Load => load::run(),
+        } => perf::fuzz::run(seconds, target.as_deref(), minimize),
+        Command::Load => perf::load::run(),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

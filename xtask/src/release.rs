@@ -7,7 +7,8 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-use crate::{process, workspace};
+use crate::util::process;
+use crate::util::workspace;
 
 /// The metadata crates.io shows and every published crate of the workspace must declare.
 const REQUIRED_METADATA: &[&str] = &[

@@ -24,10 +24,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use crate::bundle::{self, DIST_JSON, DIST_YAML};
-use crate::contract::{self, MOCK_LISTENING, Server};
-use crate::tools::{self, NodeTools, PythonTools};
-use crate::{process, workspace};
+use crate::spec::bundle::{self, DIST_JSON, DIST_YAML};
+use crate::spec::contract::{self, MOCK_LISTENING, Server};
+use crate::spec::tools::{self, NodeTools, PythonTools};
+use crate::util::process;
+use crate::util::workspace;
 
 /// The checked-in programs, relative to the workspace root.
 const DIR: &str = "tools/clients";

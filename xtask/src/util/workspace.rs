@@ -38,7 +38,7 @@ pub fn metadata(with_deps: bool) -> Result<serde_json::Value> {
         .args(["metadata", "--format-version", "1"])
         .current_dir(root());
     command.arg(if with_deps { "--locked" } else { "--no-deps" });
-    let stdout = crate::process::output(&mut command, std::time::Duration::from_secs(300))?;
+    let stdout = crate::util::process::output(&mut command, std::time::Duration::from_secs(300))?;
     serde_json::from_str(&stdout).context("reading `cargo metadata`")
 }
 

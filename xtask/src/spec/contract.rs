@@ -21,10 +21,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::bundle::{self, DIST_YAML};
-use crate::process::{self, KillOnDrop, Log};
-use crate::tools::{self, NodeTools};
-use crate::workspace;
+use crate::spec::bundle::{self, DIST_YAML};
+use crate::spec::tools::{self, NodeTools};
+use crate::util::process::{self, KillOnDrop, Log};
+use crate::util::workspace;
 
 /// The variable the contract tests read Prism's URL from.
 const URL_VARIABLE: &str = "AMAZON_MUSIC_PRISM_URL";

@@ -8,9 +8,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-use crate::bundle::{self, DIST_YAML};
-use crate::contract::{self, MOCK_LISTENING, Server};
-use crate::{process, tools};
+use crate::spec::bundle::{self, DIST_YAML};
+use crate::spec::contract::{self, MOCK_LISTENING, Server};
+use crate::spec::tools;
+use crate::util::process;
 
 /// The settings Schemathesis cannot take from the spec, each with the reason it is there.
 const CONFIG: &str = "tools/schemathesis.toml";

@@ -10,7 +10,10 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::{bench_memory, build_time, process, workspace};
+use crate::perf::bench_memory;
+use crate::perf::build_time;
+use crate::util::process;
+use crate::util::workspace;
 
 /// Criterion's settings for every benchmark: short, since the ratios, not the absolute figures,
 /// are what is compared.

@@ -16,8 +16,8 @@ use anyhow::{Context, Result, bail};
 use serde_norway::{Mapping, Value};
 
 use crate::codegen::SPEC_PATH;
-use crate::process;
-use crate::workspace;
+use crate::util::process;
+use crate::util::workspace;
 
 /// The fixture: the spec additions and the program that uses them.
 const FIXTURE: &str = "xtask/fixtures/spec-proof";

@@ -10,8 +10,10 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::bundle::{self, DIST_JSON, DIST_YAML};
-use crate::{process, tools, workspace};
+use crate::spec::bundle::{self, DIST_JSON, DIST_YAML};
+use crate::spec::tools;
+use crate::util::process;
+use crate::util::workspace;
 
 /// Where the models go, relative to the workspace root.
 const MODELS: &str = "tools/python/generated/amazon_music_views.py";

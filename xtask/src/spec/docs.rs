@@ -13,8 +13,10 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::bundle::{self, DIST_YAML};
-use crate::{process, tools, workspace};
+use crate::spec::bundle::{self, DIST_YAML};
+use crate::spec::tools;
+use crate::util::process;
+use crate::util::workspace;
 
 /// The page, relative to the target directory.
 pub const PAGE: &str = "docs/index.html";
