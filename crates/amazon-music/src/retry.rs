@@ -4,6 +4,10 @@
 //! failures to get a token (every view operation is a `GET`, so repeating one is safe). Never
 //! retried: any other status, and failures that say the request itself is wrong. A `401` is
 //! handled apart, by one token refresh (see [`TokenSource`](crate::auth::TokenSource)).
+//!
+//! [`classify`] is the one rule: the send path, [`Error::is_retryable`](crate::Error::is_retryable)
+//! and the token endpoints' requests (the refresh, the logins, the device flow's polling) all
+//! ask it, and [`exponential_backoff`] is the one backoff they wait by.
 
 use std::time::Duration;
 
@@ -138,16 +142,19 @@ impl RetryPolicy {
     }
 
     fn backoff(&self, retry: u32) -> Duration {
-        let exponential = self
-            .initial_backoff
-            .saturating_mul(2u32.saturating_pow(retry))
-            .min(self.max_backoff);
+        let exponential = exponential_backoff(self.initial_backoff, retry, self.max_backoff);
         if self.jitter {
             exponential.mul_f64(fastrand::f64())
         } else {
             exponential
         }
     }
+}
+
+/// `min(initial * 2^retry, max)`, without jitter: the wait before retry number `retry` (0 for
+/// the first), saturating instead of overflowing.
+pub(crate) fn exponential_backoff(initial: Duration, retry: u32, max: Duration) -> Duration {
+    initial.saturating_mul(2u32.saturating_pow(retry)).min(max)
 }
 
 /// What one failed attempt says about trying again.
@@ -199,6 +206,11 @@ pub(crate) fn classify(attempt: Attempt) -> Retryable {
         } => Retryable::After(wait),
         Attempt::Status { .. } | Attempt::Other => Retryable::No,
     }
+}
+
+/// Whether an attempt's outcome is worth repeating at all, as [`classify`] decides.
+pub(crate) fn is_worth_retrying(attempt: Attempt) -> bool {
+    classify(attempt) != Retryable::No
 }
 
 /// Reads a `Retry-After` value: delay seconds, or an HTTP date (a date in the past is no wait).
