@@ -7,7 +7,7 @@
 //! and the `user_code` as well. The polling follows RFC 8628's rules: wait `interval` between
 //! requests, add five seconds to it on `slow_down` (for good: a later
 //! [`poll`](DeviceAuthorization::poll) keeps it), back off and go on after a failure that
-//! [`retry::classify`](crate::retry::classify) deems worth another try (section 3.5), stop on
+//! [`retry::classify`] deems worth another try (section 3.5), stop on
 //! `expired_token`, on `access_denied` or when the code's lifetime is over.
 
 use std::fmt;
