@@ -1,6 +1,6 @@
 //! What each command does.
 
-use amazon_music::auth::device::DeviceLogin;
+use amazon_music::auth::DeviceLogin;
 use amazon_music::auth::scopes;
 use amazon_music::pagination::Paging;
 use amazon_music::{Client, View, ViewRequest};

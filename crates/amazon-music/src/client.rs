@@ -5,7 +5,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::HeaderValue;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::auth::{StaticToken, TokenSource};
 use crate::transport::Transport;
@@ -232,6 +232,10 @@ impl ClientBuilder {
         let api_key = self
             .api_key
             .ok_or_else(|| Error::invalid_request("an API key is required: set `api_key`"))?;
+        // Checked once, here: every request then sends this header as it is.
+        let mut api_key = HeaderValue::from_str(api_key.expose_secret())
+            .map_err(|_| Error::invalid_request("the API key holds characters HTTP forbids"))?;
+        api_key.set_sensitive(true);
         let token_source = self.token_source.ok_or_else(|| {
             Error::invalid_request(
                 "a token source is required: set `access_token` or `token_source`",
@@ -272,7 +276,7 @@ impl ClientBuilder {
                     token_source,
                     self.retry_policy,
                     self.max_response_body_size,
-                )?
+                )
                 .with_cursor_encoding(self.cursor_encoding),
             ),
             defaults: Arc::new(RequestDefaults {
@@ -354,6 +358,18 @@ mod tests {
             .build()
             .expect_err("a newline in a header");
         assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+    }
+
+    #[test]
+    fn an_api_key_with_characters_http_forbids_is_refused_at_build_time() {
+        let error = Client::builder()
+            .api_key("key\nx-evil: 1")
+            .access_token("t")
+            .build()
+            .expect_err("a newline in the API key");
+        assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+        assert!(error.to_string().contains("API key"), "{error}");
+        assert!(!error.to_string().contains("x-evil"), "{error}");
     }
 
     #[test]

@@ -168,14 +168,10 @@ impl Error {
     /// Whether trying the same call again later may succeed: timeouts, transport failures,
     /// rate limiting, the server errors 500, 502, 503 and 504, and transient failures of the
     /// token endpoint.
+    ///
+    /// The client's own retries follow the same rule.
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::Timeout { .. } | Self::Transport { .. } | Self::RateLimited { .. } => true,
-            Self::Api(error) => matches!(error.status, 500 | 502 | 503 | 504),
-            Self::Auth { retryable, .. } => *retryable,
-            Self::Group { source, .. } => source.is_retryable(),
-            _ => false,
-        }
+        crate::retry::is_worth_retrying(crate::retry::Attempt::of(self))
     }
 
     /// The HTTP status the API answered with, where there was one.

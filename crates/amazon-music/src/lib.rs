@@ -5,6 +5,7 @@ pub mod auth;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod client;
+mod client_error;
 mod error;
 #[rustfmt::skip]
 mod generated;

@@ -166,7 +166,7 @@ impl Page for RawResponse {
         let view = amazon_music_models::from_slice_lenient::<ViewResponse>(self.body())
             .map_err(|error| {
                 amazon_music_models::leniently(|| {
-                    crate::transport::decode_error::<ViewResponse>(self.body(), &error)
+                    crate::client_error::decode_error::<ViewResponse>(self.body(), &error)
                 })
             })?
             .data;
