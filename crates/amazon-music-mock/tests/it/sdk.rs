@@ -214,6 +214,8 @@ async fn the_album_view_is_one_page_through_the_sdk() {
         .await
         .expect_err("no such album");
     assert_eq!(error.status(), Some(404));
+    assert_eq!(error.code(), Some("NOT_FOUND"));
+    assert!(error.is_not_found());
 }
 
 #[tokio::test]
