@@ -1,13 +1,14 @@
 //! Project chores: `cargo xtask codegen [--check]`, `cargo xtask ci`, and the spec's tools:
 //! `bundle [--check]`, `lint`, `contract`, `typescript`, `python`, `clients`, `docs`, `tools`,
-//! `spec-proof`, `schemathesis`, the release checks `package`, `msrv` and `native-tls`, `bench` and
-//! `build-time`, and the hardening runs `fuzz --seconds N` and `load`.
+//! `spec-proof`, `schemathesis`, the release checks `package`, `msrv`, `rustls` and `user-build`,
+//! `bench` and `build-time`, and the hardening runs `fuzz --seconds N` and `load`.
 
 mod ci;
 mod codegen;
 mod perf;
 mod release;
 mod spec;
+mod user_build;
 mod util;
 
 use clap::{Parser, Subcommand};
@@ -71,8 +72,11 @@ enum Command {
     BenchMemory,
     /// Check that no dependency needs a newer Rust than the declared `rust-version`.
     Msrv,
-    /// Test the SDK and the client with `native-tls` in place of rustls.
-    NativeTls,
+    /// Test the SDK and the client with `rustls` in place of the default `native-tls`.
+    Rustls,
+    /// Resolve a scratch copy of the workspace afresh (`cargo update`), run clippy on the
+    /// published crates there, and build and run a new user's app beside them.
+    UserBuild,
     /// Run every benchmark and print each performance ratio against its target.
     Bench {
         /// Leave out the clean builds of the minimal apps (minutes).
@@ -120,7 +124,8 @@ fn main() -> std::process::ExitCode {
         Command::Package => release::package(),
         Command::BenchMemory => perf::bench_memory::run(),
         Command::Msrv => release::msrv(),
-        Command::NativeTls => release::native_tls(),
+        Command::Rustls => release::rustls(),
+        Command::UserBuild => user_build::run(),
         Command::Bench { skip_build_time } => perf::bench::run(!skip_build_time),
         Command::BuildTime { runs } => perf::build_time::run(runs),
         Command::Fuzz {

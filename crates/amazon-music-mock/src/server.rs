@@ -205,8 +205,65 @@ impl MockServerBuilder {
         self
     }
 
+    /// Starts the server on a thread of its own, with a runtime of its own; it serves until
+    /// it is dropped (or [`shutdown`](MockServer::shutdown)). For code with no runtime (the
+    /// SDK's blocking client) and for a current-thread runtime whose thread the code under
+    /// test blocks; see [`MockServer::start_blocking`].
+    ///
+    /// # Errors
+    /// [`MockError::Bind`] when the port cannot be listened on, [`MockError::Thread`] when the
+    /// thread or its runtime cannot be started.
+    pub fn start_blocking(self) -> Result<MockServer, MockError> {
+        let (ready, started) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("amazon-music-mock".to_owned())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime,
+                    Err(source) => {
+                        let _ = ready.send(Err(MockError::Thread { source }));
+                        return;
+                    }
+                };
+                runtime.block_on(async move {
+                    let server = match self.start().await {
+                        Ok(server) => server,
+                        Err(error) => {
+                            let _ = ready.send(Err(error));
+                            return;
+                        }
+                    };
+                    let (stop, stopped) = oneshot::channel::<()>();
+                    let handle = MockServer {
+                        state: server.state.clone(),
+                        addr: server.addr,
+                        url: server.url.clone(),
+                        stop: Some(stop),
+                        task: None,
+                    };
+                    if ready.send(Ok(handle)).is_ok() {
+                        // Until the handle asks, or is dropped.
+                        let _ = stopped.await;
+                    }
+                    server.shutdown().await;
+                });
+            })
+            .map_err(|source| MockError::Thread { source })?;
+        started.recv().map_err(|_| MockError::Thread {
+            source: std::io::Error::other("the mock server's thread ended before it started"),
+        })?
+    }
+
     /// Starts the server on the current Tokio runtime; it serves until
     /// [`shutdown`](MockServer::shutdown) or until it is dropped.
+    ///
+    /// On a current-thread runtime (`#[tokio::test]`'s default) the server runs only while
+    /// that thread awaits: code under test that blocks it, such as the SDK's blocking client,
+    /// waits for an answer that never comes. Use [`start_blocking`](Self::start_blocking)
+    /// there.
     ///
     /// # Errors
     /// [`MockError::Bind`] when the port cannot be listened on.
@@ -273,6 +330,23 @@ impl MockServer {
         Self::builder().start().await
     }
 
+    /// Starts a server with the defaults on a thread of its own, with a runtime of its own:
+    /// for sync code and for runtimes whose thread the code under test blocks.
+    ///
+    /// ```
+    /// let server = amazon_music_mock::MockServer::start_blocking()?;
+    /// assert!(server.url().starts_with("http://127.0.0.1:"));
+    /// drop(server); // stops it
+    /// # Ok::<(), amazon_music_mock::MockError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`MockError::Bind`] when no port can be listened on, [`MockError::Thread`] when the
+    /// thread or its runtime cannot be started.
+    pub fn start_blocking() -> Result<MockServer, MockError> {
+        Self::builder().start_blocking()
+    }
+
     /// Configures a server.
     pub fn builder() -> MockServerBuilder {
         MockServerBuilder::default()
@@ -336,7 +410,8 @@ impl MockServer {
     }
 
     /// Stops accepting connections, lets open requests finish (for up to a second), and
-    /// stops.
+    /// stops. A server started with [`start_blocking`](Self::start_blocking) is told to stop,
+    /// and its thread does so by itself, as when it is dropped.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());

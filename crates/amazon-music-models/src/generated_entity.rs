@@ -162,6 +162,40 @@ impl Entity {
             Self::Unknown(_) | Self::Malformed(_) => ::std::option::Option::None,
         }
     }
+    /// The entity's length (`duration`, whole seconds), where its type has one and the
+    /// entity gives it; on an unknown or malformed entity, its `duration` field, where
+    /// that is a whole number of seconds.
+    ///
+    /// The types with one: `Album`, `Playlist`, `PodcastEpisode`. The views give no length for the others (`Artist`, `Track`, `PodcastShow`, `Station`, `User`).
+    pub fn duration(&self) -> ::std::option::Option<::std::time::Duration> {
+        match self {
+            Self::Album(entity) => entity.duration.and_then(crate::entity::seconds),
+            Self::Artist(entity) => {
+                let _ = entity;
+                ::std::option::Option::None
+            }
+            Self::Track(entity) => {
+                let _ = entity;
+                ::std::option::Option::None
+            }
+            Self::Playlist(entity) => entity.duration.and_then(crate::entity::seconds),
+            Self::PodcastShow(entity) => {
+                let _ = entity;
+                ::std::option::Option::None
+            }
+            Self::PodcastEpisode(entity) => crate::entity::seconds(entity.duration),
+            Self::Station(entity) => {
+                let _ = entity;
+                ::std::option::Option::None
+            }
+            Self::User(entity) => {
+                let _ = entity;
+                ::std::option::Option::None
+            }
+            Self::Unknown(entity) => entity.duration(),
+            Self::Malformed(entity) => entity.duration(),
+        }
+    }
 }
 /// The `_type`s with a variant of their own.
 #[derive(Clone, Copy)]

@@ -1,6 +1,7 @@
 //! [`Client`] and its configuration.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -70,8 +71,12 @@ impl fmt::Debug for Client {
 
 /// Configures a [`Client`]. The API key and a token source are required; everything else has
 /// a default.
+///
+/// `C` is the client that [`build`](Self::build) returns: the async [`Client`] here, and the
+/// blocking one as `amazon_music::blocking::ClientBuilder` (the `blocking` feature), with the
+/// same setters.
 #[must_use]
-pub struct ClientBuilder {
+pub struct ClientBuilder<C = Client> {
     api_key: Option<SecretString>,
     token_source: Option<Arc<dyn TokenSource>>,
     base_url: String,
@@ -84,9 +89,10 @@ pub struct ClientBuilder {
     http_client: Option<reqwest::Client>,
     max_response_body_size: usize,
     cursor_encoding: CursorEncoding,
+    client: PhantomData<fn() -> C>,
 }
 
-impl Default for ClientBuilder {
+impl<C> Default for ClientBuilder<C> {
     fn default() -> Self {
         Self {
             api_key: None,
@@ -101,11 +107,12 @@ impl Default for ClientBuilder {
             http_client: None,
             max_response_body_size: DEFAULT_MAX_RESPONSE_BODY_SIZE,
             cursor_encoding: CursorEncoding::default(),
+            client: PhantomData,
         }
     }
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter
             .debug_struct("ClientBuilder")
@@ -124,7 +131,7 @@ impl fmt::Debug for ClientBuilder {
     }
 }
 
-impl ClientBuilder {
+impl<C> ClientBuilder<C> {
     /// Sets the API key: the security profile ID of your Login with Amazon application, sent
     /// as `x-api-key`. Required.
     pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
@@ -222,13 +229,8 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client.
-    ///
-    /// # Errors
-    /// [`Error::InvalidRequest`] when the API key or token source is missing, the base URL is
-    /// not an absolute http(s) URL, a header value holds characters HTTP forbids, or the HTTP
-    /// client cannot be built.
-    pub fn build(self) -> Result<Client> {
+    /// The async client, which a blocking client drives.
+    pub(crate) fn build_async(self) -> Result<Client> {
         let api_key = self
             .api_key
             .ok_or_else(|| Error::invalid_request("an API key is required: set `api_key`"))?;
@@ -284,6 +286,18 @@ impl ClientBuilder {
                 image_style: self.image_style,
             }),
         })
+    }
+}
+
+impl ClientBuilder {
+    /// Builds the client.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] when the API key or token source is missing, the base URL is
+    /// not an absolute http(s) URL, a header value holds characters HTTP forbids, or the HTTP
+    /// client cannot be built.
+    pub fn build(self) -> Result<Client> {
+        self.build_async()
     }
 }
 

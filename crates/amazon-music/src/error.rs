@@ -179,6 +179,30 @@ impl Error {
         self.api_error().map(|error| error.status)
     }
 
+    /// The error `code` of the API's V1 error body (e.g. `NOT_FOUND`, `THROTTLED`), where it
+    /// answered with one: a shortcut through the boxed [`ApiError`], as aws-sdk's
+    /// `ProvideErrorMetadata::code`.
+    ///
+    /// ```
+    /// # async fn run(client: amazon_music::Client) -> amazon_music::Result<()> {
+    /// match client.album("B0BBB43TGW").send().await {
+    ///     Ok(album) => println!("{} groups", album.content.entity_groups.len()),
+    ///     Err(error) if error.is_not_found() => println!("no such album"),
+    ///     Err(error) if error.code() == Some("AUTH_NO_MUSIC_ACCOUNT_FOUND") => println!("no account"),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn code(&self) -> Option<&str> {
+        self.api_error()?.code.as_deref()
+    }
+
+    /// Whether the API answered `404`: the view, or the entity the ID names, does not exist.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404)
+    }
+
     /// What the API said, where it answered with an error status.
     pub fn api_error(&self) -> Option<&ApiError> {
         match self {

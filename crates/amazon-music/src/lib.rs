@@ -10,6 +10,7 @@ mod error;
 #[rustfmt::skip]
 mod generated;
 pub mod pagination;
+pub mod prelude;
 mod raw;
 mod redirect;
 mod request;

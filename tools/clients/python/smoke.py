@@ -234,7 +234,7 @@ def main() -> int:
     try:
         models.ViewResponse.from_json(json.dumps(page))
         failures.append(
-            "a page holding an unknown `_type` now decodes: the README's 'what to watch for' is stale"
+            "a page holding an unknown `_type` now decodes: the 'what to watch for' of docs/other-languages.md is stale"
         )
     except ValueError:
         print("watch: a page holding an entity of an unknown `_type` fails to decode whole (closed union)")

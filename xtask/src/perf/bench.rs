@@ -1,5 +1,5 @@
 //! `cargo xtask bench`: every benchmark, then every ratio the performance targets name, each
-//! against its target (README, "Performance").
+//! against its target (docs/performance.md).
 //!
 //! The criterion benchmarks run with `cargo bench`; their medians are read back from
 //! criterion's `estimates.json` files. The figures are ratios of two benchmarks of the same run,

@@ -223,11 +223,11 @@ fn probe_verdict(code: Option<i32>, version: &str) -> Result<String, String> {
     match code {
         Some(0) => Ok(format!(
             "rust: openapi-generator {version}'s Rust client still decodes no page holding an \
-             entity, as the README says"
+             entity, as docs/other-languages.md says"
         )),
         Some(PROBE_FIXED) => Err(format!(
             "rust: openapi-generator {version}'s Rust client now decodes pages holding entities: \
-             update the README's row ('Using the spec from other languages') and make \
+             update its row in docs/other-languages.md and make \
              `cargo xtask clients` hold it to a passing check"
         )),
         Some(code) => Err(format!(
@@ -252,7 +252,7 @@ mod tests {
         let failure = probe_verdict(Some(PROBE_FIXED), "7.99.0").expect_err("fixed");
         assert!(failure.contains("7.99.0"), "{failure}");
         assert!(failure.contains("now decodes"), "{failure}");
-        assert!(failure.contains("README"), "{failure}");
+        assert!(failure.contains("other-languages.md"), "{failure}");
     }
 
     #[test]

@@ -4,7 +4,7 @@
 //! ignores.
 //!
 //! With `--screenshot`, headless Chromium renders the page to `docs/reference.png`, the picture
-//! the README shows. Chromium is not installed by the xtask: on Debian, `apt-get install
+//! docs/other-languages.md shows. Chromium is not installed by the xtask: on Debian, `apt-get install
 //! chromium`; another binary can be named with `$CHROMIUM`. Neither step is part of the gate.
 
 use std::path::Path;

@@ -20,7 +20,7 @@ const MODELS: &str = "tools/python/generated/amazon_music_views.py";
 /// The check, relative to the workspace root.
 const CHECK: &str = "tools/python/check_models.py";
 
-/// datamodel-code-generator's options, as the README gives them.
+/// datamodel-code-generator's options, as docs/other-languages.md gives them.
 ///
 /// `--strict-nullable` makes a required `nullable` property `X | None` rather than `X` (without
 /// it, a `null` there does not validate). Every nullable property of the spec is optional today,

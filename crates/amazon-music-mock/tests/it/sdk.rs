@@ -214,6 +214,8 @@ async fn the_album_view_is_one_page_through_the_sdk() {
         .await
         .expect_err("no such album");
     assert_eq!(error.status(), Some(404));
+    assert_eq!(error.code(), Some("NOT_FOUND"));
+    assert!(error.is_not_found());
 }
 
 #[tokio::test]
@@ -288,9 +290,13 @@ async fn every_operation_of_the_table_answers_the_sdk_for_the_specs_example_argu
     );
 }
 
-/// An SDK client for `server` writing cursors as `encoding` says.
-fn sdk_writing(server: &MockServer, encoding: CursorEncoding) -> amazon_music::ClientBuilder {
-    amazon_music::Client::builder()
+/// `builder` (async or blocking) set for `server`, writing cursors as `encoding` says.
+fn sdk_writing<C>(
+    builder: amazon_music::ClientBuilder<C>,
+    server: &MockServer,
+    encoding: CursorEncoding,
+) -> amazon_music::ClientBuilder<C> {
+    builder
         .api_key(server.credentials().api_key())
         .access_token(server.credentials().access_token())
         .base_url(server.url())
@@ -310,7 +316,9 @@ async fn each_cursor_encoding_pages_to_the_end_against_the_server_that_expects_i
             .start()
             .await
             .expect("a mock server");
-        let client = sdk_writing(&server, encoding).build().expect("a client");
+        let client = sdk_writing(amazon_music::Client::builder(), &server, encoding)
+            .build()
+            .expect("a client");
         let songs: Vec<Entity> = client
             .library_songs()
             .limit(10)
@@ -320,8 +328,8 @@ async fn each_cursor_encoding_pages_to_the_end_against_the_server_that_expects_i
             .unwrap_or_else(|error| panic!("{style:?} with {encoding:?}: {error}"));
         let ids: HashSet<&str> = songs.iter().filter_map(Entity::id).collect();
         assert_eq!((songs.len(), ids.len()), (45, 45), "{style:?} {encoding:?}");
-        let blocking = sdk_writing(&server, encoding)
-            .build_blocking()
+        let blocking = sdk_writing(amazon_music::blocking::Client::builder(), &server, encoding)
+            .build()
             .expect("a blocking client");
         let entities = tokio::task::spawn_blocking(move || {
             blocking
@@ -348,7 +356,9 @@ async fn a_cursor_encoding_the_server_does_not_expect_fails_on_the_second_page()
             .start()
             .await
             .expect("a mock server");
-        let client = sdk_writing(&server, encoding).build().expect("a client");
+        let client = sdk_writing(amazon_music::Client::builder(), &server, encoding)
+            .build()
+            .expect("a client");
         let error = client
             .library_songs()
             .limit(10)

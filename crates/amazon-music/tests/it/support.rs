@@ -12,7 +12,12 @@ pub const ACCESS_TOKEN: &str = "Atza|IwEBITestAccessToken-9c1e";
 
 /// A client builder for `base_url` with the test credentials and fast retries.
 pub fn builder(base_url: &str) -> ClientBuilder {
-    Client::builder()
+    builder_of(base_url)
+}
+
+/// [`builder`] for the client `C` (the blocking one, say).
+pub fn builder_of<C>(base_url: &str) -> ClientBuilder<C> {
+    ClientBuilder::default()
         .api_key(API_KEY)
         .access_token(ACCESS_TOKEN)
         .base_url(base_url)
