@@ -59,15 +59,21 @@ async fn cursors_that_are_not_this_views_tokens_answer_400_bad_request() {
     assert!(body.contains("percent-encoded twice"), "{body}");
 }
 
-#[tokio::test]
-async fn tokens_hold_escapes_as_the_references_do_and_lead_to_the_next_page_sent_as_received() {
-    let server = server().await;
-    let first = view(&server, "/v1/views/library/songs", &[("limit", "4")], &[]).await;
+/// The first page of `server`'s library songs at four a page, and its token.
+async fn first_songs_page(server: &MockServer) -> (amazon_music_models::ViewResponse, String) {
+    let first = view(server, "/v1/views/library/songs", &[("limit", "4")], &[]).await;
     let token = first.data.content.entity_groups[0]
         .content
         .next_page_token
         .clone()
         .expect("a second page");
+    (first, token)
+}
+
+#[tokio::test]
+async fn tokens_hold_escapes_as_the_references_do_and_lead_to_the_next_page_sent_as_received() {
+    let server = server().await;
+    let (first, token) = first_songs_page(&server).await;
     assert!(token.contains("%3A"), "{token}");
     assert!(
         token
@@ -270,12 +276,7 @@ async fn a_raw_style_server_takes_its_tokens_percent_encoded_once_more_and_refus
         .start()
         .await
         .expect("a mock server");
-    let first = view(&server, "/v1/views/library/songs", &[("limit", "4")], &[]).await;
-    let token = first.data.content.entity_groups[0]
-        .content
-        .next_page_token
-        .clone()
-        .expect("a second page");
+    let (_, token) = first_songs_page(&server).await;
     for character in ['%', '+', '/', '='] {
         assert!(token.contains(character), "{token}");
     }

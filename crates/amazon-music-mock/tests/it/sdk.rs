@@ -304,21 +304,31 @@ fn sdk_writing<C>(
         .cursor_encoding(encoding)
 }
 
+/// A mock of 45 songs whose tokens are written in `style`, and an async client for it that
+/// writes cursors as `encoding` says.
+async fn styled(
+    style: CursorStyle,
+    encoding: CursorEncoding,
+) -> (MockServer, amazon_music::Client) {
+    let server = MockServer::builder()
+        .library_size(45)
+        .cursor_style(style)
+        .start()
+        .await
+        .expect("a mock server");
+    let client = sdk_writing(amazon_music::Client::builder(), &server, encoding)
+        .build()
+        .expect("a client");
+    (server, client)
+}
+
 #[tokio::test]
 async fn each_cursor_encoding_pages_to_the_end_against_the_server_that_expects_it() {
     for (style, encoding) in [
         (CursorStyle::PreEncoded, CursorEncoding::Verbatim),
         (CursorStyle::Raw, CursorEncoding::Encoded),
     ] {
-        let server = MockServer::builder()
-            .library_size(45)
-            .cursor_style(style)
-            .start()
-            .await
-            .expect("a mock server");
-        let client = sdk_writing(amazon_music::Client::builder(), &server, encoding)
-            .build()
-            .expect("a client");
+        let (server, client) = styled(style, encoding).await;
         let songs: Vec<Entity> = client
             .library_songs()
             .limit(10)
@@ -351,14 +361,7 @@ async fn a_cursor_encoding_the_server_does_not_expect_fails_on_the_second_page()
         (CursorStyle::PreEncoded, CursorEncoding::Encoded),
         (CursorStyle::Raw, CursorEncoding::Verbatim),
     ] {
-        let server = MockServer::builder()
-            .cursor_style(style)
-            .start()
-            .await
-            .expect("a mock server");
-        let client = sdk_writing(amazon_music::Client::builder(), &server, encoding)
-            .build()
-            .expect("a client");
+        let (_server, client) = styled(style, encoding).await;
         let error = client
             .library_songs()
             .limit(10)
