@@ -10,7 +10,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use amazon_music::auth::LwaTokenSource;
 use amazon_music::{
-    Client, ClientBuilder, DEFAULT_MAX_RESPONSE_BODY_SIZE, Entity, Error, RetryPolicy,
+    Client, ClientBuilder, Entity, Error, RetryPolicy, http::DEFAULT_MAX_RESPONSE_BODY_SIZE,
 };
 use amazon_music_mock::{Fault, MockServer, Operation};
 use futures_util::StreamExt;

@@ -4,7 +4,7 @@
 use std::fmt::Write as _;
 
 use amazon_music::pagination::{EntityPages, GroupPages, SinglePage};
-use amazon_music::{Client, Operation, PagingStyle, ViewRequest};
+use amazon_music::{Client, ViewRequest, models::Operation, models::PagingStyle};
 
 use crate::cli::{ApiArgs, GlobalArgs};
 use crate::error::UsageError;

@@ -63,7 +63,7 @@ pub fn status(args: &GlobalArgs) -> Result<()> {
                 config.base_url.as_deref()
             )
         ),
-        None => format!("{} (the default)", amazon_music::DEFAULT_BASE_URL),
+        None => format!("{} (the default)", amazon_music::http::DEFAULT_BASE_URL),
     };
     let _ = writeln!(out, "Base URL:      {base_url}");
     let _ = writeln!(

@@ -2,8 +2,8 @@
 
 use amazon_music::auth::DeviceLogin;
 use amazon_music::auth::scopes;
-use amazon_music::pagination::Paging;
-use amazon_music::{Client, View, ViewRequest};
+use amazon_music::pagination::Paged;
+use amazon_music::{Client, ViewRequest, models::View};
 use anyhow::{Context, Result};
 use futures_util::TryStreamExt;
 
@@ -219,7 +219,7 @@ async fn show_raw(request: AnyRequest, args: &GlobalArgs) -> Result<()> {
     }
 }
 
-async fn show_raw_paged<P: Paging>(mut request: ViewRequest<P>, args: &GlobalArgs) -> Result<()> {
+async fn show_raw_paged<P: Paged>(mut request: ViewRequest<P>, args: &GlobalArgs) -> Result<()> {
     if let Some(limit) = args.limit {
         request = request.limit(limit);
     }
@@ -246,7 +246,7 @@ async fn show_raw_paged<P: Paging>(mut request: ViewRequest<P>, args: &GlobalArg
     result
 }
 
-async fn show_paged<P: Paging>(
+async fn show_paged<P: Paged>(
     mut request: ViewRequest<P>,
     args: &GlobalArgs,
     mut printer: Printer,

@@ -13,7 +13,9 @@ use std::path::{Path, PathBuf};
 use std::time::Instant;
 
 use amazon_music::pagination::EntityPages;
-use amazon_music::{Client, Entity, Operation, PagedGroups, PagingStyle, ViewRequest};
+use amazon_music::{
+    Client, Entity, ViewRequest, models::CursorGroups, models::Operation, models::PagingStyle,
+};
 use anyhow::{Context, Result};
 use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
@@ -236,8 +238,8 @@ async fn export_list(
         // playlists are not its tracks.
         let groups = &view.content.entity_groups;
         let paged = match list.operation.paged_groups() {
-            PagedGroups::First => &groups[..groups.len().min(1)],
-            PagedGroups::All => &groups[..],
+            CursorGroups::First => &groups[..groups.len().min(1)],
+            CursorGroups::All => &groups[..],
         };
         for entity in paged.iter().flat_map(|group| &group.content.entities) {
             text.push_str(&serde_json::to_string(entity)?);

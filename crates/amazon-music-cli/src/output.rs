@@ -4,7 +4,7 @@
 use std::io::{self, IsTerminal, Write};
 use std::time::Duration;
 
-use amazon_music::{Entity, EntityGroup, View};
+use amazon_music::{Entity, models::EntityGroup, models::View};
 use serde::Serialize;
 use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
 
@@ -516,7 +516,7 @@ impl Row {
     }
 
     fn of(entity: &Entity) -> Self {
-        let names = |artists: &[amazon_music::ArtistReference]| {
+        let names = |artists: &[amazon_music::models::ArtistReference]| {
             artists
                 .iter()
                 .map(|artist| artist.name.as_str())

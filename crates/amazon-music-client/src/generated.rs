@@ -192,10 +192,8 @@ response, appended to the query exactly as received (`cursor=<token>`). Never de
 trim or build one.
 
 Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
-API Pagination V1.0",
-https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
-received as `cursor=<token>`; the views reference
-(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+API Pagination V1.0", API_web_pagination.html) appends the token it received as
+`cursor=<token>`; the views reference (API_web_views.html) shows tokens that are
 already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
 tokens ready for a URL decodes the query once, so a client sends a token as received:
 its `%XX` escapes as they are, and percent-encoded only where a query component cannot
@@ -260,10 +258,8 @@ response, appended to the query exactly as received (`cursor=<token>`). Never de
 trim or build one.
 
 Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
-API Pagination V1.0",
-https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
-received as `cursor=<token>`; the views reference
-(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+API Pagination V1.0", API_web_pagination.html) appends the token it received as
+`cursor=<token>`; the views reference (API_web_views.html) shows tokens that are
 already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
 tokens ready for a URL decodes the query once, so a client sends a token as received:
 its `%XX` escapes as they are, and percent-encoded only where a query component cannot
@@ -326,10 +322,8 @@ response, appended to the query exactly as received (`cursor=<token>`). Never de
 trim or build one.
 
 Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
-API Pagination V1.0",
-https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
-received as `cursor=<token>`; the views reference
-(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+API Pagination V1.0", API_web_pagination.html) appends the token it received as
+`cursor=<token>`; the views reference (API_web_views.html) shows tokens that are
 already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
 tokens ready for a URL decodes the query once, so a client sends a token as received:
 its `%XX` escapes as they are, and percent-encoded only where a query component cannot
@@ -397,10 +391,8 @@ response, appended to the query exactly as received (`cursor=<token>`). Never de
 trim or build one.
 
 Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
-API Pagination V1.0",
-https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
-received as `cursor=<token>`; the views reference
-(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+API Pagination V1.0", API_web_pagination.html) appends the token it received as
+`cursor=<token>`; the views reference (API_web_views.html) shows tokens that are
 already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
 tokens ready for a URL decodes the query once, so a client sends a token as received:
 its `%XX` escapes as they are, and percent-encoded only where a query component cannot
@@ -472,10 +464,8 @@ response, appended to the query exactly as received (`cursor=<token>`). Never de
 trim or build one.
 
 Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
-API Pagination V1.0",
-https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
-received as `cursor=<token>`; the views reference
-(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+API Pagination V1.0", API_web_pagination.html) appends the token it received as
+`cursor=<token>`; the views reference (API_web_views.html) shows tokens that are
 already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
 tokens ready for a URL decodes the query once, so a client sends a token as received:
 its `%XX` escapes as they are, and percent-encoded only where a query component cannot
@@ -547,10 +537,8 @@ response, appended to the query exactly as received (`cursor=<token>`). Never de
 trim or build one.
 
 Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
-API Pagination V1.0",
-https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
-received as `cursor=<token>`; the views reference
-(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+API Pagination V1.0", API_web_pagination.html) appends the token it received as
+`cursor=<token>`; the views reference (API_web_views.html) shows tokens that are
 already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
 tokens ready for a URL decodes the query once, so a client sends a token as received:
 its `%XX` escapes as they are, and percent-encoded only where a query component cannot
@@ -619,10 +607,8 @@ response, appended to the query exactly as received (`cursor=<token>`). Never de
 trim or build one.
 
 Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
-API Pagination V1.0",
-https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
-received as `cursor=<token>`; the views reference
-(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+API Pagination V1.0", API_web_pagination.html) appends the token it received as
+`cursor=<token>`; the views reference (API_web_views.html) shows tokens that are
 already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
 tokens ready for a URL decodes the query once, so a client sends a token as received:
 its `%XX` escapes as they are, and percent-encoded only where a query component cannot
@@ -734,10 +720,8 @@ response, appended to the query exactly as received (`cursor=<token>`). Never de
 trim or build one.
 
 Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
-API Pagination V1.0",
-https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
-received as `cursor=<token>`; the views reference
-(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+API Pagination V1.0", API_web_pagination.html) appends the token it received as
+`cursor=<token>`; the views reference (API_web_views.html) shows tokens that are
 already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
 tokens ready for a URL decodes the query once, so a client sends a token as received:
 its `%XX` escapes as they are, and percent-encoded only where a query component cannot
@@ -808,10 +792,8 @@ response, appended to the query exactly as received (`cursor=<token>`). Never de
 trim or build one.
 
 Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
-API Pagination V1.0",
-https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
-received as `cursor=<token>`; the views reference
-(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+API Pagination V1.0", API_web_pagination.html) appends the token it received as
+`cursor=<token>`; the views reference (API_web_views.html) shows tokens that are
 already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
 tokens ready for a URL decodes the query once, so a client sends a token as received:
 its `%XX` escapes as they are, and percent-encoded only where a query component cannot
@@ -871,10 +853,8 @@ response, appended to the query exactly as received (`cursor=<token>`). Never de
 trim or build one.
 
 Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
-API Pagination V1.0",
-https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
-received as `cursor=<token>`; the views reference
-(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+API Pagination V1.0", API_web_pagination.html) appends the token it received as
+`cursor=<token>`; the views reference (API_web_views.html) shows tokens that are
 already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
 tokens ready for a URL decodes the query once, so a client sends a token as received:
 its `%XX` escapes as they are, and percent-encoded only where a query component cannot
@@ -936,10 +916,8 @@ response, appended to the query exactly as received (`cursor=<token>`). Never de
 trim or build one.
 
 Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
-API Pagination V1.0",
-https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
-received as `cursor=<token>`; the views reference
-(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+API Pagination V1.0", API_web_pagination.html) appends the token it received as
+`cursor=<token>`; the views reference (API_web_views.html) shows tokens that are
 already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
 tokens ready for a URL decodes the query once, so a client sends a token as received:
 its `%XX` escapes as they are, and percent-encoded only where a query component cannot
@@ -1002,10 +980,8 @@ response, appended to the query exactly as received (`cursor=<token>`). Never de
 trim or build one.
 
 Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
-API Pagination V1.0",
-https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
-received as `cursor=<token>`; the views reference
-(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+API Pagination V1.0", API_web_pagination.html) appends the token it received as
+`cursor=<token>`; the views reference (API_web_views.html) shows tokens that are
 already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
 tokens ready for a URL decodes the query once, so a client sends a token as received:
 its `%XX` escapes as they are, and percent-encoded only where a query component cannot
@@ -1066,10 +1042,8 @@ response, appended to the query exactly as received (`cursor=<token>`). Never de
 trim or build one.
 
 Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
-API Pagination V1.0",
-https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
-received as `cursor=<token>`; the views reference
-(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+API Pagination V1.0", API_web_pagination.html) appends the token it received as
+`cursor=<token>`; the views reference (API_web_views.html) shows tokens that are
 already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
 tokens ready for a URL decodes the query once, so a client sends a token as received:
 its `%XX` escapes as they are, and percent-encoded only where a query component cannot
@@ -1132,10 +1106,8 @@ response, appended to the query exactly as received (`cursor=<token>`). Never de
 trim or build one.
 
 Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
-API Pagination V1.0",
-https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
-received as `cursor=<token>`; the views reference
-(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+API Pagination V1.0", API_web_pagination.html) appends the token it received as
+`cursor=<token>`; the views reference (API_web_views.html) shows tokens that are
 already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
 tokens ready for a URL decodes the query once, so a client sends a token as received:
 its `%XX` escapes as they are, and percent-encoded only where a query component cannot
@@ -1196,10 +1168,8 @@ response, appended to the query exactly as received (`cursor=<token>`). Never de
 trim or build one.
 
 Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
-API Pagination V1.0",
-https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
-received as `cursor=<token>`; the views reference
-(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+API Pagination V1.0", API_web_pagination.html) appends the token it received as
+`cursor=<token>`; the views reference (API_web_views.html) shows tokens that are
 already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
 tokens ready for a URL decodes the query once, so a client sends a token as received:
 its `%XX` escapes as they are, and percent-encoded only where a query component cannot

@@ -21,4 +21,4 @@ pub use generated_entity::Entity;
 pub use generated_operations::Operation;
 pub use kept::{MalformedEntity, UnknownEntity};
 pub use mrn::{Mrn, ParseMrnError};
-pub use operation::{OperationSpec, PagedGroups, PagingStyle, UnknownOperation};
+pub use operation::{CursorGroups, OperationSpec, PagingStyle, UnknownOperation};

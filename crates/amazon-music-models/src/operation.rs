@@ -33,7 +33,7 @@ pub struct OperationSpec {
     /// How the view pages (`x-paging`).
     pub paging: PagingStyle,
     /// Which of its groups the cursor pages (`x-paging-groups`).
-    pub paged_groups: PagedGroups,
+    pub paged_groups: CursorGroups,
     /// The operation's summary.
     pub summary: &'static str,
 }
@@ -51,7 +51,7 @@ pub enum PagingStyle {
 
 /// Which groups of a view the cursor pages: the spec's `x-paging-groups`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum PagedGroups {
+pub enum CursorGroups {
     /// Every group (`all`, the default): e.g. the library podcasts view's episodes and shows.
     All,
     /// The first group only, the one the view is about (`first`): e.g. a playlist's tracks,
@@ -81,7 +81,7 @@ impl Operation {
     }
 
     /// Which of the view's groups the cursor pages.
-    pub fn paged_groups(self) -> PagedGroups {
+    pub fn paged_groups(self) -> CursorGroups {
         self.spec().paged_groups
     }
 

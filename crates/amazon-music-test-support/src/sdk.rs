@@ -4,7 +4,9 @@
 use std::time::Duration;
 
 use amazon_music::pagination::{EntityPages, GroupPages, SinglePage};
-use amazon_music::{Client, Operation, PagingStyle, Result, RetryPolicy, View};
+use amazon_music::{
+    Client, Result, RetryPolicy, models::Operation, models::PagingStyle, models::View,
+};
 
 use crate::spec::parameter_example;
 

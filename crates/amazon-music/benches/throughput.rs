@@ -8,7 +8,7 @@ mod support;
 
 use std::time::Duration;
 
-use amazon_music::{DEFAULT_USER_AGENT, ViewResponse};
+use amazon_music::{http::DEFAULT_USER_AGENT, models::ViewResponse};
 use criterion::{Criterion, criterion_group, criterion_main};
 use futures_util::TryStreamExt;
 use support::Bench;

@@ -6,8 +6,8 @@
 //! Offline, against the mock: `cargo run -p amazon-music-cli -- mock-server`, then the variables
 //! it prints.
 
-use amazon_music::DEFAULT_BASE_URL;
 use amazon_music::blocking::Client;
+use amazon_music::http::DEFAULT_BASE_URL;
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let client = Client::builder()

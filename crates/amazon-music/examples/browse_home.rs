@@ -3,7 +3,7 @@
 //! `AMAZON_MUSIC_API_KEY=... AMAZON_MUSIC_TOKEN=... cargo run -p amazon-music --example browse_home`
 //! (`AMAZON_MUSIC_BASE_URL` points it at another server, e.g. the project's mock).
 
-use amazon_music::{Client, DEFAULT_BASE_URL, Entity};
+use amazon_music::{Client, Entity, http::DEFAULT_BASE_URL};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -2,7 +2,7 @@
 //!
 //! `AMAZON_MUSIC_API_KEY=... AMAZON_MUSIC_TOKEN=... cargo run -p amazon-music --example collect_library`
 
-use amazon_music::{Client, DEFAULT_BASE_URL};
+use amazon_music::{Client, http::DEFAULT_BASE_URL};
 use futures_util::TryStreamExt;
 
 #[tokio::main]

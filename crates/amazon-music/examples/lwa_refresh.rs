@@ -9,7 +9,7 @@
 //! project's mock speaks both).
 
 use amazon_music::auth::LwaTokenSource;
-use amazon_music::{Client, DEFAULT_BASE_URL};
+use amazon_music::{Client, http::DEFAULT_BASE_URL};
 
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {

@@ -33,8 +33,8 @@ use std::sync::{Arc, mpsc};
 use futures_util::stream::BoxStream;
 use futures_util::{FutureExt, StreamExt};
 
-use crate::pagination::{EntityPages, Paging, RequestPaging};
-use crate::{Entity, Error, Operation, RawResponse, Result, View};
+use crate::pagination::{EntityPages, Paged, PagingKind};
+use crate::{Entity, Error, RawResponse, Result, models::Operation, models::View};
 
 /// Configures a blocking [`Client`]: the async client's builder, with the same setters, whose
 /// [`build`](crate::ClientBuilder::build) returns the blocking client.
@@ -64,7 +64,7 @@ impl Client {
     /// # Errors
     /// [`Error::InvalidRequest`] when `P` is not the operation's paging or the number of path
     /// arguments is not the number of its path parameters.
-    pub fn request<P: RequestPaging>(
+    pub fn request<P: PagingKind>(
         &self,
         operation: Operation,
         path_arguments: impl IntoIterator<Item = impl Into<String>>,
@@ -145,7 +145,7 @@ impl<P: Clone + 'static> ViewRequest<P> {
     }
 }
 
-impl<P: Paging> ViewRequest<P> {
+impl<P: Paged> ViewRequest<P> {
     /// Sets the page size: see [`crate::ViewRequest::limit`].
     pub fn limit(mut self, limit: u32) -> Self {
         self.inner = self.inner.limit(limit);

@@ -153,7 +153,7 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// Sets the base URL. Default: [`DEFAULT_BASE_URL`].
+    /// Sets the base URL. Default: [`DEFAULT_BASE_URL`](crate::http::DEFAULT_BASE_URL).
     pub fn base_url(mut self, base_url: impl Into<String>) -> Self {
         self.base_url = base_url.into();
         self
@@ -187,7 +187,7 @@ impl<C> ClientBuilder<C> {
         self
     }
 
-    /// Sets the `User-Agent`. Default: [`DEFAULT_USER_AGENT`].
+    /// Sets the `User-Agent`. Default: [`DEFAULT_USER_AGENT`](crate::http::DEFAULT_USER_AGENT).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = user_agent.into();
         self
@@ -202,7 +202,7 @@ impl<C> ClientBuilder<C> {
     /// Sets the largest response body read, in bytes (after decompression): a larger one ends
     /// the call with [`Error::ResponseTooLarge`] once that much has been read, so no response
     /// costs more memory than about that. Applies with [`http_client`](Self::http_client)
-    /// too. Default: [`DEFAULT_MAX_RESPONSE_BODY_SIZE`].
+    /// too. Default: [`DEFAULT_MAX_RESPONSE_BODY_SIZE`](crate::http::DEFAULT_MAX_RESPONSE_BODY_SIZE).
     pub fn max_response_body_size(mut self, bytes: usize) -> Self {
         self.max_response_body_size = bytes;
         self
@@ -219,11 +219,11 @@ impl<C> ClientBuilder<C> {
 
     /// Uses an existing `reqwest::Client` (its pool, proxy and TLS settings) instead of a new one.
     ///
-    /// Start from [`http_client_builder`](crate::http_client_builder), which sets the SDK's TLS.
-    /// Its redirect policy applies too: build it with
-    /// [`same_origin_redirects`](crate::same_origin_redirects) (what the SDK's own client uses)
-    /// or `reqwest::redirect::Policy::none()`. `reqwest`'s default policy follows a redirect to
-    /// any host, and strips `Authorization` on the way but not `x-api-key`.
+    /// Start from [`http::client_builder`](crate::http::client_builder), which sets the SDK's
+    /// TLS backend and redirect policy. The client's redirect policy applies: `reqwest`'s own
+    /// default follows a redirect to any host, and strips `Authorization` on the way but not
+    /// `x-api-key`, so keep [`same_origin_redirects`](crate::http::same_origin_redirects) or
+    /// `reqwest::redirect::Policy::none()`.
     pub fn http_client(mut self, client: reqwest::Client) -> Self {
         self.http_client = Some(client);
         self
@@ -257,10 +257,9 @@ impl<C> ClientBuilder<C> {
         }
         let http = match self.http_client {
             Some(client) => client,
-            None => crate::http_client_builder()?
+            None => crate::http::client_builder()?
                 .connect_timeout(self.connect_timeout)
                 .timeout(self.timeout)
-                .redirect(crate::same_origin_redirects())
                 // Asks for gzip and decodes it; HTTP/2 is offered by ALPN wherever TLS is used.
                 .gzip(true)
                 .build()

@@ -4,16 +4,21 @@ use crate::Client;
 use crate::pagination::{EntityPages, GroupPages, SinglePage};
 use crate::transport::Generated;
 use crate::request::{RequestOptions, ViewRequest};
-#[doc(inline)]
-pub use amazon_music_models::{
-    Album, AlbumReference, AlbumType, Artist, ArtistReference, ArtistType, Curator,
-    Entity, EntityGroup, EntityGroupContent, ErrorDetail, ErrorResponse, Image,
-    MalformedEntity, Mrn, Operation, OperationSpec, PagedGroups, PagingStyle,
-    ParseMrnError, PlayParams, PlaybackInformation, Playlist, PlaylistType,
-    PodcastEpisode, PodcastEpisodeType, PodcastReference, PodcastShow, PodcastShowType,
-    Station, StationType, Track, TrackType, UnknownEntity, UnknownOperation, User,
-    UserType, View, ViewContent, ViewResponse,
-};
+use amazon_music_models::{Operation, ViewResponse};
+/// The API's models and the operation table, generated from the spec into
+/// `amazon-music-models` and re-exported here by name.
+pub mod models {
+    #[doc(inline)]
+    pub use amazon_music_models::{
+        Album, AlbumReference, AlbumType, Artist, ArtistReference, ArtistType, Curator,
+        CursorGroups, Entity, EntityGroup, EntityGroupContent, ErrorDetail,
+        ErrorResponse, Image, MalformedEntity, Mrn, Operation, OperationSpec,
+        PagingStyle, ParseMrnError, PlayParams, PlaybackInformation, Playlist,
+        PlaylistType, PodcastEpisode, PodcastEpisodeType, PodcastReference, PodcastShow,
+        PodcastShowType, Station, StationType, Track, TrackType, UnknownEntity,
+        UnknownOperation, User, UserType, View, ViewContent, ViewResponse,
+    };
+}
 /// The views, one method each, generated from the spec's operations.
 impl Client {
     /// Home view.

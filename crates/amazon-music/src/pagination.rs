@@ -12,7 +12,7 @@
 //! | `none` | [`ViewRequest<SinglePage>`] | (none) |
 //!
 //! Each view method says which it is ("pages through groups", "pages through entities", "one
-//! page"), and [`Operation::paging`](crate::Operation::paging) says it at run time. What
+//! page"), and [`Operation::paging`](crate::models::Operation::paging) says it at run time. What
 //! `limit` counts depends on the view and is in each method's description: entities per group
 //! on home, podcasts and library, groups on an artist, entities elsewhere.
 //!
@@ -26,7 +26,7 @@
 //!
 //! [`pages`](ViewRequest::pages) yields each page whole, every group of it.
 //! [`entities`](ViewRequest::entities) yields the entities of the groups the cursor pages,
-//! which the spec's `x-paging-groups` names ([`Operation::paged_groups`](crate::Operation::paged_groups)):
+//! which the spec's `x-paging-groups` names ([`Operation::paged_groups`](crate::models::Operation::paged_groups)):
 //!
 //! - `first` (the playlist and podcast show views): the group the view is about, the first one
 //!   (a playlist's tracks, a show's episodes). The other groups (similar playlists, similar
@@ -54,7 +54,7 @@ use std::sync::Arc;
 
 use std::future::Future;
 
-use amazon_music_models::{EntityGroup, PagedGroups, View, ViewResponse};
+use amazon_music_models::{CursorGroups, EntityGroup, View, ViewResponse};
 use futures_util::future;
 use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
@@ -94,18 +94,18 @@ pub enum EntityPages {}
 pub enum SinglePage {}
 
 /// How a view pages: [`GroupPages`] or [`EntityPages`]. Sealed.
-pub trait Paging: RequestPaging + sealed::NextCursor {}
+pub trait Paged: PagingKind + sealed::NextCursor {}
 
-impl Paging for GroupPages {}
-impl Paging for EntityPages {}
+impl Paged for GroupPages {}
+impl Paged for EntityPages {}
 
 /// The paging of a request: [`GroupPages`], [`EntityPages`] or [`SinglePage`], one for each
 /// `x-paging` of the spec. Sealed.
-pub trait RequestPaging: sealed::Style {}
+pub trait PagingKind: sealed::Style {}
 
-impl RequestPaging for GroupPages {}
-impl RequestPaging for EntityPages {}
-impl RequestPaging for SinglePage {}
+impl PagingKind for GroupPages {}
+impl PagingKind for EntityPages {}
+impl PagingKind for SinglePage {}
 
 mod sealed {
     use amazon_music_models::{PagingStyle, View};
@@ -162,7 +162,7 @@ pub(crate) trait Page: Sized + Send + 'static {
     ///
     /// # Errors
     /// When the page does not say (a raw body that does not decode).
-    fn next_cursor<P: Paging>(&self) -> Result<Option<String>>;
+    fn next_cursor<P: Paged>(&self) -> Result<Option<String>>;
 }
 
 impl Page for View {
@@ -170,7 +170,7 @@ impl Page for View {
         request.send()
     }
 
-    fn next_cursor<P: Paging>(&self) -> Result<Option<String>> {
+    fn next_cursor<P: Paged>(&self) -> Result<Option<String>> {
         Ok(ViewRequest::<P>::next_cursor(self).map(str::to_owned))
     }
 }
@@ -180,7 +180,7 @@ impl Page for RawResponse {
         request.send_raw()
     }
 
-    fn next_cursor<P: Paging>(&self) -> Result<Option<String>> {
+    fn next_cursor<P: Paged>(&self) -> Result<Option<String>> {
         let view = amazon_music_models::from_slice_lenient::<ViewResponse>(self.body())
             .map_err(|error| {
                 amazon_music_models::leniently(|| {
@@ -205,7 +205,7 @@ struct PageState<P> {
 }
 
 /// The pages of `request`'s view, from its cursor on, as `T`s.
-pub(crate) fn pages<P: Paging, T: Page>(request: ViewRequest<P>) -> BoxStream<'static, Result<T>> {
+pub(crate) fn pages<P: Paged, T: Page>(request: ViewRequest<P>) -> BoxStream<'static, Result<T>> {
     let state = PageState {
         seen: request.options.cursor.iter().cloned().collect(),
         pages_left: request.options.max_pages,
@@ -246,7 +246,7 @@ pub(crate) fn pages<P: Paging, T: Page>(request: ViewRequest<P>) -> BoxStream<'s
 /// says.
 pub(crate) fn entities(request: ViewRequest<EntityPages>) -> BoxStream<'static, Result<Entity>> {
     let max_items = request.options.max_items;
-    let first_only = request.operation().paged_groups() == PagedGroups::First;
+    let first_only = request.operation().paged_groups() == CursorGroups::First;
     let mut paged_group: Option<String> = None;
     let entities = pages::<_, View>(request)
         .map_ok(move |view| {

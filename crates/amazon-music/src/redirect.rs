@@ -18,8 +18,8 @@ const MAX_REDIRECTS: usize = 5;
 /// follows redirects to any host and strips `Authorization` but not `x-api-key`.
 ///
 /// ```
-/// let http = amazon_music::http_client_builder()?
-///     .redirect(amazon_music::same_origin_redirects())
+/// let http = reqwest::Client::builder()
+///     .redirect(amazon_music::http::same_origin_redirects())
 ///     .build()?;
 /// # Ok::<(), Box<dyn std::error::Error>>(())
 /// ```

@@ -9,7 +9,7 @@ use std::sync::Arc;
 use amazon_music_models::{Operation, View};
 use futures_util::stream::BoxStream;
 
-use crate::pagination::{self, EntityPages, GroupPages, Paging};
+use crate::pagination::{self, EntityPages, GroupPages, Paged};
 use crate::{Client, Entity, Error, RawResponse, Result};
 
 /// A request for one view: set what it takes, then send it.
@@ -153,7 +153,7 @@ impl<P> ViewRequest<P> {
     }
 }
 
-impl<P: Paging> ViewRequest<P> {
+impl<P: Paged> ViewRequest<P> {
     /// Sets the page size: how many entities a page holds, per group on home, podcasts and
     /// library, and how many groups on the artist view (see the
     /// [`pagination`](crate::pagination) module). At least 1; at most 10 on home, library,

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use amazon_music_models::{Operation, View, ViewResponse};
 
 use crate::generated::dispatch;
-use crate::pagination::RequestPaging;
+use crate::pagination::PagingKind;
 use crate::request::{ViewRequest, check_path_argument_count};
 use crate::transport::{Decode, Raw, ReadResponse};
 use crate::{Client, Error, RawResponse, Result};
@@ -66,7 +66,7 @@ impl Client {
     ///
     /// ```no_run
     /// # async fn run(client: amazon_music::Client) -> amazon_music::Result<()> {
-    /// use amazon_music::Operation;
+    /// use amazon_music::models::Operation;
     /// use amazon_music::pagination::EntityPages;
     ///
     /// let operation: Operation = "getPlaylistView".parse().expect("an operation of the spec");
@@ -78,7 +78,7 @@ impl Client {
     /// # Errors
     /// [`Error::InvalidRequest`] when `P` is not the operation's paging or the number of path
     /// arguments is not the number of its path parameters.
-    pub fn request<P: RequestPaging>(
+    pub fn request<P: PagingKind>(
         &self,
         operation: Operation,
         path_arguments: impl IntoIterator<Item = impl Into<String>>,

@@ -42,7 +42,7 @@ const HAND_WRITTEN_MODELS: &[&str] = &[
     "Mrn",
     "Operation",
     "OperationSpec",
-    "PagedGroups",
+    "CursorGroups",
     "PagingStyle",
     "ParseMrnError",
     "UnknownEntity",

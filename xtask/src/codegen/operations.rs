@@ -53,13 +53,13 @@ pub fn generate(operations: &[OperationFacts]) -> TokenStream {
                 headers: &[#(#headers),*],
                 max_limit: #max_limit,
                 paging: PagingStyle::#paging,
-                paged_groups: PagedGroups::#paged_groups,
+                paged_groups: CursorGroups::#paged_groups,
                 summary: #summary,
             }
         }
     });
     quote! {
-        use crate::operation::{OperationSpec, PagedGroups, PagingStyle};
+        use crate::operation::{OperationSpec, CursorGroups, PagingStyle};
 
         /// One of the spec's view operations.
         ///

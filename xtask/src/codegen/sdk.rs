@@ -1,6 +1,7 @@
 //! The SDK's generated surface (`crates/amazon-music/src/generated.rs`): one `Client` method per
 //! operation, and one `blocking::Client` method per operation behind the `blocking` feature,
-//! the call of each operation of the generated client, and the re-exports of every model.
+//! the call of each operation of the generated client, and the `models` module that re-exports
+//! every model.
 
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
@@ -20,8 +21,14 @@ pub fn generate(operations: &[OperationFacts], models: &[String]) -> TokenStream
         use crate::transport::Generated;
         use crate::request::{RequestOptions, ViewRequest};
 
-        #[doc(inline)]
-        pub use amazon_music_models::{#(#models),*};
+        use amazon_music_models::{Operation, ViewResponse};
+
+        /// The API's models and the operation table, generated from the spec into
+        /// `amazon-music-models` and re-exported here by name.
+        pub mod models {
+            #[doc(inline)]
+            pub use amazon_music_models::{#(#models),*};
+        }
 
         /// The views, one method each, generated from the spec's operations.
         impl Client {

@@ -1,6 +1,6 @@
 //! `amzn-music api`: any operation by its operationId, the same output as the named commands.
 
-use amazon_music::{Operation, ViewResponse};
+use amazon_music::{models::Operation, models::ViewResponse};
 use amazon_music_mock::MockServer;
 
 use crate::support::run;

@@ -1,4 +1,4 @@
-use amazon_music::ViewResponse;
+use amazon_music::models::ViewResponse;
 use amazon_music_mock::MockServer;
 
 use crate::support::{URL_PLACEHOLDER, amzn_music, assert_matches_file, home, run};
@@ -214,7 +214,7 @@ async fn all_prints_each_group_of_a_paged_view_once_as_one_table() {
         .map(|line| serde_json::from_str(line).expect("a page"))
         .collect();
     assert!(pages.len() > 1, "more than one page of groups");
-    let groups: Vec<&amazon_music::EntityGroup> = pages
+    let groups: Vec<&amazon_music::models::EntityGroup> = pages
         .iter()
         .flat_map(|page| &page.data.content.entity_groups)
         .collect();

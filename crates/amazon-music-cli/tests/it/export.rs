@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
-use amazon_music::{Entity, Operation};
+use amazon_music::{Entity, models::Operation};
 use amazon_music_mock::{Fault, MockServer};
 
 use crate::support::{Run, assert_matches_file, home, run};

@@ -1,6 +1,6 @@
 //! `--output raw`: each body exactly as the API sent it.
 
-use amazon_music::ViewResponse;
+use amazon_music::models::ViewResponse;
 use amazon_music_mock::MockServer;
 
 use crate::support::run;

@@ -7,7 +7,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Duration;
 
 use amazon_music::pagination::{EntityPages, GroupPages};
-use amazon_music::{Client, Error, Operation, ViewRequest};
+use amazon_music::{Client, Error, ViewRequest, models::Operation};
 use amazon_music_mock::{Fault, MockConfig, MockState, router};
 use axum::extract::{Request, State};
 use axum::middleware::{Next, from_fn_with_state};

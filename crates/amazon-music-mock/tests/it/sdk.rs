@@ -2,7 +2,7 @@
 
 use std::collections::HashSet;
 
-use amazon_music::{CursorEncoding, Entity, PagedGroups};
+use amazon_music::{CursorEncoding, Entity, models::CursorGroups};
 use amazon_music_mock::{CursorStyle, MockServer, Operation};
 use futures_util::TryStreamExt;
 
@@ -91,7 +91,7 @@ async fn every_entity_view_pages_to_its_end_through_the_sdk() {
         // The groups the cursor pages: all, or the first (a playlist's tracks, not its similar
         // playlists, which come again with every page).
         let paged = match operation.paged_groups() {
-            PagedGroups::First => 1,
+            CursorGroups::First => 1,
             _ => usize::MAX,
         };
         let per_page: usize = pages

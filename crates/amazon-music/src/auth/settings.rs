@@ -190,11 +190,11 @@ fn http_client_or_default(given: Option<reqwest::Client>) -> Result<reqwest::Cli
     if let Some(client) = given {
         return Ok(client);
     }
-    crate::http_client_builder()?
+    crate::http::client_builder()?
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(30))
         .redirect(reqwest::redirect::Policy::none())
-        .user_agent(crate::DEFAULT_USER_AGENT)
+        .user_agent(crate::http::DEFAULT_USER_AGENT)
         .build()
         .map_err(|error| {
             Error::invalid_request(format!(

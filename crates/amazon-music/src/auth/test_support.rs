@@ -15,7 +15,7 @@ pub(super) const CLIENT_SECRET: &str = "distinct-client-secret-7f3a";
 /// A client with no timeouts and no idle-connection timer, so that a paused clock only
 /// moves when a test moves it.
 pub(super) fn test_http_client() -> reqwest::Client {
-    crate::http_client_builder()
+    crate::http::client_builder()
         .unwrap()
         .pool_idle_timeout(None)
         .build()

@@ -1,6 +1,6 @@
 //! The blocking client: the same views, pages and errors, with no runtime in the caller's code.
 
-use amazon_music::{Entity, Error, View};
+use amazon_music::{Entity, Error, models::View};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer};
 
@@ -131,7 +131,8 @@ fn send_raw_returns_the_body_as_served() {
 fn requests_for_operations_picked_at_run_time_block_too() {
     let (_runtime, server) = song_server(4);
     let client = client(&server);
-    let operation: amazon_music::Operation = "getLibrarySongsView".parse().expect("in the spec");
+    let operation: amazon_music::models::Operation =
+        "getLibrarySongsView".parse().expect("in the spec");
     let view = client
         .request::<amazon_music::pagination::EntityPages>(operation, Vec::<String>::new())
         .expect("a request")

@@ -229,7 +229,7 @@ async fn an_unknown_entity_type_does_not_fail_the_page() {
 
 #[tokio::test]
 async fn requests_carry_the_user_agent_and_a_callers_http_client_is_used() {
-    use amazon_music::DEFAULT_USER_AGENT;
+    use amazon_music::http::DEFAULT_USER_AGENT;
     use wiremock::matchers::header;
 
     let server = MockServer::start().await;

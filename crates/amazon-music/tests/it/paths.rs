@@ -1,7 +1,7 @@
 //! IDs in the path: whatever an ID holds, a request goes to its operation's own path, with the
 //! ID as exactly one segment.
 
-use amazon_music::{Client, Error, Operation, RetryPolicy};
+use amazon_music::{Client, Error, RetryPolicy, models::Operation};
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use wiremock::matchers::method;
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -1,6 +1,6 @@
 //! `send_raw` and `pages_raw`: the response as received, through the same send path.
 
-use amazon_music::{Error, View};
+use amazon_music::{Error, models::View};
 use futures_util::TryStreamExt;
 use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param_is_missing};
@@ -129,7 +129,7 @@ async fn pages_raw_follows_the_cursors_and_yields_each_body_as_sent() {
         .expect("pages");
     assert_eq!(raw.len(), 3);
     for (raw, view) in raw.iter().zip(&views) {
-        let decoded: amazon_music::ViewResponse =
+        let decoded: amazon_music::models::ViewResponse =
             serde_json::from_slice(raw.body()).expect("a view");
         assert_eq!(&decoded.data, view);
     }

@@ -130,7 +130,7 @@ async fn http2_is_used_where_the_server_offers_it() {
     // SDK's redirect policy, and the SDK's `reqwest` features (gzip, HTTP/2).
     let http = reqwest::Client::builder()
         .tls_danger_accept_invalid_certs(true)
-        .redirect(amazon_music::same_origin_redirects())
+        .redirect(amazon_music::http::same_origin_redirects())
         .build()
         .expect("an HTTP client");
     let client = Client::builder()
