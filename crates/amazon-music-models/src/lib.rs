@@ -21,4 +21,7 @@ pub use generated_entity::Entity;
 pub use generated_operations::Operation;
 pub use kept::{MalformedEntity, UnknownEntity};
 pub use mrn::{Mrn, ParseMrnError};
-pub use operation::{OperationSpec, PagedGroups, PagingStyle, UnknownOperation};
+pub use operation::{
+    OperationSpec, PagedGroups, PagingStyle, ParameterError, ParameterKind, QueryParameter,
+    UnknownOperation,
+};

@@ -24,18 +24,211 @@ pub struct OperationSpec {
     pub path: &'static str,
     /// The path parameters, in the order they stand in the path.
     pub path_parameters: &'static [&'static str],
-    /// The query parameters it takes (`cursor` and `limit` on the views that page).
-    pub query_parameters: &'static [&'static str],
+    /// The query parameters it takes, in the spec's order (`cursor` and `limit` on the views
+    /// that page).
+    pub query_parameters: &'static [QueryParameter],
     /// The optional headers it takes (`Accept-Language`, `amzn-image-style`).
     pub headers: &'static [&'static str],
-    /// The largest `limit` the spec allows, where it sets one.
-    pub max_limit: Option<u32>,
     /// How the view pages (`x-paging`).
     pub paging: PagingStyle,
     /// Which of its groups the cursor pages (`x-paging-groups`).
     pub paged_groups: PagedGroups,
     /// The operation's summary.
     pub summary: &'static str,
+}
+
+impl OperationSpec {
+    /// The query parameter called `name`, if the operation takes one.
+    pub fn query_parameter(&self, name: &str) -> Option<&'static QueryParameter> {
+        self.query_parameters
+            .iter()
+            .find(|parameter| parameter.name == name)
+    }
+}
+
+/// What the spec says of one query parameter of an operation: its name, type, whether it is
+/// required, and the bounds of its values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct QueryParameter {
+    /// The parameter's name in the query, e.g. `limit`.
+    pub name: &'static str,
+    /// The type of its values.
+    pub kind: ParameterKind,
+    /// Whether every request must send it.
+    pub required: bool,
+    /// The smallest value an integer may take (`minimum`).
+    pub minimum: Option<i64>,
+    /// The largest value an integer may take (`maximum`).
+    pub maximum: Option<i64>,
+    /// The fewest characters a string may hold (`minLength`).
+    pub min_length: Option<u64>,
+    /// The most characters a string may hold (`maxLength`).
+    pub max_length: Option<u64>,
+}
+
+/// The type of a query parameter's values: the `type` of its schema.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ParameterKind {
+    /// `type: string`.
+    String,
+    /// `type: integer`, of `format: int32` (or else `int64`).
+    Integer {
+        /// Whether `format` is `int32`, which bounds the values to an `i32`.
+        int32: bool,
+    },
+}
+
+/// How a value breaks a query parameter's constraints; `Display` names the parameter and the
+/// bound, e.g. `limit must be at most 10, not 11`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ParameterError {
+    /// An integer parameter's value is not a whole number.
+    NotAnInteger {
+        /// The parameter.
+        name: &'static str,
+        /// The value, as given.
+        value: String,
+    },
+    /// An integer is below the parameter's `minimum`.
+    BelowMinimum {
+        /// The parameter.
+        name: &'static str,
+        /// The `minimum`.
+        minimum: i64,
+        /// The value.
+        value: i64,
+    },
+    /// An integer is above the parameter's `maximum`.
+    AboveMaximum {
+        /// The parameter.
+        name: &'static str,
+        /// The `maximum`.
+        maximum: i64,
+        /// The value.
+        value: i64,
+    },
+    /// An integer does not fit the parameter's `format`.
+    OutOfRange {
+        /// The parameter.
+        name: &'static str,
+        /// The value.
+        value: i64,
+    },
+    /// A string is shorter than the parameter's `minLength`.
+    TooShort {
+        /// The parameter.
+        name: &'static str,
+        /// The `minLength`.
+        min_length: u64,
+    },
+    /// A string is longer than the parameter's `maxLength`.
+    TooLong {
+        /// The parameter.
+        name: &'static str,
+        /// The `maxLength`.
+        max_length: u64,
+    },
+}
+
+impl fmt::Display for ParameterError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotAnInteger { name, value } => {
+                write!(formatter, "{name} {value:?} is not an integer")
+            }
+            Self::BelowMinimum {
+                name,
+                minimum,
+                value,
+            } => write!(formatter, "{name} must be at least {minimum}, not {value}"),
+            Self::AboveMaximum {
+                name,
+                maximum,
+                value,
+            } => write!(formatter, "{name} must be at most {maximum}, not {value}"),
+            Self::OutOfRange { name, value } => write!(formatter, "{name} {value} is out of range"),
+            Self::TooShort { name, min_length } => write!(
+                formatter,
+                "{name} must be at least {min_length} character(s) long"
+            ),
+            Self::TooLong { name, max_length } => write!(
+                formatter,
+                "{name} must be at most {max_length} character(s) long"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ParameterError {}
+
+impl QueryParameter {
+    /// Checks an integer against the parameter's `minimum`, `maximum` and `format`.
+    ///
+    /// # Errors
+    /// The first bound `value` breaks.
+    pub fn check_integer(&self, value: i64) -> Result<(), ParameterError> {
+        let name = self.name;
+        if let Some(minimum) = self.minimum.filter(|minimum| value < *minimum) {
+            return Err(ParameterError::BelowMinimum {
+                name,
+                minimum,
+                value,
+            });
+        }
+        if let Some(maximum) = self.maximum.filter(|maximum| value > *maximum) {
+            return Err(ParameterError::AboveMaximum {
+                name,
+                maximum,
+                value,
+            });
+        }
+        if matches!(self.kind, ParameterKind::Integer { int32: true })
+            && i32::try_from(value).is_err()
+        {
+            return Err(ParameterError::OutOfRange { name, value });
+        }
+        Ok(())
+    }
+
+    /// Checks a string against the parameter's `minLength` and `maxLength`, in characters.
+    ///
+    /// # Errors
+    /// The bound `value` breaks.
+    pub fn check_string(&self, value: &str) -> Result<(), ParameterError> {
+        let name = self.name;
+        let length = u64::try_from(value.chars().count()).unwrap_or(u64::MAX);
+        if let Some(min_length) = self.min_length.filter(|min| length < *min) {
+            return Err(ParameterError::TooShort { name, min_length });
+        }
+        if let Some(max_length) = self.max_length.filter(|max| length > *max) {
+            return Err(ParameterError::TooLong { name, max_length });
+        }
+        Ok(())
+    }
+
+    /// Checks a value as the query carries it (text), against the parameter's type and
+    /// bounds: what a server does with what it receives.
+    ///
+    /// # Errors
+    /// When an integer parameter's text is not a whole number, or the value breaks a bound.
+    pub fn check_text(&self, text: &str) -> Result<(), ParameterError> {
+        match self.kind {
+            ParameterKind::String => self.check_string(text),
+            ParameterKind::Integer { .. } => {
+                let value = text
+                    .trim()
+                    .parse()
+                    .map_err(|_| ParameterError::NotAnInteger {
+                        name: self.name,
+                        value: text.to_owned(),
+                    })?;
+                self.check_integer(value)
+            }
+        }
+    }
 }
 
 /// How a view pages: the spec's `x-paging`.
@@ -70,9 +263,13 @@ impl Operation {
         self.spec().path
     }
 
-    /// The largest `limit` the operation takes, where the spec sets one.
+    /// The largest `limit` the operation takes, where the spec sets one: the `maximum` of
+    /// its `limit` query parameter.
     pub fn max_limit(self) -> Option<u32> {
-        self.spec().max_limit
+        self.spec()
+            .query_parameter("limit")?
+            .maximum
+            .and_then(|maximum| u32::try_from(maximum).ok())
     }
 
     /// How the operation's view pages.

@@ -3,16 +3,16 @@
 use crate::Client;
 use crate::pagination::{EntityPages, GroupPages, SinglePage};
 use crate::transport::Generated;
-use crate::request::{RequestOptions, ViewRequest};
+use crate::request::{QueryValue, RequestOptions, ViewRequest};
 #[doc(inline)]
 pub use amazon_music_models::{
     Album, AlbumReference, AlbumType, Artist, ArtistReference, ArtistType, Curator,
     Entity, EntityGroup, EntityGroupContent, ErrorDetail, ErrorResponse, Image,
     MalformedEntity, Mrn, Operation, OperationSpec, PagedGroups, PagingStyle,
-    ParseMrnError, PlayParams, PlaybackInformation, Playlist, PlaylistType,
-    PodcastEpisode, PodcastEpisodeType, PodcastReference, PodcastShow, PodcastShowType,
-    Station, StationType, Track, TrackType, UnknownEntity, UnknownOperation, User,
-    UserType, View, ViewContent, ViewResponse,
+    ParameterError, ParameterKind, ParseMrnError, PlayParams, PlaybackInformation,
+    Playlist, PlaylistType, PodcastEpisode, PodcastEpisodeType, PodcastReference,
+    PodcastShow, PodcastShowType, QueryParameter, Station, StationType, Track, TrackType,
+    UnknownEntity, UnknownOperation, User, UserType, View, ViewContent, ViewResponse,
 };
 /// The views, one method each, generated from the spec's operations.
 impl Client {
@@ -526,6 +526,54 @@ impl crate::blocking::Client {
         self.wrap(self.inner().recently_played())
     }
 }
+/// The setters of the query parameters these views take, generated from the spec.
+impl<P: crate::pagination::Paging> ViewRequest<P> {
+    /// Sets the `cursor` query parameter. The opaque token of the page to continue from: a
+    /// `nextPageToken` from an earlier response, appended to the query exactly as received
+    /// (`cursor=<token>`).
+    pub fn cursor(
+        self,
+        cursor: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.with_query("cursor", QueryValue::Text(cursor.into()))
+    }
+    /// Sets the `limit` query parameter. The views say it differently: see each view's method.
+    ///
+    /// Bounds on `getHomeView`, `getHomeGroup`, `getLibraryView`, `getLibraryGroup`,
+    /// `getLibraryArtistsView`, `getLibraryPodcastsView`: at least 1; at most 10. Bounds on
+    /// `getPodcastsView`, `getPodcastsGroup`, `getArtistView`, `getPlaylistView`,
+    /// `getPodcastShowView`, `getLibraryAlbumsView`, `getLibrarySongsView`,
+    /// `getLibraryPlaylistsView`, `getRecentlyPlayedView`: at least 1. Checked before anything is
+    /// sent.
+    pub fn limit(self, limit: ::std::primitive::u32) -> Self {
+        self.with_query("limit", QueryValue::Integer(::std::primitive::i64::from(limit)))
+    }
+}
+/// The setters of the query parameters these views take, generated from the spec:
+/// each sets the async request's.
+#[cfg(feature = "blocking")]
+impl<P: crate::pagination::Paging> crate::blocking::ViewRequest<P> {
+    /// Sets the `cursor` query parameter. The opaque token of the page to continue from: a
+    /// `nextPageToken` from an earlier response, appended to the query exactly as received
+    /// (`cursor=<token>`).
+    pub fn cursor(
+        self,
+        cursor: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.map(|request| request.cursor(cursor))
+    }
+    /// Sets the `limit` query parameter. The views say it differently: see each view's method.
+    ///
+    /// Bounds on `getHomeView`, `getHomeGroup`, `getLibraryView`, `getLibraryGroup`,
+    /// `getLibraryArtistsView`, `getLibraryPodcastsView`: at least 1; at most 10. Bounds on
+    /// `getPodcastsView`, `getPodcastsGroup`, `getArtistView`, `getPlaylistView`,
+    /// `getPodcastShowView`, `getLibraryAlbumsView`, `getLibrarySongsView`,
+    /// `getLibraryPlaylistsView`, `getRecentlyPlayedView`: at least 1. Checked before anything is
+    /// sent.
+    pub fn limit(self, limit: ::std::primitive::u32) -> Self {
+        self.map(|request| request.limit(limit))
+    }
+}
 /// Calls `operation` on the generated client, with the request's options.
 pub(crate) async fn dispatch(
     client: amazon_music_client::Client,
@@ -536,10 +584,10 @@ pub(crate) async fn dispatch(
         Operation::Home => {
             #[allow(unused_mut)]
             let mut builder = client.get_home_view();
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -555,10 +603,10 @@ pub(crate) async fn dispatch(
             let mut builder = client
                 .get_home_group()
                 .group_id(options.path_argument(0usize));
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -572,10 +620,10 @@ pub(crate) async fn dispatch(
         Operation::Podcasts => {
             #[allow(unused_mut)]
             let mut builder = client.get_podcasts_view();
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -591,10 +639,10 @@ pub(crate) async fn dispatch(
             let mut builder = client
                 .get_podcasts_group()
                 .group_id(options.path_argument(0usize));
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -608,10 +656,10 @@ pub(crate) async fn dispatch(
         Operation::Library => {
             #[allow(unused_mut)]
             let mut builder = client.get_library_view();
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -627,10 +675,10 @@ pub(crate) async fn dispatch(
             let mut builder = client
                 .get_library_group()
                 .group_id(options.path_argument(0usize));
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -644,10 +692,10 @@ pub(crate) async fn dispatch(
         Operation::Artist => {
             #[allow(unused_mut)]
             let mut builder = client.get_artist_view().id(options.path_argument(0usize));
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -674,10 +722,10 @@ pub(crate) async fn dispatch(
             let mut builder = client
                 .get_playlist_view()
                 .id(options.path_argument(0usize));
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -693,10 +741,10 @@ pub(crate) async fn dispatch(
             let mut builder = client
                 .get_podcast_show_view()
                 .id(options.path_argument(0usize));
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -710,10 +758,10 @@ pub(crate) async fn dispatch(
         Operation::LibraryAlbums => {
             #[allow(unused_mut)]
             let mut builder = client.get_library_albums_view();
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -727,10 +775,10 @@ pub(crate) async fn dispatch(
         Operation::LibraryArtists => {
             #[allow(unused_mut)]
             let mut builder = client.get_library_artists_view();
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -744,10 +792,10 @@ pub(crate) async fn dispatch(
         Operation::LibrarySongs => {
             #[allow(unused_mut)]
             let mut builder = client.get_library_songs_view();
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -761,10 +809,10 @@ pub(crate) async fn dispatch(
         Operation::LibraryPlaylists => {
             #[allow(unused_mut)]
             let mut builder = client.get_library_playlists_view();
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -778,10 +826,10 @@ pub(crate) async fn dispatch(
         Operation::LibraryPodcasts => {
             #[allow(unused_mut)]
             let mut builder = client.get_library_podcasts_view();
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -795,10 +843,10 @@ pub(crate) async fn dispatch(
         Operation::RecentlyPlayed => {
             #[allow(unused_mut)]
             let mut builder = client.get_recently_played_view();
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {

@@ -44,7 +44,10 @@ const HAND_WRITTEN_MODELS: &[&str] = &[
     "OperationSpec",
     "PagedGroups",
     "PagingStyle",
+    "ParameterError",
+    "ParameterKind",
     "ParseMrnError",
+    "QueryParameter",
     "UnknownEntity",
     "UnknownOperation",
 ];
