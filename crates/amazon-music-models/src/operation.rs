@@ -488,6 +488,71 @@ mod tests {
     }
 
     #[test]
+    fn integer_parameters_keep_to_their_bounds_and_format() {
+        let limit = Operation::Home
+            .spec()
+            .query_parameter("limit")
+            .expect("home takes a limit");
+        assert_eq!(limit.check_text("10"), Ok(()));
+        assert_eq!(limit.check_text(" 1 "), Ok(()));
+        let refusals = [
+            ("0", "limit must be at least 1, not 0"),
+            ("11", "limit must be at most 10, not 11"),
+            ("ten", r#"limit "ten" is not an integer"#),
+            ("2.5", r#"limit "2.5" is not an integer"#),
+        ];
+        for (text, message) in refusals {
+            let error = limit.check_text(text).expect_err(text);
+            assert_eq!(error.to_string(), message);
+        }
+        let songs = Operation::LibrarySongs
+            .spec()
+            .query_parameter("limit")
+            .expect("library songs take a limit");
+        assert_eq!(songs.check_integer(500), Ok(()));
+        assert_eq!(
+            songs.check_integer(i64::from(i32::MAX) + 1),
+            Err(ParameterError::OutOfRange {
+                name: "limit",
+                value: i64::from(i32::MAX) + 1
+            })
+        );
+        assert_eq!(Operation::Home.max_limit(), Some(10));
+        assert_eq!(Operation::LibrarySongs.max_limit(), None);
+        assert_eq!(Operation::Album.max_limit(), None);
+    }
+
+    #[test]
+    fn string_parameters_keep_to_their_lengths_in_characters() {
+        let query = QueryParameter {
+            name: "query",
+            kind: ParameterKind::String,
+            required: true,
+            minimum: None,
+            maximum: None,
+            min_length: Some(1),
+            max_length: Some(3),
+        };
+        assert_eq!(query.check_text("äöü"), Ok(()));
+        assert_eq!(
+            query.check_text("").map_err(|error| error.to_string()),
+            Err("query must be at least 1 character(s) long".to_owned())
+        );
+        assert_eq!(
+            query
+                .check_string("four")
+                .map_err(|error| error.to_string()),
+            Err("query must be at most 3 character(s) long".to_owned())
+        );
+        let cursor = Operation::Home
+            .spec()
+            .query_parameter("cursor")
+            .expect("home takes a cursor");
+        assert_eq!(cursor.check_text("0%3Aabc"), Ok(()));
+        assert_eq!(Operation::Album.spec().query_parameter("cursor"), None);
+    }
+
+    #[test]
     fn rows_are_in_the_order_of_the_variants() {
         for operation in Operation::ALL {
             let sdk_name: String = operation
