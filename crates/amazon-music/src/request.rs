@@ -56,7 +56,10 @@ pub(crate) enum QueryValue {
 /// An integer query parameter on its way to the generated client's setter, which takes it as
 /// the type the spec's bounds give (`NonZeroU32` for `limit`): checked against those bounds
 /// before sending, so the conversion holds.
-pub(crate) struct QueryInteger(i64);
+pub(crate) struct QueryInteger {
+    name: &'static str,
+    value: i64,
+}
 
 /// Converts a [`QueryInteger`] into each integer type a generated setter may take; the
 /// `NonZero` ones through `NonZeroI64`.
@@ -67,10 +70,10 @@ macro_rules! query_integer_into {
 
             fn try_from(value: QueryInteger) -> std::result::Result<Self, ParameterError> {
                 let out_of_range = ParameterError::OutOfRange {
-                    name: "query parameter",
-                    value: value.0,
+                    name: value.name,
+                    value: value.value,
                 };
-                $via(value.0)
+                $via(value.value)
                     .ok_or_else(|| out_of_range.clone())?
                     .try_into()
                     .map_err(|_| out_of_range)
@@ -97,11 +100,12 @@ impl RequestOptions {
     }
 
     /// The integer query parameter `name`, if set (and, given as text, a whole number).
-    pub(crate) fn query_integer(&self, name: &str) -> Option<QueryInteger> {
-        match self.query.get(name)? {
-            QueryValue::Integer(value) => Some(QueryInteger(*value)),
-            QueryValue::Text(text) => text.trim().parse().ok().map(QueryInteger),
-        }
+    pub(crate) fn query_integer(&self, name: &'static str) -> Option<QueryInteger> {
+        let value = match self.query.get(name)? {
+            QueryValue::Integer(value) => *value,
+            QueryValue::Text(text) => text.trim().parse().ok()?,
+        };
+        Some(QueryInteger { name, value })
     }
 
     /// The page token this request continues from, if any.
