@@ -1,6 +1,6 @@
 //! The request builder every view operation shares: its parameters, its checks and its paging
-//! setters. The operations, one `Client` method each, are generated from the spec
-//! (`generated.rs`); sending is in `views.rs`.
+//! setters. The operations, one `Client` method each, and the setters of their query
+//! parameters are generated from the spec (`generated.rs`); sending is in `views.rs`.
 
 use std::collections::BTreeMap;
 use std::marker::PhantomData;
@@ -283,7 +283,7 @@ impl<P: Paging> ViewRequest<P> {
     }
 
     /// The cursor of the page after `view`, as this kind of view pages: what to pass to
-    /// the request's `cursor` setter to continue by hand. `None` on the last page.
+    /// [`cursor`](Self::cursor) to continue by hand. `None` on the last page.
     pub fn next_cursor(view: &View) -> Option<&str> {
         P::next_cursor(view).filter(|token| !token.is_empty())
     }
