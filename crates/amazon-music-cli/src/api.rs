@@ -3,8 +3,9 @@
 
 use std::fmt::Write as _;
 
+use amazon_music::models::{Operation, PagingStyle, ParameterKind};
 use amazon_music::pagination::{EntityPages, GroupPages, SinglePage};
-use amazon_music::{Client, ViewRequest, models::Operation, models::PagingStyle};
+use amazon_music::{Client, ViewRequest};
 
 use crate::cli::{ApiArgs, GlobalArgs};
 use crate::error::UsageError;
@@ -17,19 +18,23 @@ pub enum AnyRequest {
     Single(ViewRequest<SinglePage>),
 }
 
-/// An operation and its path arguments, in path order, as the command line gave them.
+/// An operation, its path arguments, in path order, and its other query parameters, as the
+/// command line gave them.
 #[derive(Debug)]
 pub struct ApiCall {
     operation: Operation,
     path_arguments: Vec<String>,
+    query: Vec<(&'static str, String)>,
 }
 
-/// Reads `OPERATION_ID [NAME=VALUE ...]`. `limit` and `cursor` go into `global`, where the
-/// paging code reads them, as `--limit` and `--cursor` would.
+/// Reads `OPERATION_ID [NAME=VALUE ...]`, the parameters as the operation table names them.
+/// `limit` and `cursor` go into `global`, where the paging code reads them, as `--limit` and
+/// `--cursor` would; other query parameters are checked against the table's bounds.
 ///
 /// # Errors
 /// A [`UsageError`] listing what is valid, for an unknown operation or parameter, a missing
-/// path parameter, a parameter given twice, or a `limit` that is not a whole number.
+/// path or required parameter, a parameter given twice, a `limit` that is not a whole number,
+/// or a value out of its parameter's bounds.
 pub fn parse(args: &ApiArgs, global: &mut GlobalArgs) -> Result<ApiCall, UsageError> {
     let name = args.operation.as_deref().unwrap_or_default();
     let operation: Operation = name.parse().map_err(|_| {
@@ -40,6 +45,10 @@ pub fn parse(args: &ApiArgs, global: &mut GlobalArgs) -> Result<ApiCall, UsageEr
     })?;
     let spec = operation.spec();
     let mut path_arguments: Vec<Option<String>> = vec![None; spec.path_parameters.len()];
+    let mut query: Vec<(&'static str, String)> = Vec::new();
+    // A paged view's `limit` and `cursor` are the paging code's; every other query parameter
+    // (a one-page view's `limit` too) is set on the request as given.
+    let paged = operation.paging() != PagingStyle::None;
     for parameter in &args.parameters {
         let Some((key, value)) = parameter.split_once('=') else {
             return Err(UsageError::new(format!(
@@ -52,17 +61,25 @@ pub fn parse(args: &ApiArgs, global: &mut GlobalArgs) -> Result<ApiCall, UsageEr
             if path_arguments[index].replace(value.to_owned()).is_some() {
                 return Err(twice());
             }
-        } else if key == "limit" && spec.query_parameters.contains(&"limit") {
+        } else if paged && key == "limit" && spec.query_parameter("limit").is_some() {
             let limit = value.parse().map_err(|_| {
                 UsageError::new(format!("limit must be a whole number, not {value:?}"))
             })?;
             if global.limit.replace(limit).is_some() {
                 return Err(twice());
             }
-        } else if key == "cursor" && spec.query_parameters.contains(&"cursor") {
+        } else if paged && key == "cursor" && spec.query_parameter("cursor").is_some() {
             if global.cursor.replace(value.to_owned()).is_some() {
                 return Err(twice());
             }
+        } else if let Some(parameter) = spec.query_parameter(key) {
+            parameter
+                .check_text(value)
+                .map_err(|error| UsageError::new(error.to_string()))?;
+            if query.iter().any(|(name, _)| *name == parameter.name) {
+                return Err(twice());
+            }
+            query.push((parameter.name, value.to_owned()));
         } else {
             return Err(UsageError::new(format!(
                 "{operation} takes no parameter {key:?}; it takes {}",
@@ -82,9 +99,26 @@ pub fn parse(args: &ApiArgs, global: &mut GlobalArgs) -> Result<ApiCall, UsageEr
             })
         })
         .collect::<Result<_, _>>()?;
+    let given = |name: &str| {
+        query.iter().any(|(given, _)| *given == name)
+            || (paged && name == "limit" && global.limit.is_some())
+            || (paged && name == "cursor" && global.cursor.is_some())
+    };
+    if let Some(missing) = spec
+        .query_parameters
+        .iter()
+        .find(|parameter| parameter.required && !given(parameter.name))
+    {
+        return Err(UsageError::new(format!(
+            "{operation} needs {}=...; it takes {}",
+            missing.name,
+            parameters(operation)
+        )));
+    }
     Ok(ApiCall {
         operation,
         path_arguments,
+        query,
     })
 }
 
@@ -96,18 +130,31 @@ pub fn request(client: &Client, call: ApiCall) -> amazon_music::Result<AnyReques
     let ApiCall {
         operation,
         path_arguments,
+        query,
     } = call;
     Ok(match operation.paging() {
         PagingStyle::Groups => AnyRequest::Groups(
-            client.request::<GroupPages>(operation, path_arguments)?,
+            with_query(
+                client.request::<GroupPages>(operation, path_arguments)?,
+                &query,
+            ),
             None,
         ),
-        PagingStyle::Entities => {
-            AnyRequest::Entities(client.request::<EntityPages>(operation, path_arguments)?)
-        }
-        PagingStyle::None => {
-            AnyRequest::Single(client.request::<SinglePage>(operation, path_arguments)?)
-        }
+        PagingStyle::Entities => AnyRequest::Entities(with_query(
+            client.request::<EntityPages>(operation, path_arguments)?,
+            &query,
+        )),
+        PagingStyle::None => AnyRequest::Single(with_query(
+            client.request::<SinglePage>(operation, path_arguments)?,
+            &query,
+        )),
+    })
+}
+
+/// `request` with the query parameters `query` names set.
+fn with_query<P>(request: ViewRequest<P>, query: &[(&str, String)]) -> ViewRequest<P> {
+    query.iter().fold(request, |request, (name, value)| {
+        request.query_parameter(*name, value.clone())
     })
 }
 
@@ -135,7 +182,8 @@ pub fn list() -> String {
     out
 }
 
-/// What `operation` takes, as `NAME=VALUE` words: path parameters, then optional ones.
+/// What `operation` takes, as `NAME=VALUE` words: path parameters, then query parameters,
+/// optional ones in brackets, integers with their bounds (`[limit=1..10]`, or `N`).
 fn parameters(operation: Operation) -> String {
     let spec = operation.spec();
     let mut words: Vec<String> = spec
@@ -143,11 +191,17 @@ fn parameters(operation: Operation) -> String {
         .iter()
         .map(|name| format!("{name}=..."))
         .collect();
-    for name in spec.query_parameters {
-        words.push(match (*name, spec.max_limit) {
-            ("limit", Some(max)) => format!("[limit=1..{max}]"),
-            ("limit", None) => "[limit=N]".to_owned(),
-            (name, _) => format!("[{name}=...]"),
+    for parameter in spec.query_parameters {
+        let value = match (parameter.kind, parameter.minimum, parameter.maximum) {
+            (ParameterKind::Integer { .. }, Some(min), Some(max)) => format!("{min}..{max}"),
+            (ParameterKind::Integer { .. }, ..) => "N".to_owned(),
+            _ => "...".to_owned(),
+        };
+        let word = format!("{}={value}", parameter.name);
+        words.push(if parameter.required {
+            word
+        } else {
+            format!("[{word}]")
         });
     }
     if words.is_empty() {

@@ -218,10 +218,9 @@ async fn export_list(
     lines.truncate(entry.count);
     rewrite(&partial_path, &lines)?;
 
-    let spec = list.operation.spec();
     let mut request: ViewRequest<EntityPages> = client
         .request::<EntityPages>(list.operation, list.path_arguments.clone())?
-        .limit(spec.max_limit.unwrap_or(DEFAULT_LIMIT));
+        .limit(list.operation.max_limit().unwrap_or(DEFAULT_LIMIT));
     if let Some(cursor) = &entry.cursor {
         request = request.cursor(cursor.clone());
     }

@@ -5,6 +5,8 @@
 //! a token given by one view is refused by another. How a token is written is the server's
 //! [`CursorStyle`]: by default as the views reference shows them, already percent-encoded.
 
+use std::collections::HashMap;
+
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
 use percent_encoding::percent_decode_str;
@@ -178,37 +180,66 @@ fn fnv1a(text: &str, salt: u8) -> u32 {
         })
 }
 
-/// Reads `limit` for `operation`: default [`DEFAULT_LIMIT`], at least 1, at most the
-/// operation's maximum, an `int32`.
-///
-/// # Errors
-/// `400 BAD_REQUEST` naming the bound broken.
-pub(crate) fn limit(operation: Operation, limit: Option<&str>) -> Result<usize, ApiError> {
-    let Some(text) = limit else {
-        return Ok(DEFAULT_LIMIT);
-    };
-    let value: i64 = text
-        .trim()
-        .parse()
-        .map_err(|_| ApiError::bad_request(format!("The limit {text:?} is not an integer.")))?;
-    if value < 1 {
-        return Err(ApiError::bad_request(format!(
-            "The limit must be at least 1, not {value}."
-        )));
+/// The query parameter that carries a page token.
+pub(crate) const CURSOR: &str = "cursor";
+
+/// The query parameter that bounds a page.
+const LIMIT: &str = "limit";
+
+/// The query parameters of a request, those its operation takes, each checked against the
+/// operation's entry in the table (type, bounds, required-ness); others are ignored.
+#[derive(Debug, Default)]
+pub(crate) struct QueryValues(HashMap<&'static str, String>);
+
+impl QueryValues {
+    /// Reads the query's `pairs` (decoded, in order) for `operation`.
+    ///
+    /// # Errors
+    /// `400 BAD_REQUEST` naming the parameter: a value out of its bounds (a `limit` of 0, or
+    /// past the operation's maximum), not of its type, given twice, or a required one missing.
+    pub(crate) fn read(
+        operation: Operation,
+        pairs: Vec<(String, String)>,
+    ) -> Result<Self, ApiError> {
+        let spec = operation.spec();
+        let mut values = HashMap::new();
+        for (name, value) in pairs {
+            let Some(parameter) = spec.query_parameter(&name) else {
+                continue;
+            };
+            parameter
+                .check_text(&value)
+                .map_err(|error| ApiError::bad_request(format!("The {error}.")))?;
+            if values.insert(parameter.name, value).is_some() {
+                return Err(ApiError::bad_request(format!(
+                    "The query parameter {name} is given twice."
+                )));
+            }
+        }
+        if let Some(missing) = spec
+            .query_parameters
+            .iter()
+            .find(|parameter| parameter.required && !values.contains_key(parameter.name))
+        {
+            return Err(ApiError::bad_request(format!(
+                "The query parameter {} is required.",
+                missing.name
+            )));
+        }
+        Ok(Self(values))
     }
-    if let Some(max) = operation.max_limit()
-        && value > i64::from(max)
-    {
-        return Err(ApiError::bad_request(format!(
-            "The limit must be at most {max}, not {value}."
-        )));
+
+    /// The value of the parameter `name`, if sent.
+    pub(crate) fn get(&self, name: &str) -> Option<&str> {
+        self.0.get(name).map(String::as_str)
     }
-    if value > i64::from(i32::MAX) {
-        return Err(ApiError::bad_request(format!(
-            "The limit {value} is out of range."
-        )));
+
+    /// The page size: `limit` as sent (checked), or [`DEFAULT_LIMIT`].
+    pub(crate) fn limit(&self) -> usize {
+        self.get(LIMIT)
+            .and_then(|text| text.trim().parse().ok())
+            .unwrap_or(DEFAULT_LIMIT)
     }
-    usize::try_from(value).map_err(|_| ApiError::bad_request("The limit is out of range."))
 }
 
 /// The part of `items` that a page starting at `offset` holds, and the offset of the next
@@ -342,6 +373,12 @@ mod tests {
                 "{style:?} {bad:?}"
             );
         }
+    }
+
+    /// `limit` of `operation`, as the query gives it.
+    fn limit(operation: Operation, limit: Option<&str>) -> Result<usize, ApiError> {
+        let pairs = limit.map(|limit| ("limit".to_owned(), limit.to_owned()));
+        QueryValues::read(operation, pairs.into_iter().collect()).map(|query| query.limit())
     }
 
     #[test]

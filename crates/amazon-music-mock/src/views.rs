@@ -15,15 +15,12 @@
 //! `/{groupId}` view; a library group named `albums`, `artists`, `songs` or `playlists` (which
 //! the literal paths shadow) continues in the library view of that name.
 
-use amazon_music_models::{
-    EntityGroup, EntityGroupContent, PagingStyle, View, ViewContent, ViewResponse,
-};
+use amazon_music_models::{EntityGroup, EntityGroupContent, View, ViewContent, ViewResponse};
 use axum::Json;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
-use serde::Deserialize;
 
 use crate::MockState;
 use crate::catalog::Examples;
@@ -31,19 +28,13 @@ use crate::catalog::{Catalog, Details, Group};
 use crate::error::ApiError;
 use crate::locale::{ImageStyle, Locale, localize};
 use crate::operation::Operation;
-use crate::paging::{self, CursorStyle, Listing, slice, token};
+use crate::paging::{self, CURSOR, CursorStyle, Listing, QueryValues, slice, token};
 
 /// How many groups a page of the home, podcasts and library views holds.
 pub(crate) const GROUPS_PER_PAGE: usize = 3;
 
-/// The query parameters of a paged view, as sent.
-#[derive(Debug, Default, Deserialize)]
-pub(crate) struct PageQuery {
-    cursor: Option<String>,
-    limit: Option<String>,
-}
-
-type QueryParams = Result<Query<PageQuery>, QueryRejection>;
+/// The query parameters as sent, in order.
+type QueryPairs = Result<Query<Vec<(String, String)>>, QueryRejection>;
 
 /// A page asked for: where it starts, and how many items it holds.
 struct Page {
@@ -59,13 +50,13 @@ impl Page {
     }
 }
 
-fn page(catalog: &Catalog, operation: Operation, query: QueryParams) -> Result<Page, ApiError> {
-    let Query(query) = query.map_err(|rejection| ApiError::bad_request(rejection.body_text()))?;
-    Ok(Page {
-        limit: paging::limit(operation, query.limit.as_deref())?,
-        cursor: query.cursor,
+/// The page `query` (checked already) asks for.
+fn page(catalog: &Catalog, query: &QueryValues) -> Page {
+    Page {
+        limit: query.limit(),
+        cursor: query.get(CURSOR).map(str::to_owned),
         style: catalog.cursor_style,
-    })
+    }
 }
 
 /// The answer: the view in the locale and image style asked for, or the error.
@@ -225,8 +216,17 @@ pub(crate) async fn serve(
     uri: Uri,
     headers: HeaderMap,
     path: Result<Path<Vec<String>>, PathRejection>,
-    query: QueryParams,
+    query: QueryPairs,
 ) -> Response {
+    let query = match query {
+        Ok(Query(pairs)) => QueryValues::read(operation, pairs),
+        Err(rejection) => Err(ApiError::bad_request(rejection.body_text())),
+    };
+    let query = match query {
+        Ok(query) => query,
+        Err(error) => return answer(&uri, &headers, Err(error)),
+    };
+    let query = &query;
     let arguments = match path {
         Ok(Path(arguments)) => arguments,
         Err(_) if operation.spec().path_parameters.is_empty() => Vec::new(),
@@ -257,17 +257,14 @@ pub(crate) async fn serve(
         Operation::Album => album(catalog, id),
         Operation::Playlist => playlist(catalog, id, query),
         Operation::PodcastShow => podcast_show(catalog, id, query),
-        other => example(catalog, other, query),
+        other => example(other),
     };
     answer(&uri, &headers, result)
 }
 
-/// An operation the catalog has no handler for: the spec's example response for it, once its
-/// `limit` is checked like any other's.
-fn example(catalog: &Catalog, operation: Operation, query: QueryParams) -> Result<View, ApiError> {
-    if operation.paging() != PagingStyle::None {
-        page(catalog, operation, query)?;
-    }
+/// An operation the catalog has no handler for: the spec's example response for it (its query
+/// parameters are checked like any other's).
+fn example(operation: Operation) -> Result<View, ApiError> {
     Examples::get()
         .ok()
         .and_then(|examples| examples.response(operation.operation_id()).cloned())
@@ -279,56 +276,52 @@ fn example(catalog: &Catalog, operation: Operation, query: QueryParams) -> Resul
 }
 
 /// `GET /v1/views/home`.
-fn home(catalog: &Catalog, query: QueryParams) -> Result<View, ApiError> {
-    page(catalog, Operation::Home, query).and_then(|page| {
-        let groups: Vec<&Group> = catalog.home.iter().collect();
-        let (groups, next) =
-            group_pages(&groups, &page, "home", |group| format!("home/{}", group.id))?;
-        Ok(view("home", None, groups, next))
-    })
+fn home(catalog: &Catalog, query: &QueryValues) -> Result<View, ApiError> {
+    let page = page(catalog, query);
+    let groups: Vec<&Group> = catalog.home.iter().collect();
+    let (groups, next) = group_pages(&groups, &page, "home", |group| format!("home/{}", group.id))?;
+    Ok(view("home", None, groups, next))
 }
 
 /// `GET /v1/views/home/{groupId}`.
-fn home_group(catalog: &Catalog, id: &str, query: QueryParams) -> Result<View, ApiError> {
-    let page = page(catalog, Operation::HomeGroup, query)?;
+fn home_group(catalog: &Catalog, id: &str, query: &QueryValues) -> Result<View, ApiError> {
+    let page = page(catalog, query);
     let groups: Vec<&Group> = catalog.home.iter().collect();
     let group = one_group(&groups, id, &page, &format!("home/{id}"), "home")?;
     Ok(view("home", None, vec![group], None))
 }
 
 /// `GET /v1/views/podcasts`.
-fn podcasts(catalog: &Catalog, query: QueryParams) -> Result<View, ApiError> {
-    page(catalog, Operation::Podcasts, query).and_then(|page| {
-        let groups: Vec<&Group> = catalog.podcasts.iter().collect();
-        let (groups, next) = group_pages(&groups, &page, "podcasts", |group| {
-            format!("podcasts/{}", group.id)
-        })?;
-        Ok(view("podcasts", None, groups, next))
-    })
+fn podcasts(catalog: &Catalog, query: &QueryValues) -> Result<View, ApiError> {
+    let page = page(catalog, query);
+    let groups: Vec<&Group> = catalog.podcasts.iter().collect();
+    let (groups, next) = group_pages(&groups, &page, "podcasts", |group| {
+        format!("podcasts/{}", group.id)
+    })?;
+    Ok(view("podcasts", None, groups, next))
 }
 
 /// `GET /v1/views/podcasts/{groupId}`.
-fn podcasts_group(catalog: &Catalog, id: &str, query: QueryParams) -> Result<View, ApiError> {
-    let page = page(catalog, Operation::PodcastsGroup, query)?;
+fn podcasts_group(catalog: &Catalog, id: &str, query: &QueryValues) -> Result<View, ApiError> {
+    let page = page(catalog, query);
     let groups: Vec<&Group> = catalog.podcasts.iter().collect();
     let group = one_group(&groups, id, &page, &format!("podcasts/{id}"), "podcasts")?;
     Ok(view("podcasts", None, vec![group], None))
 }
 
 /// `GET /v1/views/library`.
-fn library(catalog: &Catalog, query: QueryParams) -> Result<View, ApiError> {
-    page(catalog, Operation::Library, query).and_then(|page| {
-        let groups = catalog.library_groups();
-        let (groups, next) = group_pages(&groups, &page, "library", |group| {
-            format!("library/{}", group.id)
-        })?;
-        Ok(library_view(catalog, "library", "Library", groups, next))
-    })
+fn library(catalog: &Catalog, query: &QueryValues) -> Result<View, ApiError> {
+    let page = page(catalog, query);
+    let groups = catalog.library_groups();
+    let (groups, next) = group_pages(&groups, &page, "library", |group| {
+        format!("library/{}", group.id)
+    })?;
+    Ok(library_view(catalog, "library", "Library", groups, next))
 }
 
 /// `GET /v1/views/library/{groupId}`.
-fn library_group(catalog: &Catalog, id: &str, query: QueryParams) -> Result<View, ApiError> {
-    let page = page(catalog, Operation::LibraryGroup, query)?;
+fn library_group(catalog: &Catalog, id: &str, query: &QueryValues) -> Result<View, ApiError> {
+    let page = page(catalog, query);
     let mut groups = catalog.library_groups().to_vec();
     groups.push(&catalog.episodes);
     let group = one_group(&groups, id, &page, &format!("library/{id}"), "library")?;
@@ -352,7 +345,6 @@ pub(crate) enum LibraryList {
 
 /// What one [`LibraryList`] view is made of.
 struct LibraryListView {
-    operation: Operation,
     view_id: &'static str,
     view_title: &'static str,
     group_id: &'static str,
@@ -361,30 +353,11 @@ struct LibraryListView {
 
 impl LibraryList {
     fn describe(self) -> LibraryListView {
-        let (operation, view_id, view_title, group_id, group_title) = match self {
-            Self::Albums => (
-                Operation::LibraryAlbums,
-                "library-albums",
-                "Albums",
-                "albums",
-                None,
-            ),
-            Self::Artists => (
-                Operation::LibraryArtists,
-                "library-artists",
-                "Artists",
-                "followed-artists",
-                None,
-            ),
-            Self::Songs => (
-                Operation::LibrarySongs,
-                "library-songs",
-                "Songs",
-                "songs",
-                None,
-            ),
+        let (view_id, view_title, group_id, group_title) = match self {
+            Self::Albums => ("library-albums", "Albums", "albums", None),
+            Self::Artists => ("library-artists", "Artists", "followed-artists", None),
+            Self::Songs => ("library-songs", "Songs", "songs", None),
             Self::Playlists => (
-                Operation::LibraryPlaylists,
                 "library-playlists",
                 "Playlists",
                 "your-playlists",
@@ -392,7 +365,6 @@ impl LibraryList {
             ),
         };
         LibraryListView {
-            operation,
             view_id,
             view_title,
             group_id,
@@ -415,66 +387,63 @@ impl LibraryList {
 fn library_list(
     which: LibraryList,
     catalog: &Catalog,
-    query: QueryParams,
+    query: &QueryValues,
 ) -> Result<View, ApiError> {
     let view = which.describe();
     let list = which.list(catalog);
     let shown = renamed(list, view.group_id, view.group_title);
-    page(catalog, view.operation, query).and_then(|page| {
-        let scope = format!("library/{}", list.id);
-        let group = emit(&shown, page.offset(&scope)?, page.limit, &scope, page.style);
-        Ok(library_view(
-            catalog,
-            view.view_id,
-            view.view_title,
-            vec![group],
-            None,
-        ))
-    })
+    let page = page(catalog, query);
+    let scope = format!("library/{}", list.id);
+    let group = emit(&shown, page.offset(&scope)?, page.limit, &scope, page.style);
+    Ok(library_view(
+        catalog,
+        view.view_id,
+        view.view_title,
+        vec![group],
+        None,
+    ))
 }
 
 /// `GET /v1/views/library/podcasts`: episodes and shows, paged together; only the first
 /// group carries the token.
-fn library_podcasts(catalog: &Catalog, query: QueryParams) -> Result<View, ApiError> {
-    page(catalog, Operation::LibraryPodcasts, query).and_then(|page| {
-        let scope = "library/podcasts";
-        let offset = page.offset(scope)?;
-        let mut episodes = emit(&catalog.episodes, offset, page.limit, scope, page.style);
-        let mut shows = emit(&catalog.shows, offset, page.limit, scope, page.style);
-        episodes.content.next_page_token = episodes
-            .content
-            .next_page_token
-            .or(shows.content.next_page_token.take());
-        Ok(library_view(
-            catalog,
-            "library-podcasts",
-            "Podcasts",
-            vec![episodes, shows],
-            None,
-        ))
-    })
+fn library_podcasts(catalog: &Catalog, query: &QueryValues) -> Result<View, ApiError> {
+    let page = page(catalog, query);
+    let scope = "library/podcasts";
+    let offset = page.offset(scope)?;
+    let mut episodes = emit(&catalog.episodes, offset, page.limit, scope, page.style);
+    let mut shows = emit(&catalog.shows, offset, page.limit, scope, page.style);
+    episodes.content.next_page_token = episodes
+        .content
+        .next_page_token
+        .or(shows.content.next_page_token.take());
+    Ok(library_view(
+        catalog,
+        "library-podcasts",
+        "Podcasts",
+        vec![episodes, shows],
+        None,
+    ))
 }
 
 /// `GET /v1/views/recent`.
-fn recent(catalog: &Catalog, query: QueryParams) -> Result<View, ApiError> {
-    page(catalog, Operation::RecentlyPlayed, query).and_then(|page| {
-        let group = emit(
-            &catalog.recent,
-            page.offset("recent")?,
-            page.limit,
-            "recent",
-            page.style,
-        );
-        Ok(View {
-            images: None,
-            ..view("recent", Some("Recently Played"), vec![group], None)
-        })
+fn recent(catalog: &Catalog, query: &QueryValues) -> Result<View, ApiError> {
+    let page = page(catalog, query);
+    let group = emit(
+        &catalog.recent,
+        page.offset("recent")?,
+        page.limit,
+        "recent",
+        page.style,
+    );
+    Ok(View {
+        images: None,
+        ..view("recent", Some("Recently Played"), vec![group], None)
     })
 }
 
 /// `GET /v1/views/artists/{id}`: `limit` counts groups.
-fn artist(catalog: &Catalog, id: &str, query: QueryParams) -> Result<View, ApiError> {
-    let page = page(catalog, Operation::Artist, query)?;
+fn artist(catalog: &Catalog, id: &str, query: &QueryValues) -> Result<View, ApiError> {
+    let page = page(catalog, query);
     let (mut view, groups) = catalog
         .artist(id)
         .ok_or_else(|| ApiError::not_found(format!("No artist has the ID {id:?}.")))?;
@@ -494,8 +463,8 @@ fn album(catalog: &Catalog, id: &str) -> Result<View, ApiError> {
 }
 
 /// `GET /v1/views/playlists/{id}`.
-fn playlist(catalog: &Catalog, id: &str, query: QueryParams) -> Result<View, ApiError> {
-    let page = page(catalog, Operation::Playlist, query)?;
+fn playlist(catalog: &Catalog, id: &str, query: &QueryValues) -> Result<View, ApiError> {
+    let page = page(catalog, query);
     let details = catalog
         .playlist(id)
         .ok_or_else(|| ApiError::not_found(format!("No playlist has the ID {id:?}.")))?;
@@ -503,8 +472,8 @@ fn playlist(catalog: &Catalog, id: &str, query: QueryParams) -> Result<View, Api
 }
 
 /// `GET /v1/views/podcasts/shows/{id}`.
-fn podcast_show(catalog: &Catalog, id: &str, query: QueryParams) -> Result<View, ApiError> {
-    let page = page(catalog, Operation::PodcastShow, query)?;
+fn podcast_show(catalog: &Catalog, id: &str, query: &QueryValues) -> Result<View, ApiError> {
+    let page = page(catalog, query);
     let details = catalog
         .podcast_show(id)
         .ok_or_else(|| ApiError::not_found(format!("No podcast show has the ID {id:?}.")))?;

@@ -21,4 +21,7 @@ pub use generated_entity::Entity;
 pub use generated_operations::Operation;
 pub use kept::{MalformedEntity, UnknownEntity};
 pub use mrn::{Mrn, ParseMrnError};
-pub use operation::{CursorGroups, OperationSpec, PagingStyle, UnknownOperation};
+pub use operation::{
+    CursorGroups, OperationSpec, PagingStyle, ParameterError, ParameterKind, QueryParameter,
+    UnknownOperation,
+};

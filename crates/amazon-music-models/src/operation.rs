@@ -24,18 +24,211 @@ pub struct OperationSpec {
     pub path: &'static str,
     /// The path parameters, in the order they stand in the path.
     pub path_parameters: &'static [&'static str],
-    /// The query parameters it takes (`cursor` and `limit` on the views that page).
-    pub query_parameters: &'static [&'static str],
+    /// The query parameters it takes, in the spec's order (`cursor` and `limit` on the views
+    /// that page).
+    pub query_parameters: &'static [QueryParameter],
     /// The optional headers it takes (`Accept-Language`, `amzn-image-style`).
     pub headers: &'static [&'static str],
-    /// The largest `limit` the spec allows, where it sets one.
-    pub max_limit: Option<u32>,
     /// How the view pages (`x-paging`).
     pub paging: PagingStyle,
     /// Which of its groups the cursor pages (`x-paging-groups`).
     pub paged_groups: CursorGroups,
     /// The operation's summary.
     pub summary: &'static str,
+}
+
+impl OperationSpec {
+    /// The query parameter called `name`, if the operation takes one.
+    pub fn query_parameter(&self, name: &str) -> Option<&'static QueryParameter> {
+        self.query_parameters
+            .iter()
+            .find(|parameter| parameter.name == name)
+    }
+}
+
+/// What the spec says of one query parameter of an operation: its name, type, whether it is
+/// required, and the bounds of its values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct QueryParameter {
+    /// The parameter's name in the query, e.g. `limit`.
+    pub name: &'static str,
+    /// The type of its values.
+    pub kind: ParameterKind,
+    /// Whether every request must send it.
+    pub required: bool,
+    /// The smallest value an integer may take (`minimum`).
+    pub minimum: Option<i64>,
+    /// The largest value an integer may take (`maximum`).
+    pub maximum: Option<i64>,
+    /// The fewest characters a string may hold (`minLength`).
+    pub min_length: Option<u64>,
+    /// The most characters a string may hold (`maxLength`).
+    pub max_length: Option<u64>,
+}
+
+/// The type of a query parameter's values: the `type` of its schema.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ParameterKind {
+    /// `type: string`.
+    String,
+    /// `type: integer`, of `format: int32` (or else `int64`).
+    Integer {
+        /// Whether `format` is `int32`, which bounds the values to an `i32`.
+        int32: bool,
+    },
+}
+
+/// How a value breaks a query parameter's constraints; `Display` names the parameter and the
+/// bound, e.g. `limit must be at most 10, not 11`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum ParameterError {
+    /// An integer parameter's value is not a whole number.
+    NotAnInteger {
+        /// The parameter.
+        name: &'static str,
+        /// The value, as given.
+        value: String,
+    },
+    /// An integer is below the parameter's `minimum`.
+    BelowMinimum {
+        /// The parameter.
+        name: &'static str,
+        /// The `minimum`.
+        minimum: i64,
+        /// The value.
+        value: i64,
+    },
+    /// An integer is above the parameter's `maximum`.
+    AboveMaximum {
+        /// The parameter.
+        name: &'static str,
+        /// The `maximum`.
+        maximum: i64,
+        /// The value.
+        value: i64,
+    },
+    /// An integer does not fit the parameter's `format`.
+    OutOfRange {
+        /// The parameter.
+        name: &'static str,
+        /// The value.
+        value: i64,
+    },
+    /// A string is shorter than the parameter's `minLength`.
+    TooShort {
+        /// The parameter.
+        name: &'static str,
+        /// The `minLength`.
+        min_length: u64,
+    },
+    /// A string is longer than the parameter's `maxLength`.
+    TooLong {
+        /// The parameter.
+        name: &'static str,
+        /// The `maxLength`.
+        max_length: u64,
+    },
+}
+
+impl fmt::Display for ParameterError {
+    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Self::NotAnInteger { name, value } => {
+                write!(formatter, "{name} {value:?} is not an integer")
+            }
+            Self::BelowMinimum {
+                name,
+                minimum,
+                value,
+            } => write!(formatter, "{name} must be at least {minimum}, not {value}"),
+            Self::AboveMaximum {
+                name,
+                maximum,
+                value,
+            } => write!(formatter, "{name} must be at most {maximum}, not {value}"),
+            Self::OutOfRange { name, value } => write!(formatter, "{name} {value} is out of range"),
+            Self::TooShort { name, min_length } => write!(
+                formatter,
+                "{name} must be at least {min_length} character(s) long"
+            ),
+            Self::TooLong { name, max_length } => write!(
+                formatter,
+                "{name} must be at most {max_length} character(s) long"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for ParameterError {}
+
+impl QueryParameter {
+    /// Checks an integer against the parameter's `minimum`, `maximum` and `format`.
+    ///
+    /// # Errors
+    /// The first bound `value` breaks.
+    pub fn check_integer(&self, value: i64) -> Result<(), ParameterError> {
+        let name = self.name;
+        if let Some(minimum) = self.minimum.filter(|minimum| value < *minimum) {
+            return Err(ParameterError::BelowMinimum {
+                name,
+                minimum,
+                value,
+            });
+        }
+        if let Some(maximum) = self.maximum.filter(|maximum| value > *maximum) {
+            return Err(ParameterError::AboveMaximum {
+                name,
+                maximum,
+                value,
+            });
+        }
+        if matches!(self.kind, ParameterKind::Integer { int32: true })
+            && i32::try_from(value).is_err()
+        {
+            return Err(ParameterError::OutOfRange { name, value });
+        }
+        Ok(())
+    }
+
+    /// Checks a string against the parameter's `minLength` and `maxLength`, in characters.
+    ///
+    /// # Errors
+    /// The bound `value` breaks.
+    pub fn check_string(&self, value: &str) -> Result<(), ParameterError> {
+        let name = self.name;
+        let length = u64::try_from(value.chars().count()).unwrap_or(u64::MAX);
+        if let Some(min_length) = self.min_length.filter(|min| length < *min) {
+            return Err(ParameterError::TooShort { name, min_length });
+        }
+        if let Some(max_length) = self.max_length.filter(|max| length > *max) {
+            return Err(ParameterError::TooLong { name, max_length });
+        }
+        Ok(())
+    }
+
+    /// Checks a value as the query carries it (text), against the parameter's type and
+    /// bounds: what a server does with what it receives.
+    ///
+    /// # Errors
+    /// When an integer parameter's text is not a whole number, or the value breaks a bound.
+    pub fn check_text(&self, text: &str) -> Result<(), ParameterError> {
+        match self.kind {
+            ParameterKind::String => self.check_string(text),
+            ParameterKind::Integer { .. } => {
+                let value = text
+                    .trim()
+                    .parse()
+                    .map_err(|_| ParameterError::NotAnInteger {
+                        name: self.name,
+                        value: text.to_owned(),
+                    })?;
+                self.check_integer(value)
+            }
+        }
+    }
 }
 
 /// How a view pages: the spec's `x-paging`.
@@ -70,9 +263,13 @@ impl Operation {
         self.spec().path
     }
 
-    /// The largest `limit` the operation takes, where the spec sets one.
+    /// The largest `limit` the operation takes, where the spec sets one: the `maximum` of
+    /// its `limit` query parameter.
     pub fn max_limit(self) -> Option<u32> {
-        self.spec().max_limit
+        self.spec()
+            .query_parameter("limit")?
+            .maximum
+            .and_then(|maximum| u32::try_from(maximum).ok())
     }
 
     /// How the operation's view pages.
@@ -288,6 +485,71 @@ mod tests {
             unknown.to_string(),
             r#"no view operation is called "getNothing""#
         );
+    }
+
+    #[test]
+    fn integer_parameters_keep_to_their_bounds_and_format() {
+        let limit = Operation::Home
+            .spec()
+            .query_parameter("limit")
+            .expect("home takes a limit");
+        assert_eq!(limit.check_text("10"), Ok(()));
+        assert_eq!(limit.check_text(" 1 "), Ok(()));
+        let refusals = [
+            ("0", "limit must be at least 1, not 0"),
+            ("11", "limit must be at most 10, not 11"),
+            ("ten", r#"limit "ten" is not an integer"#),
+            ("2.5", r#"limit "2.5" is not an integer"#),
+        ];
+        for (text, message) in refusals {
+            let error = limit.check_text(text).expect_err(text);
+            assert_eq!(error.to_string(), message);
+        }
+        let songs = Operation::LibrarySongs
+            .spec()
+            .query_parameter("limit")
+            .expect("library songs take a limit");
+        assert_eq!(songs.check_integer(500), Ok(()));
+        assert_eq!(
+            songs.check_integer(i64::from(i32::MAX) + 1),
+            Err(ParameterError::OutOfRange {
+                name: "limit",
+                value: i64::from(i32::MAX) + 1
+            })
+        );
+        assert_eq!(Operation::Home.max_limit(), Some(10));
+        assert_eq!(Operation::LibrarySongs.max_limit(), None);
+        assert_eq!(Operation::Album.max_limit(), None);
+    }
+
+    #[test]
+    fn string_parameters_keep_to_their_lengths_in_characters() {
+        let query = QueryParameter {
+            name: "query",
+            kind: ParameterKind::String,
+            required: true,
+            minimum: None,
+            maximum: None,
+            min_length: Some(1),
+            max_length: Some(3),
+        };
+        assert_eq!(query.check_text("äöü"), Ok(()));
+        assert_eq!(
+            query.check_text("").map_err(|error| error.to_string()),
+            Err("query must be at least 1 character(s) long".to_owned())
+        );
+        assert_eq!(
+            query
+                .check_string("four")
+                .map_err(|error| error.to_string()),
+            Err("query must be at most 3 character(s) long".to_owned())
+        );
+        let cursor = Operation::Home
+            .spec()
+            .query_parameter("cursor")
+            .expect("home takes a cursor");
+        assert_eq!(cursor.check_text("0%3Aabc"), Ok(()));
+        assert_eq!(Operation::Album.spec().query_parameter("cursor"), None);
     }
 
     #[test]

@@ -17,7 +17,7 @@ mod wire;
 pub use capture::Captured;
 pub use schema::{assert_valid, schema_problems};
 #[cfg(feature = "sdk")]
-pub use sdk::{fast_retries, path_arguments, send};
+pub use sdk::{fast_retries, in_bounds, out_of_bounds, path_arguments, send, send_with_query};
 pub use spec::{
     Example, Operation, component_examples, example, operations, parameter_example, resolve, spec,
     workspace_root,

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use amazon_music::pagination::{EntityPages, GroupPages, SinglePage};
 use amazon_music::{
-    Client, Result, RetryPolicy, models::Operation, models::PagingStyle, models::View,
+    Client, Result, RetryPolicy,
+    models::{Operation, PagingStyle, ParameterKind, QueryParameter, View},
 };
 
 use crate::spec::parameter_example;
@@ -40,24 +41,72 @@ pub async fn send(
     operation: Operation,
     arguments: impl IntoIterator<Item = impl Into<String>>,
 ) -> Result<View> {
+    send_with_query(client, operation, arguments, &[]).await
+}
+
+/// [`send`], with the query parameters `query` set by name, as text.
+///
+/// # Errors
+/// Whatever the call ends with.
+pub async fn send_with_query(
+    client: &Client,
+    operation: Operation,
+    arguments: impl IntoIterator<Item = impl Into<String>>,
+    query: &[(&str, &str)],
+) -> Result<View> {
+    macro_rules! send_as {
+        ($paging:ty) => {{
+            let request = client.request::<$paging>(operation, arguments)?;
+            query
+                .iter()
+                .fold(request, |request, (name, value)| {
+                    request.query_parameter(*name, *value)
+                })
+                .send()
+                .await
+        }};
+    }
     match operation.spec().paging {
-        PagingStyle::Groups => {
-            client
-                .request::<GroupPages>(operation, arguments)?
-                .send()
-                .await
+        PagingStyle::Groups => send_as!(GroupPages),
+        PagingStyle::Entities => send_as!(EntityPages),
+        PagingStyle::None => send_as!(SinglePage),
+    }
+}
+
+/// Values that break `parameter`'s type or bounds as the operation table gives them: one past
+/// each bound, and for an integer, text that is not one. Empty for a string without bounds.
+pub fn out_of_bounds(parameter: &QueryParameter) -> Vec<String> {
+    let mut values = Vec::new();
+    if let ParameterKind::Integer { int32 } = parameter.kind {
+        values.extend(["ten", "2.5", ""].map(str::to_owned));
+        values.extend(parameter.minimum.map(|minimum| (minimum - 1).to_string()));
+        values.extend(parameter.maximum.map(|maximum| (maximum + 1).to_string()));
+        if int32 {
+            values.push((i64::from(i32::MAX) + 1).to_string());
         }
-        PagingStyle::Entities => {
-            client
-                .request::<EntityPages>(operation, arguments)?
-                .send()
-                .await
-        }
-        PagingStyle::None => {
-            client
-                .request::<SinglePage>(operation, arguments)?
-                .send()
-                .await
-        }
+    }
+    let text = |length: u64| "x".repeat(usize::try_from(length).unwrap_or(0));
+    values.extend(
+        parameter
+            .min_length
+            .filter(|length| *length > 0)
+            .map(|length| text(length - 1)),
+    );
+    values.extend(parameter.max_length.map(|length| text(length + 1)));
+    values
+}
+
+/// A value within `parameter`'s bounds: its `minimum` (or 1), or a string of its
+/// `minLength` (at least one character).
+pub fn in_bounds(parameter: &QueryParameter) -> String {
+    match parameter.kind {
+        ParameterKind::Integer { .. } => parameter.minimum.unwrap_or(1).to_string(),
+        _ => "x".repeat(
+            parameter
+                .min_length
+                .and_then(|length| usize::try_from(length).ok())
+                .unwrap_or(1)
+                .max(1),
+        ),
     }
 }

@@ -23,7 +23,8 @@
 //! # }
 //! ```
 //!
-//! The view methods are generated from the spec's operations, as the async client's are.
+//! The view methods and the setters of their query parameters are generated from the spec's
+//! operations, as the async client's are.
 
 use std::fmt;
 use std::future::Future;
@@ -111,6 +112,22 @@ pub struct ViewRequest<P> {
 }
 
 impl<P> ViewRequest<P> {
+    /// This request with `change` made to the async request it wraps: how the generated
+    /// setters of the query parameters mirror the async ones.
+    pub(crate) fn map(
+        mut self,
+        change: impl FnOnce(crate::ViewRequest<P>) -> crate::ViewRequest<P>,
+    ) -> Self {
+        self.inner = change(self.inner);
+        self
+    }
+
+    /// Sets a query parameter by its name in the spec: see
+    /// [`crate::ViewRequest::query_parameter`].
+    pub fn query_parameter(self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.map(|request| request.query_parameter(name, value))
+    }
+
     /// Sets the `Accept-Language` of this request (e.g. `de-de`), over the client's default.
     pub fn locale(mut self, locale: impl Into<String>) -> Self {
         self.inner = self.inner.locale(locale);
@@ -146,18 +163,6 @@ impl<P: Clone + 'static> ViewRequest<P> {
 }
 
 impl<P: Paged> ViewRequest<P> {
-    /// Sets the page size: see [`crate::ViewRequest::limit`].
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.inner = self.inner.limit(limit);
-        self
-    }
-
-    /// Continues from a `nextPageToken` of an earlier page, sent back exactly as given.
-    pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
-        self.inner = self.inner.cursor(cursor);
-        self
-    }
-
     /// Stops [`pages`](Self::pages) or [`entities`](Self::entities) after this many pages,
     /// fetched or not.
     pub fn max_pages(mut self, max_pages: usize) -> Self {

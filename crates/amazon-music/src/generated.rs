@@ -3,7 +3,7 @@
 use crate::Client;
 use crate::pagination::{EntityPages, GroupPages, SinglePage};
 use crate::transport::Generated;
-use crate::request::{RequestOptions, ViewRequest};
+use crate::request::{QueryValue, RequestOptions, ViewRequest};
 use amazon_music_models::{Operation, ViewResponse};
 /// The API's models and the operation table, generated from the spec into
 /// `amazon-music-models` and re-exported here by name.
@@ -13,10 +13,11 @@ pub mod models {
         Album, AlbumReference, AlbumType, Artist, ArtistReference, ArtistType, Curator,
         CursorGroups, Entity, EntityGroup, EntityGroupContent, ErrorDetail,
         ErrorResponse, Image, MalformedEntity, Mrn, Operation, OperationSpec,
-        PagingStyle, ParseMrnError, PlayParams, PlaybackInformation, Playlist,
-        PlaylistType, PodcastEpisode, PodcastEpisodeType, PodcastReference, PodcastShow,
-        PodcastShowType, Station, StationType, Track, TrackType, UnknownEntity,
-        UnknownOperation, User, UserType, View, ViewContent, ViewResponse,
+        PagingStyle, ParameterError, ParameterKind, ParseMrnError, PlayParams,
+        PlaybackInformation, Playlist, PlaylistType, PodcastEpisode, PodcastEpisodeType,
+        PodcastReference, PodcastShow, PodcastShowType, QueryParameter, Station,
+        StationType, Track, TrackType, UnknownEntity, UnknownOperation, User, UserType,
+        View, ViewContent, ViewResponse,
     };
 }
 /// The views, one method each, generated from the spec's operations.
@@ -531,6 +532,54 @@ impl crate::blocking::Client {
         self.wrap(self.inner().recently_played())
     }
 }
+/// The setters of the query parameters these views take, generated from the spec.
+impl<P: crate::pagination::Paged> ViewRequest<P> {
+    /// Sets the `cursor` query parameter. The opaque token of the page to continue from: a
+    /// `nextPageToken` from an earlier response, appended to the query exactly as received
+    /// (`cursor=<token>`).
+    pub fn cursor(
+        self,
+        cursor: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.with_query("cursor", QueryValue::Text(cursor.into()))
+    }
+    /// Sets the `limit` query parameter. The views say it differently: see each view's method.
+    ///
+    /// Bounds on `getHomeView`, `getHomeGroup`, `getLibraryView`, `getLibraryGroup`,
+    /// `getLibraryArtistsView`, `getLibraryPodcastsView`: at least 1; at most 10. Bounds on
+    /// `getPodcastsView`, `getPodcastsGroup`, `getArtistView`, `getPlaylistView`,
+    /// `getPodcastShowView`, `getLibraryAlbumsView`, `getLibrarySongsView`,
+    /// `getLibraryPlaylistsView`, `getRecentlyPlayedView`: at least 1. Checked before anything is
+    /// sent.
+    pub fn limit(self, limit: ::std::primitive::u32) -> Self {
+        self.with_query("limit", QueryValue::Integer(::std::primitive::i64::from(limit)))
+    }
+}
+/// The setters of the query parameters these views take, generated from the spec:
+/// each sets the async request's.
+#[cfg(feature = "blocking")]
+impl<P: crate::pagination::Paged> crate::blocking::ViewRequest<P> {
+    /// Sets the `cursor` query parameter. The opaque token of the page to continue from: a
+    /// `nextPageToken` from an earlier response, appended to the query exactly as received
+    /// (`cursor=<token>`).
+    pub fn cursor(
+        self,
+        cursor: impl ::std::convert::Into<::std::string::String>,
+    ) -> Self {
+        self.map(|request| request.cursor(cursor))
+    }
+    /// Sets the `limit` query parameter. The views say it differently: see each view's method.
+    ///
+    /// Bounds on `getHomeView`, `getHomeGroup`, `getLibraryView`, `getLibraryGroup`,
+    /// `getLibraryArtistsView`, `getLibraryPodcastsView`: at least 1; at most 10. Bounds on
+    /// `getPodcastsView`, `getPodcastsGroup`, `getArtistView`, `getPlaylistView`,
+    /// `getPodcastShowView`, `getLibraryAlbumsView`, `getLibrarySongsView`,
+    /// `getLibraryPlaylistsView`, `getRecentlyPlayedView`: at least 1. Checked before anything is
+    /// sent.
+    pub fn limit(self, limit: ::std::primitive::u32) -> Self {
+        self.map(|request| request.limit(limit))
+    }
+}
 /// Calls `operation` on the generated client, with the request's options.
 pub(crate) async fn dispatch(
     client: amazon_music_client::Client,
@@ -541,10 +590,10 @@ pub(crate) async fn dispatch(
         Operation::Home => {
             #[allow(unused_mut)]
             let mut builder = client.get_home_view();
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -560,10 +609,10 @@ pub(crate) async fn dispatch(
             let mut builder = client
                 .get_home_group()
                 .group_id(options.path_argument(0usize));
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -577,10 +626,10 @@ pub(crate) async fn dispatch(
         Operation::Podcasts => {
             #[allow(unused_mut)]
             let mut builder = client.get_podcasts_view();
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -596,10 +645,10 @@ pub(crate) async fn dispatch(
             let mut builder = client
                 .get_podcasts_group()
                 .group_id(options.path_argument(0usize));
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -613,10 +662,10 @@ pub(crate) async fn dispatch(
         Operation::Library => {
             #[allow(unused_mut)]
             let mut builder = client.get_library_view();
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -632,10 +681,10 @@ pub(crate) async fn dispatch(
             let mut builder = client
                 .get_library_group()
                 .group_id(options.path_argument(0usize));
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -649,10 +698,10 @@ pub(crate) async fn dispatch(
         Operation::Artist => {
             #[allow(unused_mut)]
             let mut builder = client.get_artist_view().id(options.path_argument(0usize));
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -679,10 +728,10 @@ pub(crate) async fn dispatch(
             let mut builder = client
                 .get_playlist_view()
                 .id(options.path_argument(0usize));
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -698,10 +747,10 @@ pub(crate) async fn dispatch(
             let mut builder = client
                 .get_podcast_show_view()
                 .id(options.path_argument(0usize));
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -715,10 +764,10 @@ pub(crate) async fn dispatch(
         Operation::LibraryAlbums => {
             #[allow(unused_mut)]
             let mut builder = client.get_library_albums_view();
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -732,10 +781,10 @@ pub(crate) async fn dispatch(
         Operation::LibraryArtists => {
             #[allow(unused_mut)]
             let mut builder = client.get_library_artists_view();
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -749,10 +798,10 @@ pub(crate) async fn dispatch(
         Operation::LibrarySongs => {
             #[allow(unused_mut)]
             let mut builder = client.get_library_songs_view();
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -766,10 +815,10 @@ pub(crate) async fn dispatch(
         Operation::LibraryPlaylists => {
             #[allow(unused_mut)]
             let mut builder = client.get_library_playlists_view();
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -783,10 +832,10 @@ pub(crate) async fn dispatch(
         Operation::LibraryPodcasts => {
             #[allow(unused_mut)]
             let mut builder = client.get_library_podcasts_view();
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {
@@ -800,10 +849,10 @@ pub(crate) async fn dispatch(
         Operation::RecentlyPlayed => {
             #[allow(unused_mut)]
             let mut builder = client.get_recently_played_view();
-            if let ::std::option::Option::Some(value) = options.cursor() {
+            if let ::std::option::Option::Some(value) = options.query_text("cursor") {
                 builder = builder.cursor(value);
             }
-            if let ::std::option::Option::Some(value) = options.limit() {
+            if let ::std::option::Option::Some(value) = options.query_integer("limit") {
                 builder = builder.limit(value);
             }
             if let ::std::option::Option::Some(value) = options.locale() {

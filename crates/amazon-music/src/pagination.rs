@@ -207,7 +207,7 @@ struct PageState<P> {
 /// The pages of `request`'s view, from its cursor on, as `T`s.
 pub(crate) fn pages<P: Paged, T: Page>(request: ViewRequest<P>) -> BoxStream<'static, Result<T>> {
     let state = PageState {
-        seen: request.options.cursor.iter().cloned().collect(),
+        seen: request.options.cursor().into_iter().collect(),
         pages_left: request.options.max_pages,
         next: Some(request),
         pending: None,
@@ -294,7 +294,7 @@ pub(crate) fn entities_by_group(
                         let rest = group_operation
                             .zip(group.content.next_page_token.clone())
                             .map(|(operation, token)| {
-                                let options = options.for_group(group.id.clone(), token);
+                                let options = options.for_group(operation, group.id.clone(), token);
                                 ViewRequest::<EntityPages>::with_options(
                                     &client, operation, options,
                                 )

@@ -1,16 +1,20 @@
 //! The request builder every view operation shares: its parameters, its checks and its paging
-//! setters. The operations, one `Client` method each, are generated from the spec
-//! (`generated.rs`); sending is in `views.rs`.
+//! setters. The operations, one `Client` method each, and the setters of their query
+//! parameters are generated from the spec (`generated.rs`); sending is in `views.rs`.
 
+use std::collections::BTreeMap;
 use std::marker::PhantomData;
-use std::num::NonZeroU32;
+use std::num::{NonZeroI32, NonZeroI64, NonZeroU32, NonZeroU64};
 use std::sync::Arc;
 
-use amazon_music_models::{Operation, View};
+use amazon_music_models::{Operation, ParameterError, ParameterKind, View};
 use futures_util::stream::BoxStream;
 
 use crate::pagination::{self, EntityPages, GroupPages, Paged};
 use crate::{Client, Entity, Error, RawResponse, Result};
+
+/// The query parameter that carries a page token, in every view that pages.
+const CURSOR: &str = "cursor";
 
 /// A request for one view: set what it takes, then send it.
 ///
@@ -30,8 +34,8 @@ pub struct ViewRequest<P> {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct RequestOptions {
     path_arguments: Vec<String>,
-    pub(crate) cursor: Option<String>,
-    limit: Option<u32>,
+    /// The query parameters set, by name: checked against the operation's before sending.
+    query: BTreeMap<String, QueryValue>,
     locale: Option<String>,
     image_style: Option<String>,
     pub(crate) max_items: Option<usize>,
@@ -39,18 +43,74 @@ pub(crate) struct RequestOptions {
     pub(crate) concurrency: Option<usize>,
 }
 
+/// The value of a query parameter, as a typed setter or [`ViewRequest::query_parameter`]
+/// gave it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum QueryValue {
+    /// From the setter of an integer parameter.
+    Integer(i64),
+    /// From the setter of a string parameter, or as text for any.
+    Text(String),
+}
+
+/// An integer query parameter on its way to the generated client's setter, which takes it as
+/// the type the spec's bounds give (`NonZeroU32` for `limit`): checked against those bounds
+/// before sending, so the conversion holds.
+pub(crate) struct QueryInteger {
+    name: &'static str,
+    value: i64,
+}
+
+/// Converts a [`QueryInteger`] into each integer type a generated setter may take; the
+/// `NonZero` ones through `NonZeroI64`.
+macro_rules! query_integer_into {
+    ($via:expr => $($target:ty),*) => {$(
+        impl TryFrom<QueryInteger> for $target {
+            type Error = ParameterError;
+
+            fn try_from(value: QueryInteger) -> std::result::Result<Self, ParameterError> {
+                let out_of_range = ParameterError::OutOfRange {
+                    name: value.name,
+                    value: value.value,
+                };
+                $via(value.value)
+                    .ok_or_else(|| out_of_range.clone())?
+                    .try_into()
+                    .map_err(|_| out_of_range)
+            }
+        }
+    )*};
+}
+
+query_integer_into!(Some => i32, i64, u32, u64);
+query_integer_into!(NonZeroI64::new => NonZeroU32, NonZeroU64, NonZeroI32, NonZeroI64);
+
 impl RequestOptions {
     /// The path argument at `index`, in path order (checked before anything is sent).
     pub(crate) fn path_argument(&self, index: usize) -> String {
         self.path_arguments.get(index).cloned().unwrap_or_default()
     }
 
-    pub(crate) fn cursor(&self) -> Option<String> {
-        self.cursor.clone()
+    /// The query parameter `name` as text, if set.
+    pub(crate) fn query_text(&self, name: &str) -> Option<String> {
+        match self.query.get(name)? {
+            QueryValue::Integer(value) => Some(value.to_string()),
+            QueryValue::Text(text) => Some(text.clone()),
+        }
     }
 
-    pub(crate) fn limit(&self) -> Option<NonZeroU32> {
-        self.limit.and_then(NonZeroU32::new)
+    /// The integer query parameter `name`, if set (and, given as text, a whole number).
+    pub(crate) fn query_integer(&self, name: &'static str) -> Option<QueryInteger> {
+        let value = match self.query.get(name)? {
+            QueryValue::Integer(value) => *value,
+            QueryValue::Text(text) => text.trim().parse().ok()?,
+        };
+        Some(QueryInteger { name, value })
+    }
+
+    /// The page token this request continues from, if any.
+    pub(crate) fn cursor(&self) -> Option<String> {
+        self.query_text(CURSOR)
     }
 
     pub(crate) fn locale(&self) -> Option<String> {
@@ -61,13 +121,21 @@ impl RequestOptions {
         self.image_style.clone()
     }
 
-    /// The options of a request for the next page of one group of a view these options ask
-    /// for: its ID, the group's token, and this request's page size, locale and image style.
-    pub(crate) fn for_group(&self, group_id: String, cursor: String) -> Self {
+    /// The options of a request for the next page of one group, through `operation`, of a
+    /// view these options ask for: its ID, the group's token, this request's query
+    /// parameters that `operation` takes (the page size), and its locale and image style.
+    pub(crate) fn for_group(&self, operation: Operation, group_id: String, cursor: String) -> Self {
+        let spec = operation.spec();
+        let mut query: BTreeMap<String, QueryValue> = self
+            .query
+            .iter()
+            .filter(|(name, _)| *name != CURSOR && spec.query_parameter(name).is_some())
+            .map(|(name, value)| (name.clone(), value.clone()))
+            .collect();
+        query.insert(CURSOR.to_owned(), QueryValue::Text(cursor));
         Self {
             path_arguments: vec![group_id],
-            cursor: Some(cursor),
-            limit: self.limit,
+            query,
             locale: self.locale.clone(),
             image_style: self.image_style.clone(),
             max_items: None,
@@ -120,6 +188,23 @@ impl<P> ViewRequest<P> {
         self
     }
 
+    /// Sets a query parameter by its name in the spec, its value as text: for callers that
+    /// pick the operation at run time (see [`Client::request`]); the typed setters (e.g.
+    /// `limit`) are the better choice where the view is known.
+    ///
+    /// The name and the value are checked against the operation's query parameters when the
+    /// request is sent: one it does not take, or a value out of its bounds, is an
+    /// [`Error::InvalidRequest`] then, before anything is sent.
+    pub fn query_parameter(self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.with_query(name, QueryValue::Text(value.into()))
+    }
+
+    /// Sets the query parameter `name` to `value`, over any value set before.
+    pub(crate) fn with_query(mut self, name: impl Into<String>, value: QueryValue) -> Self {
+        self.options.query.insert(name.into(), value);
+        self
+    }
+
     /// Checks the parameters against what the spec allows, before anything is sent.
     pub(crate) fn validate(&self) -> Result<()> {
         let name = self.operation.operation_id();
@@ -132,19 +217,41 @@ impl<P> ViewRequest<P> {
                 )));
             }
         }
-        if let Some(limit) = self.options.limit {
-            if limit == 0 {
-                return Err(Error::invalid_request(format!(
-                    "{name}: limit must be at least 1"
-                )));
-            }
-            if let Some(max) = self.operation.max_limit().filter(|max| limit > *max) {
-                return Err(Error::invalid_request(format!(
-                    "{name}: limit must be at most {max}, not {limit}"
-                )));
-            }
+        let spec = self.operation.spec();
+        for (parameter_name, value) in &self.options.query {
+            let parameter = spec.query_parameter(parameter_name).ok_or_else(|| {
+                let taken: Vec<&str> = spec
+                    .query_parameters
+                    .iter()
+                    .map(|taken| taken.name)
+                    .collect();
+                Error::invalid_request(format!(
+                    "{name}: takes no query parameter {parameter_name:?} (it takes: {})",
+                    if taken.is_empty() {
+                        "none".to_owned()
+                    } else {
+                        taken.join(", ")
+                    }
+                ))
+            })?;
+            let checked = match (value, parameter.kind) {
+                (QueryValue::Integer(value), ParameterKind::Integer { .. }) => {
+                    parameter.check_integer(*value)
+                }
+                (QueryValue::Integer(value), _) => parameter.check_text(&value.to_string()),
+                (QueryValue::Text(text), _) => parameter.check_text(text),
+            };
+            checked.map_err(|error| Error::invalid_request(format!("{name}: {error}")))?;
         }
-        if self.options.cursor.as_deref() == Some("") {
+        if let Some(missing) = spec.query_parameters.iter().find(|parameter| {
+            parameter.required && !self.options.query.contains_key(parameter.name)
+        }) {
+            return Err(Error::invalid_request(format!(
+                "{name}: the query parameter {} is required",
+                missing.name
+            )));
+        }
+        if self.options.cursor().as_deref() == Some("") {
             return Err(Error::invalid_request(format!(
                 "{name}: the cursor is empty"
             )));
@@ -154,21 +261,6 @@ impl<P> ViewRequest<P> {
 }
 
 impl<P: Paged> ViewRequest<P> {
-    /// Sets the page size: how many entities a page holds, per group on home, podcasts and
-    /// library, and how many groups on the artist view (see the
-    /// [`pagination`](crate::pagination) module). At least 1; at most 10 on home, library,
-    /// their groups, library artists and library podcasts.
-    pub fn limit(mut self, limit: u32) -> Self {
-        self.options.limit = Some(limit);
-        self
-    }
-
-    /// Continues from a `nextPageToken` of an earlier page, sent back exactly as given.
-    pub fn cursor(mut self, cursor: impl Into<String>) -> Self {
-        self.options.cursor = Some(cursor.into());
-        self
-    }
-
     /// Stops a [`pages`](Self::pages) or [`entities`](Self::entities) stream after this many
     /// pages, fetched or not.
     pub fn max_pages(mut self, max_pages: usize) -> Self {
@@ -196,9 +288,8 @@ impl<P: Paged> ViewRequest<P> {
         P::next_cursor(view).filter(|token| !token.is_empty())
     }
 
-    pub(crate) fn with_cursor(mut self, cursor: String) -> Self {
-        self.options.cursor = Some(cursor);
-        self
+    pub(crate) fn with_cursor(self, cursor: String) -> Self {
+        self.with_query(CURSOR, QueryValue::Text(cursor))
     }
 }
 

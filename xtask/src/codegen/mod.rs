@@ -44,7 +44,10 @@ const HAND_WRITTEN_MODELS: &[&str] = &[
     "OperationSpec",
     "CursorGroups",
     "PagingStyle",
+    "ParameterError",
+    "ParameterKind",
     "ParseMrnError",
+    "QueryParameter",
     "UnknownEntity",
     "UnknownOperation",
 ];

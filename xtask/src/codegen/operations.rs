@@ -4,7 +4,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::spec::OperationFacts;
+use super::spec::{OperationFacts, QueryFacts, QueryKind};
 
 /// `generated_operations.rs` of the models crate.
 pub fn generate(operations: &[OperationFacts]) -> TokenStream {
@@ -32,10 +32,7 @@ pub fn generate(operations: &[OperationFacts]) -> TokenStream {
             summary,
             ..
         } = operation;
-        let max_limit = match operation.max_limit {
-            Some(max) => quote!(::std::option::Option::Some(#max)),
-            None => quote!(::std::option::Option::None),
-        };
+        let query_parameters = query_parameters.iter().map(query_parameter);
         let paging = format_ident!("{}", operation.paging.variant());
         let paged_groups = if operation.first_group_only {
             format_ident!("First")
@@ -51,7 +48,6 @@ pub fn generate(operations: &[OperationFacts]) -> TokenStream {
                 path_parameters: &[#(#path_parameters),*],
                 query_parameters: &[#(#query_parameters),*],
                 headers: &[#(#headers),*],
-                max_limit: #max_limit,
                 paging: PagingStyle::#paging,
                 paged_groups: CursorGroups::#paged_groups,
                 summary: #summary,
@@ -59,7 +55,7 @@ pub fn generate(operations: &[OperationFacts]) -> TokenStream {
         }
     });
     quote! {
-        use crate::operation::{OperationSpec, CursorGroups, PagingStyle};
+        use crate::operation::{OperationSpec, CursorGroups, PagingStyle, ParameterKind, QueryParameter};
 
         /// One of the spec's view operations.
         ///
@@ -78,8 +74,8 @@ pub fn generate(operations: &[OperationFacts]) -> TokenStream {
             /// Every operation, in the spec's order.
             pub const ALL: [Operation; #count] = [#(Self::#variants),*];
 
-            /// What the spec says of this operation: its `operationId`, path, parameters,
-            /// largest `limit` and paging.
+            /// What the spec says of this operation: its `operationId`, path, parameters
+            /// (query parameters with their bounds) and paging.
             pub fn spec(self) -> &'static OperationSpec {
                 &OPERATIONS[self as usize]
             }
@@ -87,5 +83,34 @@ pub fn generate(operations: &[OperationFacts]) -> TokenStream {
 
         /// The rows of the table, in the order of [`Operation`]'s variants.
         static OPERATIONS: [OperationSpec; #count] = [#(#rows),*];
+    }
+}
+
+/// One query parameter of a row: its name, type, required-ness and bounds.
+fn query_parameter(parameter: &QueryFacts) -> TokenStream {
+    let name = &parameter.name;
+    let kind = match parameter.kind {
+        QueryKind::String => quote!(ParameterKind::String),
+        QueryKind::Integer { int32 } => quote!(ParameterKind::Integer { int32: #int32 }),
+    };
+    let required = parameter.required;
+    let optional = |value: Option<TokenStream>| match value {
+        Some(value) => quote!(::std::option::Option::Some(#value)),
+        None => quote!(::std::option::Option::None),
+    };
+    let minimum = optional(parameter.minimum.map(|value| quote!(#value)));
+    let maximum = optional(parameter.maximum.map(|value| quote!(#value)));
+    let min_length = optional(parameter.min_length.map(|value| quote!(#value)));
+    let max_length = optional(parameter.max_length.map(|value| quote!(#value)));
+    quote! {
+        QueryParameter {
+            name: #name,
+            kind: #kind,
+            required: #required,
+            minimum: #minimum,
+            maximum: #maximum,
+            min_length: #min_length,
+            max_length: #max_length,
+        }
     }
 }

@@ -5,10 +5,11 @@ use std::collections::HashSet;
 
 use anyhow::{Context, Result, bail};
 use openapiv3::{
-    OpenAPI, Parameter, ParameterSchemaOrContent, ReferenceOr, Schema, SchemaKind, Type,
+    IntegerFormat, OpenAPI, Parameter, ParameterData, ParameterSchemaOrContent, ReferenceOr,
+    Schema, SchemaKind, Type, VariantOrUnknownOrEmpty,
 };
 
-/// The query parameters the SDK, the mock and the CLI know how to send and serve.
+/// The query parameters a view that pages takes: the page token and the page size.
 const PAGING_QUERY: [&str; 2] = ["cursor", "limit"];
 
 /// The optional headers every view takes, set from the client's defaults or per request.
@@ -54,6 +55,67 @@ impl Paging {
     }
 }
 
+/// The type of a query parameter's values.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum QueryKind {
+    /// `type: string`.
+    String,
+    /// `type: integer`; `int32` when its `format` is (else `int64`).
+    Integer {
+        /// `format: int32`.
+        int32: bool,
+    },
+}
+
+/// One query parameter of an operation, with its constraints.
+#[derive(Clone, Debug, PartialEq)]
+pub struct QueryFacts {
+    /// Its name in the query, e.g. `limit`.
+    pub name: String,
+    /// The type of its values.
+    pub kind: QueryKind,
+    /// Whether every request must send it.
+    pub required: bool,
+    /// An integer's `minimum`.
+    pub minimum: Option<i64>,
+    /// An integer's `maximum`.
+    pub maximum: Option<i64>,
+    /// A string's `minLength`.
+    pub min_length: Option<u64>,
+    /// A string's `maxLength`.
+    pub max_length: Option<u64>,
+    /// Its description.
+    pub description: String,
+}
+
+impl QueryFacts {
+    /// The Rust name of its setter or argument: its name in snake case.
+    pub fn rust_name(&self) -> String {
+        snake_case(&self.name)
+    }
+
+    /// What decides the Rust type of its setter: its type, and whether it can be negative.
+    pub fn rust_type_key(&self) -> (QueryKind, bool) {
+        (self.kind, self.minimum.is_some_and(|minimum| minimum >= 0))
+    }
+
+    /// Its bounds, in words (`at least 1; at most 10`), or `None` when it has none.
+    pub fn bounds(&self) -> Option<String> {
+        let bounds: Vec<String> = [
+            self.minimum.map(|minimum| format!("at least {minimum}")),
+            self.maximum.map(|maximum| format!("at most {maximum}")),
+            self.min_length
+                .map(|length| format!("at least {length} character(s)")),
+            self.max_length
+                .map(|length| format!("at most {length} character(s)")),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        (!bounds.is_empty()).then(|| bounds.join("; "))
+    }
+}
+
 /// One row of the operation table.
 #[derive(Debug)]
 pub struct OperationFacts {
@@ -66,11 +128,9 @@ pub struct OperationFacts {
     /// The path parameters, in the order they stand in the path.
     pub path_parameters: Vec<String>,
     /// The query parameters, in the spec's order.
-    pub query_parameters: Vec<String>,
+    pub query_parameters: Vec<QueryFacts>,
     /// The header parameters, in the spec's order.
     pub headers: Vec<String>,
-    /// The `maximum` of the `limit` parameter, if any.
-    pub max_limit: Option<u32>,
     /// How the view pages.
     pub paging: Paging,
     /// `x-paging-groups: first`: of a view that pages through entities, only the first group
@@ -119,6 +179,25 @@ pub fn operations(spec: &OpenAPI) -> Result<Vec<OperationFacts>> {
                 "two operations would get the SDK method `{}`: set `x-sdk-method` on one",
                 operation.sdk_method
             );
+        }
+    }
+    let mut setters: Vec<(&QueryFacts, &str)> = Vec::new();
+    for operation in &operations {
+        for parameter in &operation.query_parameters {
+            match setters
+                .iter()
+                .find(|(known, _)| known.name == parameter.name)
+            {
+                Some((known, first)) if known.rust_type_key() != parameter.rust_type_key() => {
+                    bail!(
+                        "the query parameter `{}` of {} and of {first} would need setters of different types",
+                        parameter.name,
+                        operation.operation_id
+                    )
+                }
+                Some(_) => {}
+                None => setters.push((parameter, &operation.operation_id)),
+            }
         }
     }
     Ok(operations)
@@ -174,7 +253,6 @@ fn operation_facts(
     let mut path_parameters = Vec::new();
     let mut query_parameters = Vec::new();
     let mut headers = Vec::new();
-    let mut max_limit = None;
     for parameter in &operation.parameters {
         let parameter = resolve_parameter(spec, parameter)?;
         match parameter {
@@ -188,20 +266,10 @@ fn operation_facts(
                 path_parameters.push(parameter_data.name.clone());
             }
             Parameter::Query { parameter_data, .. } => {
-                let name = parameter_data.name.as_str();
-                if !PAGING_QUERY.contains(&name) {
-                    bail!(
-                        "{operation_id}: query parameter `{name}` is not one the SDK sends \
-                         ({PAGING_QUERY:?}); teach xtask/src/codegen and the SDK's request options about it"
-                    );
-                }
-                if parameter_data.required {
-                    bail!("{operation_id}: query parameter `{name}` must be optional");
-                }
-                if name == "limit" {
-                    max_limit = integer_maximum(spec, &parameter_data.format)?;
-                }
-                query_parameters.push(name.to_owned());
+                let facts = query_facts(spec, parameter_data).with_context(|| {
+                    format!("{operation_id}: query parameter `{}`", parameter_data.name)
+                })?;
+                query_parameters.push(facts);
             }
             Parameter::Header { parameter_data, .. } => {
                 let name = parameter_data.name.as_str();
@@ -230,12 +298,44 @@ fn operation_facts(
     }
     let pages = paging != Paging::None;
     for name in PAGING_QUERY {
-        if pages != query_parameters.iter().any(|query| query == name) {
+        let parameter = query_parameters.iter().find(|query| query.name == name);
+        // A view of one page may take a `limit`, but never a `cursor`.
+        if (pages && parameter.is_none()) || (!pages && name == "cursor" && parameter.is_some()) {
             bail!(
                 "{operation_id}: a view with `x-paging: {}` {} `{name}` query parameter",
                 paging.variant().to_lowercase(),
                 if pages { "needs the" } else { "takes no" }
             );
+        }
+        let wanted = match name {
+            "cursor" => matches!(
+                parameter.map(|query| query.kind),
+                None | Some(QueryKind::String)
+            ),
+            _ => matches!(
+                parameter.map(|query| query.kind),
+                None | Some(QueryKind::Integer { .. })
+            ),
+        };
+        if !wanted || parameter.is_some_and(|query| query.required) {
+            bail!(
+                "{operation_id}: `{name}` must be an optional {}",
+                if name == "cursor" {
+                    "string"
+                } else {
+                    "integer"
+                }
+            );
+        }
+    }
+    let mut names = HashSet::new();
+    for name in path_parameters
+        .iter()
+        .map(|name| snake_case(name))
+        .chain(query_parameters.iter().map(QueryFacts::rust_name))
+    {
+        if !names.insert(name.clone()) {
+            bail!("{operation_id}: two parameters would be called `{name}` in Rust");
         }
     }
     Ok(OperationFacts {
@@ -244,7 +344,6 @@ fn operation_facts(
         path_parameters: in_path,
         query_parameters,
         headers,
-        max_limit,
         paging,
         first_group_only,
         summary: operation.summary.clone().unwrap_or_default(),
@@ -458,14 +557,62 @@ fn is_string(spec: &OpenAPI, format: &ParameterSchemaOrContent) -> Result<bool> 
     ))
 }
 
-fn integer_maximum(spec: &OpenAPI, format: &ParameterSchemaOrContent) -> Result<Option<u32>> {
-    match &parameter_schema(spec, format)?.schema_kind {
-        SchemaKind::Type(Type::Integer(integer)) => integer
-            .maximum
-            .map(|max| u32::try_from(max).context("`limit`'s maximum must fit a u32"))
-            .transpose(),
-        _ => bail!("`limit` must be an integer"),
+/// A query parameter's type, required-ness and bounds.
+///
+/// # Errors
+/// When its schema is neither a string nor an integer, or has bounds the table cannot hold.
+fn query_facts(spec: &OpenAPI, parameter: &ParameterData) -> Result<QueryFacts> {
+    let mut facts = QueryFacts {
+        name: parameter.name.clone(),
+        kind: QueryKind::String,
+        required: parameter.required,
+        minimum: None,
+        maximum: None,
+        min_length: None,
+        max_length: None,
+        description: parameter.description.clone().unwrap_or_default(),
+    };
+    match &parameter_schema(spec, &parameter.format)?.schema_kind {
+        SchemaKind::Type(Type::String(string)) => {
+            if !matches!(string.format, VariantOrUnknownOrEmpty::Empty)
+                || !string.enumeration.is_empty()
+                || string.pattern.is_some()
+            {
+                bail!(
+                    "a string with a `format`, `enum` or `pattern` is not supported; teach xtask/src/codegen about it"
+                );
+            }
+            let length = |value: Option<usize>| value.map(u64::try_from).transpose();
+            facts.min_length = length(string.min_length)?;
+            facts.max_length = length(string.max_length)?;
+        }
+        SchemaKind::Type(Type::Integer(integer)) => {
+            if integer.exclusive_minimum
+                || integer.exclusive_maximum
+                || integer.multiple_of.is_some()
+                || !integer.enumeration.is_empty()
+            {
+                bail!(
+                    "an integer with `exclusiveMinimum`, `exclusiveMaximum`, `multipleOf` or `enum` is not supported; teach xtask/src/codegen about it"
+                );
+            }
+            let int32 = match &integer.format {
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int32) => true,
+                VariantOrUnknownOrEmpty::Item(IntegerFormat::Int64)
+                | VariantOrUnknownOrEmpty::Empty => false,
+                VariantOrUnknownOrEmpty::Unknown(other) => {
+                    bail!("the integer format `{other}` is not supported")
+                }
+            };
+            facts.kind = QueryKind::Integer { int32 };
+            facts.minimum = integer.minimum;
+            facts.maximum = integer.maximum;
+        }
+        _ => bail!(
+            "only `string` and `integer` query parameters are supported; teach xtask/src/codegen about the others"
+        ),
     }
+    Ok(facts)
 }
 
 /// The `{name}`s of a path template, in order.
@@ -598,8 +745,19 @@ paths:
         assert_eq!(chart.variant(), "Chart");
         assert_eq!(chart.client_method(), "get_chart_view");
         assert_eq!(chart.path_parameters, ["chartId"]);
-        assert_eq!(chart.query_parameters, ["cursor", "limit"]);
-        assert_eq!(chart.max_limit, Some(25));
+        let names: Vec<&str> = chart
+            .query_parameters
+            .iter()
+            .map(|query| query.name.as_str())
+            .collect();
+        assert_eq!(names, ["cursor", "limit"]);
+        assert_eq!(chart.query_parameters[1].maximum, Some(25));
+        assert_eq!(chart.query_parameters[1].minimum, Some(1));
+        assert_eq!(
+            chart.query_parameters[1].kind,
+            QueryKind::Integer { int32: false }
+        );
+        assert_eq!(chart.query_parameters[0].kind, QueryKind::String);
         assert_eq!(chart.paging, Paging::Entities);
     }
 
@@ -635,15 +793,53 @@ paths:
             (
                 one_operation(
                     "      x-paging: none",
-                    "        - {name: sort, in: query, schema: {type: string}}",
+                    "        - {name: sort, in: query, schema: {type: array, items: {type: string}}}",
                 ),
                 "query parameter `sort`",
+            ),
+            (
+                one_operation(
+                    "      x-paging: none",
+                    "        - {name: limit, in: query, schema: {type: string}}",
+                ),
+                "`limit` must be an optional integer",
+            ),
+            (
+                one_operation(
+                    "      x-paging: none",
+                    "        - {name: chart_id, in: query, schema: {type: string}}",
+                ),
+                "two parameters would be called `chart_id`",
             ),
         ];
         for (spec, reason) in cases {
             let error = format!("{:#}", operations(&spec).unwrap_err());
             assert!(error.contains(reason), "{reason:?} in {error}");
         }
+    }
+
+    #[test]
+    fn query_parameters_carry_their_type_required_ness_and_bounds() {
+        let spec = one_operation(
+            "      x-paging: none",
+            "        - {name: query, in: query, required: true, schema: {type: string, minLength: 1, maxLength: 50}}
+        - {name: limit, in: query, schema: {type: integer, format: int32, minimum: 1, maximum: 50}}",
+        );
+        let rows = operations(&spec).expect("a table");
+        let [query, limit] = &rows[0].query_parameters[..] else {
+            panic!("two query parameters");
+        };
+        assert_eq!((query.kind, query.required), (QueryKind::String, true));
+        assert_eq!((query.min_length, query.max_length), (Some(1), Some(50)));
+        assert_eq!(
+            query.bounds().as_deref(),
+            Some("at least 1 character(s); at most 50 character(s)")
+        );
+        assert_eq!(
+            (limit.kind, limit.required),
+            (QueryKind::Integer { int32: true }, false)
+        );
+        assert_eq!((limit.minimum, limit.maximum), (Some(1), Some(50)));
     }
 
     #[test]

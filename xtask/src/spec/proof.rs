@@ -1,12 +1,13 @@
 //! `cargo xtask spec-proof`: one spec edit reaches every layer.
 //!
 //! Copies the workspace into a scratch folder, adds an operation (`getChartView`,
-//! `x-paging: entities`) whose example holds a new entity type (`MusicVideo`) to the copy's
-//! spec (`xtask/fixtures/spec-proof/chart.yaml`), runs the copy's `cargo xtask codegen`, and
-//! builds it. Then a program of the copy (`xtask/fixtures/spec-proof/src/main.rs`) calls
-//! `client.chart("x").entities()` against the copy's mock and gets `Entity::MusicVideo`s, and
-//! the copy's `amzn-music --mock --json api getChartView id=x` prints them. No file of the
-//! copy but the spec is edited by hand.
+//! `x-paging: entities`, with a new required query parameter `region`) whose example holds a
+//! new entity type (`MusicVideo`) to the copy's spec (`xtask/fixtures/spec-proof/chart.yaml`),
+//! runs the copy's `cargo xtask codegen`, and builds it. Then a program of the copy
+//! (`xtask/fixtures/spec-proof/src/main.rs`) calls `client.chart("x", "de").entities()` against
+//! the copy's mock and gets `Entity::MusicVideo`s, and the copy's
+//! `amzn-music --mock --json api getChartView id=x region=de` prints them. No file of the copy
+//! but the spec is edited by hand.
 
 use std::process::Command;
 use std::time::Duration;
@@ -62,7 +63,14 @@ pub fn run() -> Result<()> {
     )?;
     let printed = process::output(
         Command::new(binaries.join("amzn-music"))
-            .args(["--mock", "--json", "api", "getChartView", "id=x"])
+            .args([
+                "--mock",
+                "--json",
+                "api",
+                "getChartView",
+                "id=x",
+                "region=de",
+            ])
             .env_clear(),
         Duration::from_secs(60),
     )?;
@@ -174,6 +182,9 @@ mod tests {
             .expect("the new operation");
         assert_eq!(chart.sdk_method, "chart");
         assert_eq!(chart.path_parameters, ["id"]);
+        let region = &chart.query_parameters[0];
+        assert_eq!((region.name.as_str(), region.required), ("region", true));
+        assert_eq!((region.min_length, region.max_length), (Some(2), Some(2)));
         let union = crate::codegen::spec::entity_union(&patched).expect("the union");
         assert!(
             union

@@ -1,6 +1,8 @@
 //! `cursor` and `limit` over plain HTTP: bounds, tokens, and which token leads where.
 
+use amazon_music::models::ParameterKind;
 use amazon_music_mock::{CursorStyle, MockServer, Operation};
+use amazon_music_test_support::{in_bounds, out_of_bounds};
 
 use crate::support::{error, get, path_of, server, view};
 
@@ -24,6 +26,31 @@ async fn limits_out_of_bounds_answer_400_bad_request() {
         }
         view(&server, &path, &[("limit", "10")], &[]).await;
     }
+}
+
+#[tokio::test]
+async fn every_bound_the_table_gives_answers_400_bad_request() {
+    let server = server().await;
+    let mut cases = 0;
+    for operation in Operation::ALL {
+        let path = path_of(operation);
+        for parameter in operation.spec().query_parameters {
+            let name = parameter.name;
+            for value in out_of_bounds(parameter) {
+                let code = error(&server, &path, &[(name, &value)], &[], 400).await;
+                assert_eq!(code, "BAD_REQUEST", "{operation} {name}={value:?}");
+                cases += 1;
+            }
+            if let ParameterKind::Integer { .. } = parameter.kind {
+                let value = in_bounds(parameter);
+                view(&server, &path, &[(name, &value)], &[]).await;
+                let twice = [(name, value.as_str()), (name, value.as_str())];
+                let code = error(&server, &path, &twice, &[], 400).await;
+                assert_eq!(code, "BAD_REQUEST", "{operation} {name} twice");
+            }
+        }
+    }
+    assert!(cases > 2 * Operation::ALL.len(), "{cases} cases");
 }
 
 #[tokio::test]

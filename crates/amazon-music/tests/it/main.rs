@@ -5,6 +5,7 @@ mod auth;
 mod blocking;
 mod errors;
 mod pagination;
+mod parameters;
 mod paths;
 mod raw;
 mod redaction;
