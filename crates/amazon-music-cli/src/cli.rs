@@ -194,8 +194,9 @@ impl PagingArgs {
     }
 }
 
-/// Login with Amazon credentials that keep access tokens fresh; from the environment only.
-/// `Debug` shows whether a secret is set, never the secret.
+/// Login with Amazon credentials that keep access tokens fresh. The secrets come from the
+/// environment only ([`RefreshArgs::read_secrets`]). `Debug` shows whether a secret is set,
+/// never the secret.
 #[derive(Args)]
 pub struct RefreshArgs {
     /// The LWA client ID.
@@ -206,21 +207,12 @@ pub struct RefreshArgs {
         hide_env_values = true
     )]
     pub client_id: Option<String>,
-    /// The LWA client secret.
-    #[arg(
-        long = "client-secret",
-        hide = true,
-        env = "AMAZON_MUSIC_CLIENT_SECRET",
-        hide_env_values = true
-    )]
+    /// The LWA client secret: from AMAZON_MUSIC_CLIENT_SECRET only, never a flag, so that it
+    /// stays out of the shell's history, `ps`, help and completion.
+    #[arg(skip)]
     pub client_secret: Option<String>,
-    /// An LWA refresh token (`Atzr|...`).
-    #[arg(
-        long = "refresh-token",
-        hide = true,
-        env = "AMAZON_MUSIC_REFRESH_TOKEN",
-        hide_env_values = true
-    )]
+    /// An LWA refresh token (`Atzr|...`): from AMAZON_MUSIC_REFRESH_TOKEN only, like the secret.
+    #[arg(skip)]
     pub refresh_token: Option<String>,
     /// The LWA token endpoint, in place of the North American one.
     #[arg(
@@ -229,6 +221,21 @@ pub struct RefreshArgs {
         env = "AMAZON_MUSIC_LWA_TOKEN_URL"
     )]
     pub token_url: Option<String>,
+}
+
+/// The environment variable of the client secret.
+pub const CLIENT_SECRET_ENV: &str = "AMAZON_MUSIC_CLIENT_SECRET";
+/// The environment variable of the refresh token.
+pub const REFRESH_TOKEN_ENV: &str = "AMAZON_MUSIC_REFRESH_TOKEN";
+
+impl RefreshArgs {
+    /// Reads the client secret and the refresh token from the environment (an empty value
+    /// counts as unset, as clap treats the other variables).
+    pub fn read_secrets(&mut self) {
+        let read = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
+        self.client_secret = read(CLIENT_SECRET_ENV);
+        self.refresh_token = read(REFRESH_TOKEN_ENV);
+    }
 }
 
 /// How a secret shows in `Debug` output.
@@ -501,10 +508,13 @@ pub struct ApiArgs {
     pub paging: PagingArgs,
 }
 
-/// `login` options; the app's client ID comes from AMAZON_MUSIC_CLIENT_ID. The API key, when
-/// given (--api-key, AMAZON_MUSIC_API_KEY or --with-api-key), is stored too.
+/// `login` options. The client ID is stored with the login, and so is the API key when given
+/// (--api-key, AMAZON_MUSIC_API_KEY or --with-api-key).
 #[derive(Debug, Args)]
 pub struct LoginArgs {
+    /// Your LWA app's client ID (stored with the login).
+    #[arg(long, env = "AMAZON_MUSIC_CLIENT_ID", value_name = "ID")]
+    pub client_id: Option<String>,
     /// The code-pair endpoint, in place of LWA's.
     #[arg(long, env = "AMAZON_MUSIC_LWA_CODEPAIR_URL", value_name = "URL")]
     pub codepair_url: Option<String>,
@@ -560,21 +570,19 @@ mod tests {
 
     #[test]
     fn debug_output_never_shows_a_secret() {
-        let cli = Cli::try_parse_from([
+        let mut cli = Cli::try_parse_from([
             "amzn-music",
             "--api-key",
             "the-api-key",
             "--token",
             "Atza|the-token",
-            "--client-secret",
-            "the-client-secret",
-            "--refresh-token",
-            "Atzr|the-refresh-token",
             "--client-id",
             "the-client-id",
             "recent",
         ])
         .expect("a valid command line");
+        cli.global.refresh.client_secret = Some("the-client-secret".to_owned());
+        cli.global.refresh.refresh_token = Some("Atzr|the-refresh-token".to_owned());
         let debug = format!("{cli:?}");
         for secret in [
             "the-api-key",
@@ -586,5 +594,21 @@ mod tests {
         }
         assert!(debug.contains("the-client-id"), "{debug}");
         assert!(debug.contains("Some([REDACTED])"), "{debug}");
+    }
+
+    #[test]
+    fn the_client_secret_and_the_refresh_token_are_no_flags() {
+        for flag in ["--client-secret", "--refresh-token"] {
+            let error =
+                Cli::try_parse_from(["amzn-music", flag, "x", "recent"]).expect_err("no such flag");
+            assert_eq!(
+                error.kind(),
+                clap::error::ErrorKind::UnknownArgument,
+                "{flag}"
+            );
+        }
+        for env in [CLIENT_SECRET_ENV, REFRESH_TOKEN_ENV] {
+            assert!(AFTER_HELP.contains(&format!("\n  {env} ")), "{env}");
+        }
     }
 }

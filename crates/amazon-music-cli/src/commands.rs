@@ -27,13 +27,14 @@ pub async fn run(cli: Cli) -> Result<()> {
         paging,
         command,
     } = cli;
+    global.refresh.read_secrets();
     resolve_paging(&mut global, paging, &command)?;
     match command {
         Command::Completions(args) => return print_completions(args.shell),
         Command::Man => return print_man(),
         Command::Config(ConfigCommand::Path) => {
             let path = Config::path().context("this system has no config folder")?;
-            println!("{}", path.display());
+            output::print(&format!("{}\n", path.display()))?;
             return Ok(());
         }
         _ => {}
@@ -45,7 +46,7 @@ pub async fn run(cli: Cli) -> Result<()> {
         Command::Auth(AuthCommand::Status) => auth::status(&global),
         Command::Auth(AuthCommand::Logout) => auth::logout(&global),
         Command::Api(args) if args.list => {
-            print!("{}", api::list());
+            output::print(&api::list())?;
             Ok(())
         }
         Command::Export(args) => {
@@ -117,17 +118,34 @@ fn resolve_paging(global: &mut GlobalArgs, before: PagingArgs, command: &Command
 }
 
 fn print_completions(shell: clap_complete::Shell) -> Result<()> {
+    output::print(&completion_script(shell)?)?;
+    Ok(())
+}
+
+/// The completion script for `shell`.
+///
+/// clap_complete's bash script (up to 4.6.12 at least) escapes the hyphen of `amzn-music` in
+/// two ways: it sets `cmd="amzn__music__subcmd__library"` while its case labels read
+/// `amzn__subcmd__music__subcmd__library`, so that nothing completes after the first word.
+/// The labels are renamed to what `cmd` is set to.
+fn completion_script(shell: clap_complete::Shell) -> Result<String> {
+    const BIN: &str = "amzn-music";
     let mut command = Cli::command();
     let mut out = Vec::new();
-    clap_complete::generate(shell, &mut command, "amzn-music", &mut out);
-    std::io::Write::write_all(&mut std::io::stdout().lock(), &out)?;
-    Ok(())
+    clap_complete::generate(shell, &mut command, BIN, &mut out);
+    let script = String::from_utf8(out).context("the completion script is not UTF-8")?;
+    Ok(match shell {
+        clap_complete::Shell::Bash => {
+            script.replace(&BIN.replace('-', "__subcmd__"), &BIN.replace('-', "__"))
+        }
+        _ => script,
+    })
 }
 
 fn print_man() -> Result<()> {
     let mut out = Vec::new();
     clap_mangen::Man::new(Cli::command()).render(&mut out)?;
-    std::io::Write::write_all(&mut std::io::stdout().lock(), &out)?;
+    output::print(&String::from_utf8(out).context("the manual page is not UTF-8")?)?;
     Ok(())
 }
 
@@ -323,9 +341,15 @@ fn truncate(view: &mut View, max_items: Option<usize>) -> Cut {
 }
 
 async fn login(args: &GlobalArgs, login: LoginArgs) -> Result<()> {
-    let client_id = args.refresh.client_id.clone().ok_or_else(|| {
-        UsageError::new("login needs your app's client ID: set AMAZON_MUSIC_CLIENT_ID")
-    })?;
+    let client_id = login
+        .client_id
+        .clone()
+        .or_else(|| args.refresh.client_id.clone())
+        .ok_or_else(|| {
+            UsageError::new(
+                "login needs your app's client ID: pass --client-id or set AMAZON_MUSIC_CLIENT_ID",
+            )
+        })?;
     let wanted = usize::from(login.with_token) + usize::from(login.with_api_key);
     let mut from_stdin = if wanted > 0 {
         let names = match (login.with_token, login.with_api_key) {
@@ -401,12 +425,24 @@ async fn mock_server(args: MockServerArgs) -> Result<()> {
     }
     let server = builder.start().await.context("starting the mock server")?;
     let credentials = server.credentials();
-    println!("mock server listening on {}", server.url());
-    println!("  AMAZON_MUSIC_BASE_URL={}", server.url());
-    println!("  AMAZON_MUSIC_API_KEY={}", credentials.api_key());
-    println!("  AMAZON_MUSIC_TOKEN={}", credentials.access_token());
-    println!("  AMAZON_MUSIC_LWA_TOKEN_URL={}", server.token_url());
-    println!("(the mock's own test credentials, good for nothing else; Ctrl-C stops it)");
+    let (token_url, codepair_url) = (server.token_url(), server.codepair_url());
+    let mut lines = format!(
+        "# the mock server listens on {}; paste these lines into a shell (they are its own test\n\
+         # credentials, good for nothing else), and `amzn-music login` works against it too\n",
+        server.url()
+    );
+    for (name, value) in [
+        ("AMAZON_MUSIC_BASE_URL", server.url()),
+        ("AMAZON_MUSIC_API_KEY", credentials.api_key()),
+        ("AMAZON_MUSIC_TOKEN", credentials.access_token()),
+        ("AMAZON_MUSIC_CLIENT_ID", credentials.client_id()),
+        ("AMAZON_MUSIC_LWA_TOKEN_URL", &token_url),
+        ("AMAZON_MUSIC_LWA_CODEPAIR_URL", &codepair_url),
+    ] {
+        lines.push_str(&format!("export {name}={}\n", output::single_quote(value)));
+    }
+    lines.push_str("# Ctrl-C stops it\n");
+    output::print(&lines)?;
     server
         .run_until(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -173,96 +173,168 @@ enum RefreshFrom {
     Stored(StoredLogin),
 }
 
-/// Works out the connection from flags, the environment and the stored login.
-pub async fn connect(args: &GlobalArgs) -> Result<Connection> {
+/// Which credentials a command uses: decided here once, for connecting and for `auth status`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Choice {
+    /// The embedded mock server: asked for with `--mock`, or nothing is set at all.
+    Mock {
+        /// Whether `--mock` asked for it.
+        asked: bool,
+    },
+    /// An access token alone, used as it is.
+    Token,
+    /// The refresh credentials of the environment (client ID and refresh token), starting
+    /// with the access token when one is given.
+    Environment,
+    /// The stored login, starting with the access token when one is given. A client ID alone
+    /// in the environment goes with it (the one `login` stored wins).
+    Stored,
+}
+
+impl Choice {
+    /// What `auth status` says is used.
+    pub fn describe(self, token: bool) -> &'static str {
+        match (self, token) {
+            (Choice::Mock { asked: true }, _) => "the embedded mock server (--mock)",
+            (Choice::Mock { asked: false }, _) => "the embedded mock server (no credentials set)",
+            (Choice::Token, _) => "the access token",
+            (Choice::Environment, false) => "the refresh credentials from the environment",
+            (Choice::Environment, true) => {
+                "the access token, refreshed with the refresh credentials from the environment"
+            }
+            (Choice::Stored, false) => "the stored login",
+            (Choice::Stored, true) => "the access token, refreshed with the stored login",
+        }
+    }
+}
+
+/// Chooses the credentials from the flags, the environment and the stored login.
+///
+/// # Errors
+/// A [`UsageError`] saying what is missing, when what is set is not enough.
+pub fn choose(args: &GlobalArgs, stored: Option<&StoredLogin>) -> Result<Choice, UsageError> {
     if args.mock {
-        // The stored login is not even read: whatever state it is in, --mock works.
-        return start_mock(false).await;
+        return Ok(Choice::Mock { asked: true });
     }
     let refresh = &args.refresh;
-    // The client secret alone is no login of its own: it goes with the stored one.
-    let has_refresh = refresh.client_id.is_some() || refresh.refresh_token.is_some();
-    let stored = StoredLogin::load()?;
-    // A base URL of its own says the user means a real server: no silent fallback to the mock.
+    // A base URL of its own says the user means a real server, and a client ID that they mean
+    // to log in: no silent fallback to the mock.
     let nothing_set = args.api_key.is_none()
         && args.token.is_none()
         && args.base_url.is_none()
-        && !has_refresh
+        && refresh.client_id.is_none()
+        && refresh.refresh_token.is_none()
         && stored.is_none();
     if nothing_set {
-        // Fake data must never land in a file or a pipe by accident.
-        if !std::io::stdout().is_terminal() {
-            return Err(UsageError::new(
-                "no credentials set, and standard output is not a terminal: pass --mock to use \
-                 the embedded mock server, or set AMAZON_MUSIC_API_KEY and AMAZON_MUSIC_TOKEN \
-                 (or run `amzn-music login`)",
-            )
-            .into());
-        }
-        return start_mock(true).await;
+        return Ok(Choice::Mock { asked: false });
     }
+    if refresh.refresh_token.is_some() {
+        if refresh.client_id.is_none() {
+            return Err(UsageError::new(
+                "AMAZON_MUSIC_REFRESH_TOKEN is set without AMAZON_MUSIC_CLIENT_ID, the client ID \
+                 the token belongs to: set it too (and AMAZON_MUSIC_CLIENT_SECRET unless the \
+                 token comes from the device flow), or unset the token to use `amzn-music login`",
+            ));
+        }
+        return Ok(Choice::Environment);
+    }
+    if stored.is_some() {
+        return Ok(Choice::Stored);
+    }
+    if args.token.is_some() {
+        return Ok(Choice::Token);
+    }
+    Err(UsageError::new(if refresh.client_id.is_some() {
+        "not logged in: AMAZON_MUSIC_CLIENT_ID alone is no credential; run `amzn-music login` \
+         (or set AMAZON_MUSIC_REFRESH_TOKEN, or --token)"
+    } else {
+        "no access token: set --token or AMAZON_MUSIC_TOKEN, or run `amzn-music login`"
+    }))
+}
+
+/// Works out the connection from flags, the environment and the stored login.
+pub async fn connect(args: &GlobalArgs) -> Result<Connection> {
+    // With --mock the stored login is not even read: whatever state it is in, --mock works.
+    let stored = if args.mock {
+        None
+    } else {
+        StoredLogin::load()?
+    };
+    let no_api_key = || {
+        UsageError::new(
+            "no API key: set --api-key or AMAZON_MUSIC_API_KEY, or store one with `amzn-music \
+             login` (or use --mock)",
+        )
+    };
     let api_key = args
         .api_key
         .clone()
-        .or_else(|| stored.as_ref().and_then(|login| login.api_key.clone()))
-        .ok_or_else(|| {
-            UsageError::new(
-                "no API key: set --api-key or AMAZON_MUSIC_API_KEY, or store one with `amzn-music \
-                 login` (or use --mock)",
-            )
-        })?;
-    let builder = configure(Client::builder().api_key(api_key), args);
-    let source = if has_refresh {
-        let (Some(client_id), Some(refresh_token)) = (&refresh.client_id, &refresh.refresh_token)
-        else {
-            return Err(UsageError::new(
-                "incomplete refresh credentials: set AMAZON_MUSIC_CLIENT_ID and \
-                 AMAZON_MUSIC_REFRESH_TOKEN (and AMAZON_MUSIC_CLIENT_SECRET unless the token \
-                 comes from the device flow)",
-            )
-            .into());
+        .or_else(|| stored.as_ref().and_then(|login| login.api_key.clone()));
+    let choice = match choose(args, stored.as_ref()) {
+        // The first thing missing is said first.
+        Err(_) if api_key.is_none() => return Err(no_api_key().into()),
+        choice => choice?,
+    };
+    match choice {
+        Choice::Mock { asked: true } => return start_mock(false).await,
+        Choice::Mock { asked: false } => {
+            // Fake data must never land in a file or a pipe by accident.
+            if !std::io::stdout().is_terminal() {
+                return Err(UsageError::new(
+                    "no credentials set, and standard output is not a terminal: pass --mock to \
+                     use the embedded mock server, or set AMAZON_MUSIC_API_KEY and \
+                     AMAZON_MUSIC_TOKEN (or run `amzn-music login`)",
+                )
+                .into());
+            }
+            return start_mock(true).await;
+        }
+        Choice::Token | Choice::Environment | Choice::Stored => {}
+    }
+    let builder = configure(
+        Client::builder().api_key(api_key.ok_or_else(no_api_key)?),
+        args,
+    );
+    let refresh = &args.refresh;
+    let (client_id, refresh_token, token_url, from) =
+        match (choice, stored, &refresh.client_id, &refresh.refresh_token) {
+            (Choice::Environment, _, Some(client_id), Some(refresh_token)) => (
+                client_id.clone(),
+                refresh_token.clone(),
+                refresh.token_url.clone(),
+                RefreshFrom::Environment,
+            ),
+            (Choice::Stored, Some(stored), _, _) => (
+                stored.client_id.clone(),
+                stored.refresh_token.clone(),
+                refresh.token_url.clone().or(stored.token_url.clone()),
+                RefreshFrom::Stored(stored),
+            ),
+            // An access token alone.
+            _ => {
+                let token = args.token.clone().ok_or_else(|| {
+                    UsageError::new(
+                        "no access token: set --token or AMAZON_MUSIC_TOKEN, or run `amzn-music \
+                         login`",
+                    )
+                })?;
+                return Ok(Connection::Api(builder.access_token(token).build()?));
+            }
         };
-        let mut source = LwaTokenSource::builder()
-            .client_id(client_id.clone())
-            .refresh_token(refresh_token.clone());
-        if let Some(secret) = &refresh.client_secret {
-            source = source.client_secret(secret.clone());
-        }
-        if let Some(url) = &refresh.token_url {
-            source = source.token_url(url.clone());
-        }
-        Some((source, RefreshFrom::Environment))
-    } else if let Some(stored) = stored {
-        let mut source = LwaTokenSource::builder()
-            .client_id(stored.client_id.clone())
-            .refresh_token(stored.refresh_token.clone());
-        if let Some(secret) = &refresh.client_secret {
-            source = source.client_secret(secret.clone());
-        }
-        if let Some(url) = refresh.token_url.clone().or(stored.token_url.clone()) {
-            source = source.token_url(url);
-        }
-        Some((source, RefreshFrom::Stored(stored)))
-    } else {
-        None
-    };
-    let builder = match (source, &args.token) {
-        // A token and a way to refresh it: start with the token, refresh when it is rejected.
-        (Some((source, from)), token) => {
-            let source = match token {
-                Some(token) => source.access_token(token.clone()),
-                None => source,
-            };
-            builder.token_source(keep_new_refresh_tokens(source, from).build()?)
-        }
-        (None, Some(token)) => builder.access_token(token.clone()),
-        (None, None) => {
-            return Err(UsageError::new(
-                "no access token: set --token or AMAZON_MUSIC_TOKEN, or run `amzn-music login`",
-            )
-            .into());
-        }
-    };
+    let mut source = LwaTokenSource::builder()
+        .client_id(client_id)
+        .refresh_token(refresh_token);
+    if let Some(secret) = &refresh.client_secret {
+        source = source.client_secret(secret.clone());
+    }
+    if let Some(url) = token_url {
+        source = source.token_url(url);
+    }
+    // A token and a way to refresh it: start with the token, refresh when it is rejected.
+    if let Some(token) = &args.token {
+        source = source.access_token(token.clone());
+    }
+    let builder = builder.token_source(keep_new_refresh_tokens(source, from).build()?);
     Ok(Connection::Api(builder.build()?))
 }
 

@@ -20,7 +20,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::error::UsageError;
-use crate::output::Progress;
+use crate::output::{self, Progress};
 
 /// The state file, in DIR.
 pub const STATE_FILE: &str = ".amzn-music-export.json";
@@ -130,7 +130,7 @@ pub async fn run(client: &Client, args: &ExportArgs) -> Result<()> {
             dir.display(),
             STATE_FILE
         );
-        print_summary(dir, &state, None);
+        print_summary(dir, &state, None)?;
         return Ok(());
     }
     if !state.lists.is_empty() {
@@ -168,7 +168,7 @@ pub async fn run(client: &Client, args: &ExportArgs) -> Result<()> {
     .await;
     progress.finish_and_clear();
     result?;
-    print_summary(dir, &state, Some(started));
+    print_summary(dir, &state, Some(started))?;
     Ok(())
 }
 
@@ -419,7 +419,7 @@ fn write_atomically(path: &Path, text: &str) -> Result<()> {
 
 /// The summary on stdout: each library list's count, the playlists' tracks, and the time it
 /// took.
-fn print_summary(dir: &Path, state: &State, started: Option<Instant>) {
+fn print_summary(dir: &Path, state: &State, started: Option<Instant>) -> std::io::Result<()> {
     let mut out = String::new();
     let (mut playlists, mut tracks) = (0, 0);
     for list in &state.lists {
@@ -437,11 +437,11 @@ fn print_summary(dir: &Path, state: &State, started: Option<Instant>) {
     let elapsed = started.map_or_else(String::new, |started| {
         format!(" in {:.1} s", started.elapsed().as_secs_f64())
     });
-    print!(
+    output::print(&format!(
         "exported to {} as {}{elapsed}:\n{out}",
         dir.display(),
         name_of(state.format)
-    );
+    ))
 }
 
 #[cfg(test)]

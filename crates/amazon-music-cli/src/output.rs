@@ -39,6 +39,18 @@ pub fn print_error(message: &str) {
     eprintln!("{prefix} {message}");
 }
 
+/// Writes `text` to stdout and flushes it: the one way the command prints anything but pages,
+/// so that a closed pipe (`amzn-music ... | head -1`) is an error the caller ends on quietly,
+/// never a panic as with `print!`.
+///
+/// # Errors
+/// When stdout cannot be written: [`std::io::ErrorKind::BrokenPipe`] once its reader is gone.
+pub fn print(text: &str) -> io::Result<()> {
+    let mut out = io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    out.flush()
+}
+
 /// Prints a body as received (`--output raw`), then a newline unless it ends with one, so that
 /// the bodies of `--all` come one a line when the API sends them compact, as it does.
 ///
@@ -605,6 +617,11 @@ fn shell_quote(text: &str) -> String {
     {
         return text.to_owned();
     }
+    single_quote(text)
+}
+
+/// `text` in single quotes for a POSIX shell, whatever it holds (`'` as `'\''`).
+pub fn single_quote(text: &str) -> String {
     format!("'{}'", text.replace('\'', r"'\''"))
 }
 

@@ -246,11 +246,11 @@ async fn setup_mistakes_are_usage_errors_with_exit_code_2() {
     for (envs, wanted) in [
         (
             &[("AMAZON_MUSIC_REFRESH_TOKEN", "Atzr|x")][..],
-            "incomplete refresh credentials: set AMAZON_MUSIC_CLIENT_ID",
+            "AMAZON_MUSIC_REFRESH_TOKEN is set without AMAZON_MUSIC_CLIENT_ID",
         ),
         (
             &[("AMAZON_MUSIC_CLIENT_ID", "amzn1.application-oa2-client.x")][..],
-            "incomplete refresh credentials: set AMAZON_MUSIC_CLIENT_ID",
+            "not logged in: AMAZON_MUSIC_CLIENT_ID alone is no credential; run `amzn-music login`",
         ),
     ] {
         let folder = home("incomplete-refresh");
@@ -294,8 +294,9 @@ async fn setup_mistakes_are_usage_errors_with_exit_code_2() {
     let run = finish(output, server.url());
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr
-            .contains("login needs your app's client ID: set AMAZON_MUSIC_CLIENT_ID"),
+        run.stderr.contains(
+            "login needs your app's client ID: pass --client-id or set AMAZON_MUSIC_CLIENT_ID"
+        ),
         "{}",
         run.stderr
     );

@@ -15,6 +15,8 @@ mod errors;
 mod export;
 mod failures;
 mod login;
+mod pipes;
 mod raw;
 mod secrets;
+mod shells;
 mod support;
