@@ -9,10 +9,9 @@ use amazon_music::{Client, Operation, PagingStyle, ViewRequest};
 use crate::cli::{ApiArgs, GlobalArgs};
 use crate::error::UsageError;
 
-/// A request for one view, whatever its paging. A view of groups carries the command that
-/// shows one of its groups, for the hints on groups with more entities.
+/// A request for one view, whatever its paging.
 pub enum AnyRequest {
-    Groups(ViewRequest<GroupPages>, Option<&'static str>),
+    Groups(ViewRequest<GroupPages>),
     Entities(ViewRequest<EntityPages>),
     Single(ViewRequest<SinglePage>),
 }
@@ -20,8 +19,29 @@ pub enum AnyRequest {
 /// An operation and its path arguments, in path order, as the command line gave them.
 #[derive(Debug)]
 pub struct ApiCall {
-    operation: Operation,
-    path_arguments: Vec<String>,
+    /// The operation.
+    pub operation: Operation,
+    /// Its path arguments, in path order.
+    pub path_arguments: Vec<String>,
+}
+
+/// The page size where the spec gives no largest one: what `--all`, `--max-items` and `export`
+/// ask for there.
+const LARGEST_UNBOUNDED_PAGE: u32 = 100;
+
+/// The largest page `operation` allows: what `--all`, `--max-items` and `export` ask for unless
+/// `--limit` is given.
+pub fn largest_page(operation: Operation) -> u32 {
+    operation.max_limit().unwrap_or(LARGEST_UNBOUNDED_PAGE)
+}
+
+/// The range of `--limit` for `operation`, as help and errors show it: `1..10`, or `1..` where
+/// the spec sets no largest page.
+pub fn limit_range(operation: Operation) -> String {
+    match operation.max_limit() {
+        Some(max) => format!("1..{max}"),
+        None => "1..".to_owned(),
+    }
 }
 
 /// Reads `OPERATION_ID [NAME=VALUE ...]`. `limit` and `cursor` go into `global`, where the
@@ -98,10 +118,9 @@ pub fn request(client: &Client, call: ApiCall) -> amazon_music::Result<AnyReques
         path_arguments,
     } = call;
     Ok(match operation.paging() {
-        PagingStyle::Groups => AnyRequest::Groups(
-            client.request::<GroupPages>(operation, path_arguments)?,
-            None,
-        ),
+        PagingStyle::Groups => {
+            AnyRequest::Groups(client.request::<GroupPages>(operation, path_arguments)?)
+        }
         PagingStyle::Entities => {
             AnyRequest::Entities(client.request::<EntityPages>(operation, path_arguments)?)
         }
@@ -144,10 +163,9 @@ fn parameters(operation: Operation) -> String {
         .map(|name| format!("{name}=..."))
         .collect();
     for name in spec.query_parameters {
-        words.push(match (*name, spec.max_limit) {
-            ("limit", Some(max)) => format!("[limit=1..{max}]"),
-            ("limit", None) => "[limit=N]".to_owned(),
-            (name, _) => format!("[{name}=...]"),
+        words.push(match *name {
+            "limit" => format!("[limit={}]", limit_range(operation)),
+            name => format!("[{name}=...]"),
         });
     }
     if words.is_empty() {

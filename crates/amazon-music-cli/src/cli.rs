@@ -136,8 +136,9 @@ pub struct GlobalArgs {
 #[derive(Clone, Debug, Default, Args)]
 #[command(next_help_heading = "Paging (commands that page)")]
 pub struct PagingArgs {
-    /// How many items a page holds.
-    #[arg(long, value_name = "N")]
+    /// How many items a page holds [default: the API's; with --all or --max-items, the
+    /// largest the command allows].
+    #[arg(long, value_name = "N", value_parser = at_least_one::<u32>)]
     pub limit: Option<u32>,
     /// Continue from a page's next cursor.
     #[arg(long, value_name = "C")]
@@ -145,9 +146,19 @@ pub struct PagingArgs {
     /// Follow the cursors to the last page.
     #[arg(long)]
     pub all: bool,
-    /// Stop after this many entities.
-    #[arg(long, value_name = "N")]
+    /// Show this many entities, following the cursors until they are in.
+    #[arg(long, value_name = "N", value_parser = at_least_one::<usize>)]
     pub max_items: Option<usize>,
+}
+
+/// A whole number of at least 1: the one rule of `--limit` and `--max-items`.
+fn at_least_one<T: std::str::FromStr + PartialOrd + From<u8>>(text: &str) -> Result<T, String> {
+    match text.parse::<T>() {
+        Ok(number) if number >= T::from(1) => Ok(number),
+        _ => Err(format!(
+            "must be a whole number of at least 1, not {text:?}"
+        )),
+    }
 }
 
 impl PagingArgs {

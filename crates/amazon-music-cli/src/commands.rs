@@ -3,13 +3,13 @@
 use amazon_music::auth::device::DeviceLogin;
 use amazon_music::auth::scopes;
 use amazon_music::pagination::Paging;
-use amazon_music::{Client, View, ViewRequest};
+use amazon_music::{Client, Operation, View, ViewRequest};
 use anyhow::{Context, Result};
 use futures_util::TryStreamExt;
 
 use clap::CommandFactory;
 
-use crate::api::AnyRequest;
+use crate::api::{AnyRequest, ApiCall};
 use crate::cli::{
     AuthCommand, Cli, Command, ConfigCommand, GlobalArgs, LibraryView, LoginArgs, MockServerArgs,
     OutputFormat, PagingArgs,
@@ -17,7 +17,7 @@ use crate::cli::{
 use crate::config::Config;
 use crate::credentials::{self, Connection, StoredLogin};
 use crate::error::UsageError;
-use crate::output::{Printer, Progress};
+use crate::output::{Hints, Printer, Progress, plural};
 use crate::{api, auth, export, output};
 
 /// Runs the command.
@@ -63,17 +63,32 @@ pub async fn run(cli: Cli) -> Result<()> {
                 )
                 .into());
             }
-            let call = match &command {
-                Command::Api(args) => Some(api::parse(args, &mut global)?),
-                _ => None,
+            let target = match command {
+                Command::Api(args) => {
+                    let call = api::parse(&args, &mut global)?;
+                    let mut words =
+                        vec!["api".to_owned(), call.operation.operation_id().to_owned()];
+                    words.extend(
+                        call.operation
+                            .spec()
+                            .path_parameters
+                            .iter()
+                            .zip(&call.path_arguments)
+                            .map(|(name, value)| format!("{name}={value}")),
+                    );
+                    Target {
+                        name: words[..2].join(" "),
+                        call,
+                        words,
+                        group_command: None,
+                    }
+                }
+                command => view_target(command)?,
             };
+            check_limit(&target, &global)?;
             // The mock server, if any, lives until the command is done.
             let (client, _mock) = client(&global).await?;
-            let request = match call {
-                Some(call) => api::request(&client, call)?,
-                None => view_request(&client, command)?,
-            };
-            show(request, &global).await
+            show(&client, target, &global).await
         }
     }
 }
@@ -149,58 +164,145 @@ fn print_man() -> Result<()> {
     Ok(())
 }
 
-fn view_request(client: &Client, command: Command) -> Result<AnyRequest> {
-    Ok(match command {
-        Command::Home(group) => match group.group {
-            Some(id) => AnyRequest::Entities(client.home_group(id)),
-            None => AnyRequest::Groups(client.home(), Some("home")),
-        },
-        Command::Podcasts(group) => match group.group {
-            Some(id) => AnyRequest::Entities(client.podcasts_group(id)),
-            None => AnyRequest::Groups(client.podcasts(), Some("podcasts")),
-        },
+/// A view command resolved: what it calls, and how to say it again in a hint.
+struct Target {
+    /// The command as errors name it, without IDs (`library songs`, `api getHomeView`).
+    name: String,
+    call: ApiCall,
+    /// The command's words after `amzn-music`, unquoted (`artist B000QJJOSO`).
+    words: Vec<String>,
+    /// The command that shows one group of this view (`home`, `podcasts`, `library`).
+    group_command: Option<&'static str>,
+}
+
+/// What a view command calls.
+fn view_target(command: Command) -> Result<Target> {
+    let name = command.name();
+    let (operation, words, id, group_command) = match command {
+        Command::Home(group) | Command::Podcasts(group) => {
+            let (view, one) = if name == "home" {
+                (Operation::Home, Operation::HomeGroup)
+            } else {
+                (Operation::Podcasts, Operation::PodcastsGroup)
+            };
+            match group.group {
+                Some(id) => (one, vec![name, "--group"], Some(id), None),
+                None => (view, vec![name], None, Some(name)),
+            }
+        }
         Command::Library(library) => match (library.view, library.group.group) {
-            (Some(view), _) => AnyRequest::Entities(match view {
-                LibraryView::Albums(_) => client.library_albums(),
-                LibraryView::Artists(_) => client.library_artists(),
-                LibraryView::Songs(_) => client.library_songs(),
-                LibraryView::Playlists(_) => client.library_playlists(),
-                LibraryView::Podcasts(_) => client.library_podcasts(),
-            }),
-            (None, Some(id)) => AnyRequest::Entities(client.library_group(id)),
-            (None, None) => AnyRequest::Groups(client.library(), Some("library")),
+            (Some(view), _) => {
+                let (operation, words) = match view {
+                    LibraryView::Albums(_) => (Operation::LibraryAlbums, "albums"),
+                    LibraryView::Artists(_) => (Operation::LibraryArtists, "artists"),
+                    LibraryView::Songs(_) => (Operation::LibrarySongs, "songs"),
+                    LibraryView::Playlists(_) => (Operation::LibraryPlaylists, "playlists"),
+                    LibraryView::Podcasts(_) => (Operation::LibraryPodcasts, "podcasts"),
+                };
+                (operation, vec![name, words], None, None)
+            }
+            (None, Some(id)) => (
+                Operation::LibraryGroup,
+                vec![name, "--group"],
+                Some(id),
+                None,
+            ),
+            (None, None) => (Operation::Library, vec![name], None, Some(name)),
         },
-        Command::Recent(_) => AnyRequest::Entities(client.recently_played()),
-        Command::Artist(id) => AnyRequest::Groups(client.artist(id.id), None),
-        Command::Album(id) => AnyRequest::Single(client.album(id.id)),
-        Command::Playlist(id) => AnyRequest::Entities(client.playlist(id.id)),
-        Command::Show(id) => AnyRequest::Entities(client.podcast_show(id.id)),
+        Command::Recent(_) => (Operation::RecentlyPlayed, vec![name], None, None),
+        Command::Artist(id) => (Operation::Artist, vec![name], Some(id.id), None),
+        Command::Album(id) => (Operation::Album, vec![name], Some(id.id), None),
+        Command::Playlist(id) => (Operation::Playlist, vec![name], Some(id.id), None),
+        Command::Show(id) => (Operation::PodcastShow, vec![name], Some(id.id), None),
         other => {
             return Err(
                 UsageError::new(format!("`{}` is not a view command", other.name())).into(),
             );
         }
+    };
+    let command_name = words.join(" ").replace(" --group", "");
+    let mut words: Vec<String> = words.into_iter().map(str::to_owned).collect();
+    words.extend(id.clone());
+    Ok(Target {
+        name: command_name,
+        call: ApiCall {
+            operation,
+            path_arguments: id.into_iter().collect(),
+        },
+        words,
+        group_command,
     })
 }
 
-async fn show(request: AnyRequest, args: &GlobalArgs) -> Result<()> {
-    let format = args.output.unwrap_or_default();
-    if format == OutputFormat::Raw {
-        return show_raw(request, args).await;
+/// Refuses a `--limit` or `--max-items` out of range, in the command's terms.
+fn check_limit(target: &Target, args: &GlobalArgs) -> Result<(), UsageError> {
+    let operation = target.call.operation;
+    if let Some(limit) = args.limit
+        && operation.max_limit().is_some_and(|max| limit > max)
+    {
+        // `api` takes it as `limit=N` too.
+        let flag = if target.words[0] == "api" {
+            "limit"
+        } else {
+            "--limit"
+        };
+        return Err(UsageError::new(format!(
+            "{}: {flag} must be {}, not {limit}",
+            target.name,
+            api::limit_range(operation)
+        )));
     }
+    Ok(())
+}
+
+/// The page size to ask for: `--limit`; else, when more than one page may be fetched (`--all`,
+/// `--max-items`), the largest the operation allows (no more than `--max-items`); else the
+/// API's default.
+fn page_size(operation: Operation, args: &GlobalArgs) -> Option<u32> {
+    if args.limit.is_some() {
+        return args.limit;
+    }
+    if !args.all && args.max_items.is_none() {
+        return None;
+    }
+    let largest = api::largest_page(operation);
+    Some(match args.max_items {
+        Some(wanted) => u32::try_from(wanted).unwrap_or(u32::MAX).clamp(1, largest),
+        None => largest,
+    })
+}
+
+async fn show(client: &Client, target: Target, args: &GlobalArgs) -> Result<()> {
+    let format = args.output.unwrap_or_default();
+    let operation = target.call.operation;
+    let hints = Hints {
+        words: target.words,
+        group_command: target.group_command,
+        limit: args.limit,
+    };
+    let request = api::request(client, target.call)?;
+    if format == OutputFormat::Raw {
+        return show_raw(request, operation, args).await;
+    }
+    let follow = args.all || args.max_items.is_some();
     match request {
-        // An artist's groups cannot be fetched one by one: no group hints there.
-        AnyRequest::Groups(request, group_command) => {
-            let printer = Printer::new(format, group_command, args.all).whole_groups();
-            show_paged(request, args, printer).await
+        AnyRequest::Groups(request) => {
+            let printer = Printer::new(format, hints, follow).whole_groups();
+            show_paged(request, operation, args, printer).await
         }
         AnyRequest::Entities(request) => {
-            show_paged(request, args, Printer::new(format, None, args.all)).await
+            show_paged(
+                request,
+                operation,
+                args,
+                Printer::new(format, hints, follow),
+            )
+            .await
         }
         AnyRequest::Single(request) => {
             refuse_paging(args)?;
             let view = request.send().await?;
-            let mut printer = Printer::new(format, None, false);
+            let mut printer = Printer::new(format, hints, false);
             printer.page(&view, None)?;
             printer.finish()?;
             Ok(())
@@ -219,7 +321,7 @@ fn refuse_paging(args: &GlobalArgs) -> Result<(), UsageError> {
 }
 
 /// `--output raw`: each body as received, one after another.
-async fn show_raw(request: AnyRequest, args: &GlobalArgs) -> Result<()> {
+async fn show_raw(request: AnyRequest, operation: Operation, args: &GlobalArgs) -> Result<()> {
     if args.max_items.is_some() {
         return Err(UsageError::new(
             "--output raw prints whole bodies as received: --max-items does not apply",
@@ -227,8 +329,8 @@ async fn show_raw(request: AnyRequest, args: &GlobalArgs) -> Result<()> {
         .into());
     }
     match request {
-        AnyRequest::Groups(request, _) => show_raw_paged(request, args).await,
-        AnyRequest::Entities(request) => show_raw_paged(request, args).await,
+        AnyRequest::Groups(request) => show_raw_paged(request, operation, args).await,
+        AnyRequest::Entities(request) => show_raw_paged(request, operation, args).await,
         AnyRequest::Single(request) => {
             refuse_paging(args)?;
             output::print_raw(request.send_raw().await?.body())?;
@@ -237,13 +339,27 @@ async fn show_raw(request: AnyRequest, args: &GlobalArgs) -> Result<()> {
     }
 }
 
-async fn show_raw_paged<P: Paging>(mut request: ViewRequest<P>, args: &GlobalArgs) -> Result<()> {
-    if let Some(limit) = args.limit {
+/// `request` with the page size and the cursor the flags ask for.
+fn paged<P: Paging>(
+    mut request: ViewRequest<P>,
+    operation: Operation,
+    args: &GlobalArgs,
+) -> ViewRequest<P> {
+    if let Some(limit) = page_size(operation, args) {
         request = request.limit(limit);
     }
     if let Some(cursor) = &args.cursor {
         request = request.cursor(cursor.clone());
     }
+    request
+}
+
+async fn show_raw_paged<P: Paging>(
+    request: ViewRequest<P>,
+    operation: Operation,
+    args: &GlobalArgs,
+) -> Result<()> {
+    let request = paged(request, operation, args);
     if !args.all {
         output::print_raw(request.send_raw().await?.body())?;
         return Ok(());
@@ -255,7 +371,7 @@ async fn show_raw_paged<P: Paging>(mut request: ViewRequest<P>, args: &GlobalArg
         while let Some(page) = stream.try_next().await? {
             progress.suspend(|| output::print_raw(page.body()))?;
             pages += 1;
-            progress.message(format!("{pages} pages"));
+            progress.message(format!("{pages} {}", plural(pages, "page", "pages")));
         }
         anyhow::Ok(())
     }
@@ -264,26 +380,20 @@ async fn show_raw_paged<P: Paging>(mut request: ViewRequest<P>, args: &GlobalArg
     result
 }
 
+/// Shows the pages: one, or (`--all`, `--max-items`) every page until the last or until
+/// `--max-items` entities are in.
 async fn show_paged<P: Paging>(
-    mut request: ViewRequest<P>,
+    request: ViewRequest<P>,
+    operation: Operation,
     args: &GlobalArgs,
     mut printer: Printer,
 ) -> Result<()> {
-    if let Some(limit) = args.limit {
-        request = request.limit(limit);
-    }
-    if let Some(cursor) = &args.cursor {
-        request = request.cursor(cursor.clone());
-    }
-    if !args.all {
-        let mut view = request.send().await?;
+    let request = paged(request, operation, args);
+    if !args.all && args.max_items.is_none() {
+        let view = request.send().await?;
         let next = ViewRequest::<P>::next_cursor(&view).map(str::to_owned);
-        let cut = truncate(&mut view, args.max_items);
-        // A cut page's cursor would skip the entities cut: print none, and say how to see them.
-        let next = if cut.dropped > 0 { None } else { next };
         printer.page(&view, next.as_deref())?;
         printer.finish()?;
-        printer.cut(cut.dropped)?;
         return Ok(());
     }
     let progress = Progress::start();
@@ -291,6 +401,8 @@ async fn show_paged<P: Paging>(
         let mut budget = args.max_items;
         let (mut pages, mut entities) = (0usize, 0usize);
         let mut stream = request.pages();
+        // The cursor past the last page shown, when --max-items stopped at its end.
+        let mut next = None;
         while budget != Some(0) {
             let Some(mut view) = stream.try_next().await? else {
                 break;
@@ -299,11 +411,15 @@ async fn show_paged<P: Paging>(
             budget = budget.map(|left| left - cut.kept);
             pages += 1;
             entities += cut.kept;
+            next = ViewRequest::<P>::next_cursor(&view).map(str::to_owned);
             progress.suspend(|| printer.page(&view, None))?;
             progress.suspend(|| printer.cut(cut.dropped))?;
             progress.update(pages, entities);
         }
         progress.suspend(|| printer.finish())?;
+        if let (Some(0), Some(cursor)) = (budget, next) {
+            progress.suspend(|| printer.next_page(entities, &cursor))?;
+        }
         anyhow::Ok(())
     }
     .await;

@@ -89,7 +89,11 @@ impl Progress {
     /// Shows the counts so far.
     pub fn update(&self, pages: usize, entities: usize) {
         if let Some(bar) = &self.0 {
-            bar.set_message(format!("{pages} pages, {entities} entities"));
+            bar.set_message(format!(
+                "{}, {}",
+                plural(pages, "page", "pages"),
+                plural(entities, "entity", "entities")
+            ));
         }
     }
 
@@ -145,9 +149,10 @@ pub struct Printer {
     width: Option<usize>,
     /// Whether the view's title was printed: it heads the first of many pages only.
     header_printed: bool,
-    /// The command that shows one group of this view (`home`, `podcasts`, `library`), for the
-    /// hints on groups that have more entities.
-    group_command: Option<&'static str>,
+    /// The commands that the hints give.
+    hints: Hints,
+    /// Whether a group's hint was printed under `--all`, which then says what it follows.
+    group_hinted: bool,
     /// Whether each page holds whole groups (views that page groups): each page's groups
     /// then print as they come, each sized to its rows.
     whole_groups: bool,
@@ -172,6 +177,56 @@ struct Held {
     token: Option<String>,
 }
 
+/// What the hints for the rest of a view say: the whole command, with the user's `--limit`.
+pub struct Hints {
+    /// The command's words after `amzn-music`, unquoted (`library songs`, `artist B0...`).
+    pub words: Vec<String>,
+    /// The command that shows one group of this view (`home`, `podcasts`, `library`), for the
+    /// hints on groups that have more entities.
+    pub group_command: Option<&'static str>,
+    /// The user's `--limit`, which a hint keeps.
+    pub limit: Option<u32>,
+}
+
+impl Hints {
+    /// The command that shows the page after this one.
+    fn page(&self, cursor: &str) -> String {
+        let words: Vec<String> = self.words.iter().map(|word| shell_quote(word)).collect();
+        format!(
+            "amzn-music {}{} --cursor {}",
+            words.join(" "),
+            self.limit_flag(),
+            shell_quote(cursor)
+        )
+    }
+
+    /// The command that shows the rest of one group: from `cursor`, or (`None`, under
+    /// `--all`) all of it.
+    fn group(&self, group: &str, cursor: Option<&str>) -> Option<String> {
+        let command = self.group_command?;
+        let rest = match cursor {
+            Some(cursor) => format!("--cursor {}", shell_quote(cursor)),
+            None => "--all".to_owned(),
+        };
+        Some(format!(
+            "amzn-music {command} --group {}{} {rest}",
+            shell_quote(group),
+            self.limit_flag()
+        ))
+    }
+
+    fn limit_flag(&self) -> String {
+        self.limit
+            .map(|limit| format!(" --limit {limit}"))
+            .unwrap_or_default()
+    }
+}
+
+/// `count` and the noun in its number: `1 page`, `2 pages`.
+pub fn plural(count: usize, one: &str, many: &str) -> String {
+    format!("{count} {}", if count == 1 { one } else { many })
+}
+
 /// The response envelope, as the API sends it.
 #[derive(Serialize)]
 struct Envelope<'a> {
@@ -180,11 +235,7 @@ struct Envelope<'a> {
 
 impl Printer {
     /// A printer in `format`; `continuous` when every page follows (`--all`).
-    pub fn new(
-        format: OutputFormat,
-        group_command: Option<&'static str>,
-        continuous: bool,
-    ) -> Self {
+    pub fn new(format: OutputFormat, hints: Hints, continuous: bool) -> Self {
         let terminal = io::stdout().is_terminal();
         let width = terminal
             .then(|| {
@@ -201,7 +252,8 @@ impl Printer {
             colour: colour_for(terminal),
             width,
             header_printed: false,
-            group_command,
+            hints,
+            group_hinted: false,
             whole_groups: false,
             streaming: None,
             held: Vec::new(),
@@ -232,11 +284,13 @@ impl Printer {
                     serde_json::to_writer(&mut self.out, entity)?;
                     writeln!(self.out)?;
                 }
+                self.stderr_hint(view, next, "ndjson");
             }
             OutputFormat::Ids => {
                 for id in entities(view).filter_map(Entity::id) {
                     writeln!(self.out, "{id}")?;
                 }
+                self.stderr_hint(view, next, "ids");
             }
             OutputFormat::Raw => {
                 return Err(io::Error::other(
@@ -251,10 +305,40 @@ impl Printer {
                 if !self.continuous {
                     self.flush_held()?;
                     if let Some(cursor) = next {
-                        writeln!(self.out, "\nnext page: --cursor {}", shell_quote(cursor))?;
+                        writeln!(self.out, "\nnext page: {}", self.hints.page(cursor))?;
                     }
                 }
             }
+        }
+        self.out.flush()
+    }
+
+    /// Says on stderr, beside a lone page of IDs or NDJSON that has more after it, how many
+    /// entities were shown and how to get the rest; stdout stays the data alone.
+    fn stderr_hint(&self, view: &View, next: Option<&str>, format: &str) {
+        if let (false, Some(cursor)) = (self.continuous, next) {
+            self.rest_on_stderr(entities(view).count(), cursor, format);
+        }
+    }
+
+    fn rest_on_stderr(&self, shown: usize, cursor: &str, format: &str) {
+        eprintln!(
+            "{} shown; the rest: {} -o {format}, or --all for every page",
+            plural(shown, "entity", "entities"),
+            self.hints.page(cursor)
+        );
+    }
+
+    /// Says how to go on after `--max-items` stopped at the end of a page that has more after
+    /// it: on stdout under a table, on stderr beside IDs or NDJSON (JSON holds the cursor).
+    pub fn next_page(&mut self, shown: usize, cursor: &str) -> io::Result<()> {
+        match self.format {
+            OutputFormat::Table => {
+                writeln!(self.out, "\nnext page: {}", self.hints.page(cursor))?;
+            }
+            OutputFormat::Ids => self.rest_on_stderr(shown, cursor, "ids"),
+            OutputFormat::Ndjson => self.rest_on_stderr(shown, cursor, "ndjson"),
+            OutputFormat::Json | OutputFormat::Raw => {}
         }
         self.out.flush()
     }
@@ -269,6 +353,13 @@ impl Printer {
                 self.hint(&streamed.id, streamed.token.as_deref())?;
             }
             self.flush_held()?;
+            if self.group_hinted {
+                writeln!(
+                    self.out,
+                    "\n--all followed the view's pages of groups; each `more:` line follows one \
+                     group's own entities"
+                )?;
+            }
         }
         self.out.flush()
     }
@@ -368,15 +459,16 @@ impl Printer {
         Ok(())
     }
 
-    /// The hint that shows the rest of a group, for the views that have a command for it.
+    /// The hint that shows the rest of a group, for the views that have a command for it:
+    /// from the group's cursor on one page, all of it under `--all`.
     fn hint(&mut self, group: &str, token: Option<&str>) -> io::Result<()> {
-        if let (Some(token), Some(command)) = (token, self.group_command) {
-            writeln!(
-                self.out,
-                "  more: amzn-music {command} --group {} --cursor {}",
-                shell_quote(group),
-                shell_quote(token)
-            )?;
+        let Some(token) = token else {
+            return Ok(());
+        };
+        let cursor = (!self.continuous).then_some(token);
+        if let Some(command) = self.hints.group(group, cursor) {
+            self.group_hinted |= self.continuous;
+            writeln!(self.out, "  more: {command}")?;
         }
         Ok(())
     }

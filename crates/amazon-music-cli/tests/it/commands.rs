@@ -76,15 +76,32 @@ async fn every_view_command_prints_the_expected_ids_and_ndjson() {
             .flat_map(|group| &group.content.entities)
             .collect();
 
+        // A page with more after it says so on stderr, with the table's next-page command.
+        let table = run(&server, args);
+        let rest = |format: &str| {
+            table
+                .stdout
+                .lines()
+                .find_map(|line| line.strip_prefix("next page: "))
+                .map(|command| {
+                    format!(
+                        "{} entities shown; the rest: {command} -o {format}, or --all for every \
+                         page\n",
+                        entities.len()
+                    )
+                })
+                .unwrap_or_default()
+        };
         let ids = run(&server, &[&["--output", "ids"], *args].concat());
         assert_eq!(ids.code, 0, "{name}: {}", ids.stderr);
-        assert_eq!(ids.stderr, "", "{name}");
+        assert_eq!(ids.stderr, rest("ids"), "{name}");
         let expected: Vec<&str> = entities.iter().filter_map(|entity| entity.id()).collect();
         assert_eq!(ids.stdout.lines().collect::<Vec<_>>(), expected, "{name}");
         assert_matches_file(&format!("{name}.ids"), &ids.stdout);
 
         let ndjson = run(&server, &[*args, &["-o", "ndjson"]].concat());
         assert_eq!(ndjson.code, 0, "{name}: {}", ndjson.stderr);
+        assert_eq!(ndjson.stderr, rest("ndjson"), "{name}");
         let decoded: Vec<amazon_music::Entity> = ndjson
             .stdout
             .lines()
@@ -243,7 +260,9 @@ async fn the_next_page_hint_continues_where_the_page_ended() {
     let hint = first
         .stdout
         .lines()
-        .find_map(|line| line.strip_prefix("next page: --cursor "))
+        .find_map(|line| {
+            line.strip_prefix("next page: amzn-music library songs --limit 5 --cursor ")
+        })
         .expect("a next-page hint");
     let cursor = hint.trim_matches('\'');
     let second = run(
@@ -408,7 +427,9 @@ async fn max_items_that_cut_a_page_print_no_cursor_that_would_skip_the_rest() {
         .expect("a mock server");
     let whole = run(&server, &["--limit", "10", "library", "songs"]);
     assert!(
-        whole.stdout.contains("next page: --cursor"),
+        whole
+            .stdout
+            .contains("next page: amzn-music library songs --limit 10 --cursor "),
         "{}",
         whole.stdout
     );
@@ -459,7 +480,9 @@ async fn max_items_that_cut_a_page_print_no_cursor_that_would_skip_the_rest() {
         &["--limit", "10", "--max-items", "10", "library", "songs"],
     );
     assert!(
-        exact.stdout.contains("next page: --cursor"),
+        exact
+            .stdout
+            .contains("next page: amzn-music library songs --limit 10 --cursor "),
         "{}",
         exact.stdout
     );

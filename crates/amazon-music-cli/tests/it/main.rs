@@ -15,6 +15,7 @@ mod errors;
 mod export;
 mod failures;
 mod login;
+mod paging;
 mod pipes;
 mod raw;
 mod secrets;
