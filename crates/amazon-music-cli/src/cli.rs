@@ -161,6 +161,47 @@ fn at_least_one<T: std::str::FromStr + PartialOrd + From<u8>>(text: &str) -> Res
     }
 }
 
+/// The usage error for paging flags given to a command that does not page, wherever they
+/// stand: before the command's name, or after it (where clap would suggest `-- --limit`).
+pub fn does_not_page(command: &str, flags: &[&str]) -> UsageError {
+    use clap::CommandFactory;
+
+    let paging: Vec<String> = Cli::command()
+        .get_subcommands()
+        .filter(|sub| sub.get_arguments().any(|arg| arg.get_id() == "limit"))
+        .map(|sub| sub.get_name().to_owned())
+        .collect();
+    UsageError::new(format!(
+        "`{command}` does not page: {} applies only to {}",
+        flags.join(", "),
+        paging.join(", ")
+    ))
+}
+
+/// For a paging flag that clap found after a command that does not page, the same message as
+/// for one before its name; `None` for any other error.
+pub fn misplaced_paging_flag(error: &clap::Error, args: &[String]) -> Option<UsageError> {
+    use clap::CommandFactory;
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+
+    if error.kind() != ErrorKind::UnknownArgument {
+        return None;
+    }
+    let Some(ContextValue::String(given)) = error.get(ContextKind::InvalidArg) else {
+        return None;
+    };
+    let flag = given.split('=').next().unwrap_or(given);
+    if !["--limit", "--cursor", "--all", "--max-items"].contains(&flag) {
+        return None;
+    }
+    let command = Cli::command();
+    let name = args
+        .iter()
+        .skip(1)
+        .find(|arg| command.find_subcommand(arg.as_str()).is_some())?;
+    Some(does_not_page(name, &[flag]))
+}
+
 impl PagingArgs {
     /// Whether any paging flag is set.
     pub fn any(&self) -> bool {
@@ -444,14 +485,14 @@ impl LibraryView {
 /// `ID`.
 #[derive(Debug, Args)]
 pub struct IdArg {
-    /// The ID (ASIN or UUID).
+    /// The ID (ASIN or UUID), or the URL of its page on music.amazon.com.
     pub id: String,
 }
 
 /// `ID`, and the paging flags.
 #[derive(Debug, Args)]
 pub struct PagedIdArg {
-    /// The ID (ASIN or UUID).
+    /// The ID (ASIN or UUID), or the URL of its page on music.amazon.com.
     pub id: String,
     #[command(flatten)]
     pub paging: PagingArgs,

@@ -16,9 +16,9 @@ use crate::cli::{
 };
 use crate::config::Config;
 use crate::credentials::{self, Connection, StoredLogin};
-use crate::error::UsageError;
+use crate::error::{Endpoint, UsageError};
 use crate::output::{Hints, Printer, Progress, plural};
-use crate::{api, auth, export, output};
+use crate::{api, auth, cli, export, ids, output};
 
 /// Runs the command.
 pub async fn run(cli: Cli) -> Result<()> {
@@ -50,8 +50,10 @@ pub async fn run(cli: Cli) -> Result<()> {
             Ok(())
         }
         Command::Export(args) => {
-            let (client, _mock) = client(&global).await?;
-            export::run(&client, &args).await
+            let (client, _mock, url) = client(&global).await?;
+            export::run(&client, &args)
+                .await
+                .map_err(|error| at(error, url))
         }
         command => {
             if let Command::Library(library) = &command
@@ -87,18 +89,45 @@ pub async fn run(cli: Cli) -> Result<()> {
             };
             check_limit(&target, &global)?;
             // The mock server, if any, lives until the command is done.
-            let (client, _mock) = client(&global).await?;
-            show(&client, target, &global).await
+            let (client, _mock, url) = client(&global).await?;
+            show(&client, target, &global)
+                .await
+                .map_err(|error| at(error, url))
         }
     }
 }
 
-/// The client for the command, and the embedded mock server it talks to, if it does.
-async fn client(global: &GlobalArgs) -> Result<(Client, Option<amazon_music_mock::MockServer>)> {
+/// The client for the command, the embedded mock server it talks to, if it does, and the
+/// API's URL.
+async fn client(
+    global: &GlobalArgs,
+) -> Result<(Client, Option<amazon_music_mock::MockServer>, String)> {
     Ok(match credentials::connect(global).await? {
-        Connection::Api(client) => (client, None),
-        Connection::Mock(server) => (credentials::mock_client(&server, global)?, Some(server)),
+        Connection::Api(client) => {
+            let url = global
+                .base_url
+                .clone()
+                .unwrap_or_else(|| amazon_music::DEFAULT_BASE_URL.to_owned());
+            (client, None, url)
+        }
+        Connection::Mock(server) => {
+            let url = server.url().to_owned();
+            (
+                credentials::mock_client(&server, global)?,
+                Some(server),
+                url,
+            )
+        }
     })
+}
+
+/// `error`, naming the API at `url` when the SDK raised it.
+fn at(error: anyhow::Error, url: String) -> anyhow::Error {
+    if error.is::<amazon_music::Error>() {
+        error.context(Endpoint(url))
+    } else {
+        error
+    }
 }
 
 /// Gathers the paging flags from before and after the command's name into `global`; a
@@ -106,18 +135,7 @@ async fn client(global: &GlobalArgs) -> Result<(Client, Option<amazon_music_mock
 fn resolve_paging(global: &mut GlobalArgs, before: PagingArgs, command: &Command) -> Result<()> {
     let Some(levels) = command.paging() else {
         if before.any() {
-            let paging: Vec<String> = Cli::command()
-                .get_subcommands()
-                .filter(|sub| sub.get_arguments().any(|arg| arg.get_id() == "limit"))
-                .map(|sub| sub.get_name().to_owned())
-                .collect();
-            return Err(UsageError::new(format!(
-                "`{}` does not page: {} applies only to {}",
-                command.name(),
-                before.names().join(", "),
-                paging.join(", ")
-            ))
-            .into());
+            return Err(cli::does_not_page(command.name(), &before.names()).into());
         }
         return Ok(());
     };
@@ -210,10 +228,30 @@ fn view_target(command: Command) -> Result<Target> {
             (None, None) => (Operation::Library, vec![name], None, Some(name)),
         },
         Command::Recent(_) => (Operation::RecentlyPlayed, vec![name], None, None),
-        Command::Artist(id) => (Operation::Artist, vec![name], Some(id.id), None),
-        Command::Album(id) => (Operation::Album, vec![name], Some(id.id), None),
-        Command::Playlist(id) => (Operation::Playlist, vec![name], Some(id.id), None),
-        Command::Show(id) => (Operation::PodcastShow, vec![name], Some(id.id), None),
+        Command::Artist(id) => (
+            Operation::Artist,
+            vec![name],
+            Some(ids::id_for(name, &id.id)?),
+            None,
+        ),
+        Command::Album(id) => (
+            Operation::Album,
+            vec![name],
+            Some(ids::id_for(name, &id.id)?),
+            None,
+        ),
+        Command::Playlist(id) => (
+            Operation::Playlist,
+            vec![name],
+            Some(ids::id_for(name, &id.id)?),
+            None,
+        ),
+        Command::Show(id) => (
+            Operation::PodcastShow,
+            vec![name],
+            Some(ids::id_for(name, &id.id)?),
+            None,
+        ),
         other => {
             return Err(
                 UsageError::new(format!("`{}` is not a view command", other.name())).into(),
@@ -467,6 +505,14 @@ async fn login(args: &GlobalArgs, login: LoginArgs) -> Result<()> {
             )
         })?;
     let wanted = usize::from(login.with_token) + usize::from(login.with_api_key);
+    if wanted > 0 && std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        return Err(UsageError::new(
+            "--with-token and --with-api-key read standard input, which is a terminal here (and \
+             typing would show the secret): pipe them in, one a line, e.g. `printf '%s\\n' \
+             \"$REFRESH_TOKEN\" | amzn-music login --with-token`",
+        )
+        .into());
+    }
     let mut from_stdin = if wanted > 0 {
         let names = match (login.with_token, login.with_api_key) {
             (true, true) => "the refresh token, then the API key",

@@ -18,16 +18,15 @@ use anyhow::{Context, Result};
 use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
 
+use crate::api;
 use crate::cli::{ExportArgs, ExportFormat};
-use crate::error::UsageError;
+use crate::error::{Interrupted, Then, UsageError};
 use crate::output::{self, Progress};
 
 /// The state file, in DIR.
 pub const STATE_FILE: &str = ".amzn-music-export.json";
 /// Where unfinished lists are kept, in DIR.
 const PARTIAL_DIR: &str = ".partial";
-/// The page size where the spec gives no largest one.
-const DEFAULT_LIMIT: u32 = 100;
 
 /// The library's lists, from the operation table: every operation under the library view's
 /// path without path parameters whose entities page (today songs, albums, artists, playlists
@@ -96,6 +95,13 @@ struct List {
 /// system says otherwise (the state file then lets a new run resume).
 pub async fn run(client: &Client, args: &ExportArgs) -> Result<()> {
     let dir = &args.dir;
+    if dir.exists() && !dir.is_dir() {
+        return Err(UsageError::new(format!(
+            "{} is not a folder: export writes a folder of files; give a new or existing folder",
+            dir.display()
+        ))
+        .into());
+    }
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let state_path = dir.join(STATE_FILE);
     let mut state = match fs::read_to_string(&state_path) {
@@ -142,7 +148,7 @@ pub async fn run(client: &Client, args: &ExportArgs) -> Result<()> {
     }
     let started = Instant::now();
     let progress = Progress::start();
-    let result = async {
+    let work = async {
         for (name, operation) in library_lists() {
             let list = List {
                 name: name.to_owned(),
@@ -164,10 +170,19 @@ pub async fn run(client: &Client, args: &ExportArgs) -> Result<()> {
         let _ = fs::remove_dir(dir.join(PARTIAL_DIR).join("playlists"));
         let _ = fs::remove_dir(dir.join(PARTIAL_DIR));
         anyhow::Ok(())
-    }
-    .await;
+    };
+    // Ctrl-C stops at whatever page is in flight: the state file holds every page before it.
+    let result = tokio::select! {
+        result = work => result,
+        _ = tokio::signal::ctrl_c() => Err(Interrupted.into()),
+    };
     progress.finish_and_clear();
-    result?;
+    result.map_err(|error| {
+        error.context(Then(format!(
+            "the export stopped; run `amzn-music export {}` again to resume it",
+            output::single_quote(&dir.display().to_string())
+        )))
+    })?;
     print_summary(dir, &state, Some(started))?;
     Ok(())
 }
@@ -216,10 +231,9 @@ async fn export_list(
     lines.truncate(entry.count);
     rewrite(&partial_path, &lines)?;
 
-    let spec = list.operation.spec();
     let mut request: ViewRequest<EntityPages> = client
         .request::<EntityPages>(list.operation, list.path_arguments.clone())?
-        .limit(spec.max_limit.unwrap_or(DEFAULT_LIMIT));
+        .limit(api::largest_page(list.operation));
     if let Some(cursor) = &entry.cursor {
         request = request.cursor(cursor.clone());
     }

@@ -8,6 +8,7 @@ mod config;
 mod credentials;
 mod error;
 mod export;
+mod ids;
 mod output;
 
 use std::process::ExitCode;
@@ -17,7 +18,19 @@ use std::io::IsTerminal;
 use clap::Parser;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let args: Vec<String> = std::env::args_os()
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
+    let cli = match cli::Cli::try_parse_from(&args) {
+        Ok(cli) => cli,
+        Err(error) => match cli::misplaced_paging_flag(&error, &args) {
+            Some(usage) => {
+                output::print_error(&usage.to_string());
+                return ExitCode::from(error::EXIT_USAGE);
+            }
+            None => error.exit(),
+        },
+    };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     tracing_subscriber::fmt()

@@ -166,6 +166,14 @@ async fn an_interrupted_export_resumes_to_the_same_files_as_an_uninterrupted_one
         assert_eq!(first.code, 1, "{}", first.stderr);
         assert!(first.stderr.contains("HTTP 503"), "{}", first.stderr);
         assert!(
+            first.stderr.trim_end().ends_with(&format!(
+                "; the export stopped; run `amzn-music export '{}'` again to resume it",
+                dir.display()
+            )),
+            "{}",
+            first.stderr
+        );
+        assert!(
             !dir.join(format!("songs.{format}")).exists(),
             "no half list"
         );

@@ -146,6 +146,22 @@ async fn each_api_failure_is_one_line_with_exit_code_1() {
         "try again later",
     );
 
+    let unauthorized = api(async |server| {
+        Mock::given(method("GET"))
+            .respond_with(
+                ResponseTemplate::new(401).set_body_json(error_body(401, "INVALID_AUTH_TOKEN")),
+            )
+            .mount(server)
+            .await;
+    })
+    .await;
+    assert_one_line_failure(
+        &run_against(&unauthorized, &[], &["recent"]),
+        "error: unauthorized (HTTP 401 INVALID_AUTH_TOKEN",
+        "run `amzn-music login` (or set AMAZON_MUSIC_REFRESH_TOKEN) for a fresh one, or check \
+         --token / AMAZON_MUSIC_TOKEN",
+    );
+
     let forbidden = api(async |server| {
         Mock::given(method("GET"))
             .respond_with(ResponseTemplate::new(403).set_body_json(error_body(403, "FORBIDDEN")))
@@ -156,7 +172,8 @@ async fn each_api_failure_is_one_line_with_exit_code_1() {
     assert_one_line_failure(
         &run_against(&forbidden, &[], &["recent"]),
         "error: forbidden (HTTP 403 FORBIDDEN",
-        "the credentials were accepted, but may not do this",
+        "check that the API key (--api-key / AMAZON_MUSIC_API_KEY, your security profile ID) \
+         belongs to an app allowed to call the Amazon Music API",
     );
 
     let garbled = api(async |server| {

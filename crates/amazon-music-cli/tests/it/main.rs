@@ -14,6 +14,7 @@ mod credentials;
 mod errors;
 mod export;
 mod failures;
+mod guidance;
 mod login;
 mod paging;
 mod pipes;
