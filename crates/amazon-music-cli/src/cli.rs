@@ -1,4 +1,5 @@
-//! The command line: every flag and subcommand.
+//! The command line: every flag and subcommand. Each command takes the flags it uses, before or
+//! after its name; [`crate::resolve`] merges them with the environment and the config file.
 
 use clap::{Args, Parser, Subcommand};
 
@@ -24,7 +25,10 @@ Environment:
 Config file: config.toml in the config folder (`amzn-music config path` shows where), with
 locale, image-style, output and base-url; flags and the environment override it.
 
-With no credentials at all, every command runs against an embedded mock server.";
+With no credentials at all, every command runs against an embedded mock server.
+
+Example:
+  amzn-music library songs --all -o ids";
 
 /// Browse the Amazon Music Web API views from a terminal.
 ///
@@ -38,8 +42,12 @@ With no credentials at all, every command runs against an embedded mock server."
     after_help = AFTER_HELP
 )]
 pub struct Cli {
+    /// Flags given before the command's name, for the commands that take them.
     #[command(flatten)]
-    pub global: GlobalArgs,
+    pub view: ViewFlags,
+    /// The refresh credentials' flags, which only the environment normally gives.
+    #[command(flatten)]
+    pub refresh: RefreshArgs,
     /// Paging flags given before the command's name (`amzn-music --all library songs`).
     #[command(flatten)]
     pub paging: PagingArgs,
@@ -64,70 +72,176 @@ pub enum OutputFormat {
     Raw,
 }
 
-/// Options every command takes. `Debug` shows whether a secret is set, never the secret.
-#[derive(Args)]
-pub struct GlobalArgs {
-    /// The API's base URL.
-    #[arg(long, global = true, env = "AMAZON_MUSIC_BASE_URL", value_name = "URL")]
+/// How a command reaches the API: taken by the commands that call it. `Debug` shows whether a
+/// secret is set, never the secret.
+#[derive(Clone, Default, Args)]
+#[command(next_help_heading = "Connection")]
+pub struct ConnectFlags {
+    /// The API's base URL [env: AMAZON_MUSIC_BASE_URL].
+    #[arg(long, value_name = "URL")]
     pub base_url: Option<String>,
-    /// The security profile ID of your Login with Amazon app.
-    #[arg(
-        long,
-        global = true,
-        env = "AMAZON_MUSIC_API_KEY",
-        hide_env_values = true,
-        value_name = "KEY"
-    )]
+    /// The security profile ID of your Login with Amazon app [env: AMAZON_MUSIC_API_KEY].
+    #[arg(long, value_name = "KEY")]
     pub api_key: Option<String>,
-    /// An access token (`Atza|...`); see also `login` and AMAZON_MUSIC_REFRESH_TOKEN.
-    #[arg(
-        long,
-        global = true,
-        env = "AMAZON_MUSIC_TOKEN",
-        hide_env_values = true,
-        value_name = "TOKEN"
-    )]
+    /// An access token (`Atza|...`) [env: AMAZON_MUSIC_TOKEN]; see also `login`.
+    #[arg(long, value_name = "TOKEN")]
     pub token: Option<String>,
-    /// The response locale, e.g. en-us, de-de, ja-jp.
-    #[arg(long, global = true, env = "AMAZON_MUSIC_LOCALE", value_name = "L")]
-    pub locale: Option<String>,
-    /// The image size: SL500, SL160, SL110, SL75 or SL30.
-    #[arg(
-        long,
-        global = true,
-        env = "AMAZON_MUSIC_IMAGE_STYLE",
-        value_name = "S"
-    )]
-    pub image_style: Option<String>,
     /// Use the embedded mock server, whatever credentials are set.
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub mock: bool,
+}
+
+impl ConnectFlags {
+    /// The flags set here, as they are spelled.
+    pub fn names(&self) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        for (set, name) in [
+            (self.base_url.is_some(), "--base-url"),
+            (self.api_key.is_some(), "--api-key"),
+            (self.token.is_some(), "--token"),
+            (self.mock, "--mock"),
+        ] {
+            if set {
+                names.push(name);
+            }
+        }
+        names
+    }
+}
+
+/// What a command asks the API for besides the view: taken by the commands that call it.
+#[derive(Clone, Debug, Default, Args)]
+#[command(next_help_heading = "Request")]
+pub struct RequestFlags {
+    /// The response locale, e.g. en-us, de-de, ja-jp [env: AMAZON_MUSIC_LOCALE].
+    #[arg(long, value_name = "L", value_parser = locale)]
+    pub locale: Option<String>,
+    /// The image size: SL500, SL160, SL110, SL75 or SL30 [env: AMAZON_MUSIC_IMAGE_STYLE].
+    #[arg(long, value_name = "S", value_parser = image_style)]
+    pub image_style: Option<String>,
+}
+
+impl RequestFlags {
+    /// The flags set here, as they are spelled.
+    pub fn names(&self) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        if self.locale.is_some() {
+            names.push("--locale");
+        }
+        if self.image_style.is_some() {
+            names.push("--image-style");
+        }
+        names
+    }
+}
+
+/// How a command prints: taken by the commands that print views.
+#[derive(Clone, Debug, Default, Args)]
+#[command(next_help_heading = "Output")]
+pub struct OutputFlags {
     /// The output: tables, the response as JSON, one entity a line as JSON, one ID a line, or
-    /// each response body exactly as received [default: table]
-    #[arg(
-        long,
-        short = 'o',
-        global = true,
-        env = "AMAZON_MUSIC_OUTPUT",
-        value_name = "FORMAT"
-    )]
+    /// each response body exactly as received [default: table] [env: AMAZON_MUSIC_OUTPUT]
+    #[arg(long, short = 'o', value_name = "FORMAT")]
     pub output: Option<OutputFormat>,
     /// The same as --output json (and wins over it, AMAZON_MUSIC_OUTPUT and the config file).
-    #[arg(long, global = true)]
+    #[arg(long)]
     pub json: bool,
-    /// The page size, resolved from the paging flags wherever they were given.
-    #[arg(skip)]
-    pub limit: Option<u32>,
-    /// The cursor to continue from, resolved like `limit`.
-    #[arg(skip)]
-    pub cursor: Option<String>,
-    /// Whether to follow the cursors, resolved like `limit`.
-    #[arg(skip)]
-    pub all: bool,
-    /// The most entities to show, resolved like `limit`.
-    #[arg(skip)]
-    pub max_items: Option<usize>,
+}
+
+impl OutputFlags {
+    /// The flags set here, as they are spelled.
+    pub fn names(&self) -> Vec<&'static str> {
+        let mut names = Vec::new();
+        if self.output.is_some() {
+            names.push("--output");
+        }
+        if self.json {
+            names.push("--json");
+        }
+        names
+    }
+}
+
+/// The flags of the commands that show a view: connection, request and output.
+#[derive(Clone, Debug, Default, Args)]
+pub struct ViewFlags {
     #[command(flatten)]
+    pub connect: ConnectFlags,
+    #[command(flatten)]
+    pub request: RequestFlags,
+    #[command(flatten)]
+    pub output: OutputFlags,
+}
+
+/// A locale as the API takes it: a language and a region (`en-us`, `de-de`, `es_mx`). The
+/// API's set is open, so the shape is checked, not the set.
+///
+/// # Errors
+/// A message listing the documented locales, for anything else.
+pub fn locale(text: &str) -> Result<String, String> {
+    let shaped = text
+        .split_once(['-', '_'])
+        .is_some_and(|(language, region)| {
+            (2..=3).contains(&language.len())
+                && language.chars().all(|c| c.is_ascii_alphabetic())
+                && region.len() == 2
+                && region.chars().all(|c| c.is_ascii_alphabetic())
+        });
+    if shaped {
+        Ok(text.to_owned())
+    } else {
+        Err(format!(
+            "{text:?} is not a locale: a language and a region, such as de-de, en-au, en-ca, \
+             en-gb, en-in, en-nz, en-us, es-es, es_mx, fr-ca, fr-fr, it-it, ja-jp or pt-br"
+        ))
+    }
+}
+
+/// An image style as the API takes it: `SL` and the pixels on the longer side. The API's set
+/// is open, so the shape is checked, not the set.
+///
+/// # Errors
+/// A message listing the documented styles, for anything else.
+pub fn image_style(text: &str) -> Result<String, String> {
+    let pixels = text.strip_prefix("SL").unwrap_or_default();
+    if !pixels.is_empty() && pixels.chars().all(|c| c.is_ascii_digit()) {
+        Ok(text.to_owned())
+    } else {
+        Err(format!(
+            "{text:?} is not an image style: SL500, SL160, SL110, SL75 or SL30 (pixels on the \
+             longer side)"
+        ))
+    }
+}
+
+/// What a command runs with: its flags from before and after its name, the environment and the
+/// config file, merged ([`crate::resolve`]). `Debug` shows whether a secret is set, never the
+/// secret.
+#[derive(Default)]
+pub struct GlobalArgs {
+    /// The API's base URL.
+    pub base_url: Option<String>,
+    /// The API key.
+    pub api_key: Option<String>,
+    /// An access token.
+    pub token: Option<String>,
+    /// The response locale.
+    pub locale: Option<String>,
+    /// The image size.
+    pub image_style: Option<String>,
+    /// Whether to use the embedded mock server.
+    pub mock: bool,
+    /// The output format.
+    pub output: Option<OutputFormat>,
+    /// The page size.
+    pub limit: Option<u32>,
+    /// The cursor to continue from.
+    pub cursor: Option<String>,
+    /// Whether to follow the cursors.
+    pub all: bool,
+    /// The most entities to show.
+    pub max_items: Option<usize>,
+    /// The refresh credentials.
     pub refresh: RefreshArgs,
 }
 
@@ -246,18 +360,13 @@ impl PagingArgs {
     }
 }
 
-/// Login with Amazon credentials that keep access tokens fresh. The secrets come from the
-/// environment only ([`RefreshArgs::read_secrets`]). `Debug` shows whether a secret is set,
+/// Login with Amazon credentials that keep access tokens fresh, from the environment; the
+/// client ID and the token endpoint also as hidden flags. `Debug` shows whether a secret is set,
 /// never the secret.
-#[derive(Args)]
+#[derive(Clone, Default, Args)]
 pub struct RefreshArgs {
-    /// The LWA client ID.
-    #[arg(
-        long = "client-id",
-        hide = true,
-        env = "AMAZON_MUSIC_CLIENT_ID",
-        hide_env_values = true
-    )]
+    /// The LWA client ID [env: AMAZON_MUSIC_CLIENT_ID].
+    #[arg(long = "client-id", hide = true)]
     pub client_id: Option<String>,
     /// The LWA client secret: from AMAZON_MUSIC_CLIENT_SECRET only, never a flag, so that it
     /// stays out of the shell's history, `ps`, help and completion.
@@ -266,28 +375,10 @@ pub struct RefreshArgs {
     /// An LWA refresh token (`Atzr|...`): from AMAZON_MUSIC_REFRESH_TOKEN only, like the secret.
     #[arg(skip)]
     pub refresh_token: Option<String>,
-    /// The LWA token endpoint, in place of the North American one.
-    #[arg(
-        long = "lwa-token-url",
-        hide = true,
-        env = "AMAZON_MUSIC_LWA_TOKEN_URL"
-    )]
+    /// The LWA token endpoint, in place of the North American one [env:
+    /// AMAZON_MUSIC_LWA_TOKEN_URL].
+    #[arg(long = "lwa-token-url", hide = true)]
     pub token_url: Option<String>,
-}
-
-/// The environment variable of the client secret.
-pub const CLIENT_SECRET_ENV: &str = "AMAZON_MUSIC_CLIENT_SECRET";
-/// The environment variable of the refresh token.
-pub const REFRESH_TOKEN_ENV: &str = "AMAZON_MUSIC_REFRESH_TOKEN";
-
-impl RefreshArgs {
-    /// Reads the client secret and the refresh token from the environment (an empty value
-    /// counts as unset, as clap treats the other variables).
-    pub fn read_secrets(&mut self) {
-        let read = |name: &str| std::env::var(name).ok().filter(|value| !value.is_empty());
-        self.client_secret = read(CLIENT_SECRET_ENV);
-        self.refresh_token = read(REFRESH_TOKEN_ENV);
-    }
 }
 
 /// How a secret shows in `Debug` output.
@@ -295,6 +386,18 @@ fn redacted(secret: &Option<String>) -> &'static str {
     match secret {
         Some(_) => "Some([REDACTED])",
         None => "None",
+    }
+}
+
+impl std::fmt::Debug for ConnectFlags {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter
+            .debug_struct("ConnectFlags")
+            .field("base_url", &self.base_url)
+            .field("api_key", &format_args!("{}", redacted(&self.api_key)))
+            .field("token", &format_args!("{}", redacted(&self.token)))
+            .field("mock", &self.mock)
+            .finish()
     }
 }
 
@@ -309,7 +412,6 @@ impl std::fmt::Debug for GlobalArgs {
             .field("image_style", &self.image_style)
             .field("mock", &self.mock)
             .field("output", &self.output)
-            .field("json", &self.json)
             .field("limit", &self.limit)
             .field("cursor", &self.cursor)
             .field("all", &self.all)
@@ -341,26 +443,41 @@ impl std::fmt::Debug for RefreshArgs {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// The home view, or one of its groups.
+    #[command(after_help = "Example:\n  amzn-music home --group ID --all")]
     Home(GroupArg),
     /// The podcasts view, or one of its groups.
+    #[command(after_help = "Example:\n  amzn-music podcasts --limit 5")]
     Podcasts(GroupArg),
     /// The library view, one of its groups, or one of the library views.
+    #[command(after_help = "Example:\n  amzn-music library songs --all -o ids")]
     Library(LibraryArgs),
     /// What you played recently.
-    Recent(PagingOnly),
+    #[command(after_help = "Example:\n  amzn-music recent --max-items 25")]
+    Recent(ViewOnly),
     /// An artist's details view.
+    #[command(
+        after_help = "Example:\n  amzn-music artist https://music.amazon.com/artists/B000QJJOSO"
+    )]
     Artist(PagedIdArg),
     /// An album's details view and its tracks (one page).
+    #[command(after_help = "Example:\n  amzn-music album B0CKMM9LJF --json")]
     Album(IdArg),
     /// A playlist's details view and its tracks.
+    #[command(after_help = "Example:\n  amzn-music playlist B00J9PVXBM --all")]
     Playlist(PagedIdArg),
     /// A podcast show's details view and its episodes.
+    #[command(after_help = "Example:\n  amzn-music show d6e3946e-6b3f-48dc-a3ae-fdc7c9d699f0")]
     Show(PagedIdArg),
     /// Call any operation of the spec by its operationId (`api --list` shows them all).
+    #[command(after_help = "Example:\n  amzn-music api getLibrarySongsView limit=5")]
     Api(ApiArgs),
     /// Write the whole library to files in DIR (resumable).
+    #[command(after_help = "Example:\n  amzn-music export ~/amazon-music-backup --format csv")]
     Export(ExportArgs),
     /// Log in with Login with Amazon's device flow and store the tokens.
+    #[command(
+        after_help = "Example:\n  amzn-music login --client-id amzn1.application-oa2-client.…"
+    )]
     Login(LoginArgs),
     /// Who is configured, and log out.
     #[command(subcommand)]
@@ -369,10 +486,15 @@ pub enum Command {
     #[command(subcommand)]
     Config(ConfigCommand),
     /// Print a shell completion script.
+    #[command(
+        after_help = "Example:\n  amzn-music completions bash > ~/.local/share/bash-completion/completions/amzn-music"
+    )]
     Completions(CompletionsArgs),
     /// Print the manual page (roff).
+    #[command(after_help = "Example:\n  amzn-music man | man -l -")]
     Man,
     /// Run the mock server until Ctrl-C.
+    #[command(after_help = "Example:\n  amzn-music mock-server --port 8080 --size 2000")]
     MockServer(MockServerArgs),
 }
 
@@ -407,7 +529,7 @@ impl Command {
             Command::Library(args) => {
                 let mut levels = vec![&args.group.paging];
                 if let Some(view) = &args.view {
-                    levels.push(view.paging());
+                    levels.push(&view.args().paging);
                 }
                 levels
             }
@@ -426,9 +548,66 @@ impl Command {
             | Command::MockServer(_) => return None,
         })
     }
+
+    /// The flags the command takes after its name, at every level: each kind only where the
+    /// command uses it (`None` where it does not).
+    pub fn flags(&self) -> Taken<'_> {
+        let view = Taken::view;
+        match self {
+            Command::Home(args) | Command::Podcasts(args) => view(vec![&args.view]),
+            Command::Library(args) => {
+                let mut levels = vec![&args.group.view];
+                if let Some(sub) = &args.view {
+                    levels.push(&sub.args().view);
+                }
+                view(levels)
+            }
+            Command::Recent(args) => view(vec![&args.view]),
+            Command::Artist(args) | Command::Playlist(args) | Command::Show(args) => {
+                view(vec![&args.view])
+            }
+            Command::Album(args) => view(vec![&args.view]),
+            Command::Api(args) => view(vec![&args.view]),
+            Command::Export(args) => Taken {
+                connect: Some(vec![&args.connect]),
+                request: Some(vec![&args.request]),
+                output: None,
+            },
+            Command::Auth(AuthCommand::Status(connect)) => Taken {
+                connect: Some(vec![connect]),
+                request: None,
+                output: None,
+            },
+            Command::Login(_)
+            | Command::Auth(AuthCommand::Logout)
+            | Command::Config(_)
+            | Command::Completions(_)
+            | Command::Man
+            | Command::MockServer(_) => Taken::default(),
+        }
+    }
 }
 
-/// `--group ID`, and the paging flags.
+/// The flags a command takes after its name, by kind: `None` for a kind it does not use.
+#[derive(Default)]
+pub struct Taken<'a> {
+    pub connect: Option<Vec<&'a ConnectFlags>>,
+    pub request: Option<Vec<&'a RequestFlags>>,
+    pub output: Option<Vec<&'a OutputFlags>>,
+}
+
+impl<'a> Taken<'a> {
+    /// Every kind, from the view flags at each level.
+    fn view(levels: Vec<&'a ViewFlags>) -> Self {
+        Self {
+            connect: Some(levels.iter().map(|flags| &flags.connect).collect()),
+            request: Some(levels.iter().map(|flags| &flags.request).collect()),
+            output: Some(levels.iter().map(|flags| &flags.output).collect()),
+        }
+    }
+}
+
+/// `--group ID`, the paging flags and the view flags.
 #[derive(Debug, Args)]
 pub struct GroupArg {
     /// One group of the view, by its ID.
@@ -436,13 +615,17 @@ pub struct GroupArg {
     pub group: Option<String>,
     #[command(flatten)]
     pub paging: PagingArgs,
+    #[command(flatten)]
+    pub view: ViewFlags,
 }
 
-/// The paging flags alone.
+/// The paging flags and the view flags.
 #[derive(Debug, Args)]
-pub struct PagingOnly {
+pub struct ViewOnly {
     #[command(flatten)]
     pub paging: PagingArgs,
+    #[command(flatten)]
+    pub view: ViewFlags,
 }
 
 /// `library [--group ID] [albums|artists|songs|playlists|podcasts]`.
@@ -458,44 +641,48 @@ pub struct LibraryArgs {
 #[derive(Debug, Subcommand)]
 pub enum LibraryView {
     /// Albums in your library.
-    Albums(PagingOnly),
+    Albums(ViewOnly),
     /// Artists you follow.
-    Artists(PagingOnly),
+    Artists(ViewOnly),
     /// Songs in your library.
-    Songs(PagingOnly),
+    Songs(ViewOnly),
     /// Playlists you follow.
-    Playlists(PagingOnly),
+    Playlists(ViewOnly),
     /// Podcast shows and episodes you follow or liked.
-    Podcasts(PagingOnly),
+    Podcasts(ViewOnly),
 }
 
 impl LibraryView {
-    /// The paging flags given after the view's name.
-    pub fn paging(&self) -> &PagingArgs {
+    /// The flags given after the view's name.
+    pub fn args(&self) -> &ViewOnly {
         match self {
             LibraryView::Albums(args)
             | LibraryView::Artists(args)
             | LibraryView::Songs(args)
             | LibraryView::Playlists(args)
-            | LibraryView::Podcasts(args) => &args.paging,
+            | LibraryView::Podcasts(args) => args,
         }
     }
 }
 
-/// `ID`.
+/// `ID`, and the view flags.
 #[derive(Debug, Args)]
 pub struct IdArg {
     /// The ID (ASIN or UUID), or the URL of its page on music.amazon.com.
     pub id: String,
+    #[command(flatten)]
+    pub view: ViewFlags,
 }
 
-/// `ID`, and the paging flags.
+/// `ID`, the paging flags and the view flags.
 #[derive(Debug, Args)]
 pub struct PagedIdArg {
     /// The ID (ASIN or UUID), or the URL of its page on music.amazon.com.
     pub id: String,
     #[command(flatten)]
     pub paging: PagingArgs,
+    #[command(flatten)]
+    pub view: ViewFlags,
 }
 
 /// `auth status|logout`.
@@ -503,8 +690,10 @@ pub struct PagedIdArg {
 pub enum AuthCommand {
     /// Who is configured, where each credential comes from, and which the next command uses
     /// (no secret is ever printed).
-    Status,
+    #[command(after_help = "Example:\n  amzn-music auth status")]
+    Status(ConnectFlags),
     /// Remove the login stored by `amzn-music login`.
+    #[command(after_help = "Example:\n  amzn-music auth logout")]
     Logout,
 }
 
@@ -512,6 +701,7 @@ pub enum AuthCommand {
 #[derive(Debug, Subcommand)]
 pub enum ConfigCommand {
     /// Print where the config file is read from.
+    #[command(after_help = "Example:\n  amzn-music config path")]
     Path,
 }
 
@@ -530,11 +720,11 @@ pub struct CompletionsArgs {
 pub enum ExportFormat {
     /// One JSON array per list, the entities as the API's models serialize them.
     Json,
-    /// One CSV file per list: id, title, artists, album, duration, mrn.
+    /// One CSV file per list: type, id, title, artists, album, duration, mrn.
     Csv,
 }
 
-/// `export DIR [--format json|csv]`.
+/// `export DIR [--format json|csv]`, and the connection and request flags.
 #[derive(Debug, Args)]
 pub struct ExportArgs {
     /// The folder to write to (created if missing).
@@ -542,6 +732,10 @@ pub struct ExportArgs {
     /// The file format [default: json, or the format of the unfinished export DIR holds].
     #[arg(long, value_enum)]
     pub format: Option<ExportFormat>,
+    #[command(flatten)]
+    pub connect: ConnectFlags,
+    #[command(flatten)]
+    pub request: RequestFlags,
 }
 
 /// `api OPERATION_ID [NAME=VALUE ...]`, or `api --list`.
@@ -558,18 +752,25 @@ pub struct ApiArgs {
     pub parameters: Vec<String>,
     #[command(flatten)]
     pub paging: PagingArgs,
+    #[command(flatten)]
+    pub view: ViewFlags,
 }
 
-/// `login` options. The client ID is stored with the login, and so is the API key when given
-/// (--api-key, AMAZON_MUSIC_API_KEY or --with-api-key).
+/// `login` options. The client ID is stored with the login, and so is the API key when given.
 #[derive(Debug, Args)]
 pub struct LoginArgs {
-    /// Your LWA app's client ID (stored with the login).
-    #[arg(long, env = "AMAZON_MUSIC_CLIENT_ID", value_name = "ID")]
+    /// Your LWA app's client ID (stored with the login) [env: AMAZON_MUSIC_CLIENT_ID].
+    #[arg(long, value_name = "ID")]
     pub client_id: Option<String>,
-    /// The code-pair endpoint, in place of LWA's.
-    #[arg(long, env = "AMAZON_MUSIC_LWA_CODEPAIR_URL", value_name = "URL")]
+    /// The API key (security profile ID) to store with the login [env: AMAZON_MUSIC_API_KEY].
+    #[arg(long, value_name = "KEY")]
+    pub api_key: Option<String>,
+    /// The code-pair endpoint, in place of LWA's [env: AMAZON_MUSIC_LWA_CODEPAIR_URL].
+    #[arg(long, value_name = "URL")]
     pub codepair_url: Option<String>,
+    /// The token endpoint, in place of LWA's [env: AMAZON_MUSIC_LWA_TOKEN_URL].
+    #[arg(long, value_name = "URL")]
+    pub lwa_token_url: Option<String>,
     /// Store a refresh token read from standard input (the first line) instead of logging in.
     #[arg(long)]
     pub with_token: bool,
@@ -601,28 +802,8 @@ mod tests {
     }
 
     #[test]
-    fn help_lists_every_environment_variable_the_command_reads() {
-        fn walk(command: &clap::Command, found: &mut Vec<String>) {
-            for arg in command.get_arguments() {
-                if let Some(env) = arg.get_env() {
-                    found.push(env.to_string_lossy().into_owned());
-                }
-            }
-            for sub in command.get_subcommands() {
-                walk(sub, found);
-            }
-        }
-        let mut found = Vec::new();
-        walk(&Cli::command(), &mut found);
-        assert!(found.len() >= 10, "{found:?}");
-        for env in found {
-            assert!(AFTER_HELP.contains(&format!("\n  {env} ")), "{env}");
-        }
-    }
-
-    #[test]
     fn debug_output_never_shows_a_secret() {
-        let mut cli = Cli::try_parse_from([
+        let cli = Cli::try_parse_from([
             "amzn-music",
             "--api-key",
             "the-api-key",
@@ -631,14 +812,26 @@ mod tests {
             "--client-id",
             "the-client-id",
             "recent",
+            "--token",
+            "Atza|the-other-token",
         ])
         .expect("a valid command line");
-        cli.global.refresh.client_secret = Some("the-client-secret".to_owned());
-        cli.global.refresh.refresh_token = Some("Atzr|the-refresh-token".to_owned());
-        let debug = format!("{cli:?}");
+        let global = GlobalArgs {
+            api_key: Some("the-api-key".to_owned()),
+            token: Some("Atza|the-token".to_owned()),
+            refresh: RefreshArgs {
+                client_id: Some("the-client-id".to_owned()),
+                client_secret: Some("the-client-secret".to_owned()),
+                refresh_token: Some("Atzr|the-refresh-token".to_owned()),
+                token_url: None,
+            },
+            ..GlobalArgs::default()
+        };
+        let debug = format!("{cli:?} {global:?}");
         for secret in [
             "the-api-key",
             "Atza|the-token",
+            "Atza|the-other-token",
             "the-client-secret",
             "Atzr|the-refresh-token",
         ] {
@@ -659,8 +852,21 @@ mod tests {
                 "{flag}"
             );
         }
-        for env in [CLIENT_SECRET_ENV, REFRESH_TOKEN_ENV] {
-            assert!(AFTER_HELP.contains(&format!("\n  {env} ")), "{env}");
+    }
+
+    #[test]
+    fn locales_and_image_styles_are_checked_by_their_shape() {
+        for good in ["en-us", "de-de", "es_mx", "EN-GB", "fil-ph"] {
+            assert!(locale(good).is_ok(), "{good}");
+        }
+        for bad in ["klingon", "en", "en-usa", "e1-us", ""] {
+            assert!(locale(bad).is_err(), "{bad}");
+        }
+        for good in ["SL500", "SL30", "SL1200"] {
+            assert!(image_style(good).is_ok(), "{good}");
+        }
+        for bad in ["huge", "SL", "sl500", "SL5x"] {
+            assert!(image_style(bad).is_err(), "{bad}");
         }
     }
 }

@@ -12,23 +12,17 @@ use clap::CommandFactory;
 use crate::api::{AnyRequest, ApiCall};
 use crate::cli::{
     AuthCommand, Cli, Command, ConfigCommand, GlobalArgs, LibraryView, LoginArgs, MockServerArgs,
-    OutputFormat, PagingArgs,
+    OutputFormat,
 };
 use crate::config::Config;
 use crate::credentials::{self, Connection, StoredLogin};
 use crate::error::{Endpoint, UsageError};
 use crate::output::{Hints, Printer, Progress, plural};
-use crate::{api, auth, cli, export, ids, output};
+use crate::{api, auth, export, ids, output, resolve};
 
 /// Runs the command.
 pub async fn run(cli: Cli) -> Result<()> {
-    let Cli {
-        mut global,
-        paging,
-        command,
-    } = cli;
-    global.refresh.read_secrets();
-    resolve_paging(&mut global, paging, &command)?;
+    let (mut global, command) = resolve::resolve(cli)?;
     match command {
         Command::Completions(args) => return print_completions(args.shell),
         Command::Man => return print_man(),
@@ -43,7 +37,7 @@ pub async fn run(cli: Cli) -> Result<()> {
     match command {
         Command::MockServer(args) => mock_server(args).await,
         Command::Login(args) => login(&global, args).await,
-        Command::Auth(AuthCommand::Status) => auth::status(&global),
+        Command::Auth(AuthCommand::Status(_)) => auth::status(&global),
         Command::Auth(AuthCommand::Logout) => auth::logout(&global),
         Command::Api(args) if args.list => {
             output::print(&api::list())?;
@@ -128,26 +122,6 @@ fn at(error: anyhow::Error, url: String) -> anyhow::Error {
     } else {
         error
     }
-}
-
-/// Gathers the paging flags from before and after the command's name into `global`; a
-/// command that does not page refuses them.
-fn resolve_paging(global: &mut GlobalArgs, before: PagingArgs, command: &Command) -> Result<()> {
-    let Some(levels) = command.paging() else {
-        if before.any() {
-            return Err(cli::does_not_page(command.name(), &before.names()).into());
-        }
-        return Ok(());
-    };
-    let mut paging = before;
-    for level in levels {
-        paging = paging.merge(level)?;
-    }
-    global.limit = paging.limit;
-    global.cursor = paging.cursor;
-    global.all = paging.all;
-    global.max_items = paging.max_items;
-    Ok(())
 }
 
 fn print_completions(shell: clap_complete::Shell) -> Result<()> {

@@ -10,6 +10,7 @@ mod error;
 mod export;
 mod ids;
 mod output;
+mod resolve;
 
 use std::process::ExitCode;
 

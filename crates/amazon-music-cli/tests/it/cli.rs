@@ -235,7 +235,8 @@ fn help_says_unofficial_and_lists_the_environment() {
         .output()
         .expect("the binary runs");
     let help = String::from_utf8(output.stdout).expect("UTF-8");
-    assert!(help.contains("unofficial client, not made or endorsed by Amazon"));
+    let words = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("unofficial client, not made or endorsed by Amazon"));
     for variable in [
         "AMAZON_MUSIC_BASE_URL",
         "AMAZON_MUSIC_API_KEY",

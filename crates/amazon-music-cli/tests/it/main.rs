@@ -15,6 +15,7 @@ mod errors;
 mod export;
 mod failures;
 mod guidance;
+mod help;
 mod login;
 mod paging;
 mod pipes;
