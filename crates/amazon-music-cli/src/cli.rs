@@ -1,6 +1,7 @@
 //! The command line: every flag and subcommand. Each command takes the flags it uses, before or
 //! after its name; [`crate::resolve`] merges them with the environment and the config file.
 
+use amazon_music::Operation;
 use clap::{Args, Parser, Subcommand};
 
 use crate::error::UsageError;
@@ -250,8 +251,7 @@ pub struct GlobalArgs {
 #[derive(Clone, Debug, Default, Args)]
 #[command(next_help_heading = "Paging (commands that page)")]
 pub struct PagingArgs {
-    /// How many items a page holds [default: the API's; with --all or --max-items, the
-    /// largest the command allows].
+    /// How many items a page holds (each command's `--help` gives its range).
     #[arg(long, value_name = "N", value_parser = at_least_one::<u32>)]
     pub limit: Option<u32>,
     /// Continue from a page's next cursor.
@@ -607,6 +607,127 @@ impl<'a> Taken<'a> {
     }
 }
 
+/// What a view command calls: its operation, and its groups' operation (`--group ID`).
+pub struct View {
+    /// The command's path of names (`library songs`).
+    pub path: &'static [&'static str],
+    /// The operation it calls.
+    pub operation: Operation,
+    /// The operation it calls with `--group ID`, where it has groups.
+    pub group: Option<Operation>,
+}
+
+/// Every view command: the one table of which command calls which operation.
+pub const VIEWS: &[View] = &[
+    View {
+        path: &["home"],
+        operation: Operation::Home,
+        group: Some(Operation::HomeGroup),
+    },
+    View {
+        path: &["podcasts"],
+        operation: Operation::Podcasts,
+        group: Some(Operation::PodcastsGroup),
+    },
+    View {
+        path: &["library"],
+        operation: Operation::Library,
+        group: Some(Operation::LibraryGroup),
+    },
+    View {
+        path: &["library", "albums"],
+        operation: Operation::LibraryAlbums,
+        group: None,
+    },
+    View {
+        path: &["library", "artists"],
+        operation: Operation::LibraryArtists,
+        group: None,
+    },
+    View {
+        path: &["library", "songs"],
+        operation: Operation::LibrarySongs,
+        group: None,
+    },
+    View {
+        path: &["library", "playlists"],
+        operation: Operation::LibraryPlaylists,
+        group: None,
+    },
+    View {
+        path: &["library", "podcasts"],
+        operation: Operation::LibraryPodcasts,
+        group: None,
+    },
+    View {
+        path: &["recent"],
+        operation: Operation::RecentlyPlayed,
+        group: None,
+    },
+    View {
+        path: &["artist"],
+        operation: Operation::Artist,
+        group: None,
+    },
+    View {
+        path: &["album"],
+        operation: Operation::Album,
+        group: None,
+    },
+    View {
+        path: &["playlist"],
+        operation: Operation::Playlist,
+        group: None,
+    },
+    View {
+        path: &["show"],
+        operation: Operation::PodcastShow,
+        group: None,
+    },
+];
+
+/// The view command at `path`.
+pub fn view(path: &[&str]) -> Option<&'static View> {
+    VIEWS.iter().find(|view| view.path == path)
+}
+
+/// The command line, with each paging command's `--limit` help giving its range, from the
+/// operation table: what parses the arguments, and what help, completion and the manual page
+/// show.
+pub fn command() -> clap::Command {
+    use clap::CommandFactory;
+
+    fn edit(command: clap::Command, path: &[&str], help: String) -> clap::Command {
+        match path.split_first() {
+            Some((first, rest)) => command.mut_subcommand(*first, |sub| edit(sub, rest, help)),
+            None if command.get_arguments().any(|arg| arg.get_id() == "limit") => {
+                command.mut_arg("limit", |arg| arg.help(help))
+            }
+            None => command,
+        }
+    }
+    let mut command = Cli::command();
+    for view in VIEWS {
+        let range = crate::api::limit_range(view.operation);
+        let largest = crate::api::largest_page(view.operation);
+        command = edit(
+            command,
+            view.path,
+            format!(
+                "How many items a page holds: {range} [default: the API's; with --all or \
+                 --max-items, {largest}]"
+            ),
+        );
+    }
+    edit(
+        command,
+        &["api"],
+        "How many items a page holds: each operation's range is in `api --list` [default: the \
+         API's; with --all or --max-items, the operation's largest]"
+            .to_owned(),
+    )
+}
+
 /// `--group ID`, the paging flags and the view flags.
 #[derive(Debug, Args)]
 pub struct GroupArg {
@@ -653,6 +774,17 @@ pub enum LibraryView {
 }
 
 impl LibraryView {
+    /// The view's name, as typed.
+    pub fn name(&self) -> &'static str {
+        match self {
+            LibraryView::Albums(_) => "albums",
+            LibraryView::Artists(_) => "artists",
+            LibraryView::Songs(_) => "songs",
+            LibraryView::Playlists(_) => "playlists",
+            LibraryView::Podcasts(_) => "podcasts",
+        }
+    }
+
     /// The flags given after the view's name.
     pub fn args(&self) -> &ViewOnly {
         match self {
@@ -799,6 +931,38 @@ mod tests {
     #[test]
     fn the_command_line_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn every_operation_has_one_view_command_and_groups_page_as_their_views() {
+        let mut called: Vec<Operation> = VIEWS
+            .iter()
+            .flat_map(|view| std::iter::once(view.operation).chain(view.group))
+            .collect();
+        called.sort_by_key(|operation| operation.operation_id());
+        let mut all = Operation::ALL.to_vec();
+        all.sort_by_key(|operation| operation.operation_id());
+        assert_eq!(called, all);
+        for view in VIEWS {
+            if let Some(group) = view.group {
+                // The range `--help` gives for the view holds with `--group` too.
+                assert_eq!(
+                    group.max_limit(),
+                    view.operation.max_limit(),
+                    "{:?}",
+                    view.path
+                );
+            }
+        }
+        for view in VIEWS {
+            let mut command = command();
+            for name in view.path {
+                command = command
+                    .find_subcommand(name)
+                    .unwrap_or_else(|| panic!("{:?}", view.path))
+                    .clone();
+            }
+        }
     }
 
     #[test]

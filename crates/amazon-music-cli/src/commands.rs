@@ -7,18 +7,15 @@ use amazon_music::{Client, Operation, View, ViewRequest};
 use anyhow::{Context, Result};
 use futures_util::TryStreamExt;
 
-use clap::CommandFactory;
-
 use crate::api::{AnyRequest, ApiCall};
 use crate::cli::{
-    AuthCommand, Cli, Command, ConfigCommand, GlobalArgs, LibraryView, LoginArgs, MockServerArgs,
-    OutputFormat,
+    AuthCommand, Cli, Command, ConfigCommand, GlobalArgs, LoginArgs, MockServerArgs, OutputFormat,
 };
 use crate::config::Config;
 use crate::credentials::{self, Connection, StoredLogin};
 use crate::error::{Endpoint, UsageError};
 use crate::output::{Hints, Printer, Progress, plural};
-use crate::{api, auth, export, ids, output, resolve};
+use crate::{api, auth, cli, export, ids, manual, output, resolve};
 
 /// Runs the command.
 pub async fn run(cli: Cli) -> Result<()> {
@@ -137,7 +134,7 @@ fn print_completions(shell: clap_complete::Shell) -> Result<()> {
 /// The labels are renamed to what `cmd` is set to.
 fn completion_script(shell: clap_complete::Shell) -> Result<String> {
     const BIN: &str = "amzn-music";
-    let mut command = Cli::command();
+    let mut command = cli::command();
     let mut out = Vec::new();
     clap_complete::generate(shell, &mut command, BIN, &mut out);
     let script = String::from_utf8(out).context("the completion script is not UTF-8")?;
@@ -150,9 +147,7 @@ fn completion_script(shell: clap_complete::Shell) -> Result<String> {
 }
 
 fn print_man() -> Result<()> {
-    let mut out = Vec::new();
-    clap_mangen::Man::new(Cli::command()).render(&mut out)?;
-    output::print(&String::from_utf8(out).context("the manual page is not UTF-8")?)?;
+    output::print(&manual::page()?)?;
     Ok(())
 }
 
@@ -167,79 +162,47 @@ struct Target {
     group_command: Option<&'static str>,
 }
 
-/// What a view command calls.
+/// What a view command calls, from [`cli::VIEWS`].
 fn view_target(command: Command) -> Result<Target> {
     let name = command.name();
-    let (operation, words, id, group_command) = match command {
-        Command::Home(group) | Command::Podcasts(group) => {
-            let (view, one) = if name == "home" {
-                (Operation::Home, Operation::HomeGroup)
-            } else {
-                (Operation::Podcasts, Operation::PodcastsGroup)
-            };
-            match group.group {
-                Some(id) => (one, vec![name, "--group"], Some(id), None),
-                None => (view, vec![name], None, Some(name)),
-            }
-        }
-        Command::Library(library) => match (library.view, library.group.group) {
-            (Some(view), _) => {
-                let (operation, words) = match view {
-                    LibraryView::Albums(_) => (Operation::LibraryAlbums, "albums"),
-                    LibraryView::Artists(_) => (Operation::LibraryArtists, "artists"),
-                    LibraryView::Songs(_) => (Operation::LibrarySongs, "songs"),
-                    LibraryView::Playlists(_) => (Operation::LibraryPlaylists, "playlists"),
-                    LibraryView::Podcasts(_) => (Operation::LibraryPodcasts, "podcasts"),
-                };
-                (operation, vec![name, words], None, None)
-            }
-            (None, Some(id)) => (
-                Operation::LibraryGroup,
-                vec![name, "--group"],
-                Some(id),
-                None,
-            ),
-            (None, None) => (Operation::Library, vec![name], None, Some(name)),
+    let (path, group, id) = match command {
+        Command::Home(args) | Command::Podcasts(args) => (vec![name], args.group, None),
+        Command::Library(library) => match library.view {
+            Some(view) => (vec![name, view.name()], None, None),
+            None => (vec![name], library.group.group, None),
         },
-        Command::Recent(_) => (Operation::RecentlyPlayed, vec![name], None, None),
-        Command::Artist(id) => (
-            Operation::Artist,
-            vec![name],
-            Some(ids::id_for(name, &id.id)?),
-            None,
-        ),
-        Command::Album(id) => (
-            Operation::Album,
-            vec![name],
-            Some(ids::id_for(name, &id.id)?),
-            None,
-        ),
-        Command::Playlist(id) => (
-            Operation::Playlist,
-            vec![name],
-            Some(ids::id_for(name, &id.id)?),
-            None,
-        ),
-        Command::Show(id) => (
-            Operation::PodcastShow,
-            vec![name],
-            Some(ids::id_for(name, &id.id)?),
-            None,
-        ),
+        Command::Recent(_) => (vec![name], None, None),
+        Command::Artist(args) | Command::Playlist(args) | Command::Show(args) => {
+            (vec![name], None, Some(ids::id_for(name, &args.id)?))
+        }
+        Command::Album(args) => (vec![name], None, Some(ids::id_for(name, &args.id)?)),
         other => {
             return Err(
                 UsageError::new(format!("`{}` is not a view command", other.name())).into(),
             );
         }
     };
-    let command_name = words.join(" ").replace(" --group", "");
-    let mut words: Vec<String> = words.into_iter().map(str::to_owned).collect();
-    words.extend(id.clone());
+    let view = cli::view(&path)
+        .ok_or_else(|| UsageError::new(format!("`{}` is not a view command", path.join(" "))))?;
+    let mut words: Vec<String> = path.iter().map(|word| (*word).to_owned()).collect();
+    let (operation, argument, group_command) = match (group, view.group) {
+        (Some(group), Some(operation)) => {
+            words.extend(["--group".to_owned(), group.clone()]);
+            (operation, Some(group), None)
+        }
+        (Some(_), None) => {
+            return Err(UsageError::new(format!("`{}` has no groups", path.join(" "))).into());
+        }
+        (None, one) => {
+            words.extend(id.clone());
+            (view.operation, id, one.map(|_| name))
+        }
+    };
     Ok(Target {
-        name: command_name,
+        name: path.join(" "),
         call: ApiCall {
             operation,
-            path_arguments: id.into_iter().collect(),
+            path_arguments: argument.into_iter().collect(),
         },
         words,
         group_command,

@@ -9,6 +9,7 @@ mod credentials;
 mod error;
 mod export;
 mod ids;
+mod manual;
 mod output;
 mod resolve;
 
@@ -16,13 +17,16 @@ use std::process::ExitCode;
 
 use std::io::IsTerminal;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args_os()
         .map(|arg| arg.to_string_lossy().into_owned())
         .collect();
-    let cli = match cli::Cli::try_parse_from(&args) {
+    let parsed = cli::command()
+        .try_get_matches_from(&args)
+        .and_then(|matches| cli::Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(error) => match cli::misplaced_paging_flag(&error, &args) {
             Some(usage) => {

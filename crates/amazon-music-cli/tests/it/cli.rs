@@ -225,6 +225,19 @@ fn man_prints_a_manual_page() {
     assert!(page.contains(".TH amzn-music 1"), "{page}");
     assert!(page.contains("unofficial client"), "{page}");
     assert!(page.contains("AMAZON_MUSIC_TOKEN"), "{page}");
+    // No page it names but does not have (`amzn-music-home(1)`).
+    assert!(!page.contains("(1)"), "{page}");
+    for section in [".SH COMMANDS\n", ".SH EXAMPLES\n", ".SH \"EXIT STATUS\"\n"] {
+        assert!(page.contains(section), "{section} in {page}");
+    }
+    assert!(
+        page.contains(".TP\n\\fBamzn\\-music library songs\\fR\nSongs in your library\n"),
+        "{page}"
+    );
+    assert!(
+        page.contains(".TP\n130\ninterrupted by Ctrl\\-C (export)\n"),
+        "{page}"
+    );
     assert_matches_file("man.1", &page);
 }
 

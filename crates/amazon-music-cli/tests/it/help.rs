@@ -168,3 +168,22 @@ fn flags_set_by_the_environment_stay_out_of_the_usage_line() {
     );
     assert!(!stderr.contains("--token"), "{stderr}");
 }
+
+#[test]
+fn each_paging_command_s_help_gives_its_limit_range() {
+    for (command, range) in [
+        (&["home"][..], "How many items a page holds: 1..10 "),
+        (
+            &["library", "artists"],
+            "How many items a page holds: 1..10 ",
+        ),
+        (&["library", "songs"], "How many items a page holds: 1.. "),
+        (&["api"], "each operation's range is in `api --list`"),
+    ] {
+        let help = help(command)
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .join(" ");
+        assert!(help.contains(range), "{command:?}: {help}");
+    }
+}
