@@ -71,6 +71,29 @@ pub enum OutputFormat {
     Ids,
     // Each response body exactly as received (with --all, one a line).
     Raw,
+    // One entity a row, comma-separated, with a header (the export's columns by default).
+    Csv,
+    // One entity a row, tab-separated, with a header (the export's columns by default).
+    Tsv,
+}
+
+/// A column of a table, a CSV or a TSV.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Column {
+    /// The ID.
+    Id,
+    /// The `_type`.
+    Type,
+    /// The title or name.
+    Title,
+    /// The artists, author or curator.
+    Artists,
+    /// A track's album.
+    Album,
+    /// The duration (a clock time in tables, seconds in CSV and TSV).
+    Duration,
+    /// The MRN.
+    Mrn,
 }
 
 /// How a command reaches the API: taken by the commands that call it. `Debug` shows whether a
@@ -147,17 +170,34 @@ pub struct OutputFlags {
     /// The same as --output json (and wins over it, AMAZON_MUSIC_OUTPUT and the config file).
     #[arg(long)]
     pub json: bool,
+    /// The columns of a table, CSV or TSV, in order: id, type, title, artists, album, duration,
+    /// mrn [default: a table's id, type, title, artists, duration (each where some row has
+    /// it); CSV's and TSV's type, id, title, artists, album, duration, mrn].
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub columns: Vec<Column>,
+    /// No header line in a table, CSV or TSV.
+    #[arg(long)]
+    pub no_headers: bool,
+    /// The width tables fit in [default: the terminal's, or COLUMNS; in a pipe, nothing is
+    /// cut].
+    #[arg(long, value_name = "N", value_parser = at_least_one::<usize>)]
+    pub width: Option<usize>,
 }
 
 impl OutputFlags {
     /// The flags set here, as they are spelled.
     pub fn names(&self) -> Vec<&'static str> {
         let mut names = Vec::new();
-        if self.output.is_some() {
-            names.push("--output");
-        }
-        if self.json {
-            names.push("--json");
+        for (set, name) in [
+            (self.output.is_some(), "--output"),
+            (self.json, "--json"),
+            (!self.columns.is_empty(), "--columns"),
+            (self.no_headers, "--no-headers"),
+            (self.width.is_some(), "--width"),
+        ] {
+            if set {
+                names.push(name);
+            }
         }
         names
     }
@@ -234,6 +274,12 @@ pub struct GlobalArgs {
     pub mock: bool,
     /// The output format.
     pub output: Option<OutputFormat>,
+    /// The columns asked for; empty for the format's own.
+    pub columns: Vec<Column>,
+    /// Whether to leave the header line out.
+    pub no_headers: bool,
+    /// The width tables fit in, given with `--width`.
+    pub width: Option<usize>,
     /// The page size.
     pub limit: Option<u32>,
     /// The cursor to continue from.
@@ -412,6 +458,9 @@ impl std::fmt::Debug for GlobalArgs {
             .field("image_style", &self.image_style)
             .field("mock", &self.mock)
             .field("output", &self.output)
+            .field("columns", &self.columns)
+            .field("no_headers", &self.no_headers)
+            .field("width", &self.width)
             .field("limit", &self.limit)
             .field("cursor", &self.cursor)
             .field("all", &self.all)
@@ -450,7 +499,7 @@ pub enum Command {
     Podcasts(GroupArg),
     /// The library view, one of its groups, or one of the library views.
     #[command(after_help = "Example:\n  amzn-music library songs --all -o ids")]
-    Library(LibraryArgs),
+    Library(Box<LibraryArgs>),
     /// What you played recently.
     #[command(after_help = "Example:\n  amzn-music recent --max-items 25")]
     Recent(ViewOnly),

@@ -262,22 +262,16 @@ async fn show(client: &Client, target: Target, args: &GlobalArgs) -> Result<()> 
     let follow = args.all || args.max_items.is_some();
     match request {
         AnyRequest::Groups(request) => {
-            let printer = Printer::new(format, hints, follow).whole_groups();
+            let printer = Printer::new(args, hints, follow).whole_groups();
             show_paged(request, operation, args, printer).await
         }
         AnyRequest::Entities(request) => {
-            show_paged(
-                request,
-                operation,
-                args,
-                Printer::new(format, hints, follow),
-            )
-            .await
+            show_paged(request, operation, args, Printer::new(args, hints, follow)).await
         }
         AnyRequest::Single(request) => {
             refuse_paging(args)?;
             let view = request.send().await?;
-            let mut printer = Printer::new(format, hints, false);
+            let mut printer = Printer::new(args, hints, false);
             printer.page(&view, None)?;
             printer.finish()?;
             Ok(())

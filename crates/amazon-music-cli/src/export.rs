@@ -18,10 +18,11 @@ use anyhow::{Context, Result};
 use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
 
-use crate::api;
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::error::{Interrupted, Then, UsageError};
-use crate::output::{self, Progress};
+use crate::output::{self, Progress, plural};
+use crate::summary::Summary;
+use crate::{api, table};
 
 /// The state file, in DIR.
 pub const STATE_FILE: &str = ".amzn-music-export.json";
@@ -148,23 +149,41 @@ pub async fn run(client: &Client, args: &ExportArgs) -> Result<()> {
     }
     let started = Instant::now();
     let progress = Progress::start();
+    let mut tally = Tally {
+        started,
+        fetched: 0,
+    };
     let work = async {
+        // One line a list on stderr; the playlists' tracks are one list of lists.
         for (name, operation) in library_lists() {
             let list = List {
                 name: name.to_owned(),
                 operation,
                 path_arguments: Vec::new(),
             };
-            export_list(client, dir, &mut state, &list, &progress).await?;
+            let count =
+                export_list(client, dir, &mut state, &list, name, &progress, &mut tally).await?;
+            progress.println(&format!("{name}: {}", plural(count, "entity", "entities")));
         }
-        for id in state.playlist_ids.clone().unwrap_or_default() {
+        let ids = state.playlist_ids.clone().unwrap_or_default();
+        let mut tracks = 0;
+        for (index, id) in ids.iter().enumerate() {
             let list = List {
-                name: format!("playlists/{}", file_name(&id)),
+                name: format!("playlists/{}", file_name(id)),
                 operation: Operation::Playlist,
-                path_arguments: vec![id],
+                path_arguments: vec![id.clone()],
             };
-            export_list(client, dir, &mut state, &list, &progress).await?;
+            let label = format!("playlist tracks: playlist {} of {}", index + 1, ids.len());
+            tracks += export_list(
+                client, dir, &mut state, &list, &label, &progress, &mut tally,
+            )
+            .await?;
         }
+        progress.println(&format!(
+            "playlist tracks: {} in {}",
+            plural(tracks, "track", "tracks"),
+            plural(ids.len(), "playlist", "playlists")
+        ));
         state.finished = true;
         save_state(dir, &state)?;
         let _ = fs::remove_dir(dir.join(PARTIAL_DIR).join("playlists"));
@@ -194,15 +213,37 @@ fn name_of(format: ExportFormat) -> &'static str {
     }
 }
 
-/// Exports one list, from where the state says it stopped. The library's playlists list
+/// How many entities this run fetched, and since when: the rate the progress shows.
+struct Tally {
+    started: Instant,
+    fetched: usize,
+}
+
+impl Tally {
+    /// Entities a second, so far.
+    fn rate(&self) -> String {
+        let seconds = self.started.elapsed().as_secs_f64();
+        if self.fetched == 0 || seconds <= 0.0 {
+            return String::new();
+        }
+        // A count a second, shown to the unit: precision beyond it means nothing to a reader.
+        let rate = (self.fetched as f64 / seconds).round();
+        format!(", {rate} entities/s")
+    }
+}
+
+/// Exports one list, from where the state says it stopped, showing `label` and the counts in
+/// the progress, and returns how many entities the list holds. The library's playlists list
 /// records the playlists' IDs in the state, in the same write that marks it done.
 async fn export_list(
     client: &Client,
     dir: &Path,
     state: &mut State,
     list: &List,
+    label: &str,
     progress: &Progress,
-) -> Result<()> {
+    tally: &mut Tally,
+) -> Result<usize> {
     let mut entry = state
         .lists
         .iter()
@@ -215,7 +256,7 @@ async fn export_list(
     let final_path = dir.join(format!("{}.{}", list.name, name_of(state.format)));
     let partial_path = dir.join(PARTIAL_DIR).join(format!("{}.ndjson", list.name));
     if entry.done {
-        return Ok(());
+        return Ok(entry.count);
     }
     if let Some(folder) = partial_path.parent() {
         fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
@@ -242,7 +283,11 @@ async fn export_list(
         .append(true)
         .open(&partial_path)
         .with_context(|| format!("opening {}", partial_path.display()))?;
-    progress.message(format!("{}: {} entities", list.name, entry.count));
+    progress.message(format!(
+        "{label}: {}{}",
+        plural(entry.count, "entity", "entities"),
+        tally.rate()
+    ));
     while let Some(view) = pages.try_next().await? {
         let mut text = String::new();
         let mut added = 0;
@@ -269,7 +314,12 @@ async fn export_list(
             state.record(entry.clone());
             save_state(dir, state)?;
         }
-        progress.message(format!("{}: {} entities", list.name, entry.count));
+        tally.fetched += added;
+        progress.message(format!(
+            "{label}: {}{}",
+            plural(entry.count, "entity", "entities"),
+            tally.rate()
+        ));
     }
     let entities: Vec<Entity> = lines
         .iter()
@@ -290,12 +340,11 @@ async fn export_list(
     }
     save_state(dir, state)?;
     let _ = fs::remove_file(&partial_path);
-    progress.println(&format!("{}: {} entities", list.name, entry.count));
-    Ok(())
+    Ok(entry.count)
 }
 
 /// A list's file: a JSON array of the entities as the models serialize them, one a line; or
-/// CSV with a header.
+/// CSV with a header, in the columns and cells of `-o csv`.
 fn render(entities: &[Entity], format: ExportFormat) -> Result<String> {
     let mut out = String::new();
     match format {
@@ -308,66 +357,22 @@ fn render(entities: &[Entity], format: ExportFormat) -> Result<String> {
             out.push_str("\n]\n");
         }
         ExportFormat::Csv => {
-            out.push_str("type,id,title,artists,album,duration,mrn\r\n");
+            let header: Vec<String> = table::FILE_COLUMNS
+                .iter()
+                .map(|column| table::file_header(*column).to_owned())
+                .collect();
+            out.push_str(&table::csv_line(&header));
             for entity in entities {
-                let row = csv_row(entity)?;
-                let cells: Vec<String> = row.iter().map(|cell| csv_cell(cell)).collect();
-                out.push_str(&cells.join(","));
-                out.push_str("\r\n");
+                let row = Summary::of(entity);
+                let cells: Vec<String> = table::FILE_COLUMNS
+                    .iter()
+                    .map(|column| table::file_cell(*column, &row))
+                    .collect();
+                out.push_str(&table::csv_line(&cells));
             }
         }
     }
     Ok(out)
-}
-
-/// An entity's CSV cells: type, id, title or name, artists (or author, or curator), album,
-/// duration in seconds, MRN. Read from its JSON, so that every entity type has them.
-fn csv_row(entity: &Entity) -> Result<[String; 7]> {
-    let fields = serde_json::to_value(entity)?;
-    let text = |value: Option<&serde_json::Value>| {
-        value
-            .and_then(serde_json::Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let title = text(fields.get("title").or_else(|| fields.get("name")));
-    let artists = match fields.get("artists").and_then(serde_json::Value::as_array) {
-        Some(artists) => artists
-            .iter()
-            .map(|artist| text(artist.get("name")))
-            .collect::<Vec<_>>()
-            .join("; "),
-        None => text(fields.get("author").or_else(|| {
-            fields
-                .get("curator")
-                .and_then(|curator| curator.get("name"))
-        })),
-    };
-    let album = text(fields.get("album").and_then(|album| album.get("title")));
-    let duration = fields
-        .get("duration")
-        .and_then(serde_json::Value::as_i64)
-        .map(|seconds| seconds.to_string())
-        .unwrap_or_default();
-    let mrn = text(fields.get("playParams").and_then(|play| play.get("id")));
-    Ok([
-        entity.type_name().to_owned(),
-        entity.id().unwrap_or_default().to_owned(),
-        title,
-        artists,
-        album,
-        duration,
-        mrn,
-    ])
-}
-
-/// A CSV cell, quoted when it holds a comma, a quote or a line break.
-fn csv_cell(cell: &str) -> String {
-    if cell.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell.to_owned()
-    }
 }
 
 /// A list's name as part of a file name: anything but letters, digits, `-`, `_` and `.`
@@ -461,14 +466,6 @@ fn print_summary(dir: &Path, state: &State, started: Option<Instant>) -> std::io
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_cells_are_quoted_only_when_needed() {
-        assert_eq!(csv_cell("plain"), "plain");
-        assert_eq!(csv_cell("a, b"), "\"a, b\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("two\nlines"), "\"two\nlines\"");
-    }
 
     #[test]
     fn the_library_lists_come_from_the_operation_table() {

@@ -12,6 +12,8 @@ mod ids;
 mod manual;
 mod output;
 mod resolve;
+mod summary;
+mod table;
 
 use std::process::ExitCode;
 

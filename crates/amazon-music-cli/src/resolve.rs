@@ -166,6 +166,19 @@ pub fn resolve(cli: Cli) -> Result<(GlobalArgs, Command), UsageError> {
         Some(levels) => {
             let levels: Vec<&OutputFlags> = std::iter::once(&view.output).chain(levels).collect();
             global.output = one("--output", levels.iter().map(|flags| flags.output))?;
+            let columns: Vec<_> = levels
+                .iter()
+                .filter(|flags| !flags.columns.is_empty())
+                .collect();
+            if columns.len() > 1 {
+                return Err(UsageError::new("--columns is given twice"));
+            }
+            global.columns = columns
+                .first()
+                .map(|flags| flags.columns.clone())
+                .unwrap_or_default();
+            global.no_headers = levels.iter().any(|flags| flags.no_headers);
+            global.width = one("--width", levels.iter().map(|flags| flags.width))?;
             // --json wins over --output, the environment and the config file.
             if levels.iter().any(|flags| flags.json) {
                 global.output = Some(OutputFormat::Json);
@@ -176,7 +189,7 @@ pub fn resolve(cli: Cli) -> Result<(GlobalArgs, Command), UsageError> {
                         OutputFormat::from_str(&value, false).map_err(|_| {
                             UsageError::new(format!(
                                 "{OUTPUT}: {value:?} is not an output format: table, json, \
-                                 ndjson, ids or raw"
+                                 ndjson, ids, raw, csv or tsv"
                             ))
                         })
                     })

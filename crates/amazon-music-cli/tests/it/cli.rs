@@ -138,7 +138,7 @@ fn tables_fit_a_real_terminal() {
     let rows: Vec<&str> = terminal
         .split("\r\n")
         .filter_map(|line| line.rsplit("\x1b[2K").next())
-        .filter(|line| line.starts_with("  Track"))
+        .filter(|line| line.starts_with("  B0"))
         .collect();
     assert_eq!(rows.len(), 300, "{terminal:?}");
     for row in rows {
@@ -152,7 +152,9 @@ async fn durations_show_where_the_api_gives_them() {
     let show = run(&server, &["show", "d6e3946e-6b3f-48dc-a3ae-fdc7c9d699f0"]);
     assert!(show.stdout.contains("DURATION"), "{}", show.stdout);
     assert!(
-        show.stdout.contains("  1:00:04  57a461ef"),
+        show.stdout
+            .lines()
+            .any(|line| line.starts_with("  57a461ef") && line.ends_with("  1:00:04")),
         "{}",
         show.stdout
     );
@@ -172,7 +174,7 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
         coloured.contains("\x1b[1mRecently Played\x1b[0m"),
         "{coloured:?}"
     );
-    assert!(coloured.contains("\x1b[1m  TYPE"), "{coloured:?}");
+    assert!(coloured.contains("\x1b[1m  ID  "), "{coloured:?}");
     let Some(error) = on_a_terminal(
         "colour-error",
         &format!("{binary} --mock api getNothing; true"),

@@ -242,8 +242,22 @@ fn export_shows_each_list_and_a_spinner_on_a_terminal() {
     );
     assert!(terminal.contains("\x1b[2Kpodcasts: "), "{terminal:?}");
     assert!(
-        terminal.contains("songs: 100 entities ("),
+        terminal.contains("songs: 100 entities, "),
         "the spinner: {terminal:?}"
+    );
+    assert!(terminal.contains(" entities/s ("), "the rate: {terminal:?}");
+    // The playlists' tracks: one list of lists, counted, and one line once done.
+    assert!(
+        terminal.contains("playlist tracks: playlist 1 of "),
+        "{terminal:?}"
+    );
+    assert_eq!(
+        terminal.matches("\x1b[2Kplaylist tracks: ").count()
+            - terminal
+                .matches("\x1b[2Kplaylist tracks: playlist ")
+                .count(),
+        1,
+        "{terminal:?}"
     );
     assert!(dir.join("songs.json").exists());
 }

@@ -13,7 +13,7 @@ use wiremock::{Mock, Request, ResponseTemplate};
 use crate::support::{Run, amzn_music, finish, home};
 
 /// A `recent` view with one track, whose group gives `next` as its page token.
-fn recent_page(next: Option<&str>) -> Value {
+pub(crate) fn recent_page(next: Option<&str>) -> Value {
     json!({"data": {
         "_type": "View", "id": "recent", "title": "Recently Played", "images": [],
         "content": {"_type": "ViewContent", "nextPageToken": next, "entityGroups": [{
@@ -35,7 +35,7 @@ fn error_body(status: u16, code: &str) -> Value {
 }
 
 /// A wiremock server that answers what `mount` sets up, and 418 to anything else.
-async fn api(mount: impl AsyncFnOnce(&wiremock::MockServer)) -> wiremock::MockServer {
+pub(crate) async fn api(mount: impl AsyncFnOnce(&wiremock::MockServer)) -> wiremock::MockServer {
     let server = wiremock::MockServer::start().await;
     mount(&server).await;
     Mock::given(wiremock::matchers::any())
@@ -50,7 +50,11 @@ async fn api(mount: impl AsyncFnOnce(&wiremock::MockServer)) -> wiremock::MockSe
 }
 
 /// Runs `amzn-music` against `server` with test credentials, `envs` and `args`.
-fn run_against(server: &wiremock::MockServer, envs: &[(&str, &str)], args: &[&str]) -> Run {
+pub(crate) fn run_against(
+    server: &wiremock::MockServer,
+    envs: &[(&str, &str)],
+    args: &[&str],
+) -> Run {
     let home = home("failures");
     let output = amzn_music(&home)
         .envs(envs.iter().copied())

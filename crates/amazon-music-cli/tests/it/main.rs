@@ -23,3 +23,4 @@ mod raw;
 mod secrets;
 mod shells;
 mod support;
+mod tables;
