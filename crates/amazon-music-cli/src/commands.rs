@@ -1,6 +1,6 @@
 //! What each command does.
 
-use amazon_music::auth::device::DeviceLogin;
+use amazon_music::auth::device::{DEFAULT_CODEPAIR_URL, DeviceLogin};
 use amazon_music::auth::scopes;
 use amazon_music::pagination::Paging;
 use amazon_music::{Client, Operation, View, ViewRequest};
@@ -15,7 +15,7 @@ use crate::config::Config;
 use crate::credentials::{self, Connection, StoredLogin};
 use crate::error::{Endpoint, UsageError};
 use crate::output::{Hints, Printer, Progress, plural};
-use crate::{api, auth, cli, export, ids, manual, output, resolve};
+use crate::{api, auth, cli, error, export, ids, manual, output, resolve};
 
 /// Runs the command.
 pub async fn run(cli: Cli) -> Result<()> {
@@ -497,7 +497,27 @@ async fn device_login(args: &GlobalArgs, login: &LoginArgs, client_id: &str) -> 
     if let Some(url) = &args.refresh.token_url {
         builder = builder.token_url(url.clone());
     }
-    let authorization = builder.build()?.start().await?;
+    let codepair_url = login
+        .codepair_url
+        .clone()
+        .unwrap_or_else(|| DEFAULT_CODEPAIR_URL.to_owned());
+    let authorization = builder
+        .build()?
+        .start()
+        .await
+        .map_err(|failure| match &failure {
+            // The SDK says "token endpoint" for either LWA endpoint: this is the code-pair one.
+            amazon_music::Error::Auth {
+                source: Some(source),
+                retryable: true,
+                ..
+            } => anyhow::anyhow!(
+                "could not reach the code-pair endpoint {codepair_url}: {}; check the network, \
+                 or --codepair-url / AMAZON_MUSIC_LWA_CODEPAIR_URL, and try again",
+                error::connection_cause(source.as_ref())
+            ),
+            _ => failure.into(),
+        })?;
     eprintln!(
         "To log in, open {} and enter the code {} (within {} minutes). Waiting...",
         authorization.verification_uri(),

@@ -93,7 +93,7 @@ fn report_cause(error: &anyhow::Error) -> (u8, String) {
 
 /// Why a connection failed, from the error's causes: refused, a name that does not resolve, or
 /// the innermost cause's own words.
-fn connection_cause(error: &(dyn std::error::Error + 'static)) -> String {
+pub fn connection_cause(error: &(dyn std::error::Error + 'static)) -> String {
     let mut causes = Vec::new();
     let mut next = Some(error);
     while let Some(cause) = next {

@@ -171,3 +171,27 @@ fn login_with_token_refuses_to_read_a_secret_from_a_terminal() {
     );
     assert!(terminal.contains("exit 2"), "{terminal:?}");
 }
+
+#[test]
+fn a_failed_code_pair_request_names_the_code_pair_endpoint() {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|listener| listener.local_addr())
+        .expect("a free port")
+        .port();
+    let url = format!("http://127.0.0.1:{port}/auth/o2/create/codepair");
+    let output = amzn_music(&home("codepair"))
+        .args(["login", "--client-id", "amzn1.application-oa2-client.x"])
+        .args(["--codepair-url", &url])
+        .output()
+        .expect("the binary runs");
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(1), "{stderr}");
+    assert_eq!(
+        stderr,
+        format!(
+            "error: could not reach the code-pair endpoint {url}: the connection was refused \
+             (nothing listens at that address and port); check the network, or --codepair-url / \
+             AMAZON_MUSIC_LWA_CODEPAIR_URL, and try again\n"
+        )
+    );
+}
