@@ -139,7 +139,12 @@ async fn ctrl_c_during_an_export_says_how_to_resume_it() {
     let mut rest = String::new();
     std::io::Read::read_to_string(&mut stderr, &mut rest).expect("stderr");
     let output = child.wait_with_output().expect("it ends");
-    assert_eq!(output.status.code(), Some(130), "{rest}");
+    assert_eq!(
+        output.status.code(),
+        Some(130),
+        "signal {:?}: {rest}",
+        std::os::unix::process::ExitStatusExt::signal(&output.status)
+    );
     assert_eq!(
         rest,
         format!(
