@@ -7,7 +7,8 @@ use anyhow::{Context, Result};
 
 use crate::cli::GlobalArgs;
 use crate::config::Config;
-use crate::credentials::{self, StoredLogin};
+use crate::credentials;
+use crate::login_store::StoredLogin;
 use crate::output;
 
 /// Where a setting came from: the environment variable when it holds this value, the config

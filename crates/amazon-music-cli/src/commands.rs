@@ -12,9 +12,11 @@ use crate::cli::{
     AuthCommand, Cli, Command, ConfigCommand, GlobalArgs, LoginArgs, MockServerArgs, OutputFormat,
 };
 use crate::config::Config;
-use crate::credentials::{self, Connection, StoredLogin};
+use crate::credentials::{self, Connection};
 use crate::error::{Endpoint, UsageError};
-use crate::output::{Hints, Printer, Progress, plural};
+use crate::login_store::{self, StoredLogin};
+use crate::output::{Hints, Printer, plural};
+use crate::progress::Progress;
 use crate::{api, auth, cli, error, export, ids, manual, output, resolve};
 
 /// Runs the command.
@@ -450,7 +452,7 @@ async fn login(args: &GlobalArgs, login: LoginArgs) -> Result<()> {
             (true, false) => "the refresh token",
             _ => "the API key",
         };
-        credentials::read_secrets_from_stdin(wanted, names)?.into_iter()
+        login_store::read_secrets_from_stdin(wanted, names)?.into_iter()
     } else {
         Vec::new().into_iter()
     };

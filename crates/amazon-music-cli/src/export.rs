@@ -9,7 +9,7 @@
 
 use std::fs;
 use std::io::{BufRead, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use amazon_music::pagination::EntityPages;
@@ -18,9 +18,11 @@ use anyhow::{Context, Result};
 use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
 
+use crate::atomic::{self, Access};
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::error::{Interrupted, Then, UsageError};
-use crate::output::{self, Progress, plural};
+use crate::output::{self, plural};
+use crate::progress::Progress;
 use crate::summary::Summary;
 use crate::{api, table};
 
@@ -418,22 +420,11 @@ fn save_state(dir: &Path, state: &State) -> Result<()> {
     write_atomically(&dir.join(STATE_FILE), &serde_json::to_string_pretty(state)?)
 }
 
-/// Writes `text` beside `path` under a temporary name, syncs it, and renames it into place,
-/// so that `path` is never seen half written.
+/// Writes `text` to `path` atomically ([`atomic::write`]), so that `path` is never seen half
+/// written.
 fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    if let Some(folder) = path.parent() {
-        fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
-    }
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(".tmp");
-    let temporary = PathBuf::from(temporary);
-    let write = || -> std::io::Result<()> {
-        let mut file = fs::File::create(&temporary)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        fs::rename(&temporary, path)
-    };
-    write().with_context(|| format!("writing {}", path.display()))
+    atomic::write(path, text.as_bytes(), Access::Default)
+        .with_context(|| format!("writing {}", path.display()))
 }
 
 /// The summary on stdout: each library list's count, the playlists' tracks, and the time it

@@ -1,16 +1,20 @@
 //! `amzn-music`: browse the Amazon Music Web API views from a terminal.
 
 mod api;
+mod atomic;
 mod auth;
 mod cli;
+mod colour;
 mod commands;
 mod config;
 mod credentials;
 mod error;
 mod export;
 mod ids;
+mod login_store;
 mod manual;
 mod output;
+mod progress;
 mod resolve;
 mod summary;
 mod table;
@@ -32,7 +36,7 @@ fn main() -> ExitCode {
         Ok(cli) => cli,
         Err(error) => match cli::misplaced_paging_flag(&error, &args) {
             Some(usage) => {
-                output::print_error(&usage.to_string());
+                colour::print_error(&usage.to_string());
                 return ExitCode::from(error::EXIT_USAGE);
             }
             None => error.exit(),
@@ -51,7 +55,7 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(failure) => {
-            output::print_error(&format!("could not start the async runtime: {failure}"));
+            colour::print_error(&format!("could not start the async runtime: {failure}"));
             return ExitCode::from(error::EXIT_FAILURE);
         }
     };
@@ -60,7 +64,7 @@ fn main() -> ExitCode {
         Err(failure) if is_closed_pipe(&failure) => ExitCode::from(error::EXIT_OK),
         Err(failure) => {
             let (code, message) = error::report(&failure);
-            output::print_error(&message);
+            colour::print_error(&message);
             ExitCode::from(code)
         }
     }

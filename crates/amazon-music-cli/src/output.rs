@@ -1,43 +1,17 @@
-//! Everything the command prints: pages for people (tables), JSON, NDJSON, IDs or raw bodies, the progress
-//! of `--all` on stderr, and error lines.
+//! What the command prints on stdout: pages in the format asked for (tables through
+//! [`crate::table`], JSON, NDJSON, IDs, CSV, TSV or raw bodies), the hints for the rest, and
+//! every other write to stdout. Colour is in [`crate::colour`], progress in
+//! [`crate::progress`].
 
 use std::io::{self, IsTerminal, Write};
-use std::time::Duration;
 
-use crate::cli::{Column, GlobalArgs, OutputFormat};
-use crate::summary::Summary;
-use crate::table::{self, Layout};
 use amazon_music::{Entity, EntityGroup, View};
 use serde::Serialize;
 
-/// Whether to colour a stream: only a terminal, and never with `NO_COLOR` set (to anything but
-/// the empty string).
-pub fn colour_for(terminal: bool) -> bool {
-    terminal && std::env::var_os("NO_COLOR").is_none_or(|value| value.is_empty())
-}
-
-/// `text` in bold, when `colour`.
-fn bold(text: &str, colour: bool) -> String {
-    if colour {
-        let style = anstyle::Style::new().bold();
-        format!("{style}{text}{style:#}")
-    } else {
-        text.to_owned()
-    }
-}
-
-/// Prints an error line on stderr: `error: message`, the prefix in red on a terminal.
-pub fn print_error(message: &str) {
-    let prefix = if colour_for(io::stderr().is_terminal()) {
-        let style = anstyle::Style::new()
-            .bold()
-            .fg_color(Some(anstyle::AnsiColor::Red.into()));
-        format!("{style}error:{style:#}")
-    } else {
-        "error:".to_owned()
-    };
-    eprintln!("{prefix} {message}");
-}
+use crate::cli::{Column, GlobalArgs, OutputFormat};
+use crate::colour::{bold, colour_for};
+use crate::summary::Summary;
+use crate::table::{self, Layout};
 
 /// Writes `text` to stdout and flushes it: the one way the command prints anything but pages,
 /// so that a closed pipe (`amzn-music ... | head -1`) is an error the caller ends on quietly,
@@ -63,78 +37,6 @@ pub fn print_raw(body: &[u8]) -> io::Result<()> {
         out.write_all(b"\n")?;
     }
     out.flush()
-}
-
-/// The progress of `--all` on stderr (pages, entities, elapsed), shown only when stderr is a
-/// terminal.
-pub struct Progress(Option<indicatif::ProgressBar>);
-
-impl Progress {
-    /// A spinner on stderr if it is a terminal that can draw one (`TERM` set, and not
-    /// `dumb`); nothing otherwise.
-    pub fn start() -> Self {
-        if !console::Term::stderr().is_term() {
-            return Self(None);
-        }
-        let bar =
-            indicatif::ProgressBar::with_draw_target(None, indicatif::ProgressDrawTarget::stderr());
-        if let Ok(style) = indicatif::ProgressStyle::with_template("{spinner} {msg} ({elapsed})") {
-            bar.set_style(style);
-        }
-        bar.set_message("0 pages, 0 entities");
-        bar.enable_steady_tick(Duration::from_millis(120));
-        Self(Some(bar))
-    }
-
-    /// Shows the counts so far.
-    pub fn update(&self, pages: usize, entities: usize) {
-        if let Some(bar) = &self.0 {
-            bar.set_message(format!(
-                "{}, {}",
-                plural(pages, "page", "pages"),
-                plural(entities, "entity", "entities")
-            ));
-        }
-    }
-
-    /// Shows `message` in place of the counts (`export`: the list and its count so far).
-    pub fn message(&self, message: String) {
-        if let Some(bar) = &self.0 {
-            bar.set_message(message);
-        }
-    }
-
-    /// Prints a line on stderr, above the spinner if there is one.
-    pub fn println(&self, line: &str) {
-        match &self.0 {
-            Some(bar) => bar.println(line),
-            None => eprintln!("{line}"),
-        }
-    }
-
-    /// Removes the spinner.
-    pub fn finish_and_clear(&self) {
-        if let Some(bar) = &self.0 {
-            bar.finish_and_clear();
-        }
-    }
-
-    /// Runs `print` with the spinner out of the way, so that stdout and stderr do not mix on
-    /// one terminal.
-    pub fn suspend<R>(&self, print: impl FnOnce() -> R) -> R {
-        match &self.0 {
-            Some(bar) => bar.suspend(print),
-            None => print(),
-        }
-    }
-
-    /// Leaves the final counts on stderr.
-    pub fn finish(&self) {
-        if let Some(bar) = &self.0 {
-            bar.finish();
-            eprintln!();
-        }
-    }
 }
 
 /// Writes pages to stdout, in the format asked for.
