@@ -542,8 +542,8 @@ async fn mock_server(args: MockServerArgs) -> Result<()> {
     let credentials = server.credentials();
     let (token_url, codepair_url) = (server.token_url(), server.codepair_url());
     let mut lines = format!(
-        "# the mock server listens on {}; paste these lines into a shell (they are its own test\n\
-         # credentials, good for nothing else), and `amzn-music login` works against it too\n",
+        "# mock server listening on {} (Ctrl-C stops it); paste these lines into a shell: its\n\
+         # own test credentials, good for nothing else (`amzn-music login` works against it too)\n",
         server.url()
     );
     for (name, value) in [
@@ -556,7 +556,6 @@ async fn mock_server(args: MockServerArgs) -> Result<()> {
     ] {
         lines.push_str(&format!("export {name}={}\n", output::single_quote(value)));
     }
-    lines.push_str("# Ctrl-C stops it\n");
     output::print(&lines)?;
     server
         .run_until(async {
