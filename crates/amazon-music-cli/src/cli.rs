@@ -80,19 +80,19 @@ pub enum OutputFormat {
 /// A column of a table, a CSV or a TSV.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
 pub enum Column {
-    /// The ID.
+    // The ID.
     Id,
-    /// The `_type`.
+    // The `_type`.
     Type,
-    /// The title or name.
+    // The title or name.
     Title,
-    /// The artists, author or curator.
+    // The artists, author or curator.
     Artists,
-    /// A track's album.
+    // A track's album.
     Album,
-    /// The duration (a clock time in tables, seconds in CSV and TSV).
+    // The duration (a clock time in tables, seconds in CSV and TSV).
     Duration,
-    /// The MRN.
+    // The MRN.
     Mrn,
 }
 
