@@ -163,8 +163,9 @@ impl RequestFlags {
 #[derive(Clone, Debug, Default, Args)]
 #[command(next_help_heading = "Output")]
 pub struct OutputFlags {
-    /// The output: tables, the response as JSON, one entity a line as JSON, one ID a line, or
-    /// each response body exactly as received [default: table] [env: AMAZON_MUSIC_OUTPUT]
+    /// The output: tables, the response as JSON, one entity a line as JSON, one ID a line, each
+    /// response body exactly as received, or one entity a row as CSV or TSV [default: table]
+    /// [env: AMAZON_MUSIC_OUTPUT]
     #[arg(long, short = 'o', value_name = "FORMAT")]
     pub output: Option<OutputFormat>,
     /// The same as --output json (and wins over it, AMAZON_MUSIC_OUTPUT and the config file).
