@@ -5,7 +5,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::future::Future;
 use std::pin::Pin;
 
-use amazon_music_client::{CallContext, Client, Error, ResponseValue};
+use amazon_music_client::{CallContext, Client, CursorEncoding, Error, ResponseValue};
 use amazon_music_models::{ErrorResponse, ViewResponse};
 use amazon_music_test_support::{example, mount_catch_all, operations, spec};
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -19,6 +19,8 @@ const ID: &str = "B000QJJOSO";
 const GROUP_ID: &str = "mp3-subscription-gateway_mp3YourHeaviestListeningStrategy";
 /// The cursor the table sends: a real-looking token, with a `%` in it.
 const CURSOR: &str = "0%3A97ac6538-dc9b-46c8-b617-30b2a89229a9";
+/// `CURSOR` as a server reads it: sent as received, its `%3A` decodes once, to `:`.
+const CURSOR_READ: &str = "0:97ac6538-dc9b-46c8-b617-30b2a89229a9";
 /// The limit the table sends.
 const LIMIT: u32 = 5;
 const ACCEPT_LANGUAGE: &str = "en-us";
@@ -315,7 +317,7 @@ fn expectations() -> BTreeMap<String, Expected> {
                 .iter()
                 .map(|name| {
                     let value = match name.as_str() {
-                        "cursor" => CURSOR.to_owned(),
+                        "cursor" => CURSOR_READ.to_owned(),
                         "limit" => LIMIT.to_string(),
                         other => panic!(
                             "{}: query parameter `{other}` has no value in the table",
@@ -547,94 +549,150 @@ async fn an_id_with_reserved_characters_is_sent_as_one_encoded_path_segment() {
     }
 }
 
+/// Whether `query` (after `cursor=`) holds `token` as received, with only what a query
+/// component cannot carry escaped: space, `"`, `#`, `&`, `<`, `>`, `'`, control characters,
+/// non-ASCII, and a `%` that starts no `%XX` escape (as `%25`).
+fn holds_verbatim(token: &str, query: &str) -> bool {
+    let mut rest = query;
+    for (at, character) in token.char_indices() {
+        let starts_escape = character == '%'
+            && token
+                .as_bytes()
+                .get(at + 1..at + 3)
+                .is_some_and(|hex| hex.iter().all(u8::is_ascii_hexdigit));
+        let must_escape = matches!(character, ' ' | '"' | '#' | '&' | '<' | '>' | '\'')
+            || character.is_control()
+            || !character.is_ascii()
+            || (character == '%' && !starts_escape);
+        let expected = if must_escape {
+            let mut bytes = [0; 4];
+            character
+                .encode_utf8(&mut bytes)
+                .bytes()
+                .map(|byte| format!("%{byte:02X}"))
+                .collect()
+        } else {
+            character.to_string()
+        };
+        match rest.strip_prefix(expected.as_str()) {
+            Some(after) => rest = after,
+            None => return false,
+        }
+    }
+    rest.is_empty()
+}
+
 #[tokio::test]
-async fn a_cursor_with_reserved_characters_arrives_byte_for_byte() {
-    // (cursor, its encoding in the raw query): `+` must be `%2B`, a space `+`, and a `%` `%25`.
+async fn a_cursor_arrives_as_received_or_encoded_once_more_as_the_context_says() {
+    // (cursor, the raw query as received, the raw query encoded once more)
     let cursors = [
-        ("0%3A97ac+b/c==", "0%253A97ac%2Bb%2Fc%3D%3D"),
-        ("%2255271b4e%22", "%252255271b4e%2522"),
-        ("eyJz b2+/9==", "eyJz+b2%2B%2F9%3D%3D"),
-        ("a&limit=1#x", "a%26limit%3D1%23x"),
+        (
+            "0%3A97ac6538-dc9b",
+            "0%3A97ac6538-dc9b",
+            "0%253A97ac6538-dc9b",
+        ),
+        ("%2255271b4e%22", "%2255271b4e%22", "%252255271b4e%2522"),
+        ("eyJzb3Vy+b/9==", "eyJzb3Vy+b/9==", "eyJzb3Vy%2Bb%2F9%3D%3D"),
+        ("a&limit=1#x", "a%26limit=1%23x", "a%26limit%3D1%23x"),
+        ("a b\"<'>", "a%20b%22%3C%27%3E", "a+b%22%3C%27%3E"),
+        ("100%", "100%25", "100%25"),
     ];
-    for (cursor, raw) in cursors {
-        let server = MockServer::start().await;
-        Mock::given(method("GET"))
-            .and(path("/v1/views/home"))
-            .and(query_param("cursor", cursor))
-            .respond_with(ResponseTemplate::new(200).set_body_json(example("Home")))
-            .expect(1)
-            .mount(&server)
-            .await;
-        mount_catch_all(&server).await;
+    for (cursor, verbatim, encoded) in cursors {
+        for (encoding, raw) in [
+            (CursorEncoding::Verbatim, verbatim),
+            (CursorEncoding::Encoded, encoded),
+        ] {
+            let server = MockServer::start().await;
+            Mock::given(method("GET"))
+                .and(path("/v1/views/home"))
+                .respond_with(ResponseTemplate::new(200).set_body_json(example("Home")))
+                .expect(1)
+                .mount(&server)
+                .await;
+            mount_catch_all(&server).await;
 
-        let client = Client::new(&server.uri(), CallContext::new());
-        client
-            .get_home_view()
-            .cursor(cursor)
-            .send()
-            .await
-            .unwrap_or_else(|error| panic!("{cursor}: {error:?}"));
+            let context = CallContext::new().with_cursor_encoding(encoding);
+            let client = Client::new(&server.uri(), context);
+            client
+                .get_home_view()
+                .cursor(cursor)
+                .send()
+                .await
+                .unwrap_or_else(|error| panic!("{cursor}: {error:?}"));
 
-        let request = only_request(&server).await;
-        let pairs: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
-        assert_eq!(pairs, [("cursor".to_owned(), cursor.to_owned())]);
-        let query = request.url.query().expect("a query string");
-        assert_eq!(query, format!("cursor={raw}"), "{cursor}");
-        assert_eq!(
-            query.matches("%2B").count(),
-            cursor.matches('+').count(),
-            "every `+` of {cursor} is sent as %2B"
-        );
-        assert_eq!(
-            query.matches('+').count(),
-            cursor.matches(' ').count(),
-            "a literal `+` in the query of {cursor} stands only for a space"
-        );
-        server.verify().await;
+            let request = only_request(&server).await;
+            let query = request.url.query().expect("a query string");
+            assert_eq!(query, format!("cursor={raw}"), "{cursor} {encoding:?}");
+            server.verify().await;
+        }
     }
 }
 
 #[test]
-fn any_cursor_round_trips_through_the_query_string() {
+fn any_cursor_reaches_the_query_verbatim_or_encoded_once_more() {
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()
         .expect("a tokio runtime");
     let server = runtime.block_on(MockServer::start());
-    let client = Client::new(&server.uri(), CallContext::new());
-    let cursors = proptest::string::string_regex(r#"([A-Za-z0-9%+/=?&#;:,.~_"' -]|\PC){0,32}"#)
-        .expect("a valid regex");
-    let mut runner = TestRunner::new(Config::with_cases(32));
+    let verbatim = Client::new(&server.uri(), CallContext::new());
+    let encoded = Client::new(
+        &server.uri(),
+        CallContext::new().with_cursor_encoding(CursorEncoding::Encoded),
+    );
+    let cursors = proptest::string::string_regex(
+        r#"([A-Za-z0-9%+/=?&#;:,.~_"'<> -]|%[0-9A-Fa-f]{2}|\PC){0,32}"#,
+    )
+    .expect("a valid regex");
+    let mut runner = TestRunner::new(Config::with_cases(48));
     let result = runner.run(&cursors, |cursor| {
         runtime.block_on(async {
-            server.reset().await;
-            Mock::given(method("GET"))
-                .and(path("/v1/views/home"))
-                .respond_with(ResponseTemplate::new(200).set_body_json(example("Home")))
-                .mount(&server)
-                .await;
-            mount_catch_all(&server).await;
+            for (client, encoding) in [
+                (&verbatim, CursorEncoding::Verbatim),
+                (&encoded, CursorEncoding::Encoded),
+            ] {
+                server.reset().await;
+                Mock::given(method("GET"))
+                    .and(path("/v1/views/home"))
+                    .respond_with(ResponseTemplate::new(200).set_body_json(example("Home")))
+                    .mount(&server)
+                    .await;
+                mount_catch_all(&server).await;
 
-            client
-                .get_home_view()
-                .cursor(cursor.as_str())
-                .send()
-                .await
-                .map_err(|error| TestCaseError::fail(format!("{error:?}")))?;
+                client
+                    .get_home_view()
+                    .cursor(cursor.as_str())
+                    .send()
+                    .await
+                    .map_err(|error| TestCaseError::fail(format!("{error:?}")))?;
 
-            let requests = server.received_requests().await.expect("recording is on");
-            let [request] = requests.as_slice() else {
-                return Err(TestCaseError::fail(format!("requests: {requests:#?}")));
-            };
-            let pairs: Vec<(String, String)> = request.url.query_pairs().into_owned().collect();
-            proptest::prop_assert_eq!(pairs, vec![("cursor".to_owned(), cursor.clone())]);
-            let query = request.url.query().unwrap_or_default();
-            proptest::prop_assert_eq!(
-                query.matches('+').count(),
-                cursor.matches(' ').count(),
-                "a literal `+` stands only for a space: {}",
-                query
-            );
+                let requests = server.received_requests().await.expect("recording is on");
+                let [request] = requests.as_slice() else {
+                    return Err(TestCaseError::fail(format!("requests: {requests:#?}")));
+                };
+                let query = request.url.query().unwrap_or_default();
+                let raw = query.strip_prefix("cursor=").unwrap_or_default();
+                match encoding {
+                    CursorEncoding::Verbatim => proptest::prop_assert!(
+                        holds_verbatim(&cursor, raw),
+                        "{cursor:?} went out as {raw:?}"
+                    ),
+                    _ => {
+                        let pairs: Vec<(String, String)> =
+                            request.url.query_pairs().into_owned().collect();
+                        proptest::prop_assert_eq!(
+                            pairs,
+                            vec![("cursor".to_owned(), cursor.clone())]
+                        );
+                        proptest::prop_assert_eq!(
+                            query.matches('+').count(),
+                            cursor.matches(' ').count(),
+                            "a literal `+` stands only for a space: {}",
+                            query
+                        );
+                    }
+                }
+            }
             Ok(())
         })
     });

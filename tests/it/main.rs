@@ -9,3 +9,4 @@ mod forward_compat;
 mod load;
 mod proptests;
 mod spec_agreement;
+mod spec_sources;

@@ -136,6 +136,7 @@ fn the_entity_union_has_a_variant_for_every_mapping_of_the_discriminator() {
 fn every_known_type_in_the_examples_decodes_into_its_own_variant() {
     let spec = spec();
     let mut decoded = Vec::new();
+    let mut timed = 0;
     let mut entities = Vec::new();
     for example in component_examples(spec) {
         collect_entities(&example.value, &mut entities);
@@ -171,6 +172,17 @@ fn every_known_type_in_the_examples_decodes_into_its_own_variant() {
             object["playParams"]["id"].as_str(),
             "{type_name}"
         );
+        assert_eq!(
+            entity.duration(),
+            object["duration"]
+                .as_u64()
+                .map(std::time::Duration::from_secs),
+            "{type_name}"
+        );
+        if type_name == "Track" {
+            assert_eq!(entity.duration(), None, "the views give a track no length");
+        }
+        timed += usize::from(entity.duration().is_some());
         let shown = entity.to_string();
         assert!(shown.starts_with(&type_name), "{shown}");
         if let Some(id) = entity.id() {
@@ -184,6 +196,7 @@ fn every_known_type_in_the_examples_decodes_into_its_own_variant() {
             "no example holds a {known}"
         );
     }
+    assert!(timed > 0, "some example gives a duration");
 }
 
 /// Every object under an `entities` array or an `entity` key.

@@ -2,12 +2,13 @@
 
 use anyhow::{Context, Result, bail};
 
-use crate::workspace;
+use crate::util::workspace;
 
 /// Runs every step in order and stops at the first failure: formatting, clippy, the generated
 /// and bundled files, the spec's lint, every test, the doctests, rustdoc, and the third-party
-/// tools (Prism, TypeScript, Python), clients of other languages made by their generators, and
-/// the release checks (MSRV, native-tls, packaging).
+/// tools (Prism, Schemathesis, TypeScript, Python), clients of other languages made by their
+/// generators, and the release checks (MSRV, rustls, packaging, a fresh resolve and a new user's
+/// app).
 pub fn run() -> Result<()> {
     let steps: &[(&str, &[&str])] = &[
         ("format", &["fmt", "--all", "--check"]),
@@ -40,14 +41,18 @@ pub fn run() -> Result<()> {
             ],
         ),
         ("doctests", &["test", "--workspace", "--locked", "--doc"]),
-        ("native-tls", &["xtask", "native-tls"]),
+        ("rustls", &["xtask", "rustls"]),
         // Broken intra-doc links and malformed docs fail the gate (RUSTDOCFLAGS below).
         ("rustdoc", &["doc", "--workspace", "--no-deps", "--locked"]),
         // One spec edit reaches every layer: a scratch copy, regenerated, built and called.
         ("spec proof", &["xtask", "spec-proof"]),
         // Every published crate builds from its .crate alone: nothing read from outside it.
         ("package", &["xtask", "package"]),
+        // What users build: the newest compatible dependencies, and an app of their own.
+        ("user build", &["xtask", "user-build"]),
         ("contract", &["xtask", "contract"]),
+        // Requests generated from the spec, every response of the mock checked.
+        ("schemathesis", &["xtask", "schemathesis"]),
         ("typescript", &["xtask", "typescript"]),
         ("python", &["xtask", "python"]),
         // Clients of other languages, generated from the bundle and run against the mock.

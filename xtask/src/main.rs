@@ -1,27 +1,15 @@
 //! Project chores: `cargo xtask codegen [--check]`, `cargo xtask ci`, and the spec's tools:
 //! `bundle [--check]`, `lint`, `contract`, `typescript`, `python`, `clients`, `docs`, `tools`,
-//! `spec-proof`, the release checks `package`, `msrv` and `native-tls`, `bench` and
-//! `build-time`, and the hardening runs `fuzz --seconds N` and `load`.
+//! `spec-proof`, `schemathesis`, the release checks `package`, `msrv`, `rustls` and `user-build`,
+//! `bench` and `build-time`, and the hardening runs `fuzz --seconds N` and `load`.
 
-mod bench;
-mod bench_memory;
-mod build_time;
-mod bundle;
 mod ci;
-mod clients;
 mod codegen;
-mod contract;
-mod docs;
-mod fuzz;
-mod lint;
-mod load;
-mod process;
-mod python;
+mod perf;
 mod release;
-mod spec_proof;
-mod tools;
-mod typescript;
-mod workspace;
+mod spec;
+mod user_build;
+mod util;
 
 use clap::{Parser, Subcommand};
 
@@ -42,6 +30,13 @@ enum Command {
     },
     /// Run the whole gate: fmt, clippy, codegen --check, every test.
     Ci,
+    /// Run Schemathesis against the mock: every check, the examples, coverage and fuzzing
+    /// phases; fail on any failure or warning.
+    Schemathesis {
+        /// The time budget of the run, in seconds (the fuzzing phase fills it).
+        #[arg(long, default_value_t = 75)]
+        seconds: u64,
+    },
     /// Write the spec as published for other languages: openapi/dist/*.json and *.yaml.
     Bundle {
         /// Bundle in memory and fail if a checked-in file differs.
@@ -77,8 +72,11 @@ enum Command {
     BenchMemory,
     /// Check that no dependency needs a newer Rust than the declared `rust-version`.
     Msrv,
-    /// Test the SDK and the client with `native-tls` in place of rustls.
-    NativeTls,
+    /// Test the SDK and the client with `rustls` in place of the default `native-tls`.
+    Rustls,
+    /// Resolve a scratch copy of the workspace afresh (`cargo update`), run clippy on the
+    /// published crates there, and build and run a new user's app beside them.
+    UserBuild,
     /// Run every benchmark and print each performance ratio against its target.
     Bench {
         /// Leave out the clean builds of the minimal apps (minutes).
@@ -113,27 +111,29 @@ fn main() -> std::process::ExitCode {
     let result = match Cli::parse().command {
         Command::Codegen { check } => codegen::run(check),
         Command::Ci => ci::run(),
-        Command::Bundle { check } => bundle::run(check),
-        Command::Lint => lint::run(),
-        Command::Contract => contract::run(),
-        Command::Typescript => typescript::run(),
-        Command::Python => python::run(),
-        Command::Clients => clients::run(),
-        Command::Docs { screenshot } => docs::run(screenshot),
-        Command::SpecProof => spec_proof::run(),
-        Command::Tools => tools::run(),
+        Command::Schemathesis { seconds } => spec::schemathesis::run(seconds),
+        Command::Bundle { check } => spec::bundle::run(check),
+        Command::Lint => spec::lint::run(),
+        Command::Contract => spec::contract::run(),
+        Command::Typescript => spec::typescript::run(),
+        Command::Python => spec::python::run(),
+        Command::Clients => spec::clients::run(),
+        Command::Docs { screenshot } => spec::docs::run(screenshot),
+        Command::SpecProof => spec::proof::run(),
+        Command::Tools => spec::tools::run(),
         Command::Package => release::package(),
-        Command::BenchMemory => bench_memory::run(),
+        Command::BenchMemory => perf::bench_memory::run(),
         Command::Msrv => release::msrv(),
-        Command::NativeTls => release::native_tls(),
-        Command::Bench { skip_build_time } => bench::run(!skip_build_time),
-        Command::BuildTime { runs } => build_time::run(runs),
+        Command::Rustls => release::rustls(),
+        Command::UserBuild => user_build::run(),
+        Command::Bench { skip_build_time } => perf::bench::run(!skip_build_time),
+        Command::BuildTime { runs } => perf::build_time::run(runs),
         Command::Fuzz {
             seconds,
             target,
             minimize,
-        } => fuzz::run(seconds, target.as_deref(), minimize),
-        Command::Load => load::run(),
+        } => perf::fuzz::run(seconds, target.as_deref(), minimize),
+        Command::Load => perf::load::run(),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -1,7 +1,7 @@
 //! What each command does.
 
-use amazon_music::auth::device::{DEFAULT_CODEPAIR_URL, DeviceLogin};
 use amazon_music::auth::scopes;
+use amazon_music::auth::{DeviceLogin, LwaRegion};
 use amazon_music::pagination::Paging;
 use amazon_music::{Client, Operation, View, ViewRequest};
 use anyhow::{Context, Result};
@@ -502,7 +502,7 @@ async fn device_login(args: &GlobalArgs, login: &LoginArgs, client_id: &str) -> 
     let codepair_url = login
         .codepair_url
         .clone()
-        .unwrap_or_else(|| DEFAULT_CODEPAIR_URL.to_owned());
+        .unwrap_or_else(|| LwaRegion::default().codepair_url().to_owned());
     let authorization = builder
         .build()?
         .start()

@@ -3,6 +3,8 @@
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 
 use bytes::Bytes;
+
+use crate::CursorEncoding;
 use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
@@ -44,6 +46,7 @@ pub struct CallContext {
     headers: HeaderMap,
     capture_body: bool,
     max_body_size: Option<usize>,
+    cursor_encoding: CursorEncoding,
     response: Arc<Mutex<Option<ResponseMeta>>>,
     body: Arc<Mutex<Option<Bytes>>>,
 }
@@ -94,7 +97,19 @@ impl CallContext {
         self.max_body_size
     }
 
-    /// The same headers, body capture and body limit, with a record of its own (empty), shared
+    /// Writes each request's `cursor` as `encoding` says. Default:
+    /// [`CursorEncoding::Verbatim`], the token as received.
+    pub fn with_cursor_encoding(mut self, encoding: CursorEncoding) -> Self {
+        self.cursor_encoding = encoding;
+        self
+    }
+
+    /// How requests through this context write their `cursor`.
+    pub fn cursor_encoding(&self) -> CursorEncoding {
+        self.cursor_encoding
+    }
+
+    /// The same headers, body capture, body limit and cursor encoding, with a record of its own (empty), shared
     /// with neither this context nor its clones.
     ///
     /// For calls that may overlap: a client per call, each with its own record, lets each
@@ -104,6 +119,7 @@ impl CallContext {
             headers: self.headers.clone(),
             capture_body: self.capture_body,
             max_body_size: self.max_body_size,
+            cursor_encoding: self.cursor_encoding,
             response: Arc::default(),
             body: Arc::default(),
         }

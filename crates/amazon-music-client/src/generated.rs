@@ -47,9 +47,37 @@ pub mod types {
 The views of the Amazon Music Web API (V1): high-level, browsable collections of catalog,
 library and podcast content.
 
-This is an unofficial, hand-written description maintained by the amazon-music-rs project,
-derived from Amazon's public endpoint reference ("Web API Views"). Where that reference is
-silent, the assumption made is stated in the description of the item concerned.
+This is an unofficial, hand-written description maintained by the amazon-music-rs project.
+Its endpoints, parameters and response shapes come from Amazon's endpoint reference, "Web
+API Views" (API_web_views.html, called "the reference" below). A fact taken from another
+public Amazon page names that page where it is used. The pages cited:
+- "Web API Views" (API_web_views.html), <https://developer.amazon.com/docs/music/API_web_views.html>
+- "Web API Views Overview V1.0" (API_web_views_overview.html),
+  <https://developer.amazon.com/docs/music/API_web_views_overview.html>
+- "Web API Pagination V1.0" (API_web_pagination.html),
+  <https://developer.amazon.com/docs/music/API_web_pagination.html>
+- "Web API Overview V1.0" (API_web_overview.html),
+  <https://developer.amazon.com/docs/music/API_web_overview.html>
+- "Errors" (API_web_errors.html), <https://developer.amazon.com/docs/music/API_web_errors.html>
+- "Request Headers" (API_web_request_headers.html),
+  <https://developer.amazon.com/docs/music/API_web_request_headers.html>
+- "Authentication" (API_web_LWA.html), <https://developer.amazon.com/docs/music/API_web_LWA.html>
+- Login with Amazon's "Authorization Code Grant" (authorization-code-grant.html),
+  <https://developer.amazon.com/docs/login-with-amazon/authorization-code-grant.html>
+- Login with Amazon's code-based linking pages "Retrieve a User Code and Verification URL"
+  (retrieve-code-other-platforms-cbl-docs.html),
+  <https://developer.amazon.com/docs/login-with-amazon/retrieve-code-other-platforms-cbl-docs.html>,
+  and "Retrieve an Access Token and Refresh Token" (retrieve-token-other-platforms-cbl-docs.html),
+  <https://developer.amazon.com/docs/login-with-amazon/retrieve-token-other-platforms-cbl-docs.html>
+- Amazon Data Portability's "Generate LWA tokens with OAuth2 code" (lwa-access-token.html),
+  <https://developer.amazon.com/docs/amazon-data-portability/lwa-access-token.html>, for
+  LWA's regional token URLs only.
+
+What no page states is marked "Assumption:" in the description of the item concerned. It is
+read from the reference's examples, or chosen where the pages are silent, and is not
+Amazon's word. The examples follow the reference's where it has one, with what it elides
+("Some lines omitted", `...`) filled in with made-up, consistent data (image URLs included);
+the examples of the three group paths are constructed.
 
 The reference never says which fields are required: this document infers it from the
 reference's response examples. A property is required where every example of its object
@@ -59,20 +87,28 @@ such values and the examples show it in two views only
 (`PodcastEpisode.playbackInformation`); its description then says so. Read `required` as the
 best reading of those examples, not as Amazon's promise.
 
+`x-paging` on each operation says which token its `cursor` takes: `groups`, the view's
+`nextPageToken` (more entity groups); `entities`, a group's `nextPageToken` (more entities
+of the groups); `none`, no cursor. With `x-paging-groups: first`, only the first group is
+paged; the others come whole with every page. Assumption: the reference shows the tokens and
+a `cursor` parameter on each view but never says which token a view's `cursor` takes; each
+operation's choice is this document's reading of its example, and says so where the example
+leaves it open.
+
 The view, its content, its entity groups and their content, and the entities carry a
 `_type` (`View`, `ViewContent`, `EntityGroup`, `EntityGroupContent`, `Album`, `Artist`, ...);
 the reference's podcasts example omits it on one `EntityGroupContent`. The objects nested in
 an entity carry none: artist, album and podcast references, `playParams`, `curator`,
-`playbackInformation` and images. New `_type` values, new fields and new values of the open
-string sets (`viewType`, `selections`, image styles) appear over time: a client should keep
-or skip an entity whose `_type` it does not know, never fail the page for it, and keep
-unknown values.
+`playbackInformation` and images. Assumption: new `_type` values, new fields and new values
+of the open string sets (`viewType`, `selections`, image styles) may appear (no page says
+the sets are closed): a client should keep or skip an entity whose `_type` it does not know,
+never fail the page for it, and keep unknown values.
 
-IDs and cursors are opaque and travel exactly as received, never decoded, trimmed or built
-by the client: an ID (of an artist, album, playlist, podcast show or entity group) as one
-path segment, percent-encoded (a `%` in it as `%25`, a `/` as `%2F`); a `nextPageToken` as
-the value of the `cursor` query parameter, encoded as any query value (a `%` as `%25`, a `+`
-as `%2B`).
+IDs and cursors are opaque: a client never decodes, trims or builds one. An ID (of an
+artist, album, playlist, podcast show or entity group) travels as one path segment,
+percent-encoded (a `%` in it as `%25`, a `/` as `%2F`). A `nextPageToken` travels as the
+`cursor` query parameter exactly as received, its `%XX` escapes as they are (Assumption:
+inferred from Amazon's pagination page; see the `cursor` parameter).
 
 
 Version: 1.0*/
@@ -143,24 +179,52 @@ Personalized content recommendations for the user, such as they might see on Ama
 Music's home page: music and podcast entities grouped in sections. `limit` bounds the
 number of entities per group; the view's `nextPageToken` leads to more groups.
 
+Assumption: this path without a group ID is taken from the reference's curl example
+(`/v1/views/home?limit=5`); the reference's table documents the view as
+`/v1/views/home/{groupId}` and marks `groupId` required.
+
 
 Sends a `GET` request to `/v1/views/home`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
+
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
 
 - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
 the view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_home_view()
@@ -179,6 +243,10 @@ let response = client.get_home_view()
 One entity group of the home view, by its group ID (an `EntityGroup.id` seen in the home
 view). Use the group's `nextPageToken` as `cursor` to page through its entities.
 
+Assumption: the reference documents the path and its parameters but shows no response
+of it; the response's shape (the home view holding only the group asked for) and its
+example are constructed by this document.
+
 
 Sends a `GET` request to `/v1/views/home/{groupId}`
 
@@ -188,19 +256,43 @@ exactly as received. It travels as one path segment, percent-encoded (a `%` in i
 `%25`, a `/` as `%2F`); never decode it first.
 
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
+
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
 
 - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
 the view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_home_group()
@@ -218,26 +310,55 @@ let response = client.get_home_group()
     /**Podcasts view
 
 Personalized podcast recommendations for the user: podcast entities grouped in sections.
-`limit` bounds the number of podcast entities returned.
+`limit` bounds the number of podcast entities returned; the view's `nextPageToken` leads
+to more groups.
+
+Assumption: this path without a group ID is taken from the reference's curl example
+(`/v1/views/podcasts`); the reference's table documents the view as
+`/v1/views/podcasts/{groupId}` and marks `groupId` required.
 
 
 Sends a `GET` request to `/v1/views/podcasts`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
+
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
 
 - `limit`: The maximum number of items to return; at least 1, default 10. What is counted depends
 on the view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_podcasts_view()
@@ -256,6 +377,10 @@ let response = client.get_podcasts_view()
 One entity group of the podcasts view, by its group ID. Use the group's
 `nextPageToken` as `cursor` to page through its entities.
 
+Assumption: the reference documents the path and its parameters but shows no response
+of it; the response's shape (the podcasts view holding only the group asked for) and its
+example are constructed by this document.
+
 
 Sends a `GET` request to `/v1/views/podcasts/{groupId}`
 
@@ -268,19 +393,43 @@ Assumption: the reference's podcasts group IDs hold `%23`; it does not say wheth
 is part of the ID. Taken as received, it is sent as `%2523`.
 
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
+
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
 
 - `limit`: The maximum number of items to return; at least 1, default 10. What is counted depends
 on the view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_podcasts_group()
@@ -301,24 +450,61 @@ Music and podcast content the user added to their library: the user (name, profi
 picture) as the view's entity, and entities grouped in sections (e.g. My Albums, Podcast
 Shows You Follow). `limit` bounds the number of entities per group.
 
+Assumption: this path without a group ID is taken from the reference's curl example
+(`/v1/views/library`); the reference's table documents the view as
+`/v1/views/library/{groupId}` and marks `groupId` required.
+
+Assumption: the reference's table says `limit` is the maximum number of "tracks"; its
+description says the parameters "limit the number of entities within a single entity
+group", and this view's groups hold playlists, albums, artists and podcasts as well as
+tracks, so `limit` is read as the number of entities per group.
+
+Assumption: `x-paging: groups`. The reference's example of this view has no view-level
+`nextPageToken`; the view is taken to page through its groups as the home and podcasts
+views do, whose examples have one.
+
 
 Sends a `GET` request to `/v1/views/library`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
+
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
 
 - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
 the view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_library_view()
@@ -337,9 +523,14 @@ let response = client.get_library_view()
 One entity group of the library view, by its group ID. Use the group's `nextPageToken`
 as `cursor` to page through its entities.
 
-The literal paths `/v1/views/library/albums`, `artists`, `songs`, `playlists` and
-`podcasts` are the dedicated library views, not groups: a group whose ID is one of
-those words cannot be fetched by this path.
+Assumption: the literal paths `/v1/views/library/albums`, `artists`, `songs`,
+`playlists` and `podcasts` are the dedicated library views, not groups (the reference
+does not say how the paths overlap): a group whose ID is one of those words cannot be
+fetched by this path.
+
+Assumption: the reference documents the path and its parameters but shows no response
+of it; the response's shape (the library view holding only the group asked for) and its
+example are constructed by this document. `limit` is read as on the library view.
 
 
 Sends a `GET` request to `/v1/views/library/{groupId}`
@@ -348,23 +539,47 @@ Arguments:
 - `group_id`: The ID of the entity group to retrieve: the `id` of an `EntityGroup` of the library view,
 exactly as received. It travels as one path segment, percent-encoded (a `%` in it as
 `%25`, a `/` as `%2F`); never decode it first.
-The group IDs `albums`, `artists`, `songs`, `playlists` and `podcasts` name the dedicated
-library views instead.
+Assumption: the group IDs `albums`, `artists`, `songs`, `playlists` and `podcasts` name
+the dedicated library views instead (see the operation's description).
 
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
+
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
 
 - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
 the view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_library_group()
@@ -386,29 +601,58 @@ grouped in sections (e.g. Releases, Top Songs, Related Playlists). `limit` bound
 number of entity groups; the view's `nextPageToken`, when present, leads to more groups.
 No documented path pages through the entities of one of these groups.
 
+Assumption: `x-paging: groups`. The reference's example of this view has no view-level
+`nextPageToken` (its one group has its own); the view is taken to page through groups
+because its `limit` counts entity groups.
+
 
 Sends a `GET` request to `/v1/views/artists/{id}`
 
 Arguments:
-- `id`: The ID of the artist to retrieve (an ASIN): an artist's `id`, exactly as received.
-It travels as one path segment, percent-encoded (a `%` in it as `%25`, a `/` as `%2F`);
-never decode it first.
+- `id`: The ID of the artist to retrieve: an artist's `id`, exactly as received. It travels as
+one path segment, percent-encoded (a `%` in it as `%25`, a `/` as `%2F`); never decode
+it first. Assumption: an ASIN, as the `asin` in the MRNs of the reference's artists
+says; a client never relies on the form.
 
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
 
-- `limit`: The maximum number of items to return; at least 1. The reference documents no default
-for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
+
+- `limit`: The maximum number of items to return; at least 1. The reference gives no default for
+this view. What is counted (entity groups, tracks, episodes, albums) depends on the
 view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_artist_view()
@@ -425,23 +669,32 @@ let response = client.get_artist_view()
     }
     /**Album details view
 
-One album: the album as the view's entity, and its tracks. The reference documents no
-query parameters for this view: it does not page.
+One album: the album as the view's entity, and its tracks.
+
+Assumption: this view does not page (`x-paging: none`). The reference lists no query
+parameters for it, though it links the pagination page here as on every view.
 
 
 Sends a `GET` request to `/v1/views/albums/{id}`
 
 Arguments:
-- `id`: The ID of the album to retrieve (an ASIN): an album's `id`, exactly as received. It
-travels as one path segment, percent-encoded (a `%` in it as `%25`, a `/` as `%2F`);
-never decode it first.
+- `id`: The ID of the album to retrieve: an album's `id`, exactly as received. It travels as
+one path segment, percent-encoded (a `%` in it as `%25`, a `/` as `%2F`); never decode
+it first. Assumption: an ASIN, as the `asin` in the MRNs of the reference's albums
+says; a client never relies on the form.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_album_view()
@@ -462,29 +715,59 @@ the number of tracks in the playlist); the tracks group's `nextPageToken` (the f
 group's) is the `cursor` for the next page. The other groups may carry tokens of their
 own, which this view's `cursor` does not take (`x-paging-groups: first`).
 
+Assumption: `x-paging-groups: first`. The reference's example holds one group (`songs`);
+that the tracks come first and that the other groups its description names are not
+paged by `cursor` is this document's reading.
+
 
 Sends a `GET` request to `/v1/views/playlists/{id}`
 
 Arguments:
-- `id`: The ID of the playlist to retrieve (an ASIN, a UUID or a playlist ID): a playlist's
-`id`, exactly as received. It travels as one path segment, percent-encoded (a `%` in it
-as `%25`, a `/` as `%2F`); never decode it first.
+- `id`: The ID of the playlist to retrieve: a playlist's `id`, exactly as received. It travels
+as one path segment, percent-encoded (a `%` in it as `%25`, a `/` as `%2F`); never
+decode it first. Assumption: an ASIN, a UUID or a playlist ID, as the `asin`, `uuid`
+and `playlistid` in the MRNs of the reference's playlists say; a client never relies on
+the form.
 
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
 
-- `limit`: The maximum number of items to return; at least 1. The reference documents no default
-for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
+
+- `limit`: The maximum number of items to return; at least 1. The reference gives no default for
+this view. What is counted (entity groups, tracks, episodes, albums) depends on the
 view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_playlist_view()
@@ -507,29 +790,58 @@ episodes group's `nextPageToken` (the first group's) is the `cursor` for the nex
 The other groups may carry tokens of their own, which this view's `cursor` does not take
 (`x-paging-groups: first`).
 
+Assumption: `x-paging-groups: first`. The reference's example holds one group
+(`episodes`); that the episodes come first and that the other groups its description
+names are not paged by `cursor` is this document's reading.
+
 
 Sends a `GET` request to `/v1/views/podcasts/shows/{id}`
 
 Arguments:
-- `id`: The ID of the podcast show to retrieve (a UUID): a show's `id`, exactly as received.
-It travels as one path segment, percent-encoded (a `%` in it as `%25`, a `/` as `%2F`);
-never decode it first.
+- `id`: The ID of the podcast show to retrieve: a show's `id`, exactly as received. It travels
+as one path segment, percent-encoded (a `%` in it as `%25`, a `/` as `%2F`); never
+decode it first. Assumption: a UUID, as the `uuid` in the MRNs of the reference's shows
+says; a client never relies on the form.
 
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
 
-- `limit`: The maximum number of items to return; at least 1. The reference documents no default
-for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
+
+- `limit`: The maximum number of items to return; at least 1. The reference gives no default for
+this view. What is counted (entity groups, tracks, episodes, albums) depends on the
 view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_podcast_show_view()
@@ -555,20 +867,44 @@ Sends a `GET` request to `/v1/views/library/albums`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
 
-- `limit`: The maximum number of items to return; at least 1. The reference documents no default
-for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
+
+- `limit`: The maximum number of items to return; at least 1. The reference gives no default for
+this view. What is counted (entity groups, tracks, episodes, albums) depends on the
 view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_library_albums_view()
@@ -588,24 +924,51 @@ Artists the user follows: the user as the view's entity, and the artists in one 
 (e.g. Artists You Follow). `limit` bounds the number of artists; the group's
 `nextPageToken` is the `cursor` for the next page.
 
+Assumption: the reference's table says `limit` is the maximum number of "tracks"; this
+view holds artists only, so `limit` is read as the number of artists.
+
 
 Sends a `GET` request to `/v1/views/library/artists`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
+
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
 
 - `limit`: The maximum number of items to return: 1 to 10, default 10. What is counted depends on
 the view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_library_artists_view()
@@ -623,27 +986,56 @@ let response = client.get_library_artists_view()
 
 Songs the user added to their library: the user as the view's entity, and the songs
 grouped in sections (e.g. Songs You Liked, Library Songs). `limit` bounds the number of
-tracks; the group's `nextPageToken` is the `cursor` for the next page.
+tracks; the first group's `nextPageToken` is the `cursor` for the next page, and every
+group's entities are read on each page (`x-paging-groups` is `all`).
+
+Assumption: the reference's example holds one group (`songs`) and does not say which
+group's token `cursor` takes when there are several; the first group's is this
+document's reading.
 
 
 Sends a `GET` request to `/v1/views/library/songs`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
 
-- `limit`: The maximum number of items to return; at least 1. The reference documents no default
-for this view. What is counted (entity groups, tracks, episodes, albums) depends on the
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
+
+- `limit`: The maximum number of items to return; at least 1. The reference gives no default for
+this view. What is counted (entity groups, tracks, episodes, albums) depends on the
 view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_library_songs_view()
@@ -670,19 +1062,43 @@ Sends a `GET` request to `/v1/views/library/playlists`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
+
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
 
 - `limit`: The maximum number of items to return; at least 1, default 10. What is counted depends
 on the view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_library_playlists_view()
@@ -700,26 +1116,55 @@ let response = client.get_library_playlists_view()
 
 Podcast shows and episodes the user follows or liked: the user as the view's entity, and
 the episodes and shows in separate groups. `limit` bounds the number of episodes and
-shows.
+shows; the first group's `nextPageToken` is the `cursor` for the next page, and every
+group's entities are read on each page (`x-paging-groups` is `all`).
+
+Assumption: the reference's example holds two groups (`podcast-episodes`,
+`podcast-shows`), each with a `nextPageToken` of `null`, and does not say which group's
+token `cursor` takes; the first group's is this document's reading.
 
 
 Sends a `GET` request to `/v1/views/library/podcasts`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
 
-- `limit`: The maximum number of items to return: 1 to 10. The reference documents no default for
-this view. What is counted depends on the view: see the operation's description.
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `limit`: The maximum number of items to return: 1 to 10. The reference gives no default for this
+view. What is counted depends on the view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
+
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_library_podcasts_view()
@@ -747,19 +1192,43 @@ Sends a `GET` request to `/v1/views/recent`
 
 Arguments:
 - `cursor`: The opaque token of the page to continue from: a `nextPageToken` from an earlier
-response, sent back exactly as received as this query parameter's value. It may hold
-`%`, `+`, `/` and `=`: encode it as any query value (a `%` as `%25`, a `+` as `%2B`),
-and never decode, trim or build one.
+response, appended to the query exactly as received (`cursor=<token>`). Never decode,
+trim or build one.
+
+Assumption: how it travels is inferred from two of Amazon's pages. The pagination page ("Web
+API Pagination V1.0",
+https://developer.amazon.com/docs/music/API_web_pagination.html) appends the token it
+received as `cursor=<token>`; the views reference
+(https://developer.amazon.com/docs/music/API_web_views.html) shows tokens that are
+already percent-encoded (`0%3A97ac6538-…`, `%2255271b4e-…%22`). A server that issues
+tokens ready for a URL decodes the query once, so a client sends a token as received:
+its `%XX` escapes as they are, and percent-encoded only where a query component cannot
+hold a character (space, `"`, `#`, `&`, `<`, `>`, control characters, non-ASCII, a `%`
+that starts no escape). `allowReserved` says so to the tools that honour it; to a
+generated client that percent-encodes every value, give the token decoded once, which
+puts the same on the wire. Encoded as any query value instead, `0%3A97ac…` would arrive
+as `0%253A97ac…`, which such a server reads as `0%3A97ac…`, not the `0:97ac…` it
+meant. Neither page says this in words: should the API expect tokens encoded once more
+(a `%` as `%25`), clients switch to that (the project's Rust SDK has a setting for it,
+`cursor_encoding`).
 
 - `limit`: The maximum number of items to return; at least 1, default 10. What is counted depends
 on the view: see the operation's description.
+The reference gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
 
-- `accept_language`: The locale of the response. Documented values: `de-de`, `en-au`, `en-ca`, `en-gb`,
-`en-in`, `en-nz`, `en-us`, `es-es`, `es_mx` (sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`,
-`pt-br`. The set is open: other values may be accepted.
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
 
-- `amzn_image_style`: The size of the images returned, in pixels on the longer side. Documented values:
-`SL500`, `SL160`, `SL110`, `SL75`, `SL30`. The set is open.
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
 
 ```ignore
 let response = client.get_recently_played_view()

@@ -2,6 +2,7 @@
 #![deny(missing_docs)]
 
 mod context;
+mod cursor;
 mod decode;
 mod limit;
 mod path;
@@ -10,6 +11,7 @@ mod path;
 mod generated;
 
 pub use context::CallContext;
+pub use cursor::CursorEncoding;
 pub use generated::{Client, ClientInfo, Error, ResponseValue, builder};
 pub use limit::is_body_too_large;
 pub use path::encode_path;
@@ -24,7 +26,8 @@ use progenitor_client::{ClientHooks, OperationInfo};
 /// The generator also adds an `api-version` header to every request; the API documents no such
 /// header, so it is removed before the request leaves. A request whose path is not its
 /// operation's template with one segment for each parameter (an ID of `""`, `.` or `..`) is
-/// refused with `Error::InvalidRequest` before it leaves (see [`encode_path`]). A response's
+/// refused with `Error::InvalidRequest` before it leaves (see [`encode_path`]). The `cursor`
+/// goes out as the context's [`CursorEncoding`] writes it (by default, as received). A response's
 /// body is cut off at the context's [`max_body_size`](CallContext::max_body_size).
 impl ClientHooks<CallContext> for Client {
     async fn pre<E>(
@@ -34,6 +37,7 @@ impl ClientHooks<CallContext> for Client {
     ) -> Result<(), Error<E>> {
         path::check_path(info.operation_id, request.url().path()).map_err(Error::InvalidRequest)?;
         request.headers_mut().remove("api-version");
+        cursor::rewrite_query(request.url_mut(), self.inner().cursor_encoding());
         self.inner().start(request);
         Ok(())
     }

@@ -21,6 +21,14 @@ pub enum MockError {
         #[source]
         source: std::io::Error,
     },
+    /// The thread or runtime of a server started with
+    /// [`start_blocking`](crate::MockServer::start_blocking) could not be set up.
+    #[error("could not start the mock server's thread")]
+    Thread {
+        /// What the operating system said.
+        #[source]
+        source: std::io::Error,
+    },
     /// The spec's examples, which the catalog is built from, could not be read: a bug in the
     /// spec or in this crate, never in the caller.
     #[error("the spec's example {name} cannot be served")]

@@ -25,6 +25,7 @@ pub use faults::{Fault, FaultId, Faults};
 pub use journal::ReceivedRequest;
 pub use locale::{IMAGE_STYLES, LOCALES};
 pub use operation::{Operation, UnknownOperation};
+pub use paging::CursorStyle;
 pub use server::{MockConfig, MockServer, MockServerBuilder, MockState};
 
 /// The mock's routes, to serve or embed in an app of your own: every view operation of the

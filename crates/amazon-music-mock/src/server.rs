@@ -14,6 +14,7 @@ use crate::auth::{Clock, Credentials, Tokens};
 use crate::catalog::Catalog;
 use crate::faults::Faults;
 use crate::journal::{Journal, ReceivedRequest};
+use crate::paging::CursorStyle;
 use crate::{MockError, router};
 
 /// How long [`MockServer::shutdown`] waits for open requests to finish.
@@ -26,6 +27,7 @@ pub struct MockConfig {
     library_size: usize,
     token_lifetime: Duration,
     frozen_clock: bool,
+    cursor_style: CursorStyle,
 }
 
 impl Default for MockConfig {
@@ -34,6 +36,7 @@ impl Default for MockConfig {
             library_size: 300,
             token_lifetime: Duration::from_secs(3600),
             frozen_clock: false,
+            cursor_style: CursorStyle::default(),
         }
     }
 }
@@ -59,6 +62,13 @@ impl MockConfig {
     /// involves no wall time. Default: off, the clock follows real time.
     pub fn frozen_clock(mut self, frozen: bool) -> Self {
         self.frozen_clock = frozen;
+        self
+    }
+
+    /// Sets how page tokens are written, and so how clients must send them back. Default:
+    /// [`CursorStyle::PreEncoded`], as the views reference shows them.
+    pub fn cursor_style(mut self, style: CursorStyle) -> Self {
+        self.cursor_style = style;
         self
     }
 }
@@ -96,7 +106,7 @@ impl MockState {
         let tokens = Tokens::new(&credentials, clock, config.token_lifetime);
         Ok(Self {
             inner: Arc::new(Shared {
-                catalog: Catalog::new(config.library_size)?,
+                catalog: Catalog::new(config.library_size)?.with_cursor_style(config.cursor_style),
                 credentials,
                 tokens,
                 faults: Faults::default(),
@@ -183,14 +193,77 @@ impl MockServerBuilder {
         self
     }
 
+    /// Sets how page tokens are written; see [`MockConfig::cursor_style`].
+    pub fn cursor_style(mut self, style: CursorStyle) -> Self {
+        self.config = self.config.cursor_style(style);
+        self
+    }
+
     /// Replaces every [`MockConfig`] setting.
     pub fn config(mut self, config: MockConfig) -> Self {
         self.config = config;
         self
     }
 
+    /// Starts the server on a thread of its own, with a runtime of its own; it serves until
+    /// it is dropped (or [`shutdown`](MockServer::shutdown)). For code with no runtime (the
+    /// SDK's blocking client) and for a current-thread runtime whose thread the code under
+    /// test blocks; see [`MockServer::start_blocking`].
+    ///
+    /// # Errors
+    /// [`MockError::Bind`] when the port cannot be listened on, [`MockError::Thread`] when the
+    /// thread or its runtime cannot be started.
+    pub fn start_blocking(self) -> Result<MockServer, MockError> {
+        let (ready, started) = std::sync::mpsc::channel();
+        std::thread::Builder::new()
+            .name("amazon-music-mock".to_owned())
+            .spawn(move || {
+                let runtime = match tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                {
+                    Ok(runtime) => runtime,
+                    Err(source) => {
+                        let _ = ready.send(Err(MockError::Thread { source }));
+                        return;
+                    }
+                };
+                runtime.block_on(async move {
+                    let server = match self.start().await {
+                        Ok(server) => server,
+                        Err(error) => {
+                            let _ = ready.send(Err(error));
+                            return;
+                        }
+                    };
+                    let (stop, stopped) = oneshot::channel::<()>();
+                    let handle = MockServer {
+                        state: server.state.clone(),
+                        addr: server.addr,
+                        url: server.url.clone(),
+                        stop: Some(stop),
+                        task: None,
+                    };
+                    if ready.send(Ok(handle)).is_ok() {
+                        // Until the handle asks, or is dropped.
+                        let _ = stopped.await;
+                    }
+                    server.shutdown().await;
+                });
+            })
+            .map_err(|source| MockError::Thread { source })?;
+        started.recv().map_err(|_| MockError::Thread {
+            source: std::io::Error::other("the mock server's thread ended before it started"),
+        })?
+    }
+
     /// Starts the server on the current Tokio runtime; it serves until
     /// [`shutdown`](MockServer::shutdown) or until it is dropped.
+    ///
+    /// On a current-thread runtime (`#[tokio::test]`'s default) the server runs only while
+    /// that thread awaits: code under test that blocks it, such as the SDK's blocking client,
+    /// waits for an answer that never comes. Use [`start_blocking`](Self::start_blocking)
+    /// there.
     ///
     /// # Errors
     /// [`MockError::Bind`] when the port cannot be listened on.
@@ -257,6 +330,23 @@ impl MockServer {
         Self::builder().start().await
     }
 
+    /// Starts a server with the defaults on a thread of its own, with a runtime of its own:
+    /// for sync code and for runtimes whose thread the code under test blocks.
+    ///
+    /// ```
+    /// let server = amazon_music_mock::MockServer::start_blocking()?;
+    /// assert!(server.url().starts_with("http://127.0.0.1:"));
+    /// drop(server); // stops it
+    /// # Ok::<(), amazon_music_mock::MockError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`MockError::Bind`] when no port can be listened on, [`MockError::Thread`] when the
+    /// thread or its runtime cannot be started.
+    pub fn start_blocking() -> Result<MockServer, MockError> {
+        Self::builder().start_blocking()
+    }
+
     /// Configures a server.
     pub fn builder() -> MockServerBuilder {
         MockServerBuilder::default()
@@ -320,7 +410,8 @@ impl MockServer {
     }
 
     /// Stops accepting connections, lets open requests finish (for up to a second), and
-    /// stops.
+    /// stops. A server started with [`start_blocking`](Self::start_blocking) is told to stop,
+    /// and its thread does so by itself, as when it is dropped.
     pub async fn shutdown(mut self) {
         if let Some(stop) = self.stop.take() {
             let _ = stop.send(());

@@ -31,7 +31,7 @@ use crate::catalog::{Catalog, Details, Group};
 use crate::error::ApiError;
 use crate::locale::{ImageStyle, Locale, localize};
 use crate::operation::Operation;
-use crate::paging::{self, slice, token};
+use crate::paging::{self, CursorStyle, Listing, slice, token};
 
 /// How many groups a page of the home, podcasts and library views holds.
 pub(crate) const GROUPS_PER_PAGE: usize = 3;
@@ -49,20 +49,22 @@ type QueryParams = Result<Query<PageQuery>, QueryRejection>;
 struct Page {
     cursor: Option<String>,
     limit: usize,
+    style: CursorStyle,
 }
 
 impl Page {
     /// Where the page starts in the list named `scope`.
     fn offset(&self, scope: &str) -> Result<usize, ApiError> {
-        paging::position(scope, self.cursor.as_deref())
+        paging::position(self.style, scope, self.cursor.as_deref())
     }
 }
 
-fn page(operation: Operation, query: QueryParams) -> Result<Page, ApiError> {
+fn page(catalog: &Catalog, operation: Operation, query: QueryParams) -> Result<Page, ApiError> {
     let Query(query) = query.map_err(|rejection| ApiError::bad_request(rejection.body_text()))?;
     Ok(Page {
         limit: paging::limit(operation, query.limit.as_deref())?,
         cursor: query.cursor,
+        style: catalog.cursor_style,
     })
 }
 
@@ -85,7 +87,13 @@ fn answer(uri: &Uri, headers: &HeaderMap, view: Result<View, ApiError>) -> Respo
 }
 
 /// One page of `group`'s entities, from `offset`; its token continues in the list `scope`.
-fn emit(group: &Group, offset: usize, limit: usize, scope: &str) -> EntityGroup {
+fn emit(
+    group: &Group,
+    offset: usize,
+    limit: usize,
+    scope: &str,
+    style: CursorStyle,
+) -> EntityGroup {
     let (entities, next) = slice(&group.entities, offset, limit);
     EntityGroup {
         type_: "EntityGroup".to_owned(),
@@ -94,7 +102,7 @@ fn emit(group: &Group, offset: usize, limit: usize, scope: &str) -> EntityGroup 
         view_type: group.view_type.clone(),
         content: EntityGroupContent {
             type_: group.typed.then(|| "EntityGroupContent".to_owned()),
-            next_page_token: next.map(|next| token(scope, next)),
+            next_page_token: next.map(|next| token(style, Listing::Entities, scope, next)),
             entities: entities.to_vec(),
         },
     }
@@ -140,9 +148,10 @@ fn group_pages(
     let (groups, next) = slice(groups, page.offset(scope)?, GROUPS_PER_PAGE);
     let groups = groups
         .iter()
-        .map(|group| emit(group, 0, page.limit, &group_scope(group)))
+        .map(|group| emit(group, 0, page.limit, &group_scope(group), page.style))
         .collect();
-    Ok((groups, next.map(|next| token(scope, next))))
+    let next = next.map(|next| token(page.style, Listing::Groups, scope, next));
+    Ok((groups, next))
 }
 
 /// The group `id` of `groups`, one page of it.
@@ -157,7 +166,13 @@ fn one_group(
         .iter()
         .find(|group| group.id == id)
         .ok_or_else(|| ApiError::not_found(format!("No {what} group has the ID {id:?}.")))?;
-    Ok(emit(group, page.offset(scope)?, page.limit, scope))
+    Ok(emit(
+        group,
+        page.offset(scope)?,
+        page.limit,
+        scope,
+        page.style,
+    ))
 }
 
 /// How many related entities (similar playlists or shows) a details page shows.
@@ -172,12 +187,22 @@ fn details_page(details: Details, page: &Page, scope: &str) -> Result<View, ApiE
         group,
         related,
     } = details;
-    view.content.entity_groups = vec![emit(&group, page.offset(scope)?, page.limit, scope)];
+    view.content.entity_groups = vec![emit(
+        &group,
+        page.offset(scope)?,
+        page.limit,
+        scope,
+        page.style,
+    )];
     if let Some(related) = related {
         let related_scope = format!("{scope}/{}", related.id);
-        view.content
-            .entity_groups
-            .push(emit(&related, 0, RELATED_PER_PAGE, &related_scope));
+        view.content.entity_groups.push(emit(
+            &related,
+            0,
+            RELATED_PER_PAGE,
+            &related_scope,
+            page.style,
+        ));
     }
     view.content.next_page_token = None;
     Ok(view)
@@ -232,16 +257,16 @@ pub(crate) async fn serve(
         Operation::Album => album(catalog, id),
         Operation::Playlist => playlist(catalog, id, query),
         Operation::PodcastShow => podcast_show(catalog, id, query),
-        other => example(other, query),
+        other => example(catalog, other, query),
     };
     answer(&uri, &headers, result)
 }
 
 /// An operation the catalog has no handler for: the spec's example response for it, once its
 /// `limit` is checked like any other's.
-fn example(operation: Operation, query: QueryParams) -> Result<View, ApiError> {
+fn example(catalog: &Catalog, operation: Operation, query: QueryParams) -> Result<View, ApiError> {
     if operation.paging() != PagingStyle::None {
-        page(operation, query)?;
+        page(catalog, operation, query)?;
     }
     Examples::get()
         .ok()
@@ -255,7 +280,7 @@ fn example(operation: Operation, query: QueryParams) -> Result<View, ApiError> {
 
 /// `GET /v1/views/home`.
 fn home(catalog: &Catalog, query: QueryParams) -> Result<View, ApiError> {
-    page(Operation::Home, query).and_then(|page| {
+    page(catalog, Operation::Home, query).and_then(|page| {
         let groups: Vec<&Group> = catalog.home.iter().collect();
         let (groups, next) =
             group_pages(&groups, &page, "home", |group| format!("home/{}", group.id))?;
@@ -265,7 +290,7 @@ fn home(catalog: &Catalog, query: QueryParams) -> Result<View, ApiError> {
 
 /// `GET /v1/views/home/{groupId}`.
 fn home_group(catalog: &Catalog, id: &str, query: QueryParams) -> Result<View, ApiError> {
-    let page = page(Operation::HomeGroup, query)?;
+    let page = page(catalog, Operation::HomeGroup, query)?;
     let groups: Vec<&Group> = catalog.home.iter().collect();
     let group = one_group(&groups, id, &page, &format!("home/{id}"), "home")?;
     Ok(view("home", None, vec![group], None))
@@ -273,7 +298,7 @@ fn home_group(catalog: &Catalog, id: &str, query: QueryParams) -> Result<View, A
 
 /// `GET /v1/views/podcasts`.
 fn podcasts(catalog: &Catalog, query: QueryParams) -> Result<View, ApiError> {
-    page(Operation::Podcasts, query).and_then(|page| {
+    page(catalog, Operation::Podcasts, query).and_then(|page| {
         let groups: Vec<&Group> = catalog.podcasts.iter().collect();
         let (groups, next) = group_pages(&groups, &page, "podcasts", |group| {
             format!("podcasts/{}", group.id)
@@ -284,7 +309,7 @@ fn podcasts(catalog: &Catalog, query: QueryParams) -> Result<View, ApiError> {
 
 /// `GET /v1/views/podcasts/{groupId}`.
 fn podcasts_group(catalog: &Catalog, id: &str, query: QueryParams) -> Result<View, ApiError> {
-    let page = page(Operation::PodcastsGroup, query)?;
+    let page = page(catalog, Operation::PodcastsGroup, query)?;
     let groups: Vec<&Group> = catalog.podcasts.iter().collect();
     let group = one_group(&groups, id, &page, &format!("podcasts/{id}"), "podcasts")?;
     Ok(view("podcasts", None, vec![group], None))
@@ -292,7 +317,7 @@ fn podcasts_group(catalog: &Catalog, id: &str, query: QueryParams) -> Result<Vie
 
 /// `GET /v1/views/library`.
 fn library(catalog: &Catalog, query: QueryParams) -> Result<View, ApiError> {
-    page(Operation::Library, query).and_then(|page| {
+    page(catalog, Operation::Library, query).and_then(|page| {
         let groups = catalog.library_groups();
         let (groups, next) = group_pages(&groups, &page, "library", |group| {
             format!("library/{}", group.id)
@@ -303,7 +328,7 @@ fn library(catalog: &Catalog, query: QueryParams) -> Result<View, ApiError> {
 
 /// `GET /v1/views/library/{groupId}`.
 fn library_group(catalog: &Catalog, id: &str, query: QueryParams) -> Result<View, ApiError> {
-    let page = page(Operation::LibraryGroup, query)?;
+    let page = page(catalog, Operation::LibraryGroup, query)?;
     let mut groups = catalog.library_groups().to_vec();
     groups.push(&catalog.episodes);
     let group = one_group(&groups, id, &page, &format!("library/{id}"), "library")?;
@@ -395,9 +420,9 @@ fn library_list(
     let view = which.describe();
     let list = which.list(catalog);
     let shown = renamed(list, view.group_id, view.group_title);
-    page(view.operation, query).and_then(|page| {
+    page(catalog, view.operation, query).and_then(|page| {
         let scope = format!("library/{}", list.id);
-        let group = emit(&shown, page.offset(&scope)?, page.limit, &scope);
+        let group = emit(&shown, page.offset(&scope)?, page.limit, &scope, page.style);
         Ok(library_view(
             catalog,
             view.view_id,
@@ -411,11 +436,11 @@ fn library_list(
 /// `GET /v1/views/library/podcasts`: episodes and shows, paged together; only the first
 /// group carries the token.
 fn library_podcasts(catalog: &Catalog, query: QueryParams) -> Result<View, ApiError> {
-    page(Operation::LibraryPodcasts, query).and_then(|page| {
+    page(catalog, Operation::LibraryPodcasts, query).and_then(|page| {
         let scope = "library/podcasts";
         let offset = page.offset(scope)?;
-        let mut episodes = emit(&catalog.episodes, offset, page.limit, scope);
-        let mut shows = emit(&catalog.shows, offset, page.limit, scope);
+        let mut episodes = emit(&catalog.episodes, offset, page.limit, scope, page.style);
+        let mut shows = emit(&catalog.shows, offset, page.limit, scope, page.style);
         episodes.content.next_page_token = episodes
             .content
             .next_page_token
@@ -432,12 +457,13 @@ fn library_podcasts(catalog: &Catalog, query: QueryParams) -> Result<View, ApiEr
 
 /// `GET /v1/views/recent`.
 fn recent(catalog: &Catalog, query: QueryParams) -> Result<View, ApiError> {
-    page(Operation::RecentlyPlayed, query).and_then(|page| {
+    page(catalog, Operation::RecentlyPlayed, query).and_then(|page| {
         let group = emit(
             &catalog.recent,
             page.offset("recent")?,
             page.limit,
             "recent",
+            page.style,
         );
         Ok(View {
             images: None,
@@ -448,14 +474,15 @@ fn recent(catalog: &Catalog, query: QueryParams) -> Result<View, ApiError> {
 
 /// `GET /v1/views/artists/{id}`: `limit` counts groups.
 fn artist(catalog: &Catalog, id: &str, query: QueryParams) -> Result<View, ApiError> {
-    let page = page(Operation::Artist, query)?;
+    let page = page(catalog, Operation::Artist, query)?;
     let (mut view, groups) = catalog
         .artist(id)
         .ok_or_else(|| ApiError::not_found(format!("No artist has the ID {id:?}.")))?;
     let scope = format!("artist/{id}");
     let (groups, next) = slice(&groups, page.offset(&scope)?, page.limit);
     view.content.entity_groups = groups.to_vec();
-    view.content.next_page_token = next.map(|next| token(&scope, next));
+    view.content.next_page_token =
+        next.map(|next| token(page.style, Listing::Groups, &scope, next));
     Ok(view)
 }
 
@@ -468,7 +495,7 @@ fn album(catalog: &Catalog, id: &str) -> Result<View, ApiError> {
 
 /// `GET /v1/views/playlists/{id}`.
 fn playlist(catalog: &Catalog, id: &str, query: QueryParams) -> Result<View, ApiError> {
-    let page = page(Operation::Playlist, query)?;
+    let page = page(catalog, Operation::Playlist, query)?;
     let details = catalog
         .playlist(id)
         .ok_or_else(|| ApiError::not_found(format!("No playlist has the ID {id:?}.")))?;
@@ -477,7 +504,7 @@ fn playlist(catalog: &Catalog, id: &str, query: QueryParams) -> Result<View, Api
 
 /// `GET /v1/views/podcasts/shows/{id}`.
 fn podcast_show(catalog: &Catalog, id: &str, query: QueryParams) -> Result<View, ApiError> {
-    let page = page(Operation::PodcastShow, query)?;
+    let page = page(catalog, Operation::PodcastShow, query)?;
     let details = catalog
         .podcast_show(id)
         .ok_or_else(|| ApiError::not_found(format!("No podcast show has the ID {id:?}.")))?;

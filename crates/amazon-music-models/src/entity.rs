@@ -144,6 +144,13 @@ impl Entity {
     }
 }
 
+/// A `duration` of whole seconds as a [`Duration`](std::time::Duration); `None` below zero.
+pub(crate) fn seconds(seconds: i64) -> Option<std::time::Duration> {
+    u64::try_from(seconds)
+        .ok()
+        .map(std::time::Duration::from_secs)
+}
+
 impl<'de> Deserialize<'de> for Entity {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_map(EntityVisitor {
@@ -393,6 +400,29 @@ mod tests {
         let last = decode(&format!(r#"{{{USER}, "_type": "User"}}"#)).unwrap();
         assert!(matches!(first, Entity::User(_)));
         assert_eq!(first, last);
+    }
+
+    #[test]
+    fn duration_is_whole_seconds_where_the_entity_gives_them() {
+        let episode = decode(
+            r#"{"_type": "PodcastEpisode", "id": "e", "title": "E", "author": "A",
+            "releaseDate": "2024-02-06T08:00:00Z", "duration": 2763, "images": [],
+            "podcast": {"id": "p", "title": "P"}, "playParams": {"id": "mrn:x", "selections": []}}"#,
+        )
+        .unwrap();
+        assert_eq!(
+            episode.duration(),
+            Some(std::time::Duration::from_secs(2763))
+        );
+        let user = decode(&format!(r#"{{"_type": "User", {USER}}}"#)).unwrap();
+        assert_eq!(user.duration(), None, "a user has no length");
+        let unknown = decode(r#"{"_type": "Video", "id": "v", "duration": 90}"#).unwrap();
+        assert_eq!(unknown.duration(), Some(std::time::Duration::from_secs(90)));
+        for odd in ["-5", "1.5", "\"90\""] {
+            let json = format!(r#"{{"_type": "Video", "id": "v", "duration": {odd}}}"#);
+            assert_eq!(decode(&json).unwrap().duration(), None, "{odd}");
+        }
+        assert_eq!(seconds(-1), None);
     }
 
     #[test]

@@ -7,7 +7,9 @@
 pub struct Album {
     #[serde(rename = "_type")]
     pub type_: AlbumType,
-    ///The album's ASIN.
+    /**The album's ID. Assumption: an ASIN, as the `asin` in its MRN (`playParams.id`) in
+the reference's examples says.
+*/
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
     pub id: ::std::string::String,
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
@@ -28,10 +30,15 @@ pub struct Album {
     pub images: ::std::vec::Vec<Image>,
     #[serde(rename = "playParams")]
     pub play_params: PlayParams,
-    ///The album's length, in seconds.
+    /**The album's length. Assumption: in seconds, read from the reference's values (2763
+for a 15-track album). Assumption: `minimum: 0` and `int64` are this document's
+choice.
+*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<i64>,
-    ///The release date, as an ISO 8601 date-time (e.g. `2024-01-19T05:00:00.000Z`).
+    /**The release date. Assumption: an ISO 8601 date-time, as every value the reference
+shows is (e.g. `2024-01-19T05:00:00.000Z`); kept as a string.
+*/
     #[serde(
         rename = "releaseDate",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -41,12 +48,15 @@ pub struct Album {
         proptest(strategy = "::proptest::option::of(crate::arbitrary::text())")
     )]
     pub release_date: ::std::option::Option<::std::string::String>,
+    /**The number of tracks. The reference shows JSON integers. Assumption: `minimum: 0`
+and `int64` are this document's choice.
+*/
     #[serde(
         rename = "trackCount",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub track_count: ::std::option::Option<i64>,
-    ///The record label.
+    ///The record label (read from the name and the reference's `Reprise`).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[cfg_attr(
         feature = "proptest",
@@ -123,7 +133,9 @@ impl ::std::convert::TryFrom<::std::string::String> for AlbumType {
 pub struct Artist {
     #[serde(rename = "_type")]
     pub type_: ArtistType,
-    ///The artist's ASIN.
+    /**The artist's ID. Assumption: an ASIN, as the `asin` in its MRN (`playParams.id`) in
+the reference's examples says.
+*/
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
     pub id: ::std::string::String,
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
@@ -137,6 +149,9 @@ pub struct Artist {
     pub images: ::std::vec::Vec<Image>,
     #[serde(rename = "playParams")]
     pub play_params: PlayParams,
+    /**How many users follow the artist. The reference shows JSON integers. Assumption:
+`minimum: 0` and `int64` are this document's choice.
+*/
     #[serde(
         rename = "followerCount",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -231,7 +246,9 @@ pub struct EntityGroup {
     #[serde(rename = "_type")]
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
     pub type_: ::std::string::String,
-    ///The group's ID; on home, podcasts and library, the `groupId` of its own path.
+    /**The group's ID. Assumption: on home, podcasts and library, it is the `groupId` of
+its own path (the reference's `groupId` is "the group ID of the entity group").
+*/
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
     pub id: ::std::string::String,
     ///The group's title, where it has one.
@@ -241,8 +258,9 @@ pub struct EntityGroup {
         proptest(strategy = "::proptest::option::of(crate::arbitrary::text())")
     )]
     pub title: ::std::option::Option<::std::string::String>,
-    /**How the group is meant to be laid out. Values seen: `LIST`, `GRID`, `STACK`,
-`TABLE`. The set is open: new values may appear.
+    /**How the group is meant to be laid out: source "Web API Views Overview V1.0"
+(API_web_views_overview.html). Values the reference shows: `LIST`, `GRID`, `STACK`,
+`TABLE`. Assumption: the set is open; new values may appear.
 */
     #[serde(rename = "viewType")]
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
@@ -262,8 +280,10 @@ pub struct EntityGroupContent {
         proptest(strategy = "::proptest::option::of(crate::arbitrary::text())")
     )]
     pub type_: ::std::option::Option<::std::string::String>,
-    /**The `cursor` for the next page of this group's entities; `null` or absent on the
-last page. Opaque: send it back exactly as received.
+    /**The `cursor` for the next page of this group's entities. Opaque: send it back
+exactly as received. Assumption: `null`, absent or empty on the last page; the
+reference shows it as `null` on some groups and absent on others, and never says what
+ends the paging.
 */
     #[serde(
         rename = "nextPageToken",
@@ -282,33 +302,40 @@ last page. Opaque: send it back exactly as received.
     )]
     pub entities: ::std::vec::Vec<crate::Entity>,
 }
-///What went wrong.
+/**What went wrong. Source: "Errors" (API_web_errors.html), whose error object table marks
+`status`, `code` and `message` required and `url`, `reference` and `payload` not.
+*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[cfg_attr(feature = "proptest", derive(::proptest_derive::Arbitrary))]
 pub struct ErrorDetail {
-    ///The HTTP status, as a string (e.g. `"401"`).
+    /**The HTTP status, as a string (e.g. `"403"` in the errors page's example).
+*/
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
     pub status: ::std::string::String,
     ///The error code, e.g. `INVALID_ACCESS_TOKEN`, `NOT_FOUND`, `THROTTLED`.
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
     pub code: ::std::string::String,
+    ///A localized message.
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
     pub message: ::std::string::String,
+    ///A URL for the client to show (the errors page says, as a QR code).
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[cfg_attr(
         feature = "proptest",
         proptest(strategy = "::proptest::option::of(crate::arbitrary::text())")
     )]
     pub url: ::std::option::Option<::std::string::String>,
-    ///An ID to quote to Amazon when asking about the error.
+    ///An ID for debugging.
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     #[cfg_attr(
         feature = "proptest",
         proptest(strategy = "::proptest::option::of(crate::arbitrary::text())")
     )]
     pub reference: ::std::option::Option<::std::string::String>,
-    ///More detail, where the error has any.
+    /**More detail for debugging. Assumption: a JSON object (the errors page's example
+holds one); its fields are not documented.
+*/
     #[serde(default, skip_serializing_if = "::std::option::Option::is_none")]
     #[cfg_attr(
         feature = "proptest",
@@ -318,14 +345,18 @@ pub struct ErrorDetail {
         ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     >,
 }
-///The V1 error body.
+/**The V1 error body. Source: "Errors" (API_web_errors.html); the reference has no error
+content.
+*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[cfg_attr(feature = "proptest", derive(::proptest_derive::Arbitrary))]
 pub struct ErrorResponse {
     pub error: ErrorDetail,
 }
-///An image, sized as asked with `amzn-image-style`.
+/**An image, sized as asked with `amzn-image-style`. Source: "Request Headers"
+(API_web_request_headers.html).
+*/
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[cfg_attr(feature = "proptest", derive(::proptest_derive::Arbitrary))]
@@ -353,7 +384,10 @@ pub struct PlayParams {
         proptest(strategy = "::proptest::option::of(crate::arbitrary::text())")
     )]
     pub container_id: ::std::option::Option<::std::string::String>,
-    ///The MRNs of the containers the entity was played from (recently played view).
+    /**The containers the entity was played from (recently played view). Assumption: an
+array of MRNs; the reference only ever shows `null`, so the item type is read from
+the name and from `containerId`.
+*/
     #[serde(
         rename = "containerIds",
         skip_serializing_if = "::std::option::Option::is_none"
@@ -365,8 +399,8 @@ pub struct PlayParams {
         )
     )]
     pub container_ids: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    /**The ways the entity can be played. Values seen: `PLAY`, `SHUFFLE`, `STATION`. The set
-is open: new values may appear.
+    /**The ways the entity can be played. Values the reference shows: `PLAY`, `SHUFFLE`,
+`STATION`. Assumption: the set is open; new values may appear.
 */
     #[cfg_attr(
         feature = "proptest",
@@ -382,8 +416,9 @@ all but one.
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[cfg_attr(feature = "proptest", derive(::proptest_derive::Arbitrary))]
 pub struct PlaybackInformation {
-    /**How far the user has listened, in milliseconds; `null` when not started. Optional:
-the reference shows it on the episodes of two views only, mostly as `null`.
+    /**How far the user has listened, in milliseconds. Optional: the reference shows it on
+the episodes of two views only, mostly as `null`. Assumption: `null` means the user
+has not started the episode; `minimum: 0` and `int64` are this document's choice.
 */
     #[serde(
         rename = "progressMilliseconds",
@@ -398,7 +433,9 @@ the reference shows it on the episodes of two views only, mostly as `null`.
 pub struct Playlist {
     #[serde(rename = "_type")]
     pub type_: PlaylistType,
-    ///The playlist's ASIN, UUID or playlist ID.
+    /**The playlist's ID. Assumption: an ASIN, a UUID or a playlist ID, as the `asin`,
+`uuid` or `playlistid` in its MRN (`playParams.id`) in the reference's examples says.
+*/
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
     pub id: ::std::string::String,
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
@@ -420,7 +457,10 @@ pub struct Playlist {
         proptest(strategy = "::proptest::option::of(crate::arbitrary::text())")
     )]
     pub description: ::std::option::Option<::std::string::String>,
-    ///The playlist's length, in seconds.
+    /**The playlist's length. Assumption: in seconds, read from the reference's values
+(7594 for a playlist). Assumption: `minimum: 0` and `int64` are this document's
+choice.
+*/
     #[serde(skip_serializing_if = "::std::option::Option::is_none")]
     pub duration: ::std::option::Option<i64>,
 }
@@ -483,7 +523,9 @@ impl ::std::convert::TryFrom<::std::string::String> for PlaylistType {
 pub struct PodcastEpisode {
     #[serde(rename = "_type")]
     pub type_: PodcastEpisodeType,
-    ///The episode's UUID.
+    /**The episode's ID. Assumption: a UUID, as the `uuid` in its MRN (`playParams.id`) in
+the reference's examples says.
+*/
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
     pub id: ::std::string::String,
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
@@ -491,7 +533,8 @@ pub struct PodcastEpisode {
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
     pub author: ::std::string::String,
     /**The season, where the show numbers them. Optional, and `null` when unknown: the
-reference shows it on the episodes of two views only, mostly as `null`.
+reference shows it on the episodes of two views only, mostly as `null`. Assumption:
+`int64` is this document's choice.
 */
     #[serde(
         rename = "seasonNumber",
@@ -500,17 +543,23 @@ reference shows it on the episodes of two views only, mostly as `null`.
     pub season_number: ::std::option::Option<i64>,
     /**The episode's number, where the show numbers them. Optional, and `null` when unknown:
 the reference shows it on the episodes of two views only, mostly as `null`.
+Assumption: `int64` is this document's choice.
 */
     #[serde(
         rename = "episodeNumber",
         skip_serializing_if = "::std::option::Option::is_none"
     )]
     pub episode_number: ::std::option::Option<i64>,
-    ///The release date, as an ISO 8601 date-time (e.g. `2024-02-06T08:00:00Z`).
+    /**The release date. Assumption: an ISO 8601 date-time, as every value the reference
+shows is (e.g. `2024-02-06T08:00:00Z`); kept as a string.
+*/
     #[serde(rename = "releaseDate")]
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
     pub release_date: ::std::string::String,
-    ///The episode's length, in seconds.
+    /**The episode's length. Assumption: in seconds, read from the reference's values (3604
+for an episode of about an hour). Assumption: `minimum: 0` and `int64` are this
+document's choice.
+*/
     pub duration: i64,
     #[cfg_attr(
         feature = "proptest",
@@ -597,7 +646,9 @@ pub struct PodcastReference {
 pub struct PodcastShow {
     #[serde(rename = "_type")]
     pub type_: PodcastShowType,
-    ///The show's UUID.
+    /**The show's ID. Assumption: a UUID, as the `uuid` in its MRN (`playParams.id`) in the
+reference's examples says.
+*/
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
     pub id: ::std::string::String,
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
@@ -679,7 +730,9 @@ impl ::std::convert::TryFrom<::std::string::String> for PodcastShowType {
 pub struct Station {
     #[serde(rename = "_type")]
     pub type_: StationType,
-    ///The station's key.
+    /**The station's ID. Assumption: a station key, as the `key` in its MRN
+(`playParams.id`) in the reference's examples says.
+*/
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
     pub id: ::std::string::String,
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
@@ -753,10 +806,15 @@ impl ::std::convert::TryFrom<::std::string::String> for StationType {
 pub struct Track {
     #[serde(rename = "_type")]
     pub type_: TrackType,
-    ///The track's ASIN.
+    /**The track's ID. Assumption: an ASIN, as the `asin` in its MRN (`playParams.id`) in
+the reference's examples says.
+*/
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
     pub id: ::std::string::String,
-    ///The International Standard Recording Code.
+    /**The recording's code. Assumption: its International Standard Recording Code, read
+from the name and the values (e.g. `USRE19900151`; the reference also shows one in
+lower case).
+*/
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
     pub isrc: ::std::string::String,
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
@@ -945,8 +1003,9 @@ pub struct ViewContent {
     #[serde(rename = "_type")]
     #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
     pub type_: ::std::string::String,
-    /**The `cursor` for the next page of entity groups; `null` or absent on the last page.
-Opaque: send it back exactly as received.
+    /**The `cursor` for the next page of entity groups. Opaque: send it back exactly as
+received. Assumption: `null`, absent or empty on the last page; the reference shows
+it absent from most views and never says what ends the paging.
 */
     #[serde(
         rename = "nextPageToken",

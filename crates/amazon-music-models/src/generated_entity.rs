@@ -4,8 +4,8 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use crate::kept::{MalformedEntity, UnknownEntity};
 use crate::{Album, Artist, Track, Playlist, PodcastShow, PodcastEpisode, Station, User};
 /// A music, podcast or user entity, discriminated by `_type`. This schema lists only the
-/// `_type` values known today; new ones appear over time. An entity whose `_type` a client
-/// does not know is not an error: the client keeps it as it came (e.g. as a raw JSON
+/// `_type` values the reference shows. Assumption: others may appear, no page says the set
+/// is closed. An entity whose `_type` a client does not know is not an error: the client keeps it as it came (e.g. as a raw JSON
 /// object, for a caller that knows more) or skips it, decodes the rest of the page as
 /// usual, and never fails the page for it. A closed union generated from this `oneOf`
 /// rejects unknown tags: decode each entity through a fallback for them.
@@ -162,6 +162,40 @@ impl Entity {
             Self::Unknown(_) | Self::Malformed(_) => ::std::option::Option::None,
         }
     }
+    /// The entity's length (`duration`, whole seconds), where its type has one and the
+    /// entity gives it; on an unknown or malformed entity, its `duration` field, where
+    /// that is a whole number of seconds.
+    ///
+    /// The types with one: `Album`, `Playlist`, `PodcastEpisode`. The views give no length for the others (`Artist`, `Track`, `PodcastShow`, `Station`, `User`).
+    pub fn duration(&self) -> ::std::option::Option<::std::time::Duration> {
+        match self {
+            Self::Album(entity) => entity.duration.and_then(crate::entity::seconds),
+            Self::Artist(entity) => {
+                let _ = entity;
+                ::std::option::Option::None
+            }
+            Self::Track(entity) => {
+                let _ = entity;
+                ::std::option::Option::None
+            }
+            Self::Playlist(entity) => entity.duration.and_then(crate::entity::seconds),
+            Self::PodcastShow(entity) => {
+                let _ = entity;
+                ::std::option::Option::None
+            }
+            Self::PodcastEpisode(entity) => crate::entity::seconds(entity.duration),
+            Self::Station(entity) => {
+                let _ = entity;
+                ::std::option::Option::None
+            }
+            Self::User(entity) => {
+                let _ = entity;
+                ::std::option::Option::None
+            }
+            Self::Unknown(entity) => entity.duration(),
+            Self::Malformed(entity) => entity.duration(),
+        }
+    }
 }
 /// The `_type`s with a variant of their own.
 #[derive(Clone, Copy)]
@@ -294,7 +328,7 @@ impl schemars::JsonSchema for Entity {
             metadata: ::std::option::Option::Some(
                 ::std::boxed::Box::new(schemars::schema::Metadata {
                     description: ::std::option::Option::Some(
-                        "A music, podcast or user entity, discriminated by `_type`. This schema lists only the `_type` values known today; new ones appear over time. An entity whose `_type` a client does not know is not an error: the client keeps it as it came (e.g. as a raw JSON object, for a caller that knows more) or skips it, decodes the rest of the page as usual, and never fails the page for it. A closed union generated from this `oneOf` rejects unknown tags: decode each entity through a fallback for them."
+                        "A music, podcast or user entity, discriminated by `_type`. This schema lists only the `_type` values the reference shows. Assumption: others may appear, no page says the set is closed. An entity whose `_type` a client does not know is not an error: the client keeps it as it came (e.g. as a raw JSON object, for a caller that knows more) or skips it, decodes the rest of the page as usual, and never fails the page for it. A closed union generated from this `oneOf` rejects unknown tags: decode each entity through a fallback for them."
                             .to_owned(),
                     ),
                     ..::std::default::Default::default()

@@ -76,6 +76,11 @@ impl UnknownEntity {
         mrn(&self.object)
     }
 
+    /// The entity's length, if its `duration` is a whole number of seconds.
+    pub fn duration(&self) -> Option<std::time::Duration> {
+        duration(&self.object)
+    }
+
     /// Every field of the entity, `_type` included.
     pub fn fields(&self) -> &Map<String, Value> {
         &self.object
@@ -128,6 +133,11 @@ impl MalformedEntity {
         self.object.get("id").and_then(Value::as_str)
     }
 
+    /// The entity's length, if its `duration` is a whole number of seconds.
+    pub fn duration(&self) -> Option<std::time::Duration> {
+        duration(&self.object)
+    }
+
     /// The entity's MRN: its `playParams.id`, if that is a string and an MRN.
     pub fn mrn(&self) -> Option<Mrn> {
         mrn(&self.object)
@@ -158,6 +168,13 @@ fn title(object: &Map<String, Value>) -> Option<&str> {
 /// The field `key` of `object`, if it decodes as `T`.
 fn field<T: DeserializeOwned>(object: &Map<String, Value>, key: &str) -> Option<T> {
     T::deserialize(object.get(key)?).ok()
+}
+
+fn duration(object: &Map<String, Value>) -> Option<std::time::Duration> {
+    object
+        .get("duration")
+        .and_then(Value::as_u64)
+        .map(std::time::Duration::from_secs)
 }
 
 fn mrn(object: &Map<String, Value>) -> Option<Mrn> {

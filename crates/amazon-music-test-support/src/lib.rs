@@ -22,4 +22,4 @@ pub use spec::{
     Example, Operation, component_examples, example, operations, parameter_example, resolve, spec,
     workspace_root,
 };
-pub use wire::{mount_catch_all, request_count};
+pub use wire::{mount_catch_all, request_count, url_with_query};

@@ -46,3 +46,21 @@ pub async fn request_count(server: &MockServer) -> usize {
         .expect("the server records requests")
         .len()
 }
+
+/// `base` + `path` + a query of `pairs`, each value form-encoded except `cursor`'s, which goes
+/// as given: a token as received, the way Amazon's pagination page sends one back.
+pub fn url_with_query(base: &str, path: &str, pairs: &[(&str, &str)]) -> String {
+    let query: Vec<String> = pairs
+        .iter()
+        .map(|(name, value)| match *name {
+            "cursor" => format!("cursor={value}"),
+            _ => form_urlencoded::Serializer::new(String::new())
+                .append_pair(name, value)
+                .finish(),
+        })
+        .collect();
+    match query.is_empty() {
+        true => format!("{base}{path}"),
+        false => format!("{base}{path}?{}", query.join("&")),
+    }
+}

@@ -16,7 +16,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .base_url(
             std::env::var("AMAZON_MUSIC_BASE_URL").unwrap_or_else(|_| DEFAULT_BASE_URL.to_owned()),
         )
-        .build_blocking()?;
+        .build()?;
     for playlist in client.library_playlists().limit(50).entities() {
         println!("{}", playlist?);
     }

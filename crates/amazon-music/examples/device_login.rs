@@ -5,7 +5,7 @@
 //! A real app keeps `tokens.refresh_token` (as secret as a password) for `LwaTokenSource`;
 //! the `amzn-music login` command stores it in the user's config folder, readable only by them.
 
-use amazon_music::auth::device::DeviceLogin;
+use amazon_music::auth::DeviceLogin;
 use amazon_music::auth::scopes;
 
 #[tokio::main]

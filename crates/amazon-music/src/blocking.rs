@@ -13,7 +13,7 @@
 //! let client = amazon_music::blocking::Client::builder()
 //!     .api_key("amzn1.application-oa2-client.0123")
 //!     .access_token("Atza|IwEB...")
-//!     .build_blocking()?;
+//!     .build()?;
 //! let home = client.home().limit(5).send()?;
 //! println!("{} groups", home.content.entity_groups.len());
 //! for song in client.library_songs().limit(100).entities() {
@@ -34,12 +34,16 @@ use futures_util::stream::BoxStream;
 use futures_util::{FutureExt, StreamExt};
 
 use crate::pagination::{EntityPages, Paging, RequestPaging};
-use crate::{ClientBuilder, Entity, Error, Operation, RawResponse, Result, View};
+use crate::{Entity, Error, Operation, RawResponse, Result, View};
+
+/// Configures a blocking [`Client`]: the async client's builder, with the same setters, whose
+/// [`build`](crate::ClientBuilder::build) returns the blocking client.
+pub type ClientBuilder = crate::ClientBuilder<Client>;
 
 /// A blocking client for the Amazon Music Web API: an async [`crate::Client`] and the runtime
 /// that drives it. Cheap to clone (clones share both), `Send` and `Sync`.
 ///
-/// Built by [`ClientBuilder::build_blocking`], with every setting the async client has. Each
+/// Built by [`Client::builder`], with every setting the async client has. Each
 /// view has a method that returns a [`ViewRequest`]: set what the view takes, then `send()`
 /// for one page, or `pages()` / `entities()` for iterators that follow the cursors.
 #[derive(Clone, Debug)]
@@ -49,8 +53,7 @@ pub struct Client {
 }
 
 impl Client {
-    /// Starts configuring a client: the async client's builder, finished with
-    /// [`build_blocking`](ClientBuilder::build_blocking).
+    /// Starts configuring a client.
     pub fn builder() -> ClientBuilder {
         ClientBuilder::default()
     }
@@ -84,13 +87,13 @@ impl Client {
 }
 
 impl ClientBuilder {
-    /// Builds a [`blocking::Client`](Client), with a runtime of its own on a new thread.
+    /// Builds the blocking client, with a runtime of its own on a new thread.
     ///
     /// # Errors
-    /// What [`build`](Self::build) returns, and [`Error::InvalidRequest`] when the runtime's
-    /// thread cannot be started.
-    pub fn build_blocking(self) -> Result<Client> {
-        let inner = self.build()?;
+    /// What the async client's `build` returns, and [`Error::InvalidRequest`] when the
+    /// runtime's thread cannot be started.
+    pub fn build(self) -> Result<Client> {
+        let inner = self.build_async()?;
         Ok(Client {
             inner,
             runtime: Arc::new(Runtime::start()?),

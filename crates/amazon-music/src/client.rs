@@ -1,15 +1,16 @@
 //! [`Client`] and its configuration.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::HeaderValue;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 use crate::auth::{StaticToken, TokenSource};
 use crate::transport::Transport;
-use crate::{Error, Result, RetryPolicy};
+use crate::{CursorEncoding, Error, Result, RetryPolicy};
 
 /// The API's base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.music.amazon.dev";
@@ -70,8 +71,12 @@ impl fmt::Debug for Client {
 
 /// Configures a [`Client`]. The API key and a token source are required; everything else has
 /// a default.
+///
+/// `C` is the client that [`build`](Self::build) returns: the async [`Client`] here, and the
+/// blocking one as `amazon_music::blocking::ClientBuilder` (the `blocking` feature), with the
+/// same setters.
 #[must_use]
-pub struct ClientBuilder {
+pub struct ClientBuilder<C = Client> {
     api_key: Option<SecretString>,
     token_source: Option<Arc<dyn TokenSource>>,
     base_url: String,
@@ -83,9 +88,11 @@ pub struct ClientBuilder {
     retry_policy: RetryPolicy,
     http_client: Option<reqwest::Client>,
     max_response_body_size: usize,
+    cursor_encoding: CursorEncoding,
+    client: PhantomData<fn() -> C>,
 }
 
-impl Default for ClientBuilder {
+impl<C> Default for ClientBuilder<C> {
     fn default() -> Self {
         Self {
             api_key: None,
@@ -99,11 +106,13 @@ impl Default for ClientBuilder {
             retry_policy: RetryPolicy::standard(),
             http_client: None,
             max_response_body_size: DEFAULT_MAX_RESPONSE_BODY_SIZE,
+            cursor_encoding: CursorEncoding::default(),
+            client: PhantomData,
         }
     }
 }
 
-impl fmt::Debug for ClientBuilder {
+impl<C> fmt::Debug for ClientBuilder<C> {
     fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
         formatter
             .debug_struct("ClientBuilder")
@@ -117,11 +126,12 @@ impl fmt::Debug for ClientBuilder {
             .field("user_agent", &self.user_agent)
             .field("retry_policy", &self.retry_policy)
             .field("max_response_body_size", &self.max_response_body_size)
+            .field("cursor_encoding", &self.cursor_encoding)
             .finish_non_exhaustive()
     }
 }
 
-impl ClientBuilder {
+impl<C> ClientBuilder<C> {
     /// Sets the API key: the security profile ID of your Login with Amazon application, sent
     /// as `x-api-key`. Required.
     pub fn api_key(mut self, api_key: impl Into<String>) -> Self {
@@ -198,6 +208,15 @@ impl ClientBuilder {
         self
     }
 
+    /// Sets how a page token is written into the `cursor` query parameter. Default:
+    /// [`CursorEncoding::Verbatim`], the token exactly as received, as Amazon's pagination page
+    /// appends it; [`CursorEncoding::Encoded`] percent-encodes it once more, for a server that
+    /// turns out to expect that (see the crate docs, "How cursors travel").
+    pub fn cursor_encoding(mut self, encoding: CursorEncoding) -> Self {
+        self.cursor_encoding = encoding;
+        self
+    }
+
     /// Uses an existing `reqwest::Client` (its pool, proxy and TLS settings) instead of a new one.
     ///
     /// Start from [`http_client_builder`](crate::http_client_builder), which sets the SDK's TLS.
@@ -210,16 +229,15 @@ impl ClientBuilder {
         self
     }
 
-    /// Builds the client.
-    ///
-    /// # Errors
-    /// [`Error::InvalidRequest`] when the API key or token source is missing, the base URL is
-    /// not an absolute http(s) URL, a header value holds characters HTTP forbids, or the HTTP
-    /// client cannot be built.
-    pub fn build(self) -> Result<Client> {
+    /// The async client, which a blocking client drives.
+    pub(crate) fn build_async(self) -> Result<Client> {
         let api_key = self
             .api_key
             .ok_or_else(|| Error::invalid_request("an API key is required: set `api_key`"))?;
+        // Checked once, here: every request then sends this header as it is.
+        let mut api_key = HeaderValue::from_str(api_key.expose_secret())
+            .map_err(|_| Error::invalid_request("the API key holds characters HTTP forbids"))?;
+        api_key.set_sensitive(true);
         let token_source = self.token_source.ok_or_else(|| {
             Error::invalid_request(
                 "a token source is required: set `access_token` or `token_source`",
@@ -251,20 +269,35 @@ impl ClientBuilder {
                 })?,
         };
         Ok(Client {
-            transport: Arc::new(Transport::new(
-                http,
-                base_url,
-                api_key,
-                user_agent,
-                token_source,
-                self.retry_policy,
-                self.max_response_body_size,
-            )?),
+            transport: Arc::new(
+                Transport::new(
+                    http,
+                    base_url,
+                    api_key,
+                    user_agent,
+                    token_source,
+                    self.retry_policy,
+                    self.max_response_body_size,
+                )
+                .with_cursor_encoding(self.cursor_encoding),
+            ),
             defaults: Arc::new(RequestDefaults {
                 locale: self.locale,
                 image_style: self.image_style,
             }),
         })
+    }
+}
+
+impl ClientBuilder {
+    /// Builds the client.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] when the API key or token source is missing, the base URL is
+    /// not an absolute http(s) URL, a header value holds characters HTTP forbids, or the HTTP
+    /// client cannot be built.
+    pub fn build(self) -> Result<Client> {
+        self.build_async()
     }
 }
 
@@ -339,6 +372,18 @@ mod tests {
             .build()
             .expect_err("a newline in a header");
         assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+    }
+
+    #[test]
+    fn an_api_key_with_characters_http_forbids_is_refused_at_build_time() {
+        let error = Client::builder()
+            .api_key("key\nx-evil: 1")
+            .access_token("t")
+            .build()
+            .expect_err("a newline in the API key");
+        assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+        assert!(error.to_string().contains("API key"), "{error}");
+        assert!(!error.to_string().contains("x-evil"), "{error}");
     }
 
     #[test]

@@ -168,19 +168,39 @@ impl Error {
     /// Whether trying the same call again later may succeed: timeouts, transport failures,
     /// rate limiting, the server errors 500, 502, 503 and 504, and transient failures of the
     /// token endpoint.
+    ///
+    /// The client's own retries follow the same rule.
     pub fn is_retryable(&self) -> bool {
-        match self {
-            Self::Timeout { .. } | Self::Transport { .. } | Self::RateLimited { .. } => true,
-            Self::Api(error) => matches!(error.status, 500 | 502 | 503 | 504),
-            Self::Auth { retryable, .. } => *retryable,
-            Self::Group { source, .. } => source.is_retryable(),
-            _ => false,
-        }
+        crate::retry::is_worth_retrying(crate::retry::Attempt::of(self))
     }
 
     /// The HTTP status the API answered with, where there was one.
     pub fn status(&self) -> Option<u16> {
         self.api_error().map(|error| error.status)
+    }
+
+    /// The error `code` of the API's V1 error body (e.g. `NOT_FOUND`, `THROTTLED`), where it
+    /// answered with one: a shortcut through the boxed [`ApiError`], as aws-sdk's
+    /// `ProvideErrorMetadata::code`.
+    ///
+    /// ```
+    /// # async fn run(client: amazon_music::Client) -> amazon_music::Result<()> {
+    /// match client.album("B0BBB43TGW").send().await {
+    ///     Ok(album) => println!("{} groups", album.content.entity_groups.len()),
+    ///     Err(error) if error.is_not_found() => println!("no such album"),
+    ///     Err(error) if error.code() == Some("AUTH_NO_MUSIC_ACCOUNT_FOUND") => println!("no account"),
+    ///     Err(error) => return Err(error),
+    /// }
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn code(&self) -> Option<&str> {
+        self.api_error()?.code.as_deref()
+    }
+
+    /// Whether the API answered `404`: the view, or the entity the ID names, does not exist.
+    pub fn is_not_found(&self) -> bool {
+        self.status() == Some(404)
     }
 
     /// What the API said, where it answered with an error status.

@@ -22,6 +22,10 @@ impl Client {
     /// Music's home page: music and podcast entities grouped in sections. `limit` bounds the
     /// number of entities per group; the view's `nextPageToken` leads to more groups.
     ///
+    /// Assumption: this path without a group ID is taken from the reference's curl example
+    /// (`/v1/views/home?limit=5`); the reference's table documents the view as
+    /// `/v1/views/home/{groupId}` and marks `groupId` required.
+    ///
     /// `GET /v1/views/home` (`getHomeView`); pages through groups.
     pub fn home(&self) -> ViewRequest<GroupPages> {
         ViewRequest::new(self, Operation::Home, ::std::vec![])
@@ -30,6 +34,10 @@ impl Client {
     ///
     /// One entity group of the home view, by its group ID (an `EntityGroup.id` seen in the home
     /// view). Use the group's `nextPageToken` as `cursor` to page through its entities.
+    ///
+    /// Assumption: the reference documents the path and its parameters but shows no response
+    /// of it; the response's shape (the home view holding only the group asked for) and its
+    /// example are constructed by this document.
     ///
     /// `GET /v1/views/home/{groupId}` (`getHomeGroup`); pages through entities.
     pub fn home_group(
@@ -41,7 +49,12 @@ impl Client {
     /// Podcasts view.
     ///
     /// Personalized podcast recommendations for the user: podcast entities grouped in sections.
-    /// `limit` bounds the number of podcast entities returned.
+    /// `limit` bounds the number of podcast entities returned; the view's `nextPageToken` leads
+    /// to more groups.
+    ///
+    /// Assumption: this path without a group ID is taken from the reference's curl example
+    /// (`/v1/views/podcasts`); the reference's table documents the view as
+    /// `/v1/views/podcasts/{groupId}` and marks `groupId` required.
     ///
     /// `GET /v1/views/podcasts` (`getPodcastsView`); pages through groups.
     pub fn podcasts(&self) -> ViewRequest<GroupPages> {
@@ -51,6 +64,10 @@ impl Client {
     ///
     /// One entity group of the podcasts view, by its group ID. Use the group's
     /// `nextPageToken` as `cursor` to page through its entities.
+    ///
+    /// Assumption: the reference documents the path and its parameters but shows no response
+    /// of it; the response's shape (the podcasts view holding only the group asked for) and its
+    /// example are constructed by this document.
     ///
     /// `GET /v1/views/podcasts/{groupId}` (`getPodcastsGroup`); pages through entities.
     pub fn podcasts_group(
@@ -65,6 +82,19 @@ impl Client {
     /// picture) as the view's entity, and entities grouped in sections (e.g. My Albums, Podcast
     /// Shows You Follow). `limit` bounds the number of entities per group.
     ///
+    /// Assumption: this path without a group ID is taken from the reference's curl example
+    /// (`/v1/views/library`); the reference's table documents the view as
+    /// `/v1/views/library/{groupId}` and marks `groupId` required.
+    ///
+    /// Assumption: the reference's table says `limit` is the maximum number of "tracks"; its
+    /// description says the parameters "limit the number of entities within a single entity
+    /// group", and this view's groups hold playlists, albums, artists and podcasts as well as
+    /// tracks, so `limit` is read as the number of entities per group.
+    ///
+    /// Assumption: `x-paging: groups`. The reference's example of this view has no view-level
+    /// `nextPageToken`; the view is taken to page through its groups as the home and podcasts
+    /// views do, whose examples have one.
+    ///
     /// `GET /v1/views/library` (`getLibraryView`); pages through groups.
     pub fn library(&self) -> ViewRequest<GroupPages> {
         ViewRequest::new(self, Operation::Library, ::std::vec![])
@@ -74,9 +104,14 @@ impl Client {
     /// One entity group of the library view, by its group ID. Use the group's `nextPageToken`
     /// as `cursor` to page through its entities.
     ///
-    /// The literal paths `/v1/views/library/albums`, `artists`, `songs`, `playlists` and
-    /// `podcasts` are the dedicated library views, not groups: a group whose ID is one of
-    /// those words cannot be fetched by this path.
+    /// Assumption: the literal paths `/v1/views/library/albums`, `artists`, `songs`,
+    /// `playlists` and `podcasts` are the dedicated library views, not groups (the reference
+    /// does not say how the paths overlap): a group whose ID is one of those words cannot be
+    /// fetched by this path.
+    ///
+    /// Assumption: the reference documents the path and its parameters but shows no response
+    /// of it; the response's shape (the library view holding only the group asked for) and its
+    /// example are constructed by this document. `limit` is read as on the library view.
     ///
     /// `GET /v1/views/library/{groupId}` (`getLibraryGroup`); pages through entities.
     pub fn library_group(
@@ -92,6 +127,10 @@ impl Client {
     /// number of entity groups; the view's `nextPageToken`, when present, leads to more groups.
     /// No documented path pages through the entities of one of these groups.
     ///
+    /// Assumption: `x-paging: groups`. The reference's example of this view has no view-level
+    /// `nextPageToken` (its one group has its own); the view is taken to page through groups
+    /// because its `limit` counts entity groups.
+    ///
     /// `GET /v1/views/artists/{id}` (`getArtistView`); pages through groups.
     pub fn artist(
         &self,
@@ -101,8 +140,10 @@ impl Client {
     }
     /// Album details view.
     ///
-    /// One album: the album as the view's entity, and its tracks. The reference documents no
-    /// query parameters for this view: it does not page.
+    /// One album: the album as the view's entity, and its tracks.
+    ///
+    /// Assumption: this view does not page (`x-paging: none`). The reference lists no query
+    /// parameters for it, though it links the pagination page here as on every view.
     ///
     /// `GET /v1/views/albums/{id}` (`getAlbumView`); one page.
     pub fn album(
@@ -119,6 +160,10 @@ impl Client {
     /// group's) is the `cursor` for the next page. The other groups may carry tokens of their
     /// own, which this view's `cursor` does not take (`x-paging-groups: first`).
     ///
+    /// Assumption: `x-paging-groups: first`. The reference's example holds one group (`songs`);
+    /// that the tracks come first and that the other groups its description names are not
+    /// paged by `cursor` is this document's reading.
+    ///
     /// `GET /v1/views/playlists/{id}` (`getPlaylistView`); pages through entities.
     pub fn playlist(
         &self,
@@ -133,6 +178,10 @@ impl Client {
     /// episodes group's `nextPageToken` (the first group's) is the `cursor` for the next page.
     /// The other groups may carry tokens of their own, which this view's `cursor` does not take
     /// (`x-paging-groups: first`).
+    ///
+    /// Assumption: `x-paging-groups: first`. The reference's example holds one group
+    /// (`episodes`); that the episodes come first and that the other groups its description
+    /// names are not paged by `cursor` is this document's reading.
     ///
     /// `GET /v1/views/podcasts/shows/{id}` (`getPodcastShowView`); pages through entities.
     pub fn podcast_show(
@@ -157,6 +206,9 @@ impl Client {
     /// (e.g. Artists You Follow). `limit` bounds the number of artists; the group's
     /// `nextPageToken` is the `cursor` for the next page.
     ///
+    /// Assumption: the reference's table says `limit` is the maximum number of "tracks"; this
+    /// view holds artists only, so `limit` is read as the number of artists.
+    ///
     /// `GET /v1/views/library/artists` (`getLibraryArtistsView`); pages through entities.
     pub fn library_artists(&self) -> ViewRequest<EntityPages> {
         ViewRequest::new(self, Operation::LibraryArtists, ::std::vec![])
@@ -165,7 +217,12 @@ impl Client {
     ///
     /// Songs the user added to their library: the user as the view's entity, and the songs
     /// grouped in sections (e.g. Songs You Liked, Library Songs). `limit` bounds the number of
-    /// tracks; the group's `nextPageToken` is the `cursor` for the next page.
+    /// tracks; the first group's `nextPageToken` is the `cursor` for the next page, and every
+    /// group's entities are read on each page (`x-paging-groups` is `all`).
+    ///
+    /// Assumption: the reference's example holds one group (`songs`) and does not say which
+    /// group's token `cursor` takes when there are several; the first group's is this
+    /// document's reading.
     ///
     /// `GET /v1/views/library/songs` (`getLibrarySongsView`); pages through entities.
     pub fn library_songs(&self) -> ViewRequest<EntityPages> {
@@ -187,7 +244,12 @@ impl Client {
     ///
     /// Podcast shows and episodes the user follows or liked: the user as the view's entity, and
     /// the episodes and shows in separate groups. `limit` bounds the number of episodes and
-    /// shows.
+    /// shows; the first group's `nextPageToken` is the `cursor` for the next page, and every
+    /// group's entities are read on each page (`x-paging-groups` is `all`).
+    ///
+    /// Assumption: the reference's example holds two groups (`podcast-episodes`,
+    /// `podcast-shows`), each with a `nextPageToken` of `null`, and does not say which group's
+    /// token `cursor` takes; the first group's is this document's reading.
     ///
     /// `GET /v1/views/library/podcasts` (`getLibraryPodcastsView`); pages through entities.
     pub fn library_podcasts(&self) -> ViewRequest<EntityPages> {
@@ -217,6 +279,10 @@ impl crate::blocking::Client {
     /// Music's home page: music and podcast entities grouped in sections. `limit` bounds the
     /// number of entities per group; the view's `nextPageToken` leads to more groups.
     ///
+    /// Assumption: this path without a group ID is taken from the reference's curl example
+    /// (`/v1/views/home?limit=5`); the reference's table documents the view as
+    /// `/v1/views/home/{groupId}` and marks `groupId` required.
+    ///
     /// `GET /v1/views/home` (`getHomeView`); pages through groups.
     pub fn home(&self) -> crate::blocking::ViewRequest<GroupPages> {
         self.wrap(self.inner().home())
@@ -225,6 +291,10 @@ impl crate::blocking::Client {
     ///
     /// One entity group of the home view, by its group ID (an `EntityGroup.id` seen in the home
     /// view). Use the group's `nextPageToken` as `cursor` to page through its entities.
+    ///
+    /// Assumption: the reference documents the path and its parameters but shows no response
+    /// of it; the response's shape (the home view holding only the group asked for) and its
+    /// example are constructed by this document.
     ///
     /// `GET /v1/views/home/{groupId}` (`getHomeGroup`); pages through entities.
     pub fn home_group(
@@ -236,7 +306,12 @@ impl crate::blocking::Client {
     /// Podcasts view.
     ///
     /// Personalized podcast recommendations for the user: podcast entities grouped in sections.
-    /// `limit` bounds the number of podcast entities returned.
+    /// `limit` bounds the number of podcast entities returned; the view's `nextPageToken` leads
+    /// to more groups.
+    ///
+    /// Assumption: this path without a group ID is taken from the reference's curl example
+    /// (`/v1/views/podcasts`); the reference's table documents the view as
+    /// `/v1/views/podcasts/{groupId}` and marks `groupId` required.
     ///
     /// `GET /v1/views/podcasts` (`getPodcastsView`); pages through groups.
     pub fn podcasts(&self) -> crate::blocking::ViewRequest<GroupPages> {
@@ -246,6 +321,10 @@ impl crate::blocking::Client {
     ///
     /// One entity group of the podcasts view, by its group ID. Use the group's
     /// `nextPageToken` as `cursor` to page through its entities.
+    ///
+    /// Assumption: the reference documents the path and its parameters but shows no response
+    /// of it; the response's shape (the podcasts view holding only the group asked for) and its
+    /// example are constructed by this document.
     ///
     /// `GET /v1/views/podcasts/{groupId}` (`getPodcastsGroup`); pages through entities.
     pub fn podcasts_group(
@@ -260,6 +339,19 @@ impl crate::blocking::Client {
     /// picture) as the view's entity, and entities grouped in sections (e.g. My Albums, Podcast
     /// Shows You Follow). `limit` bounds the number of entities per group.
     ///
+    /// Assumption: this path without a group ID is taken from the reference's curl example
+    /// (`/v1/views/library`); the reference's table documents the view as
+    /// `/v1/views/library/{groupId}` and marks `groupId` required.
+    ///
+    /// Assumption: the reference's table says `limit` is the maximum number of "tracks"; its
+    /// description says the parameters "limit the number of entities within a single entity
+    /// group", and this view's groups hold playlists, albums, artists and podcasts as well as
+    /// tracks, so `limit` is read as the number of entities per group.
+    ///
+    /// Assumption: `x-paging: groups`. The reference's example of this view has no view-level
+    /// `nextPageToken`; the view is taken to page through its groups as the home and podcasts
+    /// views do, whose examples have one.
+    ///
     /// `GET /v1/views/library` (`getLibraryView`); pages through groups.
     pub fn library(&self) -> crate::blocking::ViewRequest<GroupPages> {
         self.wrap(self.inner().library())
@@ -269,9 +361,14 @@ impl crate::blocking::Client {
     /// One entity group of the library view, by its group ID. Use the group's `nextPageToken`
     /// as `cursor` to page through its entities.
     ///
-    /// The literal paths `/v1/views/library/albums`, `artists`, `songs`, `playlists` and
-    /// `podcasts` are the dedicated library views, not groups: a group whose ID is one of
-    /// those words cannot be fetched by this path.
+    /// Assumption: the literal paths `/v1/views/library/albums`, `artists`, `songs`,
+    /// `playlists` and `podcasts` are the dedicated library views, not groups (the reference
+    /// does not say how the paths overlap): a group whose ID is one of those words cannot be
+    /// fetched by this path.
+    ///
+    /// Assumption: the reference documents the path and its parameters but shows no response
+    /// of it; the response's shape (the library view holding only the group asked for) and its
+    /// example are constructed by this document. `limit` is read as on the library view.
     ///
     /// `GET /v1/views/library/{groupId}` (`getLibraryGroup`); pages through entities.
     pub fn library_group(
@@ -287,6 +384,10 @@ impl crate::blocking::Client {
     /// number of entity groups; the view's `nextPageToken`, when present, leads to more groups.
     /// No documented path pages through the entities of one of these groups.
     ///
+    /// Assumption: `x-paging: groups`. The reference's example of this view has no view-level
+    /// `nextPageToken` (its one group has its own); the view is taken to page through groups
+    /// because its `limit` counts entity groups.
+    ///
     /// `GET /v1/views/artists/{id}` (`getArtistView`); pages through groups.
     pub fn artist(
         &self,
@@ -296,8 +397,10 @@ impl crate::blocking::Client {
     }
     /// Album details view.
     ///
-    /// One album: the album as the view's entity, and its tracks. The reference documents no
-    /// query parameters for this view: it does not page.
+    /// One album: the album as the view's entity, and its tracks.
+    ///
+    /// Assumption: this view does not page (`x-paging: none`). The reference lists no query
+    /// parameters for it, though it links the pagination page here as on every view.
     ///
     /// `GET /v1/views/albums/{id}` (`getAlbumView`); one page.
     pub fn album(
@@ -314,6 +417,10 @@ impl crate::blocking::Client {
     /// group's) is the `cursor` for the next page. The other groups may carry tokens of their
     /// own, which this view's `cursor` does not take (`x-paging-groups: first`).
     ///
+    /// Assumption: `x-paging-groups: first`. The reference's example holds one group (`songs`);
+    /// that the tracks come first and that the other groups its description names are not
+    /// paged by `cursor` is this document's reading.
+    ///
     /// `GET /v1/views/playlists/{id}` (`getPlaylistView`); pages through entities.
     pub fn playlist(
         &self,
@@ -328,6 +435,10 @@ impl crate::blocking::Client {
     /// episodes group's `nextPageToken` (the first group's) is the `cursor` for the next page.
     /// The other groups may carry tokens of their own, which this view's `cursor` does not take
     /// (`x-paging-groups: first`).
+    ///
+    /// Assumption: `x-paging-groups: first`. The reference's example holds one group
+    /// (`episodes`); that the episodes come first and that the other groups its description
+    /// names are not paged by `cursor` is this document's reading.
     ///
     /// `GET /v1/views/podcasts/shows/{id}` (`getPodcastShowView`); pages through entities.
     pub fn podcast_show(
@@ -352,6 +463,9 @@ impl crate::blocking::Client {
     /// (e.g. Artists You Follow). `limit` bounds the number of artists; the group's
     /// `nextPageToken` is the `cursor` for the next page.
     ///
+    /// Assumption: the reference's table says `limit` is the maximum number of "tracks"; this
+    /// view holds artists only, so `limit` is read as the number of artists.
+    ///
     /// `GET /v1/views/library/artists` (`getLibraryArtistsView`); pages through entities.
     pub fn library_artists(&self) -> crate::blocking::ViewRequest<EntityPages> {
         self.wrap(self.inner().library_artists())
@@ -360,7 +474,12 @@ impl crate::blocking::Client {
     ///
     /// Songs the user added to their library: the user as the view's entity, and the songs
     /// grouped in sections (e.g. Songs You Liked, Library Songs). `limit` bounds the number of
-    /// tracks; the group's `nextPageToken` is the `cursor` for the next page.
+    /// tracks; the first group's `nextPageToken` is the `cursor` for the next page, and every
+    /// group's entities are read on each page (`x-paging-groups` is `all`).
+    ///
+    /// Assumption: the reference's example holds one group (`songs`) and does not say which
+    /// group's token `cursor` takes when there are several; the first group's is this
+    /// document's reading.
     ///
     /// `GET /v1/views/library/songs` (`getLibrarySongsView`); pages through entities.
     pub fn library_songs(&self) -> crate::blocking::ViewRequest<EntityPages> {
@@ -382,7 +501,12 @@ impl crate::blocking::Client {
     ///
     /// Podcast shows and episodes the user follows or liked: the user as the view's entity, and
     /// the episodes and shows in separate groups. `limit` bounds the number of episodes and
-    /// shows.
+    /// shows; the first group's `nextPageToken` is the `cursor` for the next page, and every
+    /// group's entities are read on each page (`x-paging-groups` is `all`).
+    ///
+    /// Assumption: the reference's example holds two groups (`podcast-episodes`,
+    /// `podcast-shows`), each with a `nextPageToken` of `null`, and does not say which group's
+    /// token `cursor` takes; the first group's is this document's reading.
     ///
     /// `GET /v1/views/library/podcasts` (`getLibraryPodcastsView`); pages through entities.
     pub fn library_podcasts(&self) -> crate::blocking::ViewRequest<EntityPages> {

@@ -5,10 +5,12 @@ pub mod auth;
 #[cfg(feature = "blocking")]
 pub mod blocking;
 mod client;
+mod client_error;
 mod error;
 #[rustfmt::skip]
 mod generated;
 pub mod pagination;
+pub mod prelude;
 mod raw;
 mod redirect;
 mod request;
@@ -17,6 +19,7 @@ mod tls;
 mod transport;
 mod views;
 
+pub use amazon_music_client::CursorEncoding;
 pub use client::{
     Client, ClientBuilder, DEFAULT_BASE_URL, DEFAULT_MAX_RESPONSE_BODY_SIZE, DEFAULT_USER_AGENT,
 };

@@ -63,6 +63,24 @@ use crate::{Entity, Error, RawResponse, Result, ViewRequest};
 /// How many groups [`ViewRequest::entities_by_group`] pages at once by default.
 const DEFAULT_CONCURRENCY: usize = 4;
 
+/// The group an entity of [`ViewRequest::entities_by_group`] came in: its ID and title, shared
+/// by every entity of the group.
+#[derive(Clone, Debug, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Group {
+    /// The group's ID; on home, podcasts and library, the `groupId` of its own path.
+    pub id: String,
+    /// The group's title, where it has one.
+    pub title: Option<String>,
+}
+
+impl Group {
+    /// The title, or the ID when the group has no title: what to show people.
+    pub fn label(&self) -> &str {
+        self.title.as_deref().unwrap_or(&self.id)
+    }
+}
+
 /// A view that pages through its entity groups, with the view's `nextPageToken`.
 #[derive(Clone, Copy, Debug)]
 pub enum GroupPages {}
@@ -166,7 +184,7 @@ impl Page for RawResponse {
         let view = amazon_music_models::from_slice_lenient::<ViewResponse>(self.body())
             .map_err(|error| {
                 amazon_music_models::leniently(|| {
-                    crate::transport::decode_error::<ViewResponse>(self.body(), &error)
+                    crate::client_error::decode_error::<ViewResponse>(self.body(), &error)
                 })
             })?
             .data;
@@ -259,7 +277,7 @@ pub(crate) fn entities(request: ViewRequest<EntityPages>) -> BoxStream<'static, 
 /// through the view's group operation, up to the request's concurrency at once.
 pub(crate) fn entities_by_group(
     request: ViewRequest<GroupPages>,
-) -> BoxStream<'static, Result<(Arc<str>, Entity)>> {
+) -> BoxStream<'static, Result<(Arc<Group>, Entity)>> {
     let concurrency = request.options.concurrency.unwrap_or(DEFAULT_CONCURRENCY);
     let client = request.client.clone();
     let group_operation = request.operation().group_operation();
@@ -291,13 +309,17 @@ pub(crate) fn entities_by_group(
         .boxed()
 }
 
-/// One group's entities, tagged with its ID: those `group` holds, then those of `rest`, the
-/// request for the group's next pages, if there are more. `rest`'s error names the group.
+/// One group's entities, tagged with its ID and title: those `group` holds, then those of
+/// `rest`, the request for the group's next pages, if there are more. `rest`'s error names the
+/// group.
 fn group_chain(
     group: EntityGroup,
     rest: Option<ViewRequest<EntityPages>>,
-) -> BoxStream<'static, Result<(Arc<str>, Entity)>> {
-    let tag: Arc<str> = Arc::from(group.id);
+) -> BoxStream<'static, Result<(Arc<Group>, Entity)>> {
+    let tag = Arc::new(Group {
+        id: group.id,
+        title: group.title,
+    });
     let first = stream::iter(group.content.entities).map(Ok);
     let rest = stream::iter(rest).flat_map(entities);
     first
@@ -305,7 +327,7 @@ fn group_chain(
         .map(move |entity| match entity {
             Ok(entity) => Ok((Arc::clone(&tag), entity)),
             Err(error) => Err(Error::Group {
-                group: tag.to_string(),
+                group: tag.id.clone(),
                 source: Box::new(error),
             }),
         })

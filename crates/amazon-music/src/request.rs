@@ -236,7 +236,7 @@ impl ViewRequest<GroupPages> {
     }
 
     /// Every entity of every group, each group paged to its end, several groups at a time,
-    /// each entity with its group's ID.
+    /// each entity with its [`Group`](crate::pagination::Group): the group's ID and title.
     ///
     /// The view's pages bring the groups and their first entities; each group's token then
     /// goes on through the operation that pages one group of this view
@@ -258,12 +258,12 @@ impl ViewRequest<GroupPages> {
     ///
     /// let mut entities = client.home().concurrency(4).entities_by_group();
     /// while let Some((group, entity)) = entities.try_next().await? {
-    ///     println!("{group}: {:?}", entity.id());
+    ///     println!("{} ({}): {entity}", group.label(), group.id);
     /// }
     /// # Ok(())
     /// # }
     /// ```
-    pub fn entities_by_group(self) -> BoxStream<'static, Result<(Arc<str>, Entity)>> {
+    pub fn entities_by_group(self) -> BoxStream<'static, Result<(Arc<pagination::Group>, Entity)>> {
         pagination::entities_by_group(self)
     }
 }

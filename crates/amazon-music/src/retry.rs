@@ -4,8 +4,14 @@
 //! failures to get a token (every view operation is a `GET`, so repeating one is safe). Never
 //! retried: any other status, and failures that say the request itself is wrong. A `401` is
 //! handled apart, by one token refresh (see [`TokenSource`](crate::auth::TokenSource)).
+//!
+//! [`classify`] is the one rule: the send path, [`Error::is_retryable`](crate::Error::is_retryable)
+//! and the token endpoints' requests (the refresh, the logins, the device flow's polling) all
+//! ask it, and [`exponential_backoff`] is the one backoff they wait by.
 
 use std::time::Duration;
+
+use crate::Error;
 
 /// How a failed call is retried: how often, and how long to wait between attempts.
 ///
@@ -14,8 +20,8 @@ use std::time::Duration;
 /// the server (seconds or a date) replaces that wait if it is at most `max_retry_after`, and is
 /// never shorter than `initial_backoff` (so `Retry-After: 0`, or a date in the past, still
 /// waits that long); a longer one ends the call at once with the response's error:
-/// [`Error::RateLimited`](crate::Error::RateLimited) for a `429`,
-/// [`Error::Api`](crate::Error::Api) for a `5xx`, whose [`ApiError::retry_after`](crate::ApiError::retry_after)
+/// [`Error::RateLimited`] for a `429`,
+/// [`Error::Api`] for a `5xx`, whose [`ApiError::retry_after`](crate::ApiError::retry_after)
 /// is the wait asked for. A token source's cooldown after a transient failure is waited for
 /// the same way.
 ///
@@ -138,16 +144,19 @@ impl RetryPolicy {
     }
 
     fn backoff(&self, retry: u32) -> Duration {
-        let exponential = self
-            .initial_backoff
-            .saturating_mul(2u32.saturating_pow(retry))
-            .min(self.max_backoff);
+        let exponential = exponential_backoff(self.initial_backoff, retry, self.max_backoff);
         if self.jitter {
             exponential.mul_f64(fastrand::f64())
         } else {
             exponential
         }
     }
+}
+
+/// `min(initial * 2^retry, max)`, without jitter: the wait before retry number `retry` (0 for
+/// the first), saturating instead of overflowing.
+pub(crate) fn exponential_backoff(initial: Duration, retry: u32, max: Duration) -> Duration {
+    initial.saturating_mul(2u32.saturating_pow(retry)).min(max)
 }
 
 /// What one failed attempt says about trying again.
@@ -180,6 +189,34 @@ pub(crate) enum Attempt {
     Other,
 }
 
+impl Attempt {
+    /// What `error` says happened to its attempt: the one reading of the SDK's errors that
+    /// [`classify`] judges, for the send path and [`Error::is_retryable`] alike.
+    pub(crate) fn of(error: &Error) -> Self {
+        match error {
+            Error::Unauthorized(api) | Error::Forbidden(api) | Error::Api(api) => Self::Status {
+                status: api.status,
+                retry_after: api.retry_after,
+            },
+            Error::RateLimited { retry_after, error } => Self::Status {
+                status: error.status,
+                retry_after: *retry_after,
+            },
+            Error::Timeout { .. } => Self::Timeout,
+            Error::Transport { .. } => Self::Connection,
+            Error::Auth {
+                retryable: true,
+                retry_after,
+                ..
+            } => Self::Token {
+                retry_after: *retry_after,
+            },
+            Error::Group { source, .. } => Self::of(source),
+            _ => Self::Other,
+        }
+    }
+}
+
 /// Whether an attempt's outcome is worth repeating: a pure function of the outcome.
 pub(crate) fn classify(attempt: Attempt) -> Retryable {
     match attempt {
@@ -199,6 +236,11 @@ pub(crate) fn classify(attempt: Attempt) -> Retryable {
         } => Retryable::After(wait),
         Attempt::Status { .. } | Attempt::Other => Retryable::No,
     }
+}
+
+/// Whether an attempt's outcome is worth repeating at all, as [`classify`] decides.
+pub(crate) fn is_worth_retrying(attempt: Attempt) -> bool {
+    classify(attempt) != Retryable::No
 }
 
 /// Reads a `Retry-After` value: delay seconds, or an HTTP date (a date in the past is no wait).
@@ -266,6 +308,80 @@ mod tests {
         ];
         for (attempt, expected) in table {
             assert_eq!(classify(attempt), expected, "{attempt:?}");
+        }
+    }
+
+    #[test]
+    fn reads_each_error_as_the_attempt_it_describes() {
+        let wait = Duration::from_secs(7);
+        let api = |status: u16| {
+            let mut error = crate::ApiError::with_status(status);
+            error.retry_after = Some(wait);
+            Box::new(error)
+        };
+        let io = || -> crate::BoxError { "broken".into() };
+        let table = [
+            (
+                Error::Api(api(503)),
+                Attempt::Status {
+                    status: 503,
+                    retry_after: Some(wait),
+                },
+            ),
+            (
+                Error::Unauthorized(api(401)),
+                Attempt::Status {
+                    status: 401,
+                    retry_after: Some(wait),
+                },
+            ),
+            (
+                Error::Forbidden(api(403)),
+                Attempt::Status {
+                    status: 403,
+                    retry_after: Some(wait),
+                },
+            ),
+            (
+                Error::RateLimited {
+                    retry_after: None,
+                    error: api(429),
+                },
+                Attempt::Status {
+                    status: 429,
+                    retry_after: None,
+                },
+            ),
+            (Error::timeout(io()), Attempt::Timeout),
+            (Error::transport("reset", io()), Attempt::Connection),
+            (
+                Error::auth_transient("busy", None),
+                Attempt::Token { retry_after: None },
+            ),
+            (Error::auth("invalid_grant", None), Attempt::Other),
+            (Error::invalid_request("bad"), Attempt::Other),
+            (Error::ResponseTooLarge { limit: 1 }, Attempt::Other),
+            (
+                Error::PaginationLoop {
+                    token: "t".to_owned(),
+                },
+                Attempt::Other,
+            ),
+            (
+                Error::Group {
+                    group: "g".to_owned(),
+                    source: Box::new(Error::timeout(io())),
+                },
+                Attempt::Timeout,
+            ),
+        ];
+        for (error, expected) in table {
+            assert_eq!(Attempt::of(&error), expected, "{error:?}");
+            assert_eq!(
+                error.is_retryable(),
+                classify(expected) != Retryable::No,
+                "{error:?}"
+            );
         }
     }
 

@@ -185,7 +185,10 @@ async function main(): Promise<number> {
         query.limit = LIMIT;
       }
       if (cursor !== undefined) {
-        query.cursor = cursor;
+        // The client percent-encodes every query value (it ignores the spec's
+        // `allowReserved`): given the token decoded once, it puts on the wire what the server
+        // reads as the token as received.
+        query.cursor = decodeURIComponent(cursor);
       }
       let result;
       try {

@@ -37,6 +37,23 @@ pub fn generate(union: &EntityUnion) -> TokenStream {
     let images = arms(union, |variant| &variant.images, Read::Deref);
     let play_params = arms(union, |variant| &variant.play_params, Read::Ref);
     let artists = arms(union, |variant| &variant.artists, Read::Deref);
+    let durations = duration_arms(union);
+    let (timed, untimed): (Vec<_>, Vec<_>) = union
+        .variants
+        .iter()
+        .partition(|variant| variant.duration.is_some());
+    let names = |variants: Vec<&super::spec::EntityVariant>| {
+        variants
+            .iter()
+            .map(|variant| format!("`{}`", variant.type_name))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let duration_doc = format!(
+        " The types with one: {}. The views give no length for the others ({}).",
+        names(timed),
+        names(untimed)
+    );
     let description = union.description.trim();
     let docs = description.lines().map(|line| format!(" {line}"));
     let schema_description = description.replace('\n', " ");
@@ -119,6 +136,19 @@ pub fn generate(union: &EntityUnion) -> TokenStream {
                 match self {
                     #(Self::#variants(entity) => #artists,)*
                     Self::Unknown(_) | Self::Malformed(_) => ::std::option::Option::None,
+                }
+            }
+
+            /// The entity's length (`duration`, whole seconds), where its type has one and the
+            /// entity gives it; on an unknown or malformed entity, its `duration` field, where
+            /// that is a whole number of seconds.
+            ///
+            #[doc = #duration_doc]
+            pub fn duration(&self) -> ::std::option::Option<::std::time::Duration> {
+                match self {
+                    #(Self::#variants(entity) => #durations,)*
+                    Self::Unknown(entity) => entity.duration(),
+                    Self::Malformed(entity) => entity.duration(),
                 }
             }
         }
@@ -224,6 +254,28 @@ enum Read {
 }
 
 /// One match arm per variant, reading the field `pick` chooses, `None` where the model has none.
+/// For each variant, the expression that reads its `duration` as a `Duration`.
+fn duration_arms(union: &EntityUnion) -> Vec<TokenStream> {
+    union
+        .variants
+        .iter()
+        .map(|variant| match &variant.duration {
+            None => quote!({
+                let _ = entity;
+                ::std::option::Option::None
+            }),
+            Some(field) => {
+                let name = format_ident!("{}", field.rust_name);
+                if field.optional {
+                    quote!(entity.#name.and_then(crate::entity::seconds))
+                } else {
+                    quote!(crate::entity::seconds(entity.#name))
+                }
+            }
+        })
+        .collect()
+}
+
 fn arms(
     union: &EntityUnion,
     pick: impl Fn(&super::spec::EntityVariant) -> &Option<Field>,

@@ -26,7 +26,7 @@ use proc_macro2::TokenStream;
 use progenitor_impl::{GenerationSettings, Generator, HooksMode, InterfaceStyle, TypeImpl};
 use quote::ToTokens;
 
-use crate::workspace::{self, Generated};
+use crate::util::workspace::{self, Generated};
 
 /// The spec, relative to the workspace root.
 pub const SPEC_PATH: &str = "openapi/amazon-music-views.yaml";

@@ -270,6 +270,8 @@ pub struct EntityVariant {
     pub play_params: Option<Field>,
     /// The model's `artists`: an array of `ArtistReference`.
     pub artists: Option<Field>,
+    /// The model's `duration`: an integer, in seconds.
+    pub duration: Option<Field>,
 }
 
 /// A field of an entity model that the union's accessors read.
@@ -285,6 +287,7 @@ pub struct Field {
 #[derive(Clone, Copy)]
 enum Shape {
     String,
+    Integer,
     /// A `$ref` to this component schema.
     Ref(&'static str),
     /// An array of `$ref`s to this component schema.
@@ -350,6 +353,7 @@ pub fn entity_union(spec: &OpenAPI) -> Result<EntityUnion> {
             images: field("images", Shape::ArrayOf("Image"))?,
             play_params: field("playParams", Shape::Ref("PlayParams"))?,
             artists: field("artists", Shape::ArrayOf("ArtistReference"))?,
+            duration: field("duration", Shape::Integer)?,
         });
     }
     if variants.len() != one_of.len() {
@@ -379,6 +383,8 @@ fn field(spec: &OpenAPI, model: &Schema, property: &str, shape: Shape) -> Result
     let fits = match shape {
         Shape::String => schema
             .is_some_and(|schema| matches!(schema.schema_kind, SchemaKind::Type(Type::String(_)))),
+        Shape::Integer => schema
+            .is_some_and(|schema| matches!(schema.schema_kind, SchemaKind::Type(Type::Integer(_)))),
         Shape::Ref(wanted) => referenced == Some(wanted),
         Shape::ArrayOf(wanted) => schema.is_some_and(|schema| match &schema.schema_kind {
             SchemaKind::Type(Type::Array(array)) => array.items.as_ref().is_some_and(|items| {

@@ -1,6 +1,6 @@
 //! `amzn-music api`: any operation by its operationId, the same output as the named commands.
 
-use amazon_music::Operation;
+use amazon_music::{Operation, ViewResponse};
 use amazon_music_mock::MockServer;
 
 use crate::support::run;
@@ -220,4 +220,46 @@ async fn api_usage_errors_exit_2_and_say_what_is_valid() {
         }
     }
     assert_eq!(server.requests().len(), 0, "no usage error sends a request");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn api_sends_a_cursor_as_received_as_cursor_does() {
+    let server = MockServer::start().await.expect("a mock server");
+    let first = run(&server, &["--json", "--limit", "5", "library", "songs"]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let page: ViewResponse = serde_json::from_str(&first.stdout).expect("a view");
+    let cursor = page.data.content.entity_groups[0]
+        .content
+        .next_page_token
+        .clone()
+        .expect("a second page");
+    assert!(
+        cursor.contains('%'),
+        "the mock's tokens hold escapes: {cursor}"
+    );
+    let named = run(
+        &server,
+        &[
+            "--json", "--limit", "5", "--cursor", &cursor, "library", "songs",
+        ],
+    );
+    let api = run(
+        &server,
+        &[
+            "--json",
+            "api",
+            "getLibrarySongsView",
+            "limit=5",
+            &format!("cursor={cursor}"),
+        ],
+    );
+    assert_eq!(
+        (named.code, api.code),
+        (0, 0),
+        "{}{}",
+        named.stderr,
+        api.stderr
+    );
+    assert_eq!(api.stdout, named.stdout);
+    assert_ne!(api.stdout, first.stdout, "the second page");
 }

@@ -6,11 +6,16 @@ use amazon_music_mock::MockServer;
 use crate::support::run;
 
 /// The body the mock serves at `path` with `query`, as text, fetched directly.
+/// What the mock serves for `path` and `query`, whose values go as given: they hold only what a
+/// query carries (a `limit`, a token as received).
 async fn served(server: &MockServer, path: &str, query: &[(&str, &str)]) -> String {
     let credentials = server.credentials();
+    let query: Vec<String> = query
+        .iter()
+        .map(|(name, value)| format!("{name}={value}"))
+        .collect();
     reqwest::Client::new()
-        .get(format!("{}{path}", server.url()))
-        .query(query)
+        .get(format!("{}{path}?{}", server.url(), query.join("&")))
         .header("x-api-key", credentials.api_key())
         .bearer_auth(credentials.access_token())
         .send()

@@ -36,6 +36,7 @@ use podcasts::podcast_groups;
 use recent::recent;
 
 use crate::MockError;
+use crate::paging::CursorStyle;
 
 /// The seed of the generated library.
 const SEED: u64 = 0x00a3_a20b_0c05_1c00;
@@ -55,6 +56,8 @@ pub(crate) struct Catalog {
     pub(crate) recent: Group,
     pub(crate) home: Vec<Group>,
     pub(crate) podcasts: Vec<Group>,
+    /// How the page tokens are written.
+    pub(crate) cursor_style: CursorStyle,
     index: Index,
 }
 
@@ -206,8 +209,15 @@ impl Catalog {
             recent: Group::new("recently-played", None, "GRID", recent),
             home,
             podcasts,
+            cursor_style: CursorStyle::default(),
             index,
         })
+    }
+
+    /// The same catalog, its page tokens written in `style`.
+    pub(crate) fn with_cursor_style(mut self, style: CursorStyle) -> Self {
+        self.cursor_style = style;
+        self
     }
 
     /// The library's groups, in the library view's order.

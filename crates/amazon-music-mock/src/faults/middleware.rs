@@ -17,6 +17,7 @@ use crate::MockState;
 use crate::admin_path;
 use crate::error::ApiError;
 use crate::operation::Operation;
+use crate::paging::CursorStyle;
 
 /// How long a truncated body waits, after its half, before it fails.
 const FLUSH_PAUSE: Duration = Duration::from_millis(20);
@@ -103,9 +104,19 @@ pub(crate) async fn inject(
             response
         }
         FaultKind::RepeatPageToken => {
-            let cursor = Query::<HashMap<String, String>>::try_from_uri(request.uri())
-                .ok()
-                .and_then(|Query(mut query)| query.remove("cursor"));
+            // The token as the client holds it: as sent for tokens issued pre-encoded, as
+            // the query decodes it for raw ones.
+            let cursor = match state.catalog().cursor_style {
+                CursorStyle::PreEncoded => request.uri().query().and_then(|query| {
+                    query
+                        .split('&')
+                        .find_map(|pair| pair.strip_prefix("cursor="))
+                        .map(str::to_owned)
+                }),
+                _ => Query::<HashMap<String, String>>::try_from_uri(request.uri())
+                    .ok()
+                    .and_then(|Query(mut query)| query.remove("cursor")),
+            };
             let response = next.run(request).await;
             match cursor {
                 Some(cursor) => rewrite(response, |page| set_page_tokens(page, &cursor)).await,

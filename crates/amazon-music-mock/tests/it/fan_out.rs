@@ -27,9 +27,12 @@ fn grouped(client: &Client, view: Operation) -> ViewRequest<GroupPages> {
         .expect("a grouped view")
 }
 
+/// Each group's entity IDs in order, by the group's ID and title.
+type Groups = BTreeMap<(String, Option<String>), Vec<String>>;
+
 /// Each group's entity IDs in order: the view's groups, each paged alone from its start
 /// through the view's group operation.
-async fn each_group_alone(client: &Client, view: Operation) -> BTreeMap<String, Vec<String>> {
+async fn each_group_alone(client: &Client, view: Operation) -> Groups {
     let group_operation = view.group_operation().expect("a group operation");
     let pages: Vec<_> = grouped(client, view)
         .pages()
@@ -48,7 +51,7 @@ async fn each_group_alone(client: &Client, view: Operation) -> BTreeMap<String, 
             .try_collect()
             .await
             .expect("the group's entities");
-        let previous = groups.insert(group.id, ids(&entities));
+        let previous = groups.insert((group.id, group.title), ids(&entities));
         assert!(previous.is_none(), "each group once in the view");
     }
     groups
@@ -62,22 +65,25 @@ fn ids(entities: &[amazon_music::Entity]) -> Vec<String> {
 }
 
 /// What `entities_by_group` yields, as each group's entity IDs in the order they came.
-async fn fanned_out(request: ViewRequest<GroupPages>) -> BTreeMap<String, Vec<String>> {
+async fn fanned_out(request: ViewRequest<GroupPages>) -> Groups {
     let tagged: Vec<_> = request
         .entities_by_group()
         .try_collect()
         .await
         .expect("every group's entities");
-    let mut groups: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    let mut groups = Groups::new();
     for (group, entity) in tagged {
         let id = entity.id().expect("an entity with an ID").to_owned();
-        groups.entry(group.to_string()).or_default().push(id);
+        groups
+            .entry((group.id.clone(), group.title.clone()))
+            .or_default()
+            .push(id);
     }
     groups
 }
 
 #[tokio::test]
-async fn every_entity_of_every_group_arrives_once_tagged_with_its_group() {
+async fn every_entity_of_every_group_arrives_once_tagged_with_its_group_id_and_title() {
     let server = server().await;
     let client = sdk(&server);
     for view in GROUPED_VIEWS {
@@ -88,6 +94,10 @@ async fn every_entity_of_every_group_arrives_once_tagged_with_its_group() {
         );
         let mut expected_nonempty = expected.clone();
         expected_nonempty.retain(|_, entities| !entities.is_empty());
+        assert!(
+            expected.keys().all(|(_, title)| title.is_some()),
+            "{view}: every group has a title to carry"
+        );
         let got = fanned_out(grouped(&client, view).concurrency(3)).await;
         assert_eq!(got, expected_nonempty, "{view}");
     }
@@ -169,7 +179,11 @@ async fn no_more_requests_than_the_concurrency_are_in_flight_at_once() {
 async fn a_failing_group_is_reported_by_name_and_the_others_go_on() {
     let server = server().await;
     let client = sdk(&server);
-    let expected = each_group_alone(&client, Operation::Home).await;
+    let expected: BTreeMap<String, Vec<String>> = each_group_alone(&client, Operation::Home)
+        .await
+        .into_iter()
+        .map(|((id, _), entities)| (id, entities))
+        .collect();
     let failing = "mp3-subscription-gateway_mp3NewReleasesStrategy";
     assert!(expected[failing].len() > 10, "the group has a second page");
     server
@@ -186,7 +200,7 @@ async fn a_failing_group_is_reported_by_name_and_the_others_go_on() {
     for item in items {
         match item {
             Ok((group, entity)) => groups
-                .entry(group.to_string())
+                .entry(group.id.clone())
                 .or_default()
                 .push(entity.id().expect("an ID").to_owned()),
             Err(error) => errors.push(error),

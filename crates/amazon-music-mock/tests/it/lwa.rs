@@ -3,8 +3,8 @@
 use std::time::Duration;
 
 use amazon_music::Client;
-use amazon_music::auth::device::DeviceLogin;
-use amazon_music::auth::pkce::PkceLogin;
+use amazon_music::auth::DeviceLogin;
+use amazon_music::auth::PkceLogin;
 use amazon_music::auth::{LwaTokenSource, TokenSource, scopes};
 use amazon_music_mock::MockServer;
 use serde_json::Value;

@@ -1,8 +1,8 @@
 //! `cursor` and `limit` over plain HTTP: bounds, tokens, and which token leads where.
 
-use amazon_music_mock::Operation;
+use amazon_music_mock::{CursorStyle, MockServer, Operation};
 
-use crate::support::{error, path_of, server, view};
+use crate::support::{error, get, path_of, server, view};
 
 #[tokio::test]
 async fn limits_out_of_bounds_answer_400_bad_request() {
@@ -48,19 +48,19 @@ async fn cursors_that_are_not_this_views_tokens_answer_400_bad_request() {
             "{path}"
         );
     }
-    let mangled = songs_token.replace('+', " ");
-    error(
+    let response = get(
         &server,
         "/v1/views/library/songs",
-        &[("cursor", &mangled)],
+        &[("cursor", &songs_token.replace('%', "%25"))],
         &[],
-        400,
     )
     .await;
+    let body = response.text().await.expect("a body");
+    assert!(body.contains("percent-encoded twice"), "{body}");
 }
 
 #[tokio::test]
-async fn tokens_hold_percent_plus_slash_and_equals_and_lead_to_the_next_page() {
+async fn tokens_hold_escapes_as_the_references_do_and_lead_to_the_next_page_sent_as_received() {
     let server = server().await;
     let first = view(&server, "/v1/views/library/songs", &[("limit", "4")], &[]).await;
     let token = first.data.content.entity_groups[0]
@@ -68,9 +68,13 @@ async fn tokens_hold_percent_plus_slash_and_equals_and_lead_to_the_next_page() {
         .next_page_token
         .clone()
         .expect("a second page");
-    for character in ['%', '+', '/', '='] {
-        assert!(token.contains(character), "{token}");
-    }
+    assert!(token.contains("%3A"), "{token}");
+    assert!(
+        token
+            .bytes()
+            .all(|byte| byte.is_ascii_alphanumeric() || b"%-".contains(&byte)),
+        "{token} holds only what a URL carries"
+    );
     let second = view(
         &server,
         "/v1/views/library/songs",
@@ -256,4 +260,39 @@ async fn the_artist_views_limit_counts_groups() {
         generated.data.content.next_page_token.is_some(),
         "generated artists have more than ten groups"
     );
+}
+
+#[tokio::test]
+async fn a_raw_style_server_takes_its_tokens_percent_encoded_once_more_and_refuses_them_as_received()
+ {
+    let server = MockServer::builder()
+        .cursor_style(CursorStyle::Raw)
+        .start()
+        .await
+        .expect("a mock server");
+    let first = view(&server, "/v1/views/library/songs", &[("limit", "4")], &[]).await;
+    let token = first.data.content.entity_groups[0]
+        .content
+        .next_page_token
+        .clone()
+        .expect("a second page");
+    for character in ['%', '+', '/', '='] {
+        assert!(token.contains(character), "{token}");
+    }
+    let encoded: String = form_urlencoded::byte_serialize(token.as_bytes()).collect();
+    view(
+        &server,
+        "/v1/views/library/songs",
+        &[("limit", "4"), ("cursor", &encoded)],
+        &[],
+    )
+    .await;
+    error(
+        &server,
+        "/v1/views/library/songs",
+        &[("limit", "4"), ("cursor", &token)],
+        &[],
+        400,
+    )
+    .await;
 }

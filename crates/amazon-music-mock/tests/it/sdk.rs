@@ -2,11 +2,11 @@
 
 use std::collections::HashSet;
 
-use amazon_music::{Entity, PagedGroups};
-use amazon_music_mock::Operation;
+use amazon_music::{CursorEncoding, Entity, PagedGroups};
+use amazon_music_mock::{CursorStyle, MockServer, Operation};
 use futures_util::TryStreamExt;
 
-use crate::support::{sdk, server, server_of};
+use crate::support::{fast_retries, sdk, server, server_of};
 
 #[tokio::test]
 async fn the_whole_library_of_a_2000_song_mock_streams_in_order() {
@@ -214,6 +214,8 @@ async fn the_album_view_is_one_page_through_the_sdk() {
         .await
         .expect_err("no such album");
     assert_eq!(error.status(), Some(404));
+    assert_eq!(error.code(), Some("NOT_FOUND"));
+    assert!(error.is_not_found());
 }
 
 #[tokio::test]
@@ -286,4 +288,132 @@ async fn every_operation_of_the_table_answers_the_sdk_for_the_specs_example_argu
         Operation::ALL.into_iter().map(Some).collect::<Vec<_>>(),
         "one request each, routed to its own operation"
     );
+}
+
+/// `builder` (async or blocking) set for `server`, writing cursors as `encoding` says.
+fn sdk_writing<C>(
+    builder: amazon_music::ClientBuilder<C>,
+    server: &MockServer,
+    encoding: CursorEncoding,
+) -> amazon_music::ClientBuilder<C> {
+    builder
+        .api_key(server.credentials().api_key())
+        .access_token(server.credentials().access_token())
+        .base_url(server.url())
+        .retry_policy(fast_retries())
+        .cursor_encoding(encoding)
+}
+
+#[tokio::test]
+async fn each_cursor_encoding_pages_to_the_end_against_the_server_that_expects_it() {
+    for (style, encoding) in [
+        (CursorStyle::PreEncoded, CursorEncoding::Verbatim),
+        (CursorStyle::Raw, CursorEncoding::Encoded),
+    ] {
+        let server = MockServer::builder()
+            .library_size(45)
+            .cursor_style(style)
+            .start()
+            .await
+            .expect("a mock server");
+        let client = sdk_writing(amazon_music::Client::builder(), &server, encoding)
+            .build()
+            .expect("a client");
+        let songs: Vec<Entity> = client
+            .library_songs()
+            .limit(10)
+            .entities()
+            .try_collect()
+            .await
+            .unwrap_or_else(|error| panic!("{style:?} with {encoding:?}: {error}"));
+        let ids: HashSet<&str> = songs.iter().filter_map(Entity::id).collect();
+        assert_eq!((songs.len(), ids.len()), (45, 45), "{style:?} {encoding:?}");
+        let blocking = sdk_writing(amazon_music::blocking::Client::builder(), &server, encoding)
+            .build()
+            .expect("a blocking client");
+        let entities = tokio::task::spawn_blocking(move || {
+            blocking
+                .library_songs()
+                .limit(10)
+                .entities()
+                .collect::<amazon_music::Result<Vec<_>>>()
+        })
+        .await
+        .expect("the blocking thread")
+        .unwrap_or_else(|error| panic!("blocking, {style:?} with {encoding:?}: {error}"));
+        assert_eq!(entities, songs, "the blocking client pages alike");
+    }
+}
+
+#[tokio::test]
+async fn a_cursor_encoding_the_server_does_not_expect_fails_on_the_second_page() {
+    for (style, encoding) in [
+        (CursorStyle::PreEncoded, CursorEncoding::Encoded),
+        (CursorStyle::Raw, CursorEncoding::Verbatim),
+    ] {
+        let server = MockServer::builder()
+            .cursor_style(style)
+            .start()
+            .await
+            .expect("a mock server");
+        let client = sdk_writing(amazon_music::Client::builder(), &server, encoding)
+            .build()
+            .expect("a client");
+        let error = client
+            .library_songs()
+            .limit(10)
+            .entities()
+            .try_collect::<Vec<_>>()
+            .await
+            .expect_err("the second page is refused");
+        assert_eq!(error.status(), Some(400), "{style:?} {encoding:?}: {error}");
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(12))]
+
+    /// Whatever tokens the mock issues (every list, page size and library size), paging to the
+    /// end through the SDK with tokens sent as received yields each entity once, in the order
+    /// one big page holds them.
+    #[test]
+    fn paging_any_list_to_its_end_yields_every_entity_once(
+        songs in 12_usize..150,
+        limit in 1_u32..=10,
+        list in 0_usize..5,
+    ) {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .expect("a runtime");
+        runtime.block_on(async {
+            let server = server_of(songs).await;
+            let client = sdk(&server);
+            let request = |limit: u32| match list {
+                0 => client.library_songs().limit(limit),
+                1 => client.library_albums().limit(limit),
+                2 => client.library_artists().limit(limit),
+                3 => client.library_playlists().limit(limit),
+                _ => client.library_group("songs").limit(limit),
+            };
+            let paged: Vec<Entity> = request(limit)
+                .entities()
+                .try_collect()
+                .await
+                .expect("every page");
+            let ids: Vec<&str> = paged.iter().filter_map(Entity::id).collect();
+            let unique: HashSet<&str> = ids.iter().copied().collect();
+            proptest::prop_assert_eq!(unique.len(), ids.len(), "an entity came twice");
+            if list == 0 {
+                proptest::prop_assert_eq!(ids.len(), songs);
+            }
+            let mut whole = Vec::new();
+            let mut pages = std::pin::pin!(request(10).pages());
+            while let Some(page) = pages.try_next().await.expect("a page") {
+                whole.extend(page.content.entity_groups.into_iter().flat_map(|group| group.content.entities));
+            }
+            proptest::prop_assert_eq!(paged, whole);
+            Ok(())
+        })?;
+    }
 }

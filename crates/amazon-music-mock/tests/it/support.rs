@@ -3,7 +3,7 @@
 use amazon_music::{Client, RetryPolicy};
 use amazon_music_mock::{MockServer, Operation};
 use amazon_music_models::{ErrorResponse, ViewResponse};
-pub use amazon_music_test_support::{assert_valid, fast_retries};
+pub use amazon_music_test_support::{assert_valid, fast_retries, url_with_query};
 use serde_json::Value;
 
 /// A server with the default library.
@@ -45,16 +45,18 @@ pub fn sdk_with(server: &MockServer, retries: RetryPolicy) -> Client {
         .expect("an SDK client")
 }
 
-/// A GET of `path` with the server's credentials, the `query` and the `headers` given.
+/// A GET of `path` with the server's credentials, the `query` and the `headers` given. Each
+/// query value is form-encoded, but for `cursor`'s, which goes as given: as received, the way
+/// Amazon's pagination page sends a token back.
 pub async fn get(
     server: &MockServer,
     path: &str,
     query: &[(&str, &str)],
     headers: &[(&str, &str)],
 ) -> reqwest::Response {
+    let url = url_with_query(server.url(), path, query);
     let mut request = http()
-        .get(format!("{}{path}", server.url()))
-        .query(query)
+        .get(url)
         .header("x-api-key", server.credentials().api_key())
         .bearer_auth(server.credentials().access_token());
     for (name, value) in headers {

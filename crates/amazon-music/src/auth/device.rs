@@ -1,58 +1,30 @@
 //! Login with Amazon's device flow ("code-based linking"): the login for apps without a
 //! browser, such as a CLI or a TV.
 //!
-//! [`DeviceLogin::start`] asks for a code pair; the user opens
-//! [`verification_uri`](DeviceAuthorization::verification_uri) on another device and enters
-//! [`user_code`](DeviceAuthorization::user_code), while [`DeviceAuthorization::poll`] asks the
-//! token endpoint, every `interval`, whether they have, until it issues [`Tokens`] or the code
-//! expires.
-//!
-//! This flow is hand-rolled over `reqwest` and `serde` rather than `oauth2`'s device flow:
-//! that one follows RFC 8628 (the `urn:ietf:params:oauth:grant-type:device_code` grant and
-//! RFC 8628's device authorization request), while LWA's code pair takes
-//! `response_type=device_code` and its token request takes `grant_type=device_code` and the
-//! `user_code` as well. The polling follows RFC 8628's rules: wait `interval` between
-//! requests, add five seconds to it on `slow_down` (for good: a later [`poll`](DeviceAuthorization::poll)
-//! keeps it), back off (doubling the wait, up to a minute) and go on after a transport error, a
-//! 5xx, `server_error` or `temporarily_unavailable` (section 3.5), stop on `expired_token`, on
-//! `access_denied` or when the code's lifetime is over. The code-pair and token endpoints are
-//! the region's ([`LwaRegion`](super::LwaRegion)).
-//!
-//! ```no_run
-//! use amazon_music::auth::{device::DeviceLogin, scopes};
-//!
-//! # async fn run() -> amazon_music::Result<()> {
-//! let login = DeviceLogin::builder()
-//!     .client_id("amzn1.application-oa2-client.0123")
-//!     .scope(scopes::CATALOG)
-//!     .build()?;
-//! let authorization = login.start().await?;
-//! println!(
-//!     "Open {} and enter {}",
-//!     authorization.verification_uri(),
-//!     authorization.user_code()
-//! );
-//! let tokens = authorization.poll().await?;
-//! # Ok(())
-//! # }
-//! ```
+//! This flow is LWA's own rather than RFC 8628's: its code-pair request takes
+//! `response_type=device_code` (not RFC 8628's device authorization request), and its token
+//! request takes `grant_type=device_code` (not `urn:ietf:params:oauth:grant-type:device_code`)
+//! and the `user_code` as well. The polling follows RFC 8628's rules: wait `interval` between
+//! requests, add five seconds to it on `slow_down` (for good: a later
+//! [`poll`](DeviceAuthorization::poll) keeps it), back off and go on after a failure that
+//! [`retry::classify`] deems worth another try (section 3.5), stop on
+//! `expired_token`, on `access_denied` or when the code's lifetime is over.
 
 use std::fmt;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use oauth2::url::Url;
 use secrecy::{ExposeSecret, SecretString};
 use tokio::time::Instant;
 use tracing::debug;
+use url::Url;
 
-use super::endpoint::{self as lwa, EndpointConfig, endpoint_setters};
-use super::{AccessToken, Redacted, Tokens};
+use super::advice::{self, is_transient_code, refusal};
+use super::exchange::{decode, post_form, read_tokens};
+use super::settings::{EndpointConfig, parse_url, required_scopes, setters};
+use super::{Redacted, Tokens};
+use crate::retry::{self, exponential_backoff};
 use crate::{Error, Result};
-
-/// LWA's North American code-pair endpoint, where a device flow starts (the default; see
-/// [`LwaRegion::codepair_url`](super::LwaRegion::codepair_url) for the others).
-pub const DEFAULT_CODEPAIR_URL: &str = "https://api.amazon.com/auth/o2/create/codepair";
 
 /// How long to wait between polls when the code pair does not say: five seconds (RFC 8628).
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
@@ -68,7 +40,33 @@ const MAX_BACKOFF: Duration = Duration::from_secs(60);
 
 /// The device flow's settings; [`start`](Self::start) begins a login.
 ///
+/// [`start`](Self::start) asks for a code pair; the user opens
+/// [`verification_uri`](DeviceAuthorization::verification_uri) on another device and enters
+/// [`user_code`](DeviceAuthorization::user_code), while [`DeviceAuthorization::poll`] asks the
+/// token endpoint, every `interval`, whether they have, until it issues [`Tokens`] or the code
+/// expires. The code-pair and token endpoints are the region's
+/// ([`LwaRegion`](super::LwaRegion)).
+///
 /// `Debug` shows no secret.
+///
+/// ```no_run
+/// use amazon_music::auth::{DeviceLogin, scopes};
+///
+/// # async fn run() -> amazon_music::Result<()> {
+/// let login = DeviceLogin::builder()
+///     .client_id("amzn1.application-oa2-client.0123")
+///     .scope(scopes::CATALOG)
+///     .build()?;
+/// let authorization = login.start().await?;
+/// println!(
+///     "Open {} and enter {}",
+///     authorization.verification_uri(),
+///     authorization.user_code()
+/// );
+/// let tokens = authorization.poll().await?;
+/// # Ok(())
+/// # }
+/// ```
 #[derive(Clone)]
 pub struct DeviceLogin {
     client_id: String,
@@ -97,9 +95,9 @@ impl DeviceLogin {
             ("client_id", self.client_id.as_str()),
             ("scope", self.scope.as_str()),
         ];
-        let (status, body) = lwa::post_form(&self.http, &self.codepair_url, &form)
+        let (status, body) = post_form(&self.http, &self.codepair_url, &form)
             .await
-            .map_err(lwa::http_error)?;
+            .map_err(advice::http_error)?;
         if !status.is_success() {
             return Err(refusal(&body, &[]));
         }
@@ -188,16 +186,18 @@ impl DeviceAuthorization {
     ///
     /// Waits `interval` before each request; on `authorization_pending` waits again, on
     /// `slow_down` waits five seconds longer from then on (a later call keeps the longer
-    /// interval). When a request fails on the way (timeout, connection), or the endpoint answers
-    /// 5xx, `server_error` or `temporarily_unavailable`, waits twice as long as the time before
-    /// (up to a minute) and goes on (RFC 8628, section 3.5). Never runs past the code's
-    /// lifetime.
+    /// interval). When a request fails in a way worth another try (a timeout, a connection
+    /// failure, a 429, 500, 502, 503 or 504, `server_error` or `temporarily_unavailable`),
+    /// waits twice as long for each such failure in a row (up to a minute, never less than the
+    /// interval) and goes on (RFC 8628, section 3.5). Never runs past the code's lifetime.
     ///
     /// # Errors
     /// [`Error::Auth`]: "the code expired: start again" on `expired_token` or once the code's
     /// lifetime is over; on `access_denied` or any other refusal, naming the code.
     pub async fn poll(&self) -> Result<Tokens> {
         let mut wait = self.interval();
+        // Failures worth another try in a row, which set the backoff.
+        let mut failures = 0;
         loop {
             let wake = Instant::now() + wait;
             if wake >= self.deadline {
@@ -212,11 +212,11 @@ impl DeviceAuthorization {
                 ("device_code", self.device_code.expose_secret()),
                 ("user_code", self.user_code.as_str()),
             ];
-            let answer = lwa::post_form(&self.http, &self.token_url, &form).await;
-            let (status, body) = match answer {
+            let (status, body) = match post_form(&self.http, &self.token_url, &form).await {
                 Ok(answer) => answer,
-                Err(error) if lwa::is_transient(&error) => {
-                    wait = (wait * 2).min(MAX_BACKOFF).max(self.interval());
+                Err(error) if retry::is_worth_retrying(error.attempt()) => {
+                    failures += 1;
+                    wait = self.backoff(failures);
                     debug!(
                         error = %error,
                         wait_secs = wait.as_secs(),
@@ -224,36 +224,47 @@ impl DeviceAuthorization {
                     );
                     continue;
                 }
-                Err(error) => return Err(lwa::http_error(error)),
+                Err(error) => return Err(advice::http_error(error)),
             };
             if status.is_success() {
-                let answer: TokenAnswer = decode(&body, "token response")?;
+                let tokens = read_tokens(&body)?;
                 debug!("the user entered the device code; got tokens");
-                return Ok(answer.into_tokens());
+                return Ok(tokens);
             }
-            match lwa::oauth_error(&body).map(|error| error.error).as_deref() {
+            let code = advice::oauth_error(&body).map(|error| error.error);
+            match code.as_deref() {
                 Some("authorization_pending") => {
+                    failures = 0;
                     wait = self.interval();
                     debug!("the user has not entered the device code yet");
                 }
                 Some("slow_down") => {
+                    failures = 0;
                     wait = self.slow_down();
                     debug!(
                         interval_secs = wait.as_secs(),
                         "the token endpoint asked to slow down; polling less often"
                     );
                 }
-                Some("server_error" | "temporarily_unavailable") => {
-                    wait = (wait * 2).min(MAX_BACKOFF).max(self.interval());
+                Some("expired_token") => return Err(expired()),
+                Some(code) if is_transient_code(code) => {
+                    failures += 1;
+                    wait = self.backoff(failures);
                     debug!(
                         wait_secs = wait.as_secs(),
                         "the token endpoint is having trouble; backing off and polling on"
                     );
                 }
-                Some("expired_token") => return Err(expired()),
                 _ => return Err(refusal(&body, &[self.device_code.expose_secret()])),
             }
         }
+    }
+
+    /// The wait after `failures` failures in a row: the interval doubled that many times, as
+    /// the retry module's backoff computes it, up to a minute but never under the interval.
+    fn backoff(&self, failures: u32) -> Duration {
+        let interval = self.interval();
+        exponential_backoff(interval, failures, MAX_BACKOFF).max(interval)
     }
 }
 
@@ -274,29 +285,11 @@ impl fmt::Debug for DeviceAuthorization {
 #[derive(Debug, Default)]
 pub struct DeviceLoginBuilder {
     endpoint: EndpointConfig,
-    scopes: Vec<String>,
     codepair_url: Option<String>,
 }
 
 impl DeviceLoginBuilder {
-    endpoint_setters!();
-
-    /// Adds a scope to ask for, e.g. [`scopes::CATALOG`](super::scopes::CATALOG). At least
-    /// one is required.
-    pub fn scope(mut self, scope: impl Into<String>) -> Self {
-        self.scopes.push(scope.into());
-        self
-    }
-
-    /// Adds scopes to ask for.
-    pub fn scopes<I>(mut self, scopes: I) -> Self
-    where
-        I: IntoIterator,
-        I::Item: Into<String>,
-    {
-        self.scopes.extend(scopes.into_iter().map(Into::into));
-        self
-    }
+    setters!(endpoint, scopes);
 
     /// The code-pair endpoint, in place of the region's
     /// ([`LwaRegion::codepair_url`](super::LwaRegion::codepair_url)).
@@ -310,17 +303,18 @@ impl DeviceLoginBuilder {
     /// # Errors
     /// [`Error::InvalidRequest`] when the client ID or every scope is missing, or a URL is not
     /// an `http` or `https` URL.
-    pub fn build(self) -> Result<DeviceLogin> {
+    pub fn build(mut self) -> Result<DeviceLogin> {
+        let scopes = std::mem::take(&mut self.endpoint.scopes);
         let endpoint = self.endpoint.build()?;
-        let scopes = lwa::required_scopes(self.scopes)?;
+        let scopes = required_scopes(scopes)?;
         let codepair_url = self
             .codepair_url
             .unwrap_or_else(|| endpoint.region.codepair_url().to_owned());
         Ok(DeviceLogin {
             client_id: endpoint.client_id,
             scope: scopes.join(" "),
-            codepair_url: lwa::parse_url("code-pair URL", &codepair_url)?,
-            token_url: endpoint.token_url.url().clone(),
+            codepair_url: parse_url("code-pair URL", &codepair_url)?,
+            token_url: endpoint.token_url,
             http: endpoint.http,
         })
     }
@@ -335,45 +329,6 @@ struct CodePair {
     expires_in: u64,
     #[serde(default)]
     interval: Option<u64>,
-}
-
-/// LWA's answer to a successful device-code token request.
-#[derive(serde::Deserialize)]
-struct TokenAnswer {
-    access_token: String,
-    #[serde(default)]
-    refresh_token: Option<String>,
-    #[serde(default)]
-    expires_in: Option<u64>,
-}
-
-impl TokenAnswer {
-    fn into_tokens(self) -> Tokens {
-        Tokens {
-            access_token: AccessToken::new(self.access_token),
-            refresh_token: self.refresh_token.map(SecretString::from),
-            expires_in: self
-                .expires_in
-                .map_or(lwa::DEFAULT_EXPIRES_IN, Duration::from_secs),
-        }
-    }
-}
-
-/// Decodes an endpoint's answer, without quoting it in the error.
-fn decode<T: serde::de::DeserializeOwned>(body: &[u8], what: &str) -> Result<T> {
-    let deserializer = &mut serde_json::Deserializer::from_slice(body);
-    serde_path_to_error::deserialize(deserializer)
-        .map_err(|error| lwa::unreadable(what, error.inner(), &error.path().to_string()))
-}
-
-/// An [`Error::Auth`] for an OAuth error answer.
-fn refusal(body: &[u8], secrets: &[&str]) -> Error {
-    match lwa::oauth_error(body) {
-        Some(error) => {
-            lwa::endpoint_error(&error.error, error.error_description.as_deref(), secrets)
-        }
-        None => Error::auth("the endpoint refused the request without saying why", None),
-    }
 }
 
 fn expired() -> Error {
@@ -391,8 +346,8 @@ mod tests {
 
     use super::*;
     use crate::auth::LwaRegion;
-    use crate::auth::lwa::tests::{catch_all, field, form, test_http_client, token_body};
     use crate::auth::scopes;
+    use crate::auth::test_support::{catch_all, field, form, test_http_client, token_body};
 
     const DEVICE_CODE: &str = "distinct-device-code-6a6b";
     const ACCESS_TOKEN: &str = "Atza|device-distinct-access-token";
@@ -770,7 +725,7 @@ mod tests {
         send_sync(&login);
         send(login.start());
         let _poll_is_send = |authorization: &DeviceAuthorization| send(authorization.poll());
-        let pkce = crate::auth::pkce::PkceLogin::builder()
+        let pkce = crate::auth::PkceLogin::builder()
             .client_id("c")
             .redirect_uri("http://127.0.0.1/callback")
             .scope(scopes::CATALOG)

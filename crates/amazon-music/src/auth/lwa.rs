@@ -1,21 +1,18 @@
 //! Login with Amazon's refresh-token grant as a [`TokenSource`].
 //!
-//! The grant goes through the `oauth2` crate (`BasicClient` with `AuthType::RequestBody`,
-//! `exchange_refresh_token`, its token and error response types), over the plumbing in
-//! [`endpoint`](super::endpoint); the cache in [`cache`](super::cache) decides when to ask.
+//! The grant is one form POST to the token endpoint ([`exchange`](super::exchange)); the cache
+//! in [`cache`](super::cache) decides when to ask.
 
 use std::fmt;
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, SystemTime};
 
 use futures_util::future::BoxFuture;
-use oauth2::basic::BasicClient;
-use oauth2::{AuthType, ClientId, ClientSecret, RefreshToken};
 use secrecy::{ExposeSecret, SecretString};
 use tracing::debug;
 
 use super::cache::{Fetch, Fetched, Settings, TokenCache};
-use super::endpoint::{self, Endpoint, EndpointConfig, endpoint_setters};
+use super::settings::{Endpoint, EndpointConfig, required_secret, setters};
 use super::{AccessToken, Redacted, TokenSource};
 use crate::Result;
 
@@ -70,7 +67,6 @@ type RefreshTokenCallback = Arc<dyn Fn(&SecretString) + Send + Sync>;
 
 struct Inner {
     endpoint: Endpoint,
-    client_secret: Option<SecretString>,
     /// The refresh token to use next; replaced when the endpoint rotates it.
     refresh_token: Mutex<SecretString>,
     on_new_refresh_token: Option<RefreshTokenCallback>,
@@ -107,31 +103,18 @@ impl Inner {
     /// Asks the token endpoint for a new access token with the refresh-token grant.
     async fn fetch(&self) -> Result<Fetched> {
         let refresh_token = self.current_refresh_token();
-        let client = BasicClient::new(ClientId::new(self.endpoint.client_id.clone()))
-            .set_auth_type(AuthType::RequestBody)
-            .set_token_uri(self.endpoint.token_url.clone());
         // Public clients (the device flow's) have no secret: LWA refreshes their tokens
         // with the client ID alone.
-        let client = match &self.client_secret {
-            Some(secret) => {
-                client.set_client_secret(ClientSecret::new(secret.expose_secret().to_owned()))
-            }
-            None => client,
-        };
-        let grant = RefreshToken::new(refresh_token.expose_secret().to_owned());
-        let http = endpoint::adapter(&self.endpoint.http);
-        let response = client
-            .exchange_refresh_token(&grant)
-            .request_async(&http)
-            .await
-            .map_err(|error| {
-                let secret = self.client_secret.as_ref().map(ExposeSecret::expose_secret);
-                endpoint::token_error(
-                    error,
-                    &[secret.unwrap_or_default(), refresh_token.expose_secret()],
-                )
-            })?;
-        let tokens = endpoint::tokens_from(&response);
+        let tokens = self
+            .endpoint
+            .request_tokens(
+                &[
+                    ("grant_type", "refresh_token"),
+                    ("refresh_token", refresh_token.expose_secret()),
+                ],
+                &[refresh_token.expose_secret()],
+            )
+            .await?;
         let rotated = match tokens.refresh_token {
             Some(new) if new.expose_secret() != refresh_token.expose_secret() => {
                 *self
@@ -196,7 +179,6 @@ impl fmt::Debug for LwaTokenSource {
 #[derive(Default)]
 pub struct LwaTokenSourceBuilder {
     endpoint: EndpointConfig,
-    client_secret: Option<SecretString>,
     refresh_token: Option<SecretString>,
     access_token: Option<(AccessToken, Option<SystemTime>)>,
     settings: Settings,
@@ -204,14 +186,7 @@ pub struct LwaTokenSourceBuilder {
 }
 
 impl LwaTokenSourceBuilder {
-    endpoint_setters!();
-
-    /// The security profile's client secret; omit it for tokens from the device flow, whose
-    /// refresh needs only the client ID.
-    pub fn client_secret(mut self, client_secret: impl Into<SecretString>) -> Self {
-        self.client_secret = Some(client_secret.into());
-        self
-    }
+    setters!(endpoint, client_secret);
 
     /// The refresh token (`Atzr|...`) from a login, e.g.
     /// [`Tokens::refresh_token`](super::Tokens::refresh_token). Required.
@@ -280,10 +255,7 @@ impl LwaTokenSourceBuilder {
     /// token is missing or empty, or the token URL is not an `http` or `https` URL.
     pub fn build(self) -> Result<LwaTokenSource> {
         let endpoint = self.endpoint.build()?;
-        let client_secret = self
-            .client_secret
-            .filter(|secret| !secret.expose_secret().trim().is_empty());
-        let refresh_token = endpoint::required_secret("refresh token", self.refresh_token)?;
+        let refresh_token = required_secret("refresh token", self.refresh_token)?;
         let cache = match self.access_token {
             Some((token, expires_at)) => {
                 let now = SystemTime::now();
@@ -297,7 +269,6 @@ impl LwaTokenSourceBuilder {
         Ok(LwaTokenSource {
             inner: Arc::new(Inner {
                 endpoint,
-                client_secret,
                 refresh_token: Mutex::new(refresh_token),
                 on_new_refresh_token: self.on_new_refresh_token,
                 cache,
@@ -312,10 +283,6 @@ impl fmt::Debug for LwaTokenSourceBuilder {
             .debug_struct("LwaTokenSourceBuilder")
             .field("endpoint", &self.endpoint)
             .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| Redacted),
-            )
-            .field(
                 "refresh_token",
                 &self.refresh_token.as_ref().map(|_| Redacted),
             )
@@ -329,7 +296,7 @@ impl fmt::Debug for LwaTokenSourceBuilder {
 }
 
 #[cfg(test)]
-pub(super) mod tests {
+mod tests {
     use std::error::Error as _;
     use std::io;
 
@@ -340,52 +307,13 @@ pub(super) mod tests {
     use super::*;
     use crate::Error;
     use crate::auth::LwaRegion;
+    use crate::auth::test_support::{
+        CLIENT_SECRET, catch_all, error_chain, form, test_http_client, token_body,
+    };
 
-    pub(in crate::auth) const CLIENT_SECRET: &str = "distinct-client-secret-7f3a";
     const REFRESH_TOKEN: &str = "Atzr|distinct-refresh-token-91bc";
     const ROTATED_REFRESH_TOKEN: &str = "Atzr|distinct-rotated-refresh-token-2d4e";
     const ACCESS_TOKEN: &str = "Atza|distinct-access-token-55aa";
-
-    /// A client with no timeouts and no idle-connection timer, so that a paused clock only
-    /// moves when a test moves it.
-    pub(in crate::auth) fn test_http_client() -> reqwest::Client {
-        crate::http_client_builder()
-            .unwrap()
-            .pool_idle_timeout(None)
-            .build()
-            .unwrap()
-    }
-
-    /// The decoded form fields of a request.
-    pub(in crate::auth) fn form(request: &Request) -> Vec<(String, String)> {
-        oauth2::url::form_urlencoded::parse(&request.body)
-            .into_owned()
-            .collect()
-    }
-
-    pub(in crate::auth) fn field(request: &Request, name: &str) -> Option<String> {
-        form(request)
-            .into_iter()
-            .find_map(|(key, value)| (key == name).then_some(value))
-    }
-
-    pub(in crate::auth) fn token_body(access_token: &str) -> serde_json::Value {
-        json!({"access_token": access_token, "token_type": "bearer", "expires_in": 3600})
-    }
-
-    /// Answers every request no other mock matched with a 599 that names it.
-    pub(in crate::auth) async fn catch_all(server: &MockServer) {
-        Mock::given(wiremock::matchers::any())
-            .respond_with(|request: &Request| {
-                ResponseTemplate::new(599).set_body_string(format!(
-                    "{} {} was not expected",
-                    request.method, request.url
-                ))
-            })
-            .with_priority(u8::MAX)
-            .mount(server)
-            .await;
-    }
 
     fn source(server: &MockServer) -> LwaTokenSource {
         builder_for(server).build().unwrap()
@@ -950,7 +878,7 @@ pub(super) mod tests {
     }
 
     /// A writer into a shared buffer, for capturing `tracing` output.
-    pub(in crate::auth) struct BufferWriter(pub(in crate::auth) Arc<Mutex<Vec<u8>>>);
+    struct BufferWriter(Arc<Mutex<Vec<u8>>>);
 
     impl io::Write for BufferWriter {
         fn write(&mut self, bytes: &[u8]) -> io::Result<usize> {
@@ -961,18 +889,6 @@ pub(super) mod tests {
         fn flush(&mut self) -> io::Result<()> {
             Ok(())
         }
-    }
-
-    /// An error's `Display` and that of every cause, one per line.
-    pub(in crate::auth) fn error_chain(error: &Error) -> String {
-        let mut chain = error.to_string();
-        let mut source = error.source();
-        while let Some(cause) = source {
-            chain.push('\n');
-            chain.push_str(&cause.to_string());
-            source = cause.source();
-        }
-        chain
     }
 
     fn assert_secret_free(text: &str) {

@@ -4,8 +4,12 @@
 //! - [`LwaTokenSource`]: Login with Amazon's refresh-token grant, cached and refreshed ahead of
 //!   expiry (in the background, while the token is still valid), and once more when the API
 //!   says a token is no longer valid; it can start from an access token you already have.
-//! - [`pkce`] and [`device`]: the two ways to get the first [`Tokens`] (and so a refresh
-//!   token), asking for some of the [`scopes`].
+//! - [`PkceLogin`] and [`DeviceLogin`]: the two ways to get the first [`Tokens`] (and so a
+//!   refresh token), asking for some of the [`scopes`].
+//!
+//! Every request to Login with Amazon is one form POST over this crate's own `reqwest` client;
+//! a grant's answer is read as one token response, and a failure becomes an
+//! [`Error::Auth`](crate::Error::Auth), retryable by the same rule as the client's own retries.
 
 use std::fmt;
 use std::time::Duration;
@@ -15,18 +19,24 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::Result;
 
-pub mod device;
-pub mod pkce;
-
+mod advice;
 mod cache;
-mod endpoint;
+mod device;
+mod exchange;
 mod lwa;
+mod pkce;
+mod region;
+mod settings;
+#[cfg(test)]
+mod test_support;
 
-pub use endpoint::LwaRegion;
+pub use device::{DeviceAuthorization, DeviceLogin, DeviceLoginBuilder};
 pub use lwa::{LwaTokenSource, LwaTokenSourceBuilder};
+pub use pkce::{DEFAULT_AUTHORIZE_URL, PkceLogin, PkceLoginBuilder};
+pub use region::LwaRegion;
 
 /// The Amazon Music scopes an app can ask for when a user logs in, as Amazon's developer
-/// pages list them; a login asks for one or more (see [`pkce`] and [`device`]).
+/// pages list them; a login asks for one or more (see [`PkceLogin`] and [`DeviceLogin`]).
 pub mod scopes {
     /// `music::catalog`.
     pub const CATALOG: &str = "music::catalog";

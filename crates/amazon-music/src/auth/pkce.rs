@@ -1,60 +1,58 @@
 //! Authorization code with PKCE: the login for apps that can open a browser and receive the
 //! redirect.
 //!
-//! [`PkceLogin`] makes the authorize URL (with a fresh PKCE verifier and `state`), and
-//! exchanges the code the redirect brings for [`Tokens`], after checking that the redirect
-//! carries this login's `state`. The `oauth2` crate does the work (`authorize_url`,
-//! `PkceCodeChallenge` with S256, `CsrfToken`, `exchange_code`); this module adds LWA's
-//! endpoints, its error messages and the state check.
-//!
-//! ```no_run
-//! use amazon_music::auth::{pkce::PkceLogin, scopes, LwaTokenSource};
-//!
-//! # async fn run() -> amazon_music::Result<()> {
-//! let login = PkceLogin::builder()
-//!     .client_id("amzn1.application-oa2-client.0123")
-//!     .redirect_uri("http://127.0.0.1:8080/callback")
-//!     .scopes([scopes::CATALOG, scopes::LIBRARY_READ])
-//!     .build()?;
-//! println!("Open {}", login.authorize_url());
-//! // ... the browser comes back to http://127.0.0.1:8080/callback?code=...&state=...
-//! # let redirect = String::new();
-//! let tokens = login.exchange_redirect(&redirect).await?;
-//! # Ok(())
-//! # }
-//! ```
+//! The PKCE verifier (32 random bytes from the operating system, base64url: 43 characters),
+//! its S256 challenge (RFC 7636) and the `state` (16 random bytes) are made here; the code
+//! exchange is one form POST through [`exchange`](super::exchange).
 
 use std::fmt;
 
-use oauth2::basic::BasicClient;
-use oauth2::{
-    AuthType, AuthUrl, AuthorizationCode, ClientId, ClientSecret, CsrfToken, EndpointNotSet,
-    EndpointSet, PkceCodeChallenge, PkceCodeVerifier, RedirectUrl, Scope,
-};
+use base64::Engine as _;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use secrecy::{ExposeSecret, SecretString};
+use sha2::{Digest, Sha256};
 use tracing::debug;
+use url::Url;
 
-use super::endpoint::{self as lwa, EndpointConfig, endpoint_setters};
-use super::{Redacted, Tokens};
+use super::Redacted;
+use super::Tokens;
+use super::advice::endpoint_error;
+use super::settings::{Endpoint, EndpointConfig, parse_url, required, required_scopes, setters};
 use crate::{Error, Result};
 
 /// Login with Amazon's authorize page, where the user logs in and consents.
 pub const DEFAULT_AUTHORIZE_URL: &str = "https://www.amazon.com/ap/oa";
 
-type Client = BasicClient<EndpointSet, EndpointNotSet, EndpointNotSet, EndpointNotSet, EndpointSet>;
-
 /// One login with the authorization code grant and PKCE: the URL to send the user to, and the
 /// code exchange once they come back.
 ///
-/// Each `PkceLogin` has its own PKCE verifier and `state`; make a new one for each login.
+/// The authorize URL carries a fresh PKCE challenge (S256) and `state`; the exchange checks
+/// that the redirect brings this login's `state` back before it sends the code and the
+/// verifier. Each `PkceLogin` has its own verifier and `state`: make a new one for each login.
 /// `Debug` shows neither, nor the client secret.
+///
+/// ```no_run
+/// use amazon_music::auth::{PkceLogin, scopes};
+///
+/// # async fn run() -> amazon_music::Result<()> {
+/// let login = PkceLogin::builder()
+///     .client_id("amzn1.application-oa2-client.0123")
+///     .redirect_uri("http://127.0.0.1:8080/callback")
+///     .scopes([scopes::CATALOG, scopes::LIBRARY_READ])
+///     .build()?;
+/// println!("Open {}", login.authorize_url());
+/// // ... the browser comes back to http://127.0.0.1:8080/callback?code=...&state=...
+/// # let redirect = String::new();
+/// let tokens = login.exchange_redirect(&redirect).await?;
+/// # Ok(())
+/// # }
+/// ```
 pub struct PkceLogin {
-    client: Client,
-    http: reqwest::Client,
-    authorize_url: oauth2::url::Url,
-    state: CsrfToken,
-    verifier: PkceCodeVerifier,
-    client_secret: Option<SecretString>,
+    endpoint: Endpoint,
+    redirect_uri: Url,
+    authorize_url: Url,
+    state: SecretString,
+    verifier: SecretString,
 }
 
 impl PkceLogin {
@@ -63,16 +61,16 @@ impl PkceLogin {
         PkceLoginBuilder::default()
     }
 
-    /// The URL to open in the user's browser: the authorize page with `client_id`, `scope`,
-    /// `response_type=code`, `redirect_uri`, `code_challenge`, `code_challenge_method=S256`
-    /// and `state`.
+    /// The URL to open in the user's browser: the authorize page with `response_type=code`,
+    /// `client_id`, `state`, `code_challenge`, `code_challenge_method=S256`, `redirect_uri`
+    /// and `scope`.
     pub fn authorize_url(&self) -> &str {
         self.authorize_url.as_str()
     }
 
     /// The `state` the authorize URL carries, which the redirect must bring back.
     pub fn state(&self) -> &str {
-        self.state.secret()
+        self.state.expose_secret()
     }
 
     /// Exchanges the redirect's `code` for tokens, once its `state` has been checked.
@@ -82,30 +80,25 @@ impl PkceLogin {
     /// come from this login) or the token endpoint refuses the code;
     /// [`Error::InvalidRequest`] when `code` is empty.
     pub async fn exchange(&self, code: &str, state: &str) -> Result<Tokens> {
-        if !same(state, self.state.secret()) {
-            return Err(Error::auth(
-                "the redirect's state is not this login's: ignore the redirect and log in again",
-                None,
-            ));
+        if !same(state, self.state()) {
+            return Err(foreign_state());
         }
         if code.is_empty() {
             return Err(Error::invalid_request("the authorization code is empty"));
         }
-        let verifier = PkceCodeVerifier::new(self.verifier.secret().clone());
-        let response = self
-            .client
-            .exchange_code(AuthorizationCode::new(code.to_owned()))
-            .set_pkce_verifier(verifier)
-            .request_async(&lwa::adapter(&self.http))
-            .await
-            .map_err(|error| {
-                let secret = self.client_secret.as_ref().map(ExposeSecret::expose_secret);
-                lwa::token_error(
-                    error,
-                    &[secret.unwrap_or_default(), self.verifier.secret(), code],
-                )
-            })?;
-        let tokens = lwa::tokens_from(&response);
+        let verifier = self.verifier.expose_secret();
+        let tokens = self
+            .endpoint
+            .request_tokens(
+                &[
+                    ("grant_type", "authorization_code"),
+                    ("code", code),
+                    ("code_verifier", verifier),
+                    ("redirect_uri", self.redirect_uri.as_str()),
+                ],
+                &[verifier, code],
+            )
+            .await?;
         debug!(
             expires_in_secs = tokens.expires_in.as_secs(),
             refresh_token = tokens.refresh_token.is_some(),
@@ -122,7 +115,7 @@ impl PkceLogin {
     /// user declined), or as [`exchange`](Self::exchange); [`Error::InvalidRequest`] when it
     /// is not a URL or has no `code` or no `state`.
     pub async fn exchange_redirect(&self, redirect: &str) -> Result<Tokens> {
-        let url = oauth2::url::Url::parse(redirect).map_err(|error| {
+        let url = Url::parse(redirect).map_err(|error| {
             Error::invalid_request(format!("the redirect is not a URL: {error}"))
         })?;
         let parameter = |name: &str| {
@@ -130,14 +123,10 @@ impl PkceLogin {
                 .find_map(|(key, value)| (key == name).then(|| value.into_owned()))
         };
         if let Some(code) = parameter("error") {
-            if !same(&parameter("state").unwrap_or_default(), self.state.secret()) {
-                return Err(Error::auth(
-                    "the redirect's state is not this login's: ignore the redirect and log in \
-                     again",
-                    None,
-                ));
+            if !same(&parameter("state").unwrap_or_default(), self.state()) {
+                return Err(foreign_state());
             }
-            return Err(lwa::endpoint_error(
+            return Err(endpoint_error(
                 &code,
                 parameter("error_description").as_deref(),
                 &[],
@@ -157,17 +146,14 @@ impl fmt::Debug for PkceLogin {
         endpoint.set_query(None);
         formatter
             .debug_struct("PkceLogin")
-            .field("client_id", &self.client.client_id().as_str())
+            .field("client_id", &self.endpoint.client_id)
             .field(
                 "client_secret",
-                &self.client_secret.as_ref().map(|_| Redacted),
+                &self.endpoint.client_secret.as_ref().map(|_| Redacted),
             )
-            .field(
-                "redirect_uri",
-                &self.client.redirect_uri().map(|uri| uri.as_str()),
-            )
+            .field("redirect_uri", &self.redirect_uri.as_str())
             .field("authorize_endpoint", &endpoint.as_str())
-            .field("token_url", &self.client.token_uri().as_str())
+            .field("token_url", &self.endpoint.token_url.as_str())
             .field("state", &Redacted)
             .field("verifier", &Redacted)
             .finish_non_exhaustive()
@@ -180,43 +166,17 @@ impl fmt::Debug for PkceLogin {
 #[derive(Default)]
 pub struct PkceLoginBuilder {
     endpoint: EndpointConfig,
-    client_secret: Option<SecretString>,
     redirect_uri: Option<String>,
-    scopes: Vec<String>,
     authorize_url: Option<String>,
 }
 
 impl PkceLoginBuilder {
-    endpoint_setters!();
-
-    /// The security profile's client secret, for apps that can keep one (LWA accepts the
-    /// PKCE verifier in its place); not sent unless set.
-    pub fn client_secret(mut self, client_secret: impl Into<SecretString>) -> Self {
-        self.client_secret = Some(client_secret.into());
-        self
-    }
+    setters!(endpoint, client_secret, scopes);
 
     /// Where the browser is sent back to with the code; one of the security profile's allowed
     /// return URLs. Required.
     pub fn redirect_uri(mut self, redirect_uri: impl Into<String>) -> Self {
         self.redirect_uri = Some(redirect_uri.into());
-        self
-    }
-
-    /// Adds a scope to ask for, e.g. [`scopes::CATALOG`](super::scopes::CATALOG). At least
-    /// one is required.
-    pub fn scope(mut self, scope: impl Into<String>) -> Self {
-        self.scopes.push(scope.into());
-        self
-    }
-
-    /// Adds scopes to ask for.
-    pub fn scopes<I>(mut self, scopes: I) -> Self
-    where
-        I: IntoIterator,
-        I::Item: Into<String>,
-    {
-        self.scopes.extend(scopes.into_iter().map(Into::into));
         self
     }
 
@@ -230,38 +190,35 @@ impl PkceLoginBuilder {
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] when the client ID, the redirect URI or every scope is
-    /// missing, or a URL is not an `http` or `https` URL.
-    pub fn build(self) -> Result<PkceLogin> {
+    /// missing, or a URL is not an `http` or `https` URL; [`Error::Auth`] when the operating
+    /// system gives no random bytes for the verifier and `state`.
+    pub fn build(mut self) -> Result<PkceLogin> {
+        let scopes = std::mem::take(&mut self.endpoint.scopes);
         let endpoint = self.endpoint.build()?;
-        let redirect_uri = lwa::required("redirect URI", self.redirect_uri)?;
-        let redirect_uri = RedirectUrl::from_url(lwa::parse_url("redirect URI", &redirect_uri)?);
-        let scopes = lwa::required_scopes(self.scopes)?;
+        let redirect_uri = required("redirect URI", self.redirect_uri)?;
+        let redirect_uri = parse_url("redirect URI", &redirect_uri)?;
+        let scopes = required_scopes(scopes)?;
         let authorize_url = self
             .authorize_url
             .unwrap_or_else(|| DEFAULT_AUTHORIZE_URL.to_owned());
-        let authorize_url = AuthUrl::from_url(lwa::parse_url("authorize URL", &authorize_url)?);
-        let http = endpoint.http;
-        let mut client = BasicClient::new(ClientId::new(endpoint.client_id))
-            .set_auth_type(AuthType::RequestBody)
-            .set_auth_uri(authorize_url)
-            .set_token_uri(endpoint.token_url)
-            .set_redirect_uri(redirect_uri);
-        if let Some(secret) = &self.client_secret {
-            client = client.set_client_secret(ClientSecret::new(secret.expose_secret().to_owned()));
-        }
-        let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
-        let (authorize_url, state) = client
-            .authorize_url(CsrfToken::new_random)
-            .add_scopes(scopes.into_iter().map(Scope::new))
-            .set_pkce_challenge(challenge)
-            .url();
+        let mut authorize_url = parse_url("authorize URL", &authorize_url)?;
+        let verifier = random_token::<32>()?;
+        let state = random_token::<16>()?;
+        authorize_url
+            .query_pairs_mut()
+            .append_pair("response_type", "code")
+            .append_pair("client_id", &endpoint.client_id)
+            .append_pair("state", &state)
+            .append_pair("code_challenge", &challenge(&verifier))
+            .append_pair("code_challenge_method", "S256")
+            .append_pair("redirect_uri", redirect_uri.as_str())
+            .append_pair("scope", &scopes.join(" "));
         Ok(PkceLogin {
-            client,
-            http,
+            endpoint,
+            redirect_uri,
             authorize_url,
-            state,
-            verifier,
-            client_secret: self.client_secret,
+            state: SecretString::from(state),
+            verifier: SecretString::from(verifier),
         })
     }
 }
@@ -271,15 +228,40 @@ impl fmt::Debug for PkceLoginBuilder {
         formatter
             .debug_struct("PkceLoginBuilder")
             .field("endpoint", &self.endpoint)
-            .field(
-                "client_secret",
-                &self.client_secret.as_ref().map(|_| Redacted),
-            )
             .field("redirect_uri", &self.redirect_uri)
-            .field("scopes", &self.scopes)
             .field("authorize_url", &self.authorize_url)
             .finish_non_exhaustive()
     }
+}
+
+/// `N` random bytes from the operating system, base64url without padding: a PKCE verifier
+/// (32 bytes: 43 characters, within RFC 7636's 43 to 128) or a `state`.
+///
+/// # Errors
+/// [`Error::Auth`] when the operating system gives no random bytes.
+fn random_token<const N: usize>() -> Result<String> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|error| {
+        Error::auth(
+            "the operating system gave no random bytes for the login",
+            Some(Box::new(error)),
+        )
+    })?;
+    Ok(URL_SAFE_NO_PAD.encode(bytes))
+}
+
+/// The S256 code challenge of `verifier`: base64url (no padding) of its SHA-256 (RFC 7636,
+/// section 4.2).
+fn challenge(verifier: &str) -> String {
+    URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()))
+}
+
+/// The error for a redirect that does not carry this login's `state`.
+fn foreign_state() -> Error {
+    Error::auth(
+        "the redirect's state is not this login's: ignore the redirect and log in again",
+        None,
+    )
 }
 
 /// Whether `a` and `b` are equal, in a time that does not depend on where they differ.
@@ -298,10 +280,10 @@ mod tests {
     use wiremock::{Mock, MockServer, ResponseTemplate};
 
     use super::*;
-    use crate::auth::lwa::tests::{
+    use crate::auth::scopes;
+    use crate::auth::test_support::{
         CLIENT_SECRET, catch_all, error_chain, field, form, test_http_client,
     };
-    use crate::auth::scopes;
 
     const REFRESH_TOKEN: &str = "Atzr|pkce-distinct-refresh-token-c0de";
     const ACCESS_TOKEN: &str = "Atza|pkce-distinct-access-token-beef";
@@ -315,7 +297,7 @@ mod tests {
     }
 
     fn query(url: &str) -> Vec<(String, String)> {
-        oauth2::url::Url::parse(url)
+        Url::parse(url)
             .unwrap()
             .query_pairs()
             .into_owned()
@@ -445,13 +427,15 @@ mod tests {
         );
         assert_eq!(field(request, "redirect_uri").unwrap(), REDIRECT);
 
-        let verifier = PkceCodeVerifier::new(field(request, "code_verifier").unwrap());
-        let challenge = PkceCodeChallenge::from_code_verifier_sha256(&verifier);
+        // The challenge is base64url(SHA-256(verifier)), computed here without the module's
+        // helper.
+        let verifier = field(request, "code_verifier").unwrap();
+        let expected = URL_SAFE_NO_PAD.encode(Sha256::digest(verifier.as_bytes()));
+        assert_eq!(expected, parameter(login.authorize_url(), "code_challenge"));
         assert_eq!(
-            challenge.as_str(),
-            parameter(login.authorize_url(), "code_challenge")
+            parameter(login.authorize_url(), "code_challenge_method"),
+            "S256"
         );
-        assert_eq!(challenge.method().as_str(), "S256");
     }
 
     #[tokio::test]
@@ -550,7 +534,7 @@ mod tests {
         let chain = error_chain(&error);
         assert!(chain.contains("invalid_grant"), "{chain}");
         assert!(!chain.contains(CLIENT_SECRET), "{chain}");
-        assert!(!chain.contains(login.verifier.secret()), "{chain}");
+        assert!(!chain.contains(login.verifier.expose_secret()), "{chain}");
     }
 
     #[test]
@@ -597,7 +581,7 @@ mod tests {
             .build()
             .unwrap();
         let debug = format!("{login:?}");
-        for secret in [CLIENT_SECRET, login.verifier.secret(), login.state()] {
+        for secret in [CLIENT_SECRET, login.verifier.expose_secret(), login.state()] {
             assert!(!debug.contains(secret), "{secret} appears in {debug}");
         }
         assert!(debug.contains("https://www.amazon.com/ap/oa"), "{debug}");
@@ -611,6 +595,35 @@ mod tests {
             debug,
             "Tokens { access_token: AccessToken([REDACTED]), refresh_token: Some([REDACTED]), \
              expires_in: 3600s }"
+        );
+    }
+
+    #[test]
+    fn the_challenge_of_rfc_7636s_example_verifier_is_its_example_challenge() {
+        // RFC 7636, appendix B.
+        assert_eq!(
+            challenge("dBjftJeZ4CVP-mB92K27uhbUJU1p1r_wW1gFWFOEjXk"),
+            "E9Melhoa2OwvFrEMTJguCHaoeK1t8URWbuGJSstw-cM"
+        );
+    }
+
+    #[test]
+    fn verifier_and_state_are_base64url_of_fresh_random_bytes() {
+        let login = builder().build().unwrap();
+        let verifier = login.verifier.expose_secret();
+        assert_eq!(verifier.len(), 43, "{verifier}");
+        assert_eq!(login.state().len(), 22, "{}", login.state());
+        for token in [verifier, login.state()] {
+            assert!(
+                token
+                    .bytes()
+                    .all(|byte| byte.is_ascii_alphanumeric() || byte == b'-' || byte == b'_'),
+                "{token}"
+            );
+        }
+        assert_ne!(
+            verifier,
+            builder().build().unwrap().verifier.expose_secret()
         );
     }
 

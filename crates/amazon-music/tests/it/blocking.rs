@@ -4,7 +4,7 @@ use amazon_music::{Entity, Error, View};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer};
 
-use crate::support::{SongPager, builder, mount_catch_all, request_count};
+use crate::support::{SongPager, builder_of, mount_catch_all, request_count};
 
 /// A server of `total` songs, started on a runtime of the test's own: the code under test has
 /// none.
@@ -24,8 +24,11 @@ fn song_server(total: usize) -> (tokio::runtime::Runtime, MockServer) {
     (runtime, server)
 }
 
+/// The blocking builder's `build()` gives the blocking client.
 fn client(server: &MockServer) -> amazon_music::blocking::Client {
-    builder(&server.uri()).build_blocking().expect("a client")
+    builder_of::<amazon_music::blocking::Client>(&server.uri())
+        .build()
+        .expect("a client")
 }
 
 #[test]
@@ -89,6 +92,8 @@ fn errors_are_the_async_clients_and_end_the_iteration() {
 
     let error = client.album("B404").send().expect_err("a 404");
     assert_eq!(error.status(), Some(404));
+    assert_eq!(error.code(), Some("NOT_FOUND"));
+    assert!(error.is_not_found());
     assert!(matches!(error, Error::Api(_)), "{error:?}");
 
     let error = client.library_songs().limit(0).send().expect_err("limit 0");
@@ -144,10 +149,40 @@ async fn calls_inside_an_async_runtime_block_without_panicking() {
         .mount(&server)
         .await;
     mount_catch_all(&server).await;
-    let client = builder(&server.uri()).build_blocking().expect("a client");
+    let client = client(&server);
     let songs = client.library_songs().entities().count();
     assert_eq!(songs, 12);
     // The last clone, dropped inside the runtime, shuts its own down without panicking.
     drop(client);
     assert_eq!(request_count(&server).await, 2);
+}
+
+/// A blocking client for `server`, a mock on a thread of its own, with its credentials.
+fn mock_client(server: &amazon_music_mock::MockServer) -> amazon_music::blocking::Client {
+    builder_of::<amazon_music::blocking::Client>(server.url())
+        .api_key(server.credentials().api_key())
+        .access_token(server.credentials().access_token())
+        .build()
+        .expect("a client")
+}
+
+#[test]
+fn a_mock_started_blocking_serves_sync_code() {
+    let server = amazon_music_mock::MockServer::builder()
+        .library_size(25)
+        .start_blocking()
+        .expect("a mock on its own thread");
+    let client = mock_client(&server);
+    assert_eq!(client.library_songs().limit(10).entities().count(), 25);
+    assert_eq!(server.requests().len(), 3, "three pages of at most 10");
+}
+
+#[tokio::test(flavor = "current_thread")]
+async fn a_mock_started_blocking_serves_a_client_that_blocks_a_current_thread_runtime() {
+    let server = amazon_music_mock::MockServer::start_blocking().expect("a mock");
+    let client = mock_client(&server);
+    let home = client.home().limit(2).send().expect("the home view");
+    assert!(!home.content.entity_groups.is_empty());
+    drop(client);
+    server.shutdown().await;
 }

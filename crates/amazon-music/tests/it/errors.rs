@@ -165,6 +165,12 @@ async fn forbidden_is_not_a_bad_api_key() {
         assert!(text.contains(code), "{text}");
         assert!(!text.contains("API key"), "{text}");
         assert!(!error.is_retryable());
+        assert_eq!(
+            error.code(),
+            Some(code),
+            "the code without matching the variant"
+        );
+        assert!(!error.is_not_found());
     }
     // A 403 that says the API key is bad is the credentials' fault.
     let server = serving(

@@ -43,7 +43,7 @@ async fn collects_a_ten_thousand_song_library_in_order() {
 }
 
 #[tokio::test]
-async fn percent_heavy_tokens_go_back_byte_for_byte() {
+async fn percent_encoded_tokens_go_back_as_received() {
     let server = song_server(25).await;
     let pages: Vec<_> = client(&server)
         .library_songs()
@@ -108,15 +108,16 @@ async fn take_on_the_stream_stops_fetching_too() {
     assert_eq!(request_count(&server).await, 3);
 }
 
-/// The `limit` and `cursor` of every request `server` received, in order.
+/// The `limit` and `cursor` (as it went over the wire) of every request `server` received, in
+/// order.
 async fn limits_and_cursors(server: &MockServer) -> Vec<(Option<String>, Option<String>)> {
-    let query = crate::support::query;
+    let (query, raw_query) = (crate::support::query, crate::support::raw_query);
     server
         .received_requests()
         .await
         .expect("recording is on")
         .iter()
-        .map(|request| (query(request, "limit"), query(request, "cursor")))
+        .map(|request| (query(request, "limit"), raw_query(request, "cursor")))
         .collect()
 }
 

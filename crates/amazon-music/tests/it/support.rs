@@ -12,7 +12,12 @@ pub const ACCESS_TOKEN: &str = "Atza|IwEBITestAccessToken-9c1e";
 
 /// A client builder for `base_url` with the test credentials and fast retries.
 pub fn builder(base_url: &str) -> ClientBuilder {
-    Client::builder()
+    builder_of(base_url)
+}
+
+/// [`builder`] for the client `C` (the blocking one, say).
+pub fn builder_of<C>(base_url: &str) -> ClientBuilder<C> {
+    ClientBuilder::default()
         .api_key(API_KEY)
         .access_token(ACCESS_TOKEN)
         .base_url(base_url)
@@ -56,7 +61,7 @@ pub fn error_body(status: u16, code: &str, message: &str) -> Value {
 }
 
 /// Serves a library of `total` songs, `limit` a page (10 by default), following `cursor`s
-/// made of the next offset wrapped in characters that need encoding.
+/// made of the next offset in a token that is already percent-encoded, as the reference's are.
 pub struct SongPager {
     /// How many songs the library holds.
     pub total: usize,
@@ -65,13 +70,14 @@ pub struct SongPager {
 impl SongPager {
     /// The cursor for the page starting at `offset`.
     pub fn cursor(offset: usize) -> String {
-        format!("%22o={offset}+/=%22")
+        format!("%22o%3D{offset}%2F%22")
     }
 
+    /// The offset of a cursor as the query decodes it: `"o=<offset>/"`.
     fn offset(cursor: &str) -> Option<usize> {
         cursor
-            .strip_prefix("%22o=")?
-            .strip_suffix("+/=%22")?
+            .strip_prefix("\"o=")?
+            .strip_suffix("/\"")?
             .parse()
             .ok()
     }
@@ -99,11 +105,22 @@ pub fn query(request: &Request, name: &str) -> Option<String> {
         .map(|(_, value)| value.into_owned())
 }
 
-/// The `cursor` of each of `requests`, in order.
+/// The query parameter `name` of `request` as it went over the wire, still percent-encoded.
+pub fn raw_query(request: &Request, name: &str) -> Option<String> {
+    let prefix = format!("{name}=");
+    request
+        .url
+        .query()?
+        .split('&')
+        .find_map(|pair| pair.strip_prefix(&prefix))
+        .map(str::to_owned)
+}
+
+/// The `cursor` of each of `requests`, in order, as it went over the wire.
 pub fn cursors(requests: &[Request]) -> Vec<Option<String>> {
     requests
         .iter()
-        .map(|request| query(request, "cursor"))
+        .map(|request| raw_query(request, "cursor"))
         .collect()
 }
 

@@ -6,8 +6,8 @@
 //! "missing field `_type`". This probe calls the first page of every operation of the spec
 //! with the generated functions and sorts each into: decodes, the known failure, or something
 //! else. Its exit code: 0 when every page holding an entity fails as known (and the others
-//! decode), 2 when any page holding an entity decodes (a release fixed it: the README's row
-//! and `cargo xtask clients` must change), 1 on anything else.
+//! decode), 2 when any page holding an entity decodes (a release fixed it: its row in
+//! docs/other-languages.md and `cargo xtask clients` must change), 1 on anything else.
 //!
 //! Usage: `probe SPEC_JSON URL API_KEY TOKEN`.
 

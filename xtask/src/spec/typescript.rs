@@ -14,8 +14,10 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-use crate::bundle::{self, DIST_JSON, DIST_YAML};
-use crate::{process, tools, workspace};
+use crate::spec::bundle::{self, DIST_JSON, DIST_YAML};
+use crate::spec::tools;
+use crate::util::process;
+use crate::util::workspace;
 
 /// The folder of the TypeScript check, relative to the workspace root.
 const DIR: &str = "tools/typescript";

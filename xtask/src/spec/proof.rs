@@ -8,7 +8,6 @@
 //! the copy's `amzn-music --mock --json api getChartView id=x` prints them. No file of the
 //! copy but the spec is edited by hand.
 
-use std::path::Path;
 use std::process::Command;
 use std::time::Duration;
 
@@ -16,8 +15,8 @@ use anyhow::{Context, Result, bail};
 use serde_norway::{Mapping, Value};
 
 use crate::codegen::SPEC_PATH;
-use crate::process;
-use crate::workspace;
+use crate::util::process;
+use crate::util::workspace;
 
 /// The fixture: the spec additions and the program that uses them.
 const FIXTURE: &str = "xtask/fixtures/spec-proof";
@@ -30,14 +29,14 @@ pub fn run() -> Result<()> {
     let root = workspace::root();
     let scratch = workspace::target_dir()?.join("spec-proof");
     let copy = scratch.join("workspace");
-    copy_workspace(&root, &copy)?;
+    workspace::copy_to(&copy)?;
     let spec_path = copy.join(SPEC_PATH);
     let additions = std::fs::read_to_string(root.join(FIXTURE).join("chart.yaml"))
         .context("reading the fixture's spec additions")?;
     let spec = std::fs::read_to_string(&spec_path).context("reading the copy's spec")?;
     std::fs::write(&spec_path, add_to_spec(&spec, &additions)?)
         .context("writing the copy's spec")?;
-    add_program(&root, &copy)?;
+    workspace::add_member(&copy, &root.join(FIXTURE), "spec-proof")?;
 
     let cargo = |args: &[&str]| {
         let mut command = workspace::cargo();
@@ -69,39 +68,6 @@ pub fn run() -> Result<()> {
     )?;
     check_cli_output(&printed)?;
     println!("spec-proof: amzn-music api getChartView printed both MusicVideo entities");
-    Ok(())
-}
-
-/// Copies the files git knows of (tracked, or untracked and not ignored) into `copy`, afresh.
-fn copy_workspace(root: &Path, copy: &Path) -> Result<()> {
-    if copy.exists() {
-        std::fs::remove_dir_all(copy)
-            .with_context(|| format!("removing the old copy {}", copy.display()))?;
-    }
-    let files = process::output(
-        Command::new("git")
-            .args([
-                "ls-files",
-                "-z",
-                "--cached",
-                "--others",
-                "--exclude-standard",
-            ])
-            .current_dir(root),
-        Duration::from_secs(60),
-    )?;
-    for file in files.split('\0').filter(|file| !file.is_empty()) {
-        let from = root.join(file);
-        if !from.is_file() {
-            continue; // deleted in the work tree
-        }
-        let to = copy.join(file);
-        if let Some(parent) = to.parent() {
-            std::fs::create_dir_all(parent)
-                .with_context(|| format!("creating {}", parent.display()))?;
-        }
-        std::fs::copy(&from, &to).with_context(|| format!("copying {file}"))?;
-    }
     Ok(())
 }
 
@@ -164,29 +130,6 @@ fn add_to_spec(spec: &str, additions: &str) -> Result<String> {
         .context("Entity has no discriminator mapping")?
         .insert(entity.into(), reference);
     serde_norway::to_string(&spec).context("writing the spec")
-}
-
-/// Adds the fixture's program to the copy as a workspace member.
-fn add_program(root: &Path, copy: &Path) -> Result<()> {
-    let program = copy.join("spec-proof");
-    std::fs::create_dir_all(program.join("src"))?;
-    for file in ["Cargo.toml", "src/main.rs"] {
-        std::fs::copy(root.join(FIXTURE).join(file), program.join(file))
-            .with_context(|| format!("copying the fixture's {file}"))?;
-    }
-    let manifest_path = copy.join("Cargo.toml");
-    let manifest = std::fs::read_to_string(&manifest_path)?;
-    let Some(members) = manifest.find("members = [") else {
-        bail!("the workspace manifest has no `members = [`");
-    };
-    let at = members + "members = [".len();
-    let manifest = format!(
-        "{}\n    \"spec-proof\",{}",
-        &manifest[..at],
-        &manifest[at..]
-    );
-    std::fs::write(&manifest_path, manifest)?;
-    Ok(())
 }
 
 /// `amzn-music --json` printed a view response whose entities are the two music videos.

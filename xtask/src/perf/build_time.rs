@@ -6,7 +6,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result};
 
-use crate::{process, workspace};
+use crate::util::process;
+use crate::util::workspace;
 
 /// A clean build of either app takes minutes on two cores; this bounds a stuck one.
 const BUILD_TIMEOUT: Duration = Duration::from_secs(20 * 60);

@@ -24,10 +24,11 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use crate::bundle::{self, DIST_JSON, DIST_YAML};
-use crate::contract::{self, MOCK_LISTENING, Server};
-use crate::tools::{self, NodeTools, PythonTools};
-use crate::{process, workspace};
+use crate::spec::bundle::{self, DIST_JSON, DIST_YAML};
+use crate::spec::contract::{self, MOCK_LISTENING, Server};
+use crate::spec::tools::{self, NodeTools, PythonTools};
+use crate::util::process;
+use crate::util::workspace;
 
 /// The checked-in programs, relative to the workspace root.
 const DIR: &str = "tools/clients";
@@ -222,11 +223,11 @@ fn probe_verdict(code: Option<i32>, version: &str) -> Result<String, String> {
     match code {
         Some(0) => Ok(format!(
             "rust: openapi-generator {version}'s Rust client still decodes no page holding an \
-             entity, as the README says"
+             entity, as docs/other-languages.md says"
         )),
         Some(PROBE_FIXED) => Err(format!(
             "rust: openapi-generator {version}'s Rust client now decodes pages holding entities: \
-             update the README's row ('Using the spec from other languages') and make \
+             update its row in docs/other-languages.md and make \
              `cargo xtask clients` hold it to a passing check"
         )),
         Some(code) => Err(format!(
@@ -251,7 +252,7 @@ mod tests {
         let failure = probe_verdict(Some(PROBE_FIXED), "7.99.0").expect_err("fixed");
         assert!(failure.contains("7.99.0"), "{failure}");
         assert!(failure.contains("now decodes"), "{failure}");
-        assert!(failure.contains("README"), "{failure}");
+        assert!(failure.contains("other-languages.md"), "{failure}");
     }
 
     #[test]

@@ -21,10 +21,10 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, bail};
 
-use crate::bundle::{self, DIST_YAML};
-use crate::process::{self, KillOnDrop, Log};
-use crate::tools::{self, NodeTools};
-use crate::workspace;
+use crate::spec::bundle::{self, DIST_YAML};
+use crate::spec::tools::{self, NodeTools};
+use crate::util::process::{self, KillOnDrop, Log};
+use crate::util::workspace;
 
 /// The variable the contract tests read Prism's URL from.
 const URL_VARIABLE: &str = "AMAZON_MUSIC_PRISM_URL";
@@ -208,6 +208,7 @@ impl Server {
     pub(crate) fn printed(&self, name: &str, timeout: Duration) -> Result<String> {
         let deadline = Instant::now() + timeout;
         loop {
+            // `NAME=value`, or `export NAME='value'` as a shell takes it.
             let found = self
                 .log
                 .tail(usize::MAX)

@@ -14,8 +14,8 @@ use std::time::{Duration, Instant};
 
 use anyhow::{Context, Result, anyhow, bail};
 
-use crate::process;
-use crate::workspace;
+use crate::util::process;
+use crate::util::workspace;
 
 /// An install that takes longer than this has hung.
 const INSTALL_TIMEOUT: Duration = Duration::from_secs(15 * 60);

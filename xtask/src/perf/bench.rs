@@ -1,5 +1,5 @@
 //! `cargo xtask bench`: every benchmark, then every ratio the performance targets name, each
-//! against its target (README, "Performance").
+//! against its target (docs/performance.md).
 //!
 //! The criterion benchmarks run with `cargo bench`; their medians are read back from
 //! criterion's `estimates.json` files. The figures are ratios of two benchmarks of the same run,
@@ -10,7 +10,10 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::{bench_memory, build_time, process, workspace};
+use crate::perf::bench_memory;
+use crate::perf::build_time;
+use crate::util::process;
+use crate::util::workspace;
 
 /// Criterion's settings for every benchmark: short, since the ratios, not the absolute figures,
 /// are what is compared.

@@ -38,8 +38,69 @@ pub fn metadata(with_deps: bool) -> Result<serde_json::Value> {
         .args(["metadata", "--format-version", "1"])
         .current_dir(root());
     command.arg(if with_deps { "--locked" } else { "--no-deps" });
-    let stdout = crate::process::output(&mut command, std::time::Duration::from_secs(300))?;
+    let stdout = crate::util::process::output(&mut command, std::time::Duration::from_secs(300))?;
     serde_json::from_str(&stdout).context("reading `cargo metadata`")
+}
+
+/// Copies the workspace's files that git knows of (tracked, or untracked and not ignored) into
+/// `copy`, afresh: a scratch workspace for the steps that edit or re-resolve one.
+///
+/// # Errors
+/// When git cannot list the files or a file cannot be copied.
+pub fn copy_to(copy: &Path) -> Result<()> {
+    if copy.exists() {
+        std::fs::remove_dir_all(copy)
+            .with_context(|| format!("removing the old copy {}", copy.display()))?;
+    }
+    let root = root();
+    let files = crate::util::process::output(
+        std::process::Command::new("git")
+            .args([
+                "ls-files",
+                "-z",
+                "--cached",
+                "--others",
+                "--exclude-standard",
+            ])
+            .current_dir(&root),
+        std::time::Duration::from_secs(60),
+    )?;
+    for file in files.split('\0').filter(|file| !file.is_empty()) {
+        let from = root.join(file);
+        if !from.is_file() {
+            continue; // deleted in the work tree
+        }
+        let to = copy.join(file);
+        if let Some(parent) = to.parent() {
+            std::fs::create_dir_all(parent)
+                .with_context(|| format!("creating {}", parent.display()))?;
+        }
+        std::fs::copy(&from, &to).with_context(|| format!("copying {file}"))?;
+    }
+    Ok(())
+}
+
+/// Adds a fixture program (its `Cargo.toml` and `src/main.rs`) to a copy of the workspace as
+/// the member `name`.
+///
+/// # Errors
+/// When a file cannot be copied, or the copy's manifest has no `members = [`.
+pub fn add_member(copy: &Path, fixture: &Path, name: &str) -> Result<()> {
+    let program = copy.join(name);
+    std::fs::create_dir_all(program.join("src"))?;
+    for file in ["Cargo.toml", "src/main.rs"] {
+        std::fs::copy(fixture.join(file), program.join(file))
+            .with_context(|| format!("copying the fixture's {file}"))?;
+    }
+    let manifest_path = copy.join("Cargo.toml");
+    let manifest = std::fs::read_to_string(&manifest_path)?;
+    let Some(members) = manifest.find("members = [") else {
+        bail!("the workspace manifest has no `members = [`");
+    };
+    let at = members + "members = [".len();
+    let manifest = format!("{}\n    \"{name}\",{}", &manifest[..at], &manifest[at..]);
+    std::fs::write(&manifest_path, manifest)?;
+    Ok(())
 }
 
 /// A file the tasks produce: where it goes and what it should hold.

@@ -15,7 +15,7 @@ use anyhow::{Context, Result, bail};
 use serde_norway::Value;
 
 use crate::codegen::SPEC_PATH;
-use crate::workspace::{self, Generated};
+use crate::util::workspace::{self, Generated};
 
 /// The bundled spec, as JSON.
 pub const DIST_JSON: &str = "openapi/dist/amazon-music-views.json";

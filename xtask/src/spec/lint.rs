@@ -10,9 +10,10 @@ use std::time::Duration;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-use crate::bundle::{self, DIST_JSON};
 use crate::codegen::SPEC_PATH;
-use crate::{process, tools};
+use crate::spec::bundle::{self, DIST_JSON};
+use crate::spec::tools;
+use crate::util::process;
 
 const CONFIG: &str = "redocly.yaml";
 const TIMEOUT: Duration = Duration::from_secs(5 * 60);

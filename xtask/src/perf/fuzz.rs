@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use anyhow::{Result, bail};
 
-use crate::process;
-use crate::workspace;
+use crate::util::process;
+use crate::util::workspace;
 
 /// The cargo-fuzz this task installs and runs.
 pub const CARGO_FUZZ_VERSION: &str = "0.13.1";

@@ -4,7 +4,7 @@
 //! ignores.
 //!
 //! With `--screenshot`, headless Chromium renders the page to `docs/reference.png`, the picture
-//! the README shows. Chromium is not installed by the xtask: on Debian, `apt-get install
+//! docs/other-languages.md shows. Chromium is not installed by the xtask: on Debian, `apt-get install
 //! chromium`; another binary can be named with `$CHROMIUM`. Neither step is part of the gate.
 
 use std::path::Path;
@@ -13,8 +13,10 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::bundle::{self, DIST_YAML};
-use crate::{process, tools, workspace};
+use crate::spec::bundle::{self, DIST_YAML};
+use crate::spec::tools;
+use crate::util::process;
+use crate::util::workspace;
 
 /// The page, relative to the target directory.
 pub const PAGE: &str = "docs/index.html";

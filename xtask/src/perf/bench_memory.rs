@@ -9,8 +9,9 @@ use std::time::Duration;
 
 use anyhow::{Context, Result, bail};
 
-use crate::contract::{MOCK_LISTENING, Server, mock_command};
-use crate::{process, workspace};
+use crate::spec::contract::{MOCK_LISTENING, Server, mock_command};
+use crate::util::process;
+use crate::util::workspace;
 
 /// The entities streamed by the small run and the large one.
 const SMALL: usize = 1_000;

@@ -10,15 +10,17 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
-use crate::bundle::{self, DIST_JSON, DIST_YAML};
-use crate::{process, tools, workspace};
+use crate::spec::bundle::{self, DIST_JSON, DIST_YAML};
+use crate::spec::tools;
+use crate::util::process;
+use crate::util::workspace;
 
 /// Where the models go, relative to the workspace root.
 const MODELS: &str = "tools/python/generated/amazon_music_views.py";
 /// The check, relative to the workspace root.
 const CHECK: &str = "tools/python/check_models.py";
 
-/// datamodel-code-generator's options, as the README gives them.
+/// datamodel-code-generator's options, as docs/other-languages.md gives them.
 ///
 /// `--strict-nullable` makes a required `nullable` property `X | None` rather than `X` (without
 /// it, a `null` there does not validate). Every nullable property of the spec is optional today,

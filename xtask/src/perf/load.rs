@@ -6,8 +6,8 @@ use std::time::Duration;
 
 use anyhow::Result;
 
-use crate::process;
-use crate::workspace;
+use crate::util::process;
+use crate::util::workspace;
 
 /// The test, as its module path in the workspace tests.
 const TEST: &str = "load::sixty_four_streams_for_ten_seconds_stay_flat";

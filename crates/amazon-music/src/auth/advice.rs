@@ -1,0 +1,153 @@
+//! What LWA's refusals and failures mean: each becomes an [`Error::Auth`] that names what
+//! happened and what to do, marked retryable when [`retry::classify`] says trying again may
+//! mend it, and free of the secrets the request carried.
+
+use reqwest::StatusCode;
+
+use super::exchange::HttpError;
+use crate::Error;
+use crate::retry::{self, Attempt};
+
+/// An OAuth 2.0 error body: `{"error": "invalid_grant", "error_description": "..."}`.
+#[derive(serde::Deserialize)]
+pub(super) struct OAuthError {
+    pub(super) error: String,
+    #[serde(default)]
+    pub(super) error_description: Option<String>,
+}
+
+/// The OAuth error in `body`, if it is one.
+pub(super) fn oauth_error(body: &[u8]) -> Option<OAuthError> {
+    serde_json::from_slice(body).ok()
+}
+
+/// What an LWA error code means, and what to do about it.
+fn advice(code: &str) -> &'static str {
+    match code {
+        "invalid_grant" => {
+            "the refresh token, code or device code was revoked, has expired or belongs to \
+             another client: log in again"
+        }
+        "invalid_client" => {
+            "the client ID or client secret is wrong: check the security profile's credentials"
+        }
+        "unauthorized_client" => {
+            "this client may not use this grant: check the security profile's settings"
+        }
+        "invalid_request" => "the token request is malformed or misses a parameter",
+        "invalid_scope" => "a requested scope is unknown or not allowed for this client",
+        "unsupported_grant_type" => "the token endpoint does not accept this grant",
+        "access_denied" => "the user or the server denied the request",
+        "expired_token" => "the code expired: start again",
+        "server_error" | "temporarily_unavailable" => {
+            "Login with Amazon is having trouble: try again later"
+        }
+        _ => "Login with Amazon refused the request",
+    }
+}
+
+/// Whether trying again later may mend an OAuth error `code`. RFC 6749 (4.1.2.1) has
+/// `server_error` stand for a 500 and `temporarily_unavailable` for a 503, where a redirect
+/// cannot carry the status; every other code is a refusal (a 400). The statuses are judged by
+/// [`retry::classify`], like any other answer.
+pub(super) fn is_transient_code(code: &str) -> bool {
+    let status = match code {
+        "server_error" => 500,
+        "temporarily_unavailable" => 503,
+        _ => 400,
+    };
+    retry::is_worth_retrying(Attempt::Status {
+        status,
+        retry_after: None,
+    })
+}
+
+/// An [`Error::Auth`] for an OAuth error answer, naming the code, what to do, and the
+/// server's description (with any of `secrets` blanked out).
+pub(super) fn endpoint_error(code: &str, description: Option<&str>, secrets: &[&str]) -> Error {
+    let mut message = format!("the token endpoint answered {code}: {}", advice(code));
+    if let Some(description) = description.filter(|text| !text.is_empty()) {
+        let description: String = description.chars().take(200).collect();
+        message.push_str(&format!(" (it said: {:?})", scrub(&description, secrets)));
+    }
+    if is_transient_code(code) {
+        Error::auth_transient(message, None)
+    } else {
+        Error::auth(message, None)
+    }
+}
+
+/// An [`Error::Auth`] for an error answer (an OAuth error body, or none at all).
+pub(super) fn refusal(body: &[u8], secrets: &[&str]) -> Error {
+    match oauth_error(body) {
+        Some(error) => endpoint_error(&error.error, error.error_description.as_deref(), secrets),
+        None => Error::auth("the endpoint refused the request without saying why", None),
+    }
+}
+
+/// `text` with every non-empty `secret` in it replaced by `[REDACTED]`.
+fn scrub(text: &str, secrets: &[&str]) -> String {
+    secrets
+        .iter()
+        .filter(|secret| !secret.is_empty())
+        .fold(text.to_owned(), |text, secret| {
+            text.replace(secret, "[REDACTED]")
+        })
+}
+
+/// An [`Error::Auth`] for an HTTP failure on the way to an endpoint, retryable when
+/// [`retry::classify`] says trying again may mend it.
+pub(super) fn http_error(error: HttpError) -> Error {
+    let message = match &error {
+        HttpError::Send(error) if error.is_timeout() => {
+            "the token endpoint did not answer in time: try again later"
+        }
+        HttpError::Send(error) if error.is_connect() => {
+            "could not connect to the token endpoint: check the network and the token URL"
+        }
+        HttpError::Send(_) => "the request to the token endpoint failed: try again later",
+        HttpError::Status(status) if status.is_server_error() => {
+            "Login with Amazon is having trouble: try again later"
+        }
+        HttpError::Status(StatusCode::TOO_MANY_REQUESTS) => {
+            "Login with Amazon is rate limiting this client: try again later"
+        }
+        HttpError::Status(_) => "the token endpoint refused the request: check the token URL",
+        HttpError::TooLarge => {
+            "the token endpoint's answer is not a token response: check the token URL"
+        }
+    };
+    if retry::is_worth_retrying(error.attempt()) {
+        Error::auth_transient(message, Some(Box::new(error)))
+    } else {
+        Error::auth(message, Some(Box::new(error)))
+    }
+}
+
+/// An [`Error::Auth`] for an endpoint's answer that is not the `what` expected.
+///
+/// The body is left out (a token response holds secrets), and so is the parser's message
+/// unless it names a missing field (other messages may quote a value): only the kind of
+/// problem and where reading stopped show.
+pub(super) fn unreadable(what: &str, error: &serde_json::Error, path: &str) -> Error {
+    let reason = error.to_string();
+    let reason = if reason.starts_with("missing field") {
+        reason
+            .split(" at line ")
+            .next()
+            .unwrap_or_default()
+            .to_owned()
+    } else {
+        match error.classify() {
+            serde_json::error::Category::Io => "could not be read",
+            serde_json::error::Category::Syntax => "invalid JSON",
+            serde_json::error::Category::Data => "unexpected data",
+            serde_json::error::Category::Eof => "the JSON ends early",
+        }
+        .to_owned()
+    };
+    Error::auth(
+        format!("the endpoint's answer is not a {what} ({reason} at `{path}`): check the URL"),
+        None,
+    )
+}

@@ -1,0 +1,8 @@
+//! Measurements and hardening runs: the benchmarks and their ratios, the build time, memory, the
+//! load test and the fuzz targets.
+
+pub mod bench;
+pub mod bench_memory;
+pub mod build_time;
+pub mod fuzz;
+pub mod load;
