@@ -10,10 +10,9 @@ use amazon_music::{Client, ViewRequest};
 use crate::cli::{ApiArgs, GlobalArgs};
 use crate::error::UsageError;
 
-/// A request for one view, whatever its paging. A view of groups carries the command that
-/// shows one of its groups, for the hints on groups with more entities.
+/// A request for one view, whatever its paging.
 pub enum AnyRequest {
-    Groups(ViewRequest<GroupPages>, Option<&'static str>),
+    Groups(ViewRequest<GroupPages>),
     Entities(ViewRequest<EntityPages>),
     Single(ViewRequest<SinglePage>),
 }
@@ -22,9 +21,31 @@ pub enum AnyRequest {
 /// command line gave them.
 #[derive(Debug)]
 pub struct ApiCall {
-    operation: Operation,
-    path_arguments: Vec<String>,
-    query: Vec<(&'static str, String)>,
+    /// The operation.
+    pub operation: Operation,
+    /// Its path arguments, in path order.
+    pub path_arguments: Vec<String>,
+    /// Its other query parameters, by the table's names.
+    pub query: Vec<(&'static str, String)>,
+}
+
+/// The page size where the spec gives no largest one: what `--all`, `--max-items` and `export`
+/// ask for there.
+const LARGEST_UNBOUNDED_PAGE: u32 = 100;
+
+/// The largest page `operation` allows: what `--all`, `--max-items` and `export` ask for unless
+/// `--limit` is given.
+pub fn largest_page(operation: Operation) -> u32 {
+    operation.max_limit().unwrap_or(LARGEST_UNBOUNDED_PAGE)
+}
+
+/// The range of `--limit` for `operation`, as help and errors show it: `1..10`, or `1..` where
+/// the spec sets no largest page.
+pub fn limit_range(operation: Operation) -> String {
+    match operation.max_limit() {
+        Some(max) => format!("1..{max}"),
+        None => "1..".to_owned(),
+    }
 }
 
 /// Reads `OPERATION_ID [NAME=VALUE ...]`, the parameters as the operation table names them.
@@ -133,13 +154,10 @@ pub fn request(client: &Client, call: ApiCall) -> amazon_music::Result<AnyReques
         query,
     } = call;
     Ok(match operation.paging() {
-        PagingStyle::Groups => AnyRequest::Groups(
-            with_query(
-                client.request::<GroupPages>(operation, path_arguments)?,
-                &query,
-            ),
-            None,
-        ),
+        PagingStyle::Groups => AnyRequest::Groups(with_query(
+            client.request::<GroupPages>(operation, path_arguments)?,
+            &query,
+        )),
         PagingStyle::Entities => AnyRequest::Entities(with_query(
             client.request::<EntityPages>(operation, path_arguments)?,
             &query,
@@ -194,6 +212,7 @@ fn parameters(operation: Operation) -> String {
     for parameter in spec.query_parameters {
         let value = match (parameter.kind, parameter.minimum, parameter.maximum) {
             (ParameterKind::Integer { .. }, Some(min), Some(max)) => format!("{min}..{max}"),
+            (ParameterKind::Integer { .. }, Some(min), None) => format!("{min}.."),
             (ParameterKind::Integer { .. }, ..) => "N".to_owned(),
             _ => "...".to_owned(),
         };

@@ -7,7 +7,9 @@ use anyhow::{Context, Result};
 
 use crate::cli::GlobalArgs;
 use crate::config::Config;
-use crate::credentials::StoredLogin;
+use crate::credentials;
+use crate::login_store::StoredLogin;
+use crate::output;
 
 /// Where a setting came from: the environment variable when it holds this value, the config
 /// file when it does, the flag otherwise (clap prefers a flag to the environment).
@@ -33,21 +35,12 @@ pub fn status(args: &GlobalArgs) -> Result<()> {
     let stored = StoredLogin::load();
     let mut out = String::new();
 
-    let in_use = if args.mock {
-        "the embedded mock server (--mock)".to_owned()
-    } else if args.token.is_some() {
-        "the access token".to_owned()
-    } else if refresh.client_id.is_some()
-        || refresh.client_secret.is_some()
-        || refresh.refresh_token.is_some()
-    {
-        "the refresh credentials from the environment".to_owned()
-    } else if matches!(stored, Ok(Some(_))) {
-        "the stored login".to_owned()
-    } else if args.api_key.is_none() && args.base_url.is_none() {
-        "the embedded mock server (no credentials set)".to_owned()
-    } else {
-        "nothing complete: commands will say what is missing".to_owned()
+    let in_use = match &stored {
+        Err(_) if !args.mock => "nothing: the stored login cannot be read (see below)".to_owned(),
+        stored => match credentials::choose(args, stored.as_ref().ok().and_then(Option::as_ref)) {
+            Ok(choice) => choice.describe(args.token.is_some()).to_owned(),
+            Err(missing) => format!("nothing complete: {missing}"),
+        },
     };
     let mock = in_use.starts_with("the embedded mock server");
     let _ = writeln!(out, "Uses:          {in_use}");
@@ -125,7 +118,7 @@ pub fn status(args: &GlobalArgs) -> Result<()> {
         |path| path.display().to_string(),
     );
     let _ = writeln!(out, "Config file:   {config_path}");
-    print!("{out}");
+    output::print(&out)?;
     Ok(())
 }
 

@@ -1,39 +1,33 @@
 //! What each command does.
 
-use amazon_music::auth::DeviceLogin;
 use amazon_music::auth::scopes;
+use amazon_music::auth::{DeviceLogin, LwaRegion};
 use amazon_music::pagination::Paged;
-use amazon_music::{Client, ViewRequest, models::View};
+use amazon_music::{Client, ViewRequest, models::Operation, models::View};
 use anyhow::{Context, Result};
 use futures_util::TryStreamExt;
 
-use clap::CommandFactory;
-
-use crate::api::AnyRequest;
+use crate::api::{AnyRequest, ApiCall};
 use crate::cli::{
-    AuthCommand, Cli, Command, ConfigCommand, GlobalArgs, LibraryView, LoginArgs, MockServerArgs,
-    OutputFormat, PagingArgs,
+    AuthCommand, Cli, Command, ConfigCommand, GlobalArgs, LoginArgs, MockServerArgs, OutputFormat,
 };
 use crate::config::Config;
-use crate::credentials::{self, Connection, StoredLogin};
-use crate::error::UsageError;
-use crate::output::{Printer, Progress};
-use crate::{api, auth, export, output};
+use crate::credentials::{self, Connection};
+use crate::error::{Endpoint, UsageError};
+use crate::login_store::{self, StoredLogin};
+use crate::output::{Hints, Printer, plural};
+use crate::progress::Progress;
+use crate::{api, auth, cli, error, export, ids, manual, output, resolve};
 
 /// Runs the command.
 pub async fn run(cli: Cli) -> Result<()> {
-    let Cli {
-        mut global,
-        paging,
-        command,
-    } = cli;
-    resolve_paging(&mut global, paging, &command)?;
+    let (mut global, command) = resolve::resolve(cli)?;
     match command {
         Command::Completions(args) => return print_completions(args.shell),
         Command::Man => return print_man(),
         Command::Config(ConfigCommand::Path) => {
             let path = Config::path().context("this system has no config folder")?;
-            println!("{}", path.display());
+            output::print(&format!("{}\n", path.display()))?;
             return Ok(());
         }
         _ => {}
@@ -42,15 +36,17 @@ pub async fn run(cli: Cli) -> Result<()> {
     match command {
         Command::MockServer(args) => mock_server(args).await,
         Command::Login(args) => login(&global, args).await,
-        Command::Auth(AuthCommand::Status) => auth::status(&global),
+        Command::Auth(AuthCommand::Status(_)) => auth::status(&global),
         Command::Auth(AuthCommand::Logout) => auth::logout(&global),
         Command::Api(args) if args.list => {
-            print!("{}", api::list());
+            output::print(&api::list())?;
             Ok(())
         }
         Command::Export(args) => {
-            let (client, _mock) = client(&global).await?;
-            export::run(&client, &args).await
+            let (client, _mock, url) = client(&global).await?;
+            export::run(&client, &args)
+                .await
+                .map_err(|error| at(error, url))
         }
         command => {
             if let Command::Library(library) = &command
@@ -62,127 +58,223 @@ pub async fn run(cli: Cli) -> Result<()> {
                 )
                 .into());
             }
-            let call = match &command {
-                Command::Api(args) => Some(api::parse(args, &mut global)?),
-                _ => None,
+            let target = match command {
+                Command::Api(args) => {
+                    let call = api::parse(&args, &mut global)?;
+                    let mut words =
+                        vec!["api".to_owned(), call.operation.operation_id().to_owned()];
+                    words.extend(
+                        call.operation
+                            .spec()
+                            .path_parameters
+                            .iter()
+                            .zip(&call.path_arguments)
+                            .map(|(name, value)| format!("{name}={value}")),
+                    );
+                    Target {
+                        name: words[..2].join(" "),
+                        call,
+                        words,
+                        group_command: None,
+                    }
+                }
+                command => view_target(command)?,
             };
+            check_limit(&target, &global)?;
             // The mock server, if any, lives until the command is done.
-            let (client, _mock) = client(&global).await?;
-            let request = match call {
-                Some(call) => api::request(&client, call)?,
-                None => view_request(&client, command)?,
-            };
-            show(request, &global).await
+            let (client, _mock, url) = client(&global).await?;
+            show(&client, target, &global)
+                .await
+                .map_err(|error| at(error, url))
         }
     }
 }
 
-/// The client for the command, and the embedded mock server it talks to, if it does.
-async fn client(global: &GlobalArgs) -> Result<(Client, Option<amazon_music_mock::MockServer>)> {
+/// The client for the command, the embedded mock server it talks to, if it does, and the
+/// API's URL.
+async fn client(
+    global: &GlobalArgs,
+) -> Result<(Client, Option<amazon_music_mock::MockServer>, String)> {
     Ok(match credentials::connect(global).await? {
-        Connection::Api(client) => (client, None),
-        Connection::Mock(server) => (credentials::mock_client(&server, global)?, Some(server)),
+        Connection::Api(client) => {
+            let url = global
+                .base_url
+                .clone()
+                .unwrap_or_else(|| amazon_music::http::DEFAULT_BASE_URL.to_owned());
+            (client, None, url)
+        }
+        Connection::Mock(server) => {
+            let url = server.url().to_owned();
+            (
+                credentials::mock_client(&server, global)?,
+                Some(server),
+                url,
+            )
+        }
     })
 }
 
-/// Gathers the paging flags from before and after the command's name into `global`; a
-/// command that does not page refuses them.
-fn resolve_paging(global: &mut GlobalArgs, before: PagingArgs, command: &Command) -> Result<()> {
-    let Some(levels) = command.paging() else {
-        if before.any() {
-            let paging: Vec<String> = Cli::command()
-                .get_subcommands()
-                .filter(|sub| sub.get_arguments().any(|arg| arg.get_id() == "limit"))
-                .map(|sub| sub.get_name().to_owned())
-                .collect();
-            return Err(UsageError::new(format!(
-                "`{}` does not page: {} applies only to {}",
-                command.name(),
-                before.names().join(", "),
-                paging.join(", ")
-            ))
-            .into());
-        }
-        return Ok(());
-    };
-    let mut paging = before;
-    for level in levels {
-        paging = paging.merge(level)?;
+/// `error`, naming the API at `url` when the SDK raised it.
+fn at(error: anyhow::Error, url: String) -> anyhow::Error {
+    if error.is::<amazon_music::Error>() {
+        error.context(Endpoint(url))
+    } else {
+        error
     }
-    global.limit = paging.limit;
-    global.cursor = paging.cursor;
-    global.all = paging.all;
-    global.max_items = paging.max_items;
-    Ok(())
 }
 
 fn print_completions(shell: clap_complete::Shell) -> Result<()> {
-    let mut command = Cli::command();
-    let mut out = Vec::new();
-    clap_complete::generate(shell, &mut command, "amzn-music", &mut out);
-    std::io::Write::write_all(&mut std::io::stdout().lock(), &out)?;
+    output::print(&completion_script(shell)?)?;
     Ok(())
+}
+
+/// The completion script for `shell`.
+///
+/// clap_complete's bash script (up to 4.6.12 at least) escapes the hyphen of `amzn-music` in
+/// two ways: it sets `cmd="amzn__music__subcmd__library"` while its case labels read
+/// `amzn__subcmd__music__subcmd__library`, so that nothing completes after the first word.
+/// The labels are renamed to what `cmd` is set to.
+fn completion_script(shell: clap_complete::Shell) -> Result<String> {
+    const BIN: &str = "amzn-music";
+    let mut command = cli::command();
+    let mut out = Vec::new();
+    clap_complete::generate(shell, &mut command, BIN, &mut out);
+    let script = String::from_utf8(out).context("the completion script is not UTF-8")?;
+    Ok(match shell {
+        clap_complete::Shell::Bash => {
+            script.replace(&BIN.replace('-', "__subcmd__"), &BIN.replace('-', "__"))
+        }
+        _ => script,
+    })
 }
 
 fn print_man() -> Result<()> {
-    let mut out = Vec::new();
-    clap_mangen::Man::new(Cli::command()).render(&mut out)?;
-    std::io::Write::write_all(&mut std::io::stdout().lock(), &out)?;
+    output::print(&manual::page()?)?;
     Ok(())
 }
 
-fn view_request(client: &Client, command: Command) -> Result<AnyRequest> {
-    Ok(match command {
-        Command::Home(group) => match group.group {
-            Some(id) => AnyRequest::Entities(client.home_group(id)),
-            None => AnyRequest::Groups(client.home(), Some("home")),
+/// A view command resolved: what it calls, and how to say it again in a hint.
+struct Target {
+    /// The command as errors name it, without IDs (`library songs`, `api getHomeView`).
+    name: String,
+    call: ApiCall,
+    /// The command's words after `amzn-music`, unquoted (`artist B000QJJOSO`).
+    words: Vec<String>,
+    /// The command that shows one group of this view (`home`, `podcasts`, `library`).
+    group_command: Option<&'static str>,
+}
+
+/// What a view command calls, from [`cli::VIEWS`].
+fn view_target(command: Command) -> Result<Target> {
+    let name = command.name();
+    let (path, group, id) = match command {
+        Command::Home(args) | Command::Podcasts(args) => (vec![name], args.group, None),
+        Command::Library(library) => match library.view {
+            Some(view) => (vec![name, view.name()], None, None),
+            None => (vec![name], library.group.group, None),
         },
-        Command::Podcasts(group) => match group.group {
-            Some(id) => AnyRequest::Entities(client.podcasts_group(id)),
-            None => AnyRequest::Groups(client.podcasts(), Some("podcasts")),
-        },
-        Command::Library(library) => match (library.view, library.group.group) {
-            (Some(view), _) => AnyRequest::Entities(match view {
-                LibraryView::Albums(_) => client.library_albums(),
-                LibraryView::Artists(_) => client.library_artists(),
-                LibraryView::Songs(_) => client.library_songs(),
-                LibraryView::Playlists(_) => client.library_playlists(),
-                LibraryView::Podcasts(_) => client.library_podcasts(),
-            }),
-            (None, Some(id)) => AnyRequest::Entities(client.library_group(id)),
-            (None, None) => AnyRequest::Groups(client.library(), Some("library")),
-        },
-        Command::Recent(_) => AnyRequest::Entities(client.recently_played()),
-        Command::Artist(id) => AnyRequest::Groups(client.artist(id.id), None),
-        Command::Album(id) => AnyRequest::Single(client.album(id.id)),
-        Command::Playlist(id) => AnyRequest::Entities(client.playlist(id.id)),
-        Command::Show(id) => AnyRequest::Entities(client.podcast_show(id.id)),
+        Command::Recent(_) => (vec![name], None, None),
+        Command::Artist(args) | Command::Playlist(args) | Command::Show(args) => {
+            (vec![name], None, Some(ids::id_for(name, &args.id)?))
+        }
+        Command::Album(args) => (vec![name], None, Some(ids::id_for(name, &args.id)?)),
         other => {
             return Err(
                 UsageError::new(format!("`{}` is not a view command", other.name())).into(),
             );
         }
+    };
+    let view = cli::view(&path)
+        .ok_or_else(|| UsageError::new(format!("`{}` is not a view command", path.join(" "))))?;
+    let mut words: Vec<String> = path.iter().map(|word| (*word).to_owned()).collect();
+    let (operation, argument, group_command) = match (group, view.group) {
+        (Some(group), Some(operation)) => {
+            words.extend(["--group".to_owned(), group.clone()]);
+            (operation, Some(group), None)
+        }
+        (Some(_), None) => {
+            return Err(UsageError::new(format!("`{}` has no groups", path.join(" "))).into());
+        }
+        (None, one) => {
+            words.extend(id.clone());
+            (view.operation, id, one.map(|_| name))
+        }
+    };
+    Ok(Target {
+        name: path.join(" "),
+        call: ApiCall {
+            operation,
+            path_arguments: argument.into_iter().collect(),
+            query: Vec::new(),
+        },
+        words,
+        group_command,
     })
 }
 
-async fn show(request: AnyRequest, args: &GlobalArgs) -> Result<()> {
-    let format = args.output.unwrap_or_default();
-    if format == OutputFormat::Raw {
-        return show_raw(request, args).await;
+/// Refuses a `--limit` or `--max-items` out of range, in the command's terms.
+fn check_limit(target: &Target, args: &GlobalArgs) -> Result<(), UsageError> {
+    let operation = target.call.operation;
+    if let Some(limit) = args.limit
+        && operation.max_limit().is_some_and(|max| limit > max)
+    {
+        // `api` takes it as `limit=N` too.
+        let flag = if target.words[0] == "api" {
+            "limit"
+        } else {
+            "--limit"
+        };
+        return Err(UsageError::new(format!(
+            "{}: {flag} must be {}, not {limit}",
+            target.name,
+            api::limit_range(operation)
+        )));
     }
+    Ok(())
+}
+
+/// The page size to ask for: `--limit`; else, when more than one page may be fetched (`--all`,
+/// `--max-items`), the largest the operation allows (no more than `--max-items`); else the
+/// API's default.
+fn page_size(operation: Operation, args: &GlobalArgs) -> Option<u32> {
+    if args.limit.is_some() {
+        return args.limit;
+    }
+    if !args.all && args.max_items.is_none() {
+        return None;
+    }
+    let largest = api::largest_page(operation);
+    Some(match args.max_items {
+        Some(wanted) => u32::try_from(wanted).unwrap_or(u32::MAX).clamp(1, largest),
+        None => largest,
+    })
+}
+
+async fn show(client: &Client, target: Target, args: &GlobalArgs) -> Result<()> {
+    let format = args.output.unwrap_or_default();
+    let operation = target.call.operation;
+    let hints = Hints {
+        words: target.words,
+        group_command: target.group_command,
+        limit: args.limit,
+    };
+    let request = api::request(client, target.call)?;
+    if format == OutputFormat::Raw {
+        return show_raw(request, operation, args).await;
+    }
+    let follow = args.all || args.max_items.is_some();
     match request {
-        // An artist's groups cannot be fetched one by one: no group hints there.
-        AnyRequest::Groups(request, group_command) => {
-            let printer = Printer::new(format, group_command, args.all).whole_groups();
-            show_paged(request, args, printer).await
+        AnyRequest::Groups(request) => {
+            let printer = Printer::new(args, hints, follow).whole_groups();
+            show_paged(request, operation, args, printer).await
         }
         AnyRequest::Entities(request) => {
-            show_paged(request, args, Printer::new(format, None, args.all)).await
+            show_paged(request, operation, args, Printer::new(args, hints, follow)).await
         }
         AnyRequest::Single(request) => {
             refuse_paging(args)?;
             let view = request.send().await?;
-            let mut printer = Printer::new(format, None, false);
+            let mut printer = Printer::new(args, hints, false);
             printer.page(&view, None)?;
             printer.finish()?;
             Ok(())
@@ -201,7 +293,7 @@ fn refuse_paging(args: &GlobalArgs) -> Result<(), UsageError> {
 }
 
 /// `--output raw`: each body as received, one after another.
-async fn show_raw(request: AnyRequest, args: &GlobalArgs) -> Result<()> {
+async fn show_raw(request: AnyRequest, operation: Operation, args: &GlobalArgs) -> Result<()> {
     if args.max_items.is_some() {
         return Err(UsageError::new(
             "--output raw prints whole bodies as received: --max-items does not apply",
@@ -209,8 +301,8 @@ async fn show_raw(request: AnyRequest, args: &GlobalArgs) -> Result<()> {
         .into());
     }
     match request {
-        AnyRequest::Groups(request, _) => show_raw_paged(request, args).await,
-        AnyRequest::Entities(request) => show_raw_paged(request, args).await,
+        AnyRequest::Groups(request) => show_raw_paged(request, operation, args).await,
+        AnyRequest::Entities(request) => show_raw_paged(request, operation, args).await,
         AnyRequest::Single(request) => {
             refuse_paging(args)?;
             output::print_raw(request.send_raw().await?.body())?;
@@ -219,13 +311,27 @@ async fn show_raw(request: AnyRequest, args: &GlobalArgs) -> Result<()> {
     }
 }
 
-async fn show_raw_paged<P: Paged>(mut request: ViewRequest<P>, args: &GlobalArgs) -> Result<()> {
-    if let Some(limit) = args.limit {
+/// `request` with the page size and the cursor the flags ask for.
+fn paged<P: Paged>(
+    mut request: ViewRequest<P>,
+    operation: Operation,
+    args: &GlobalArgs,
+) -> ViewRequest<P> {
+    if let Some(limit) = page_size(operation, args) {
         request = request.limit(limit);
     }
     if let Some(cursor) = &args.cursor {
         request = request.cursor(cursor.clone());
     }
+    request
+}
+
+async fn show_raw_paged<P: Paged>(
+    request: ViewRequest<P>,
+    operation: Operation,
+    args: &GlobalArgs,
+) -> Result<()> {
+    let request = paged(request, operation, args);
     if !args.all {
         output::print_raw(request.send_raw().await?.body())?;
         return Ok(());
@@ -237,7 +343,7 @@ async fn show_raw_paged<P: Paged>(mut request: ViewRequest<P>, args: &GlobalArgs
         while let Some(page) = stream.try_next().await? {
             progress.suspend(|| output::print_raw(page.body()))?;
             pages += 1;
-            progress.message(format!("{pages} pages"));
+            progress.message(format!("{pages} {}", plural(pages, "page", "pages")));
         }
         anyhow::Ok(())
     }
@@ -246,26 +352,20 @@ async fn show_raw_paged<P: Paged>(mut request: ViewRequest<P>, args: &GlobalArgs
     result
 }
 
+/// Shows the pages: one, or (`--all`, `--max-items`) every page until the last or until
+/// `--max-items` entities are in.
 async fn show_paged<P: Paged>(
-    mut request: ViewRequest<P>,
+    request: ViewRequest<P>,
+    operation: Operation,
     args: &GlobalArgs,
     mut printer: Printer,
 ) -> Result<()> {
-    if let Some(limit) = args.limit {
-        request = request.limit(limit);
-    }
-    if let Some(cursor) = &args.cursor {
-        request = request.cursor(cursor.clone());
-    }
-    if !args.all {
-        let mut view = request.send().await?;
+    let request = paged(request, operation, args);
+    if !args.all && args.max_items.is_none() {
+        let view = request.send().await?;
         let next = ViewRequest::<P>::next_cursor(&view).map(str::to_owned);
-        let cut = truncate(&mut view, args.max_items);
-        // A cut page's cursor would skip the entities cut: print none, and say how to see them.
-        let next = if cut.dropped > 0 { None } else { next };
         printer.page(&view, next.as_deref())?;
         printer.finish()?;
-        printer.cut(cut.dropped)?;
         return Ok(());
     }
     let progress = Progress::start();
@@ -273,6 +373,8 @@ async fn show_paged<P: Paged>(
         let mut budget = args.max_items;
         let (mut pages, mut entities) = (0usize, 0usize);
         let mut stream = request.pages();
+        // The cursor past the last page shown, when --max-items stopped at its end.
+        let mut next = None;
         while budget != Some(0) {
             let Some(mut view) = stream.try_next().await? else {
                 break;
@@ -281,11 +383,15 @@ async fn show_paged<P: Paged>(
             budget = budget.map(|left| left - cut.kept);
             pages += 1;
             entities += cut.kept;
+            next = ViewRequest::<P>::next_cursor(&view).map(str::to_owned);
             progress.suspend(|| printer.page(&view, None))?;
             progress.suspend(|| printer.cut(cut.dropped))?;
             progress.update(pages, entities);
         }
         progress.suspend(|| printer.finish())?;
+        if let (Some(0), Some(cursor)) = (budget, next) {
+            progress.suspend(|| printer.next_page(entities, &cursor))?;
+        }
         anyhow::Ok(())
     }
     .await;
@@ -323,17 +429,31 @@ fn truncate(view: &mut View, max_items: Option<usize>) -> Cut {
 }
 
 async fn login(args: &GlobalArgs, login: LoginArgs) -> Result<()> {
-    let client_id = args.refresh.client_id.clone().ok_or_else(|| {
-        UsageError::new("login needs your app's client ID: set AMAZON_MUSIC_CLIENT_ID")
-    })?;
+    let client_id = login
+        .client_id
+        .clone()
+        .or_else(|| args.refresh.client_id.clone())
+        .ok_or_else(|| {
+            UsageError::new(
+                "login needs your app's client ID: pass --client-id or set AMAZON_MUSIC_CLIENT_ID",
+            )
+        })?;
     let wanted = usize::from(login.with_token) + usize::from(login.with_api_key);
+    if wanted > 0 && std::io::IsTerminal::is_terminal(&std::io::stdin()) {
+        return Err(UsageError::new(
+            "--with-token and --with-api-key read standard input, which is a terminal here (and \
+             typing would show the secret): pipe them in, one a line, e.g. `printf '%s\\n' \
+             \"$REFRESH_TOKEN\" | amzn-music login --with-token`",
+        )
+        .into());
+    }
     let mut from_stdin = if wanted > 0 {
         let names = match (login.with_token, login.with_api_key) {
             (true, true) => "the refresh token, then the API key",
             (true, false) => "the refresh token",
             _ => "the API key",
         };
-        credentials::read_secrets_from_stdin(wanted, names)?.into_iter()
+        login_store::read_secrets_from_stdin(wanted, names)?.into_iter()
     } else {
         Vec::new().into_iter()
     };
@@ -380,7 +500,27 @@ async fn device_login(args: &GlobalArgs, login: &LoginArgs, client_id: &str) -> 
     if let Some(url) = &args.refresh.token_url {
         builder = builder.token_url(url.clone());
     }
-    let authorization = builder.build()?.start().await?;
+    let codepair_url = login
+        .codepair_url
+        .clone()
+        .unwrap_or_else(|| LwaRegion::default().codepair_url().to_owned());
+    let authorization = builder
+        .build()?
+        .start()
+        .await
+        .map_err(|failure| match &failure {
+            // The SDK says "token endpoint" for either LWA endpoint: this is the code-pair one.
+            amazon_music::Error::Auth {
+                source: Some(source),
+                retryable: true,
+                ..
+            } => anyhow::anyhow!(
+                "could not reach the code-pair endpoint {codepair_url}: {}; check the network, \
+                 or --codepair-url / AMAZON_MUSIC_LWA_CODEPAIR_URL, and try again",
+                error::connection_cause(source.as_ref())
+            ),
+            _ => failure.into(),
+        })?;
     eprintln!(
         "To log in, open {} and enter the code {} (within {} minutes). Waiting...",
         authorization.verification_uri(),
@@ -401,12 +541,23 @@ async fn mock_server(args: MockServerArgs) -> Result<()> {
     }
     let server = builder.start().await.context("starting the mock server")?;
     let credentials = server.credentials();
-    println!("mock server listening on {}", server.url());
-    println!("  AMAZON_MUSIC_BASE_URL={}", server.url());
-    println!("  AMAZON_MUSIC_API_KEY={}", credentials.api_key());
-    println!("  AMAZON_MUSIC_TOKEN={}", credentials.access_token());
-    println!("  AMAZON_MUSIC_LWA_TOKEN_URL={}", server.token_url());
-    println!("(the mock's own test credentials, good for nothing else; Ctrl-C stops it)");
+    let (token_url, codepair_url) = (server.token_url(), server.codepair_url());
+    let mut lines = format!(
+        "# mock server listening on {} (Ctrl-C stops it); paste these lines into a shell: its\n\
+         # own test credentials, good for nothing else (`amzn-music login` works against it too)\n",
+        server.url()
+    );
+    for (name, value) in [
+        ("AMAZON_MUSIC_BASE_URL", server.url()),
+        ("AMAZON_MUSIC_API_KEY", credentials.api_key()),
+        ("AMAZON_MUSIC_TOKEN", credentials.access_token()),
+        ("AMAZON_MUSIC_CLIENT_ID", credentials.client_id()),
+        ("AMAZON_MUSIC_LWA_TOKEN_URL", &token_url),
+        ("AMAZON_MUSIC_LWA_CODEPAIR_URL", &codepair_url),
+    ] {
+        lines.push_str(&format!("export {name}={}\n", output::single_quote(value)));
+    }
+    output::print(&lines)?;
     server
         .run_until(async {
             let _ = tokio::signal::ctrl_c().await;

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use serde::Deserialize;
 
-use crate::cli::{GlobalArgs, OutputFormat};
+use crate::cli::{self, GlobalArgs, OutputFormat};
 use crate::error::UsageError;
 
 /// What the config file may set.
@@ -53,13 +53,31 @@ impl Config {
                 )));
             }
         };
-        toml::from_str(&text).map_err(|error| {
+        let config: Self = toml::from_str(&text).map_err(|error| {
             UsageError::new(format!(
                 "the config file {} is not valid: {}",
                 path.display(),
                 error.message()
             ))
-        })
+        })?;
+        config.check().map_err(|error| {
+            UsageError::new(format!(
+                "the config file {} is not valid: {error}",
+                path.display()
+            ))
+        })?;
+        Ok(config)
+    }
+
+    /// Checks the locale and the image style as their flags are checked.
+    fn check(&self) -> Result<(), String> {
+        if let Some(locale) = &self.locale {
+            cli::locale(locale)?;
+        }
+        if let Some(style) = &self.image_style {
+            cli::image_style(style)?;
+        }
+        Ok(())
     }
 
     /// Fills in what neither a flag nor the environment set.
@@ -72,9 +90,6 @@ impl Config {
         }
         if args.image_style.is_none() {
             args.image_style = self.image_style;
-        }
-        if args.json {
-            args.output = Some(OutputFormat::Json);
         }
         if args.output.is_none() {
             args.output = self.output;
@@ -96,6 +111,14 @@ mod tests {
         assert_eq!(config.image_style.as_deref(), Some("SL160"));
         assert_eq!(config.output, Some(OutputFormat::Ndjson));
         assert_eq!(config.base_url.as_deref(), Some("http://x"));
+    }
+
+    #[test]
+    fn a_locale_or_image_style_of_another_shape_is_refused() {
+        let config: Config = toml::from_str("locale = \"klingon\"\n").expect("TOML");
+        assert!(config.check().is_err());
+        let config: Config = toml::from_str("image-style = \"huge\"\n").expect("TOML");
+        assert!(config.check().is_err());
     }
 
     #[test]

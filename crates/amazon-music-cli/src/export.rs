@@ -9,7 +9,7 @@
 
 use std::fs;
 use std::io::{BufRead, Write};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use amazon_music::pagination::EntityPages;
@@ -20,16 +20,18 @@ use anyhow::{Context, Result};
 use futures_util::TryStreamExt;
 use serde::{Deserialize, Serialize};
 
+use crate::atomic::{self, Access};
 use crate::cli::{ExportArgs, ExportFormat};
-use crate::error::UsageError;
-use crate::output::Progress;
+use crate::error::{Interrupted, Then, UsageError};
+use crate::output::{self, plural};
+use crate::progress::Progress;
+use crate::summary::Summary;
+use crate::{api, table};
 
 /// The state file, in DIR.
 pub const STATE_FILE: &str = ".amzn-music-export.json";
 /// Where unfinished lists are kept, in DIR.
 const PARTIAL_DIR: &str = ".partial";
-/// The page size where the spec gives no largest one.
-const DEFAULT_LIMIT: u32 = 100;
 
 /// The library's lists, from the operation table: every operation under the library view's
 /// path without path parameters whose entities page (today songs, albums, artists, playlists
@@ -98,6 +100,13 @@ struct List {
 /// system says otherwise (the state file then lets a new run resume).
 pub async fn run(client: &Client, args: &ExportArgs) -> Result<()> {
     let dir = &args.dir;
+    if dir.exists() && !dir.is_dir() {
+        return Err(UsageError::new(format!(
+            "{} is not a folder: export writes a folder of files; give a new or existing folder",
+            dir.display()
+        ))
+        .into());
+    }
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let state_path = dir.join(STATE_FILE);
     let mut state = match fs::read_to_string(&state_path) {
@@ -132,7 +141,7 @@ pub async fn run(client: &Client, args: &ExportArgs) -> Result<()> {
             dir.display(),
             STATE_FILE
         );
-        print_summary(dir, &state, None);
+        print_summary(dir, &state, None)?;
         return Ok(());
     }
     if !state.lists.is_empty() {
@@ -144,33 +153,60 @@ pub async fn run(client: &Client, args: &ExportArgs) -> Result<()> {
     }
     let started = Instant::now();
     let progress = Progress::start();
-    let result = async {
+    let mut tally = Tally {
+        started,
+        fetched: 0,
+    };
+    let work = async {
+        // One line a list on stderr; the playlists' tracks are one list of lists.
         for (name, operation) in library_lists() {
             let list = List {
                 name: name.to_owned(),
                 operation,
                 path_arguments: Vec::new(),
             };
-            export_list(client, dir, &mut state, &list, &progress).await?;
+            let count =
+                export_list(client, dir, &mut state, &list, name, &progress, &mut tally).await?;
+            progress.println(&format!("{name}: {}", plural(count, "entity", "entities")));
         }
-        for id in state.playlist_ids.clone().unwrap_or_default() {
+        let ids = state.playlist_ids.clone().unwrap_or_default();
+        let mut tracks = 0;
+        for (index, id) in ids.iter().enumerate() {
             let list = List {
-                name: format!("playlists/{}", file_name(&id)),
+                name: format!("playlists/{}", file_name(id)),
                 operation: Operation::Playlist,
-                path_arguments: vec![id],
+                path_arguments: vec![id.clone()],
             };
-            export_list(client, dir, &mut state, &list, &progress).await?;
+            let label = format!("playlist tracks: playlist {} of {}", index + 1, ids.len());
+            tracks += export_list(
+                client, dir, &mut state, &list, &label, &progress, &mut tally,
+            )
+            .await?;
         }
+        progress.println(&format!(
+            "playlist tracks: {} in {}",
+            plural(tracks, "track", "tracks"),
+            plural(ids.len(), "playlist", "playlists")
+        ));
         state.finished = true;
         save_state(dir, &state)?;
         let _ = fs::remove_dir(dir.join(PARTIAL_DIR).join("playlists"));
         let _ = fs::remove_dir(dir.join(PARTIAL_DIR));
         anyhow::Ok(())
-    }
-    .await;
+    };
+    // Ctrl-C stops at whatever page is in flight: the state file holds every page before it.
+    let result = tokio::select! {
+        result = work => result,
+        _ = tokio::signal::ctrl_c() => Err(Interrupted.into()),
+    };
     progress.finish_and_clear();
-    result?;
-    print_summary(dir, &state, Some(started));
+    result.map_err(|error| {
+        error.context(Then(format!(
+            "the export stopped; run `amzn-music export {}` again to resume it",
+            output::single_quote(&dir.display().to_string())
+        )))
+    })?;
+    print_summary(dir, &state, Some(started))?;
     Ok(())
 }
 
@@ -181,15 +217,37 @@ fn name_of(format: ExportFormat) -> &'static str {
     }
 }
 
-/// Exports one list, from where the state says it stopped. The library's playlists list
+/// How many entities this run fetched, and since when: the rate the progress shows.
+struct Tally {
+    started: Instant,
+    fetched: usize,
+}
+
+impl Tally {
+    /// Entities a second, so far.
+    fn rate(&self) -> String {
+        let seconds = self.started.elapsed().as_secs_f64();
+        if self.fetched == 0 || seconds <= 0.0 {
+            return String::new();
+        }
+        // A count a second, shown to the unit: precision beyond it means nothing to a reader.
+        let rate = (self.fetched as f64 / seconds).round();
+        format!(", {rate} entities/s")
+    }
+}
+
+/// Exports one list, from where the state says it stopped, showing `label` and the counts in
+/// the progress, and returns how many entities the list holds. The library's playlists list
 /// records the playlists' IDs in the state, in the same write that marks it done.
 async fn export_list(
     client: &Client,
     dir: &Path,
     state: &mut State,
     list: &List,
+    label: &str,
     progress: &Progress,
-) -> Result<()> {
+    tally: &mut Tally,
+) -> Result<usize> {
     let mut entry = state
         .lists
         .iter()
@@ -202,7 +260,7 @@ async fn export_list(
     let final_path = dir.join(format!("{}.{}", list.name, name_of(state.format)));
     let partial_path = dir.join(PARTIAL_DIR).join(format!("{}.ndjson", list.name));
     if entry.done {
-        return Ok(());
+        return Ok(entry.count);
     }
     if let Some(folder) = partial_path.parent() {
         fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
@@ -220,7 +278,7 @@ async fn export_list(
 
     let mut request: ViewRequest<EntityPages> = client
         .request::<EntityPages>(list.operation, list.path_arguments.clone())?
-        .limit(list.operation.max_limit().unwrap_or(DEFAULT_LIMIT));
+        .limit(api::largest_page(list.operation));
     if let Some(cursor) = &entry.cursor {
         request = request.cursor(cursor.clone());
     }
@@ -229,7 +287,11 @@ async fn export_list(
         .append(true)
         .open(&partial_path)
         .with_context(|| format!("opening {}", partial_path.display()))?;
-    progress.message(format!("{}: {} entities", list.name, entry.count));
+    progress.message(format!(
+        "{label}: {}{}",
+        plural(entry.count, "entity", "entities"),
+        tally.rate()
+    ));
     while let Some(view) = pages.try_next().await? {
         let mut text = String::new();
         let mut added = 0;
@@ -256,7 +318,12 @@ async fn export_list(
             state.record(entry.clone());
             save_state(dir, state)?;
         }
-        progress.message(format!("{}: {} entities", list.name, entry.count));
+        tally.fetched += added;
+        progress.message(format!(
+            "{label}: {}{}",
+            plural(entry.count, "entity", "entities"),
+            tally.rate()
+        ));
     }
     let entities: Vec<Entity> = lines
         .iter()
@@ -277,12 +344,11 @@ async fn export_list(
     }
     save_state(dir, state)?;
     let _ = fs::remove_file(&partial_path);
-    progress.println(&format!("{}: {} entities", list.name, entry.count));
-    Ok(())
+    Ok(entry.count)
 }
 
 /// A list's file: a JSON array of the entities as the models serialize them, one a line; or
-/// CSV with a header.
+/// CSV with a header, in the columns and cells of `-o csv`.
 fn render(entities: &[Entity], format: ExportFormat) -> Result<String> {
     let mut out = String::new();
     match format {
@@ -295,66 +361,22 @@ fn render(entities: &[Entity], format: ExportFormat) -> Result<String> {
             out.push_str("\n]\n");
         }
         ExportFormat::Csv => {
-            out.push_str("type,id,title,artists,album,duration,mrn\r\n");
+            let header: Vec<String> = table::FILE_COLUMNS
+                .iter()
+                .map(|column| table::file_header(*column).to_owned())
+                .collect();
+            out.push_str(&table::csv_line(&header));
             for entity in entities {
-                let row = csv_row(entity)?;
-                let cells: Vec<String> = row.iter().map(|cell| csv_cell(cell)).collect();
-                out.push_str(&cells.join(","));
-                out.push_str("\r\n");
+                let row = Summary::of(entity);
+                let cells: Vec<String> = table::FILE_COLUMNS
+                    .iter()
+                    .map(|column| table::file_cell(*column, &row))
+                    .collect();
+                out.push_str(&table::csv_line(&cells));
             }
         }
     }
     Ok(out)
-}
-
-/// An entity's CSV cells: type, id, title or name, artists (or author, or curator), album,
-/// duration in seconds, MRN. Read from its JSON, so that every entity type has them.
-fn csv_row(entity: &Entity) -> Result<[String; 7]> {
-    let fields = serde_json::to_value(entity)?;
-    let text = |value: Option<&serde_json::Value>| {
-        value
-            .and_then(serde_json::Value::as_str)
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let title = text(fields.get("title").or_else(|| fields.get("name")));
-    let artists = match fields.get("artists").and_then(serde_json::Value::as_array) {
-        Some(artists) => artists
-            .iter()
-            .map(|artist| text(artist.get("name")))
-            .collect::<Vec<_>>()
-            .join("; "),
-        None => text(fields.get("author").or_else(|| {
-            fields
-                .get("curator")
-                .and_then(|curator| curator.get("name"))
-        })),
-    };
-    let album = text(fields.get("album").and_then(|album| album.get("title")));
-    let duration = fields
-        .get("duration")
-        .and_then(serde_json::Value::as_i64)
-        .map(|seconds| seconds.to_string())
-        .unwrap_or_default();
-    let mrn = text(fields.get("playParams").and_then(|play| play.get("id")));
-    Ok([
-        entity.type_name().to_owned(),
-        entity.id().unwrap_or_default().to_owned(),
-        title,
-        artists,
-        album,
-        duration,
-        mrn,
-    ])
-}
-
-/// A CSV cell, quoted when it holds a comma, a quote or a line break.
-fn csv_cell(cell: &str) -> String {
-    if cell.contains([',', '"', '\n', '\r']) {
-        format!("\"{}\"", cell.replace('"', "\"\""))
-    } else {
-        cell.to_owned()
-    }
 }
 
 /// A list's name as part of a file name: anything but letters, digits, `-`, `_` and `.`
@@ -400,27 +422,16 @@ fn save_state(dir: &Path, state: &State) -> Result<()> {
     write_atomically(&dir.join(STATE_FILE), &serde_json::to_string_pretty(state)?)
 }
 
-/// Writes `text` beside `path` under a temporary name, syncs it, and renames it into place,
-/// so that `path` is never seen half written.
+/// Writes `text` to `path` atomically ([`atomic::write`]), so that `path` is never seen half
+/// written.
 fn write_atomically(path: &Path, text: &str) -> Result<()> {
-    if let Some(folder) = path.parent() {
-        fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
-    }
-    let mut temporary = path.as_os_str().to_owned();
-    temporary.push(".tmp");
-    let temporary = PathBuf::from(temporary);
-    let write = || -> std::io::Result<()> {
-        let mut file = fs::File::create(&temporary)?;
-        file.write_all(text.as_bytes())?;
-        file.sync_all()?;
-        fs::rename(&temporary, path)
-    };
-    write().with_context(|| format!("writing {}", path.display()))
+    atomic::write(path, text.as_bytes(), Access::Default)
+        .with_context(|| format!("writing {}", path.display()))
 }
 
 /// The summary on stdout: each library list's count, the playlists' tracks, and the time it
 /// took.
-fn print_summary(dir: &Path, state: &State, started: Option<Instant>) {
+fn print_summary(dir: &Path, state: &State, started: Option<Instant>) -> std::io::Result<()> {
     let mut out = String::new();
     let (mut playlists, mut tracks) = (0, 0);
     for list in &state.lists {
@@ -438,24 +449,16 @@ fn print_summary(dir: &Path, state: &State, started: Option<Instant>) {
     let elapsed = started.map_or_else(String::new, |started| {
         format!(" in {:.1} s", started.elapsed().as_secs_f64())
     });
-    print!(
+    output::print(&format!(
         "exported to {} as {}{elapsed}:\n{out}",
         dir.display(),
         name_of(state.format)
-    );
+    ))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn csv_cells_are_quoted_only_when_needed() {
-        assert_eq!(csv_cell("plain"), "plain");
-        assert_eq!(csv_cell("a, b"), "\"a, b\"");
-        assert_eq!(csv_cell("say \"hi\""), "\"say \"\"hi\"\"\"");
-        assert_eq!(csv_cell("two\nlines"), "\"two\nlines\"");
-    }
 
     #[test]
     fn the_library_lists_come_from_the_operation_table() {

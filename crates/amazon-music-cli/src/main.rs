@@ -1,23 +1,47 @@
 //! `amzn-music`: browse the Amazon Music Web API views from a terminal.
 
 mod api;
+mod atomic;
 mod auth;
 mod cli;
+mod colour;
 mod commands;
 mod config;
 mod credentials;
 mod error;
 mod export;
+mod ids;
+mod login_store;
+mod manual;
 mod output;
+mod progress;
+mod resolve;
+mod summary;
+mod table;
 
 use std::process::ExitCode;
 
 use std::io::IsTerminal;
 
-use clap::Parser;
+use clap::FromArgMatches;
 
 fn main() -> ExitCode {
-    let cli = cli::Cli::parse();
+    let args: Vec<String> = std::env::args_os()
+        .map(|arg| arg.to_string_lossy().into_owned())
+        .collect();
+    let parsed = cli::command()
+        .try_get_matches_from(&args)
+        .and_then(|matches| cli::Cli::from_arg_matches(&matches));
+    let cli = match parsed {
+        Ok(cli) => cli,
+        Err(error) => match cli::misplaced_paging_flag(&error, &args) {
+            Some(usage) => {
+                colour::print_error(&usage.to_string());
+                return ExitCode::from(error::EXIT_USAGE);
+            }
+            None => error.exit(),
+        },
+    };
     let filter = tracing_subscriber::EnvFilter::try_from_default_env()
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("warn"));
     tracing_subscriber::fmt()
@@ -31,7 +55,7 @@ fn main() -> ExitCode {
     {
         Ok(runtime) => runtime,
         Err(failure) => {
-            output::print_error(&format!("could not start the async runtime: {failure}"));
+            colour::print_error(&format!("could not start the async runtime: {failure}"));
             return ExitCode::from(error::EXIT_FAILURE);
         }
     };
@@ -40,7 +64,7 @@ fn main() -> ExitCode {
         Err(failure) if is_closed_pipe(&failure) => ExitCode::from(error::EXIT_OK),
         Err(failure) => {
             let (code, message) = error::report(&failure);
-            output::print_error(&message);
+            colour::print_error(&message);
             ExitCode::from(code)
         }
     }

@@ -199,28 +199,21 @@ impl Server {
         Ok(Self { process, url, log })
     }
 
-    /// The value after `NAME=` on the first line the server printed that holds it, waiting up to
-    /// `timeout` for that line.
+    /// The value of `NAME` on the first line the server printed that sets it (`export
+    /// NAME='value'`, as `amzn-music mock-server` prints it), waiting up to `timeout` for that
+    /// line.
     ///
     /// # Errors
     /// When no such line comes in time.
     pub(crate) fn printed(&self, name: &str, timeout: Duration) -> Result<String> {
         let deadline = Instant::now() + timeout;
-        let prefix = format!("{name}=");
         loop {
             // `NAME=value`, or `export NAME='value'` as a shell takes it.
-            let found = self.log.tail(usize::MAX).into_iter().find_map(|line| {
-                let line = line.trim();
-                let line = line.strip_prefix("export ").unwrap_or(line);
-                line.strip_prefix(&prefix).map(|value| {
-                    let value = value.trim();
-                    value
-                        .strip_prefix('\'')
-                        .and_then(|quoted| quoted.strip_suffix('\''))
-                        .unwrap_or(value)
-                        .to_owned()
-                })
-            });
+            let found = self
+                .log
+                .tail(usize::MAX)
+                .into_iter()
+                .find_map(|line| exported(&line, name));
             if let Some(value) = found {
                 return Ok(value);
             }
@@ -294,6 +287,26 @@ fn announced_url(lines: &Receiver<String>, announcement: &str) -> Option<String>
 }
 
 /// The URL after `announcement` in `line`, if `line` is the announcing line.
+/// The value a shell line `export NAME='value'` (or `NAME=value`) gives `name`.
+fn exported(line: &str, name: &str) -> Option<String> {
+    let line = line.trim();
+    let value = line
+        .strip_prefix("export ")
+        .unwrap_or(line)
+        .strip_prefix(name)?
+        .strip_prefix('=')?
+        .trim();
+    Some(
+        match value
+            .strip_prefix('\'')
+            .and_then(|value| value.strip_suffix('\''))
+        {
+            Some(quoted) => quoted.replace("'\\''", "'"),
+            None => value.to_owned(),
+        },
+    )
+}
+
 fn url_in(line: &str, announcement: &str) -> Option<String> {
     let rest = &line[line.find(announcement)? + announcement.len()..];
     let url: String = rest
@@ -350,11 +363,26 @@ mod tests {
         );
         let route = "[CLI] ℹ  info      GET        http://127.0.0.1:45357/v1/views/home";
         assert_eq!(url_in(route, LISTENING), None);
-        let mock = "mock server listening on http://127.0.0.1:8080";
+        let mock = "# mock server listening on http://127.0.0.1:8080 (Ctrl-C stops it)";
         assert_eq!(
             url_in(mock, MOCK_LISTENING).as_deref(),
             Some("http://127.0.0.1:8080")
         );
+    }
+
+    #[test]
+    fn reads_a_value_from_an_export_line() {
+        let line = "export AMAZON_MUSIC_TOKEN='Atza|mock-1'";
+        assert_eq!(
+            exported(line, "AMAZON_MUSIC_TOKEN").as_deref(),
+            Some("Atza|mock-1")
+        );
+        assert_eq!(
+            exported("export A='it'\\''s'", "A").as_deref(),
+            Some("it's")
+        );
+        assert_eq!(exported("  A=plain", "A").as_deref(), Some("plain"));
+        assert_eq!(exported("export AB='x'", "A"), None);
     }
 
     #[test]

@@ -75,12 +75,16 @@ const SAME_AS: &[(&[&str], &[&str])] = &[
     ),
 ];
 
-/// Drops the hints that name a command (`more: amzn-music home --group ...`): `api` prints
-/// none, since the group's own operation is another call.
+/// Drops the hints that name a command (`more: amzn-music home --group ...`, `next page:
+/// amzn-music ...`): `api` prints no group hints, since the group's own operation is another
+/// call, and its page hints name the `api` call.
 fn without_command_hints(stdout: &str) -> String {
     stdout
         .lines()
-        .filter(|line| !line.trim_start().starts_with("more: amzn-music"))
+        .filter(|line| {
+            let line = line.trim_start();
+            !line.starts_with("more: amzn-music") && !line.starts_with("next page: amzn-music")
+        })
         .collect::<Vec<_>>()
         .join("\n")
 }
@@ -176,7 +180,7 @@ async fn api_usage_errors_exit_2_and_say_what_is_valid() {
         ),
         (
             &["api", "getPlaylistView"],
-            &["getPlaylistView needs id=...", "[limit=N]"],
+            &["getPlaylistView needs id=...", "[limit=1..]"],
         ),
         (
             &["api", "getPlaylistView", "id=B00J9PVXBM", "groupId=x"],
@@ -200,7 +204,7 @@ async fn api_usage_errors_exit_2_and_say_what_is_valid() {
         ),
         (
             &["api", "getHomeView", "limit=11"],
-            &["limit must be at most 10"],
+            &["api getHomeView: limit must be 1..10, not 11"],
         ),
     ];
     for (args, expected) in cases {

@@ -46,14 +46,17 @@ async fn commands_that_do_not_page_refuse_paging_flags() {
             &["--all", "login"],
             "`login` does not page: --all applies only to home, podcasts, library, recent, artist, playlist, show, api",
         ),
-        (&["login", "--all"], "unexpected argument '--all'"),
+        (
+            &["login", "--all"],
+            "`login` does not page: --all applies only to home",
+        ),
         (
             &["--limit", "2", "mock-server"],
             "`mock-server` does not page: --limit",
         ),
         (
             &["mock-server", "--cursor", "x"],
-            "unexpected argument '--cursor'",
+            "`mock-server` does not page: --cursor",
         ),
         (
             &["--max-items", "2", "album", "B0CKMM9LJF"],
@@ -61,7 +64,11 @@ async fn commands_that_do_not_page_refuse_paging_flags() {
         ),
         (
             &["album", "B0CKMM9LJF", "--limit", "5"],
-            "unexpected argument '--limit'",
+            "`album` does not page: --limit",
+        ),
+        (
+            &["album", "B0CKMM9LJF", "--max-items=5"],
+            "`album` does not page: --max-items",
         ),
         (&["--all", "auth", "status"], "`auth` does not page: --all"),
         (
@@ -131,7 +138,7 @@ fn tables_fit_a_real_terminal() {
     let rows: Vec<&str> = terminal
         .split("\r\n")
         .filter_map(|line| line.rsplit("\x1b[2K").next())
-        .filter(|line| line.starts_with("  Track"))
+        .filter(|line| line.starts_with("  B0"))
         .collect();
     assert_eq!(rows.len(), 300, "{terminal:?}");
     for row in rows {
@@ -145,7 +152,9 @@ async fn durations_show_where_the_api_gives_them() {
     let show = run(&server, &["show", "d6e3946e-6b3f-48dc-a3ae-fdc7c9d699f0"]);
     assert!(show.stdout.contains("DURATION"), "{}", show.stdout);
     assert!(
-        show.stdout.contains("  1:00:04  57a461ef"),
+        show.stdout
+            .lines()
+            .any(|line| line.starts_with("  57a461ef") && line.ends_with("  1:00:04")),
         "{}",
         show.stdout
     );
@@ -165,7 +174,7 @@ fn colour_only_on_a_terminal_and_never_with_no_color() {
         coloured.contains("\x1b[1mRecently Played\x1b[0m"),
         "{coloured:?}"
     );
-    assert!(coloured.contains("\x1b[1m  TYPE"), "{coloured:?}");
+    assert!(coloured.contains("\x1b[1m  ID  "), "{coloured:?}");
     let Some(error) = on_a_terminal(
         "colour-error",
         &format!("{binary} --mock api getNothing; true"),
@@ -218,6 +227,19 @@ fn man_prints_a_manual_page() {
     assert!(page.contains(".TH amzn-music 1"), "{page}");
     assert!(page.contains("unofficial client"), "{page}");
     assert!(page.contains("AMAZON_MUSIC_TOKEN"), "{page}");
+    // No page it names but does not have (`amzn-music-home(1)`).
+    assert!(!page.contains("(1)"), "{page}");
+    for section in [".SH COMMANDS\n", ".SH EXAMPLES\n", ".SH \"EXIT STATUS\"\n"] {
+        assert!(page.contains(section), "{section} in {page}");
+    }
+    assert!(
+        page.contains(".TP\n\\fBamzn\\-music library songs\\fR\nSongs in your library\n"),
+        "{page}"
+    );
+    assert!(
+        page.contains(".TP\n130\ninterrupted by Ctrl\\-C (export)\n"),
+        "{page}"
+    );
     assert_matches_file("man.1", &page);
 }
 
@@ -228,7 +250,8 @@ fn help_says_unofficial_and_lists_the_environment() {
         .output()
         .expect("the binary runs");
     let help = String::from_utf8(output.stdout).expect("UTF-8");
-    assert!(help.contains("unofficial client, not made or endorsed by Amazon"));
+    let words = help.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(words.contains("unofficial client, not made or endorsed by Amazon"));
     for variable in [
         "AMAZON_MUSIC_BASE_URL",
         "AMAZON_MUSIC_API_KEY",

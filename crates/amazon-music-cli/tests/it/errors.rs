@@ -64,7 +64,10 @@ async fn an_unknown_id_is_not_found_with_exit_code_1() {
         run.stderr
     );
     assert!(
-        run.stderr.trim_end().ends_with("check the ID"),
+        run.stderr.trim_end().ends_with(
+            "check the ID; IDs come from a list's `-o ids` or a table's ID column, and a \
+             music.amazon.com URL (`.../albums/B0...`) works in their place"
+        ),
         "{}",
         run.stderr
     );

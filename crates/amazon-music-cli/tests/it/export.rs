@@ -166,6 +166,14 @@ async fn an_interrupted_export_resumes_to_the_same_files_as_an_uninterrupted_one
         assert_eq!(first.code, 1, "{}", first.stderr);
         assert!(first.stderr.contains("HTTP 503"), "{}", first.stderr);
         assert!(
+            first.stderr.trim_end().ends_with(&format!(
+                "; the export stopped; run `amzn-music export '{}'` again to resume it",
+                dir.display()
+            )),
+            "{}",
+            first.stderr
+        );
+        assert!(
             !dir.join(format!("songs.{format}")).exists(),
             "no half list"
         );
@@ -234,8 +242,22 @@ fn export_shows_each_list_and_a_spinner_on_a_terminal() {
     );
     assert!(terminal.contains("\x1b[2Kpodcasts: "), "{terminal:?}");
     assert!(
-        terminal.contains("songs: 100 entities ("),
+        terminal.contains("songs: 100 entities, "),
         "the spinner: {terminal:?}"
+    );
+    assert!(terminal.contains(" entities/s ("), "the rate: {terminal:?}");
+    // The playlists' tracks: one list of lists, counted, and one line once done.
+    assert!(
+        terminal.contains("playlist tracks: playlist 1 of "),
+        "{terminal:?}"
+    );
+    assert_eq!(
+        terminal.matches("\x1b[2Kplaylist tracks: ").count()
+            - terminal
+                .matches("\x1b[2Kplaylist tracks: playlist ")
+                .count(),
+        1,
+        "{terminal:?}"
     );
     assert!(dir.join("songs.json").exists());
 }

@@ -13,7 +13,7 @@ use wiremock::{Mock, Request, ResponseTemplate};
 use crate::support::{Run, amzn_music, finish, home};
 
 /// A `recent` view with one track, whose group gives `next` as its page token.
-fn recent_page(next: Option<&str>) -> Value {
+pub(crate) fn recent_page(next: Option<&str>) -> Value {
     json!({"data": {
         "_type": "View", "id": "recent", "title": "Recently Played", "images": [],
         "content": {"_type": "ViewContent", "nextPageToken": next, "entityGroups": [{
@@ -35,7 +35,7 @@ fn error_body(status: u16, code: &str) -> Value {
 }
 
 /// A wiremock server that answers what `mount` sets up, and 418 to anything else.
-async fn api(mount: impl AsyncFnOnce(&wiremock::MockServer)) -> wiremock::MockServer {
+pub(crate) async fn api(mount: impl AsyncFnOnce(&wiremock::MockServer)) -> wiremock::MockServer {
     let server = wiremock::MockServer::start().await;
     mount(&server).await;
     Mock::given(wiremock::matchers::any())
@@ -50,7 +50,11 @@ async fn api(mount: impl AsyncFnOnce(&wiremock::MockServer)) -> wiremock::MockSe
 }
 
 /// Runs `amzn-music` against `server` with test credentials, `envs` and `args`.
-fn run_against(server: &wiremock::MockServer, envs: &[(&str, &str)], args: &[&str]) -> Run {
+pub(crate) fn run_against(
+    server: &wiremock::MockServer,
+    envs: &[(&str, &str)],
+    args: &[&str],
+) -> Run {
     let home = home("failures");
     let output = amzn_music(&home)
         .envs(envs.iter().copied())
@@ -146,6 +150,22 @@ async fn each_api_failure_is_one_line_with_exit_code_1() {
         "try again later",
     );
 
+    let unauthorized = api(async |server| {
+        Mock::given(method("GET"))
+            .respond_with(
+                ResponseTemplate::new(401).set_body_json(error_body(401, "INVALID_AUTH_TOKEN")),
+            )
+            .mount(server)
+            .await;
+    })
+    .await;
+    assert_one_line_failure(
+        &run_against(&unauthorized, &[], &["recent"]),
+        "error: unauthorized (HTTP 401 INVALID_AUTH_TOKEN",
+        "run `amzn-music login` (or set AMAZON_MUSIC_REFRESH_TOKEN) for a fresh one, or check \
+         --token / AMAZON_MUSIC_TOKEN",
+    );
+
     let forbidden = api(async |server| {
         Mock::given(method("GET"))
             .respond_with(ResponseTemplate::new(403).set_body_json(error_body(403, "FORBIDDEN")))
@@ -156,7 +176,8 @@ async fn each_api_failure_is_one_line_with_exit_code_1() {
     assert_one_line_failure(
         &run_against(&forbidden, &[], &["recent"]),
         "error: forbidden (HTTP 403 FORBIDDEN",
-        "the credentials were accepted, but may not do this",
+        "check that the API key (--api-key / AMAZON_MUSIC_API_KEY, your security profile ID) \
+         belongs to an app allowed to call the Amazon Music API",
     );
 
     let garbled = api(async |server| {
@@ -246,11 +267,11 @@ async fn setup_mistakes_are_usage_errors_with_exit_code_2() {
     for (envs, wanted) in [
         (
             &[("AMAZON_MUSIC_REFRESH_TOKEN", "Atzr|x")][..],
-            "incomplete refresh credentials: set AMAZON_MUSIC_CLIENT_ID",
+            "AMAZON_MUSIC_REFRESH_TOKEN is set without AMAZON_MUSIC_CLIENT_ID",
         ),
         (
             &[("AMAZON_MUSIC_CLIENT_ID", "amzn1.application-oa2-client.x")][..],
-            "incomplete refresh credentials: set AMAZON_MUSIC_CLIENT_ID",
+            "not logged in: AMAZON_MUSIC_CLIENT_ID alone is no credential; run `amzn-music login`",
         ),
     ] {
         let folder = home("incomplete-refresh");
@@ -294,8 +315,9 @@ async fn setup_mistakes_are_usage_errors_with_exit_code_2() {
     let run = finish(output, server.url());
     assert_eq!(run.code, 2, "{}", run.stderr);
     assert!(
-        run.stderr
-            .contains("login needs your app's client ID: set AMAZON_MUSIC_CLIENT_ID"),
+        run.stderr.contains(
+            "login needs your app's client ID: pass --client-id or set AMAZON_MUSIC_CLIENT_ID"
+        ),
         "{}",
         run.stderr
     );
