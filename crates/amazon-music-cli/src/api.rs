@@ -4,18 +4,10 @@
 use std::fmt::Write as _;
 
 use amazon_music::models::{Operation, PagingStyle, ParameterKind};
-use amazon_music::pagination::{EntityPages, GroupPages, SinglePage};
-use amazon_music::{Client, ViewRequest};
+use amazon_music::{AnyRequest, Client};
 
 use crate::cli::{ApiArgs, GlobalArgs};
 use crate::error::UsageError;
-
-/// A request for one view, whatever its paging.
-pub enum AnyRequest {
-    Groups(ViewRequest<GroupPages>),
-    Entities(ViewRequest<EntityPages>),
-    Single(ViewRequest<SinglePage>),
-}
 
 /// An operation, its path arguments, in path order, and its other query parameters, as the
 /// command line gave them.
@@ -148,32 +140,13 @@ pub fn parse(args: &ApiArgs, global: &mut GlobalArgs) -> Result<ApiCall, UsageEr
 /// # Errors
 /// What [`Client::request`] says (nothing, for a call [`parse`] made).
 pub fn request(client: &Client, call: ApiCall) -> amazon_music::Result<AnyRequest> {
-    let ApiCall {
-        operation,
-        path_arguments,
-        query,
-    } = call;
-    Ok(match operation.paging() {
-        PagingStyle::Groups => AnyRequest::Groups(with_query(
-            client.request::<GroupPages>(operation, path_arguments)?,
-            &query,
-        )),
-        PagingStyle::Entities => AnyRequest::Entities(with_query(
-            client.request::<EntityPages>(operation, path_arguments)?,
-            &query,
-        )),
-        PagingStyle::None => AnyRequest::Single(with_query(
-            client.request::<SinglePage>(operation, path_arguments)?,
-            &query,
-        )),
-    })
-}
-
-/// `request` with the query parameters `query` names set.
-fn with_query<P>(request: ViewRequest<P>, query: &[(&str, String)]) -> ViewRequest<P> {
-    query.iter().fold(request, |request, (name, value)| {
-        request.query_parameter(*name, value.clone())
-    })
+    let request = client.any_request(call.operation, call.path_arguments)?;
+    Ok(call
+        .query
+        .into_iter()
+        .fold(request, |request, (name, value)| {
+            request.query_parameter(name, value)
+        }))
 }
 
 /// `api --list`: every operation, its parameters, how it pages and its summary.

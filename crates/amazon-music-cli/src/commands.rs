@@ -2,12 +2,13 @@
 
 use amazon_music::auth::scopes;
 use amazon_music::auth::{DeviceLogin, LwaRegion};
+use amazon_music::models::{Operation, View};
 use amazon_music::pagination::Paged;
-use amazon_music::{Client, ViewRequest, models::Operation, models::View};
+use amazon_music::{AnyRequest, Client, ViewRequest};
 use anyhow::{Context, Result};
 use futures_util::TryStreamExt;
 
-use crate::api::{AnyRequest, ApiCall};
+use crate::api::ApiCall;
 use crate::cli::{
     AuthCommand, Cli, Command, ConfigCommand, GlobalArgs, LoginArgs, MockServerArgs, OutputFormat,
 };

@@ -3,10 +3,9 @@
 
 use std::time::Duration;
 
-use amazon_music::pagination::{EntityPages, GroupPages, SinglePage};
 use amazon_music::{
     Client, Result, RetryPolicy,
-    models::{Operation, PagingStyle, ParameterKind, QueryParameter, View},
+    models::{Operation, ParameterKind, QueryParameter, View},
 };
 
 use crate::spec::parameter_example;
@@ -32,7 +31,7 @@ pub fn path_arguments(operation: Operation) -> Vec<String> {
 }
 
 /// Sends `operation` with `arguments` in its path (e.g. [`path_arguments`]) through
-/// `client`'s run-time entry point, with the paging type the generated table gives it.
+/// `client`'s run-time entry point ([`Client::any_request`]).
 ///
 /// # Errors
 /// Whatever the call ends with.
@@ -54,23 +53,14 @@ pub async fn send_with_query(
     arguments: impl IntoIterator<Item = impl Into<String>>,
     query: &[(&str, &str)],
 ) -> Result<View> {
-    macro_rules! send_as {
-        ($paging:ty) => {{
-            let request = client.request::<$paging>(operation, arguments)?;
-            query
-                .iter()
-                .fold(request, |request, (name, value)| {
-                    request.query_parameter(*name, *value)
-                })
-                .send()
-                .await
-        }};
-    }
-    match operation.spec().paging {
-        PagingStyle::Groups => send_as!(GroupPages),
-        PagingStyle::Entities => send_as!(EntityPages),
-        PagingStyle::None => send_as!(SinglePage),
-    }
+    query
+        .iter()
+        .fold(
+            client.any_request(operation, arguments)?,
+            |request, (name, value)| request.query_parameter(*name, *value),
+        )
+        .send()
+        .await
 }
 
 /// Values that break `parameter`'s type or bounds as the operation table gives them: one past

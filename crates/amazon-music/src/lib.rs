@@ -27,3 +27,4 @@ pub use generated::models;
 pub use raw::RawResponse;
 pub use request::ViewRequest;
 pub use retry::RetryPolicy;
+pub use views::AnyRequest;

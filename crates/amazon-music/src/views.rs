@@ -3,10 +3,10 @@
 
 use std::sync::Arc;
 
-use amazon_music_models::{Operation, View, ViewResponse};
+use amazon_music_models::{Operation, PagingStyle, View, ViewResponse};
 
 use crate::generated::dispatch;
-use crate::pagination::PagingKind;
+use crate::pagination::{EntityPages, GroupPages, PagingKind, SinglePage};
 use crate::request::{ViewRequest, check_path_argument_count};
 use crate::transport::{Decode, Raw, ReadResponse};
 use crate::{Client, Error, RawResponse, Result};
@@ -94,5 +94,99 @@ impl Client {
         }
         check_path_argument_count(operation, path_arguments.len())?;
         Ok(ViewRequest::new(self, operation, path_arguments))
+    }
+}
+
+/// A request for an operation picked at run time, whatever its paging: the [`ViewRequest`] of
+/// the paging its `x-paging` names, made by [`Client::any_request`]. One variant per paging
+/// kind of the spec ([`PagingKind`]), so a match over it is complete.
+///
+/// ```no_run
+/// # async fn run(client: amazon_music::Client) -> amazon_music::Result<()> {
+/// use amazon_music::AnyRequest;
+///
+/// let operation = "getLibrarySongsView".parse().expect("an operation of the spec");
+/// let request = client.any_request(operation, Vec::<String>::new())?;
+/// let view = request.query_parameter("limit", "5").send().await?;
+/// if let AnyRequest::Entities(_) = client.any_request(operation, Vec::<String>::new())? {
+///     println!("{} pages its entities", view.id);
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone, Debug)]
+pub enum AnyRequest {
+    /// A view that pages through its entity groups (`x-paging: groups`).
+    Groups(ViewRequest<GroupPages>),
+    /// A view that pages through the entities of its groups (`x-paging: entities`).
+    Entities(ViewRequest<EntityPages>),
+    /// A view of one page (`x-paging: none`).
+    Single(ViewRequest<SinglePage>),
+}
+
+impl AnyRequest {
+    /// The operation this request calls.
+    pub fn operation(&self) -> Operation {
+        match self {
+            Self::Groups(request) => request.operation(),
+            Self::Entities(request) => request.operation(),
+            Self::Single(request) => request.operation(),
+        }
+    }
+
+    /// Sets a query parameter by its name in the spec: see [`ViewRequest::query_parameter`].
+    pub fn query_parameter(self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        match self {
+            Self::Groups(request) => Self::Groups(request.query_parameter(name, value)),
+            Self::Entities(request) => Self::Entities(request.query_parameter(name, value)),
+            Self::Single(request) => Self::Single(request.query_parameter(name, value)),
+        }
+    }
+
+    /// Sends the request and returns one page of the view: see [`ViewRequest::send`].
+    ///
+    /// # Errors
+    /// As [`ViewRequest::send`].
+    pub async fn send(&self) -> Result<View> {
+        match self {
+            Self::Groups(request) => request.send().await,
+            Self::Entities(request) => request.send().await,
+            Self::Single(request) => request.send().await,
+        }
+    }
+
+    /// Sends the request and returns the response as received: see
+    /// [`ViewRequest::send_raw`].
+    ///
+    /// # Errors
+    /// As [`ViewRequest::send_raw`].
+    pub async fn send_raw(&self) -> Result<RawResponse> {
+        match self {
+            Self::Groups(request) => request.send_raw().await,
+            Self::Entities(request) => request.send_raw().await,
+            Self::Single(request) => request.send_raw().await,
+        }
+    }
+}
+
+impl Client {
+    /// A request for `operation`, of the type its `x-paging` names, with `path_arguments` in
+    /// path order: [`request`](Self::request) for a caller that knows the operation only at run
+    /// time.
+    ///
+    /// # Errors
+    /// [`Error::InvalidRequest`] when the number of path arguments is not the number of the
+    /// operation's path parameters.
+    pub fn any_request(
+        &self,
+        operation: Operation,
+        path_arguments: impl IntoIterator<Item = impl Into<String>>,
+    ) -> Result<AnyRequest> {
+        let path_arguments: Vec<String> = path_arguments.into_iter().map(Into::into).collect();
+        Ok(match operation.paging() {
+            PagingStyle::Groups => AnyRequest::Groups(self.request(operation, path_arguments)?),
+            PagingStyle::Entities => AnyRequest::Entities(self.request(operation, path_arguments)?),
+            PagingStyle::None => AnyRequest::Single(self.request(operation, path_arguments)?),
+        })
     }
 }

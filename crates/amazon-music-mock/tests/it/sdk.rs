@@ -420,3 +420,32 @@ proptest::proptest! {
         })?;
     }
 }
+
+#[tokio::test]
+async fn any_request_is_the_request_of_each_operations_paging_and_answers() {
+    let server = server().await;
+    let client = sdk(&server);
+    for operation in Operation::ALL {
+        let arguments = amazon_music_test_support::path_arguments(operation);
+        let request = client
+            .any_request(operation, arguments)
+            .unwrap_or_else(|error| panic!("{operation}: {error}"));
+        let paging = match &request {
+            amazon_music::AnyRequest::Groups(_) => amazon_music::models::PagingStyle::Groups,
+            amazon_music::AnyRequest::Entities(_) => amazon_music::models::PagingStyle::Entities,
+            amazon_music::AnyRequest::Single(_) => amazon_music::models::PagingStyle::None,
+        };
+        assert_eq!(paging, operation.paging(), "{operation}");
+        assert_eq!(request.operation(), operation);
+        let view = request
+            .send()
+            .await
+            .unwrap_or_else(|error| panic!("{operation}: {error}"));
+        assert!(!view.id.is_empty(), "{operation}");
+    }
+    let refused = client.any_request(Operation::Artist, Vec::<String>::new());
+    assert!(matches!(
+        refused,
+        Err(amazon_music::Error::InvalidRequest { .. })
+    ));
+}
