@@ -21,25 +21,6 @@ pub struct ApiCall {
     pub query: Vec<(&'static str, String)>,
 }
 
-/// The page size where the spec gives no largest one: what `--all`, `--max-items` and `export`
-/// ask for there.
-const LARGEST_UNBOUNDED_PAGE: u32 = 100;
-
-/// The largest page `operation` allows: what `--all`, `--max-items` and `export` ask for unless
-/// `--limit` is given.
-pub fn largest_page(operation: Operation) -> u32 {
-    operation.max_limit().unwrap_or(LARGEST_UNBOUNDED_PAGE)
-}
-
-/// The range of `--limit` for `operation`, as help and errors show it: `1..10`, or `1..` where
-/// the spec sets no largest page.
-pub fn limit_range(operation: Operation) -> String {
-    match operation.max_limit() {
-        Some(max) => format!("1..{max}"),
-        None => "1..".to_owned(),
-    }
-}
-
 /// Reads `OPERATION_ID [NAME=VALUE ...]`, the parameters as the operation table names them.
 /// `limit` and `cursor` go into `global`, where the paging code reads them, as `--limit` and
 /// `--cursor` would; other query parameters are checked against the table's bounds.

@@ -758,8 +758,8 @@ pub fn command() -> clap::Command {
     }
     let mut command = Cli::command();
     for view in VIEWS {
-        let range = crate::api::limit_range(view.operation);
-        let largest = crate::api::largest_page(view.operation);
+        let range = crate::page_size::limit_range(view.operation);
+        let largest = crate::page_size::largest_page(view.operation);
         command = edit(
             command,
             view.path,

@@ -18,7 +18,7 @@ use crate::error::{Endpoint, UsageError};
 use crate::login_store::{self, StoredLogin};
 use crate::output::{Hints, Printer, plural};
 use crate::progress::Progress;
-use crate::{api, auth, cli, error, export, ids, manual, output, resolve};
+use crate::{api, auth, cli, error, export, ids, manual, output, page_size, resolve};
 
 /// Runs the command.
 pub async fn run(cli: Cli) -> Result<()> {
@@ -228,7 +228,7 @@ fn check_limit(target: &Target, args: &GlobalArgs) -> Result<(), UsageError> {
         return Err(UsageError::new(format!(
             "{}: {flag} must be {}, not {limit}",
             target.name,
-            api::limit_range(operation)
+            page_size::limit_range(operation)
         )));
     }
     Ok(())
@@ -244,7 +244,7 @@ fn page_size(operation: Operation, args: &GlobalArgs) -> Option<u32> {
     if !args.all && args.max_items.is_none() {
         return None;
     }
-    let largest = api::largest_page(operation);
+    let largest = page_size::largest_page(operation);
     Some(match args.max_items {
         Some(wanted) => u32::try_from(wanted).unwrap_or(u32::MAX).clamp(1, largest),
         None => largest,

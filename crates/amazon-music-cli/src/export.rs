@@ -26,7 +26,7 @@ use crate::error::{Interrupted, Then, UsageError};
 use crate::output::{self, plural};
 use crate::progress::Progress;
 use crate::summary::Summary;
-use crate::{api, table};
+use crate::{page_size, table};
 
 /// The state file, in DIR.
 pub const STATE_FILE: &str = ".amzn-music-export.json";
@@ -278,7 +278,7 @@ async fn export_list(
 
     let mut request: ViewRequest<EntityPages> = client
         .request::<EntityPages>(list.operation, list.path_arguments.clone())?
-        .limit(api::largest_page(list.operation));
+        .limit(page_size::largest_page(list.operation));
     if let Some(cursor) = &entry.cursor {
         request = request.cursor(cursor.clone());
     }

@@ -14,6 +14,7 @@ mod ids;
 mod login_store;
 mod manual;
 mod output;
+mod page_size;
 mod progress;
 mod resolve;
 mod summary;

@@ -144,13 +144,6 @@ impl Entity {
     }
 }
 
-/// A `duration` of whole seconds as a [`Duration`](std::time::Duration); `None` below zero.
-pub(crate) fn seconds(seconds: i64) -> Option<std::time::Duration> {
-    u64::try_from(seconds)
-        .ok()
-        .map(std::time::Duration::from_secs)
-}
-
 impl<'de> Deserialize<'de> for Entity {
     fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
         deserializer.deserialize_map(EntityVisitor {
@@ -422,7 +415,6 @@ mod tests {
             let json = format!(r#"{{"_type": "Video", "id": "v", "duration": {odd}}}"#);
             assert_eq!(decode(&json).unwrap().duration(), None, "{odd}");
         }
-        assert_eq!(seconds(-1), None);
     }
 
     #[test]

@@ -169,7 +169,12 @@ impl Entity {
     /// The types with one: `Album`, `Playlist`, `PodcastEpisode`. The views give no length for the others (`Artist`, `Track`, `PodcastShow`, `Station`, `User`).
     pub fn duration(&self) -> ::std::option::Option<::std::time::Duration> {
         match self {
-            Self::Album(entity) => entity.duration.and_then(crate::entity::seconds),
+            Self::Album(entity) => {
+                entity
+                    .duration
+                    .and_then(|seconds| ::std::primitive::u64::try_from(seconds).ok())
+                    .map(::std::time::Duration::from_secs)
+            }
             Self::Artist(entity) => {
                 let _ = entity;
                 ::std::option::Option::None
@@ -178,12 +183,21 @@ impl Entity {
                 let _ = entity;
                 ::std::option::Option::None
             }
-            Self::Playlist(entity) => entity.duration.and_then(crate::entity::seconds),
+            Self::Playlist(entity) => {
+                entity
+                    .duration
+                    .and_then(|seconds| ::std::primitive::u64::try_from(seconds).ok())
+                    .map(::std::time::Duration::from_secs)
+            }
             Self::PodcastShow(entity) => {
                 let _ = entity;
                 ::std::option::Option::None
             }
-            Self::PodcastEpisode(entity) => crate::entity::seconds(entity.duration),
+            Self::PodcastEpisode(entity) => {
+                ::std::primitive::u64::try_from(entity.duration)
+                    .ok()
+                    .map(::std::time::Duration::from_secs)
+            }
             Self::Station(entity) => {
                 let _ = entity;
                 ::std::option::Option::None

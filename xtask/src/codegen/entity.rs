@@ -267,9 +267,9 @@ fn duration_arms(union: &EntityUnion) -> Vec<TokenStream> {
             Some(field) => {
                 let name = format_ident!("{}", field.rust_name);
                 if field.optional {
-                    quote!(entity.#name.and_then(crate::entity::seconds))
+                    quote!(entity.#name.and_then(|seconds| ::std::primitive::u64::try_from(seconds).ok()).map(::std::time::Duration::from_secs))
                 } else {
-                    quote!(crate::entity::seconds(entity.#name))
+                    quote!(::std::primitive::u64::try_from(entity.#name).ok().map(::std::time::Duration::from_secs))
                 }
             }
         })

@@ -12,47 +12,14 @@ use reqwest::StatusCode;
 use secrecy::{ExposeSecret, SecretString};
 use url::Url;
 
-use super::advice::{self, unreadable};
+use super::advice::{self, HttpError, MAX_BODY, unreadable};
 use super::settings::Endpoint;
 use super::{AccessToken, Tokens};
 use crate::Result;
-use crate::retry::Attempt;
-
-/// The most of an endpoint's response that is read: 64 KiB.
-pub(super) const MAX_BODY: usize = 64 * 1024;
 
 /// How long an access token is assumed to live when the endpoint does not say: one hour,
 /// LWA's documented lifetime.
 const DEFAULT_EXPIRES_IN: Duration = Duration::from_secs(3600);
-
-/// Why an endpoint request failed before an OAuth answer could be read.
-#[derive(Debug, thiserror::Error)]
-pub(super) enum HttpError {
-    /// The request could not be built, sent or answered.
-    #[error(transparent)]
-    Send(#[from] reqwest::Error),
-    /// The endpoint answered an error status without an OAuth error body.
-    #[error("the token endpoint answered HTTP {0} without an OAuth error")]
-    Status(StatusCode),
-    /// The response was longer than [`MAX_BODY`].
-    #[error("the token endpoint's response is longer than {MAX_BODY} bytes")]
-    TooLarge,
-}
-
-impl HttpError {
-    /// What the failure was, for [`retry::classify`](crate::retry::classify) to judge.
-    pub(super) fn attempt(&self) -> Attempt {
-        match self {
-            Self::Send(error) if error.is_timeout() => Attempt::Timeout,
-            Self::Send(_) => Attempt::Connection,
-            Self::Status(status) => Attempt::Status {
-                status: status.as_u16(),
-                retry_after: None,
-            },
-            Self::TooLarge => Attempt::Other,
-        }
-    }
-}
 
 /// POSTs `form` to `url`, asking for JSON.
 ///
