@@ -10,7 +10,7 @@ use amazon_music::ViewRequest;
 use amazon_music::pagination::{EntityPages, GroupPages};
 use amazon_music_mock::Credentials;
 use amazon_music_models::ViewResponse;
-use amazon_music_test_support::{operations, spec};
+use amazon_music_test_support::{operations, spec, url_with_query};
 
 /// The variable holding the proxy's base URL.
 const PROXY_URL: &str = "AMAZON_MUSIC_PROXY_URL";
@@ -73,12 +73,12 @@ fn client() -> reqwest::Client {
         .expect("an HTTP client")
 }
 
-/// GETs `path` through the proxy with `query` and the mock's credentials.
+/// GETs `path` through the proxy with `query` (a cursor as received) and the mock's
+/// credentials.
 async fn get(base_url: &str, path: &str, query: &[(&str, &str)]) -> reqwest::Response {
     let credentials = Credentials::default();
     client()
-        .get(format!("{base_url}{path}"))
-        .query(query)
+        .get(url_with_query(base_url, path, query))
         .header("x-api-key", credentials.api_key())
         .bearer_auth(credentials.access_token())
         .send()

@@ -34,8 +34,8 @@ use std::sync::{Arc, mpsc};
 use futures_util::stream::BoxStream;
 use futures_util::{FutureExt, StreamExt};
 
-use crate::pagination::{EntityPages, Paged, PagingKind};
-use crate::{Entity, Error, RawResponse, Result, models::Operation, models::View};
+use crate::pagination::{Paged, PagingKind};
+use crate::{Error, RawResponse, Result, models::Operation, models::View};
 
 /// Configures a blocking [`Client`]: the async client's builder, with the same setters, whose
 /// [`build`](crate::ClientBuilder::build) returns the blocking client.
@@ -112,8 +112,8 @@ pub struct ViewRequest<P> {
 }
 
 impl<P> ViewRequest<P> {
-    /// This request with `change` made to the async request it wraps: how the generated
-    /// setters of the query parameters mirror the async ones.
+    /// This request with `change` made to the async request it wraps: how the setters mirror
+    /// the async ones.
     pub(crate) fn map(
         mut self,
         change: impl FnOnce(crate::ViewRequest<P>) -> crate::ViewRequest<P>,
@@ -122,22 +122,13 @@ impl<P> ViewRequest<P> {
         self
     }
 
-    /// Sets a query parameter by its name in the spec: see
-    /// [`crate::ViewRequest::query_parameter`].
-    pub fn query_parameter(self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.map(|request| request.query_parameter(name, value))
-    }
-
-    /// Sets the `Accept-Language` of this request (e.g. `de-de`), over the client's default.
-    pub fn locale(mut self, locale: impl Into<String>) -> Self {
-        self.inner = self.inner.locale(locale);
-        self
-    }
-
-    /// Sets the `amzn-image-style` of this request (e.g. `SL160`), over the client's default.
-    pub fn image_style(mut self, image_style: impl Into<String>) -> Self {
-        self.inner = self.inner.image_style(image_style);
-        self
+    /// The iterator of `stream` (one of the async request's streams), driven on this
+    /// request's runtime: how the streams are mirrored.
+    pub(crate) fn iterate<T>(
+        self,
+        stream: impl FnOnce(crate::ViewRequest<P>) -> BoxStream<'static, Result<T>>,
+    ) -> Iter<T> {
+        Iter::new(stream(self.inner), self.runtime)
     }
 }
 
@@ -163,41 +154,9 @@ impl<P: Clone + 'static> ViewRequest<P> {
 }
 
 impl<P: Paged> ViewRequest<P> {
-    /// Stops [`pages`](Self::pages) or [`entities`](Self::entities) after this many pages,
-    /// fetched or not.
-    pub fn max_pages(mut self, max_pages: usize) -> Self {
-        self.inner = self.inner.max_pages(max_pages);
-        self
-    }
-
-    /// Every page of the view, from this request's cursor to the end, each fetched when the
-    /// iterator gets to it: see [`crate::ViewRequest::pages`].
-    pub fn pages(self) -> Iter<View> {
-        Iter::new(self.inner.pages(), self.runtime)
-    }
-
-    /// Every page of the view as received: see [`crate::ViewRequest::pages_raw`].
-    pub fn pages_raw(self) -> Iter<RawResponse> {
-        Iter::new(self.inner.pages_raw(), self.runtime)
-    }
-
     /// The cursor of the page after `view`: see [`crate::ViewRequest::next_cursor`].
     pub fn next_cursor(view: &View) -> Option<&str> {
         crate::ViewRequest::<P>::next_cursor(view)
-    }
-}
-
-impl ViewRequest<EntityPages> {
-    /// Stops [`entities`](Self::entities) after this many entities; no page past the one that
-    /// holds the last of them is fetched.
-    pub fn max_items(mut self, max_items: usize) -> Self {
-        self.inner = self.inner.max_items(max_items);
-        self
-    }
-
-    /// Every entity of every group, page after page: see [`crate::ViewRequest::entities`].
-    pub fn entities(self) -> Iter<Entity> {
-        Iter::new(self.inner.entities(), self.runtime)
     }
 }
 
@@ -314,6 +273,7 @@ impl fmt::Debug for Runtime {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::pagination::EntityPages;
 
     #[test]
     fn blocking_clients_and_requests_are_send_sync_and_cheap_to_clone() {

@@ -176,29 +176,6 @@ impl<P> ViewRequest<P> {
         self.operation
     }
 
-    /// Sets the `Accept-Language` of this request (e.g. `de-de`), over the client's default.
-    pub fn locale(mut self, locale: impl Into<String>) -> Self {
-        self.options.locale = Some(locale.into());
-        self
-    }
-
-    /// Sets the `amzn-image-style` of this request (e.g. `SL160`), over the client's default.
-    pub fn image_style(mut self, image_style: impl Into<String>) -> Self {
-        self.options.image_style = Some(image_style.into());
-        self
-    }
-
-    /// Sets a query parameter by its name in the spec, its value as text: for callers that
-    /// pick the operation at run time (see [`Client::request`]); the typed setters (e.g.
-    /// `limit`) are the better choice where the view is known.
-    ///
-    /// The name and the value are checked against the operation's query parameters when the
-    /// request is sent: one it does not take, or a value out of its bounds, is an
-    /// [`Error::InvalidRequest`] then, before anything is sent.
-    pub fn query_parameter(self, name: impl Into<String>, value: impl Into<String>) -> Self {
-        self.with_query(name, QueryValue::Text(value.into()))
-    }
-
     /// Sets the query parameter `name` to `value`, over any value set before.
     pub(crate) fn with_query(mut self, name: impl Into<String>, value: QueryValue) -> Self {
         self.options.query.insert(name.into(), value);
@@ -261,27 +238,6 @@ impl<P> ViewRequest<P> {
 }
 
 impl<P: Paged> ViewRequest<P> {
-    /// Stops a [`pages`](Self::pages) or [`entities`](Self::entities) stream after this many
-    /// pages, fetched or not.
-    pub fn max_pages(mut self, max_pages: usize) -> Self {
-        self.options.max_pages = Some(max_pages);
-        self
-    }
-
-    /// Every page of the view, from this request's cursor to the end, fetched lazily. See the
-    /// [`pagination`](crate::pagination) module for how each view pages and when the stream ends.
-    pub fn pages(self) -> BoxStream<'static, Result<View>> {
-        pagination::pages(self)
-    }
-
-    /// Every page of the view as received, like [`pages`](Self::pages) but with each page a
-    /// [`RawResponse`] (see [`send_raw`](Self::send_raw)). Each body is also decoded, leniently,
-    /// for its cursor: one that does not decode ends the stream with an
-    /// [`Error::Decode`] after it.
-    pub fn pages_raw(self) -> BoxStream<'static, Result<RawResponse>> {
-        pagination::pages(self)
-    }
-
     /// The cursor of the page after `view`, as this kind of view pages: what to pass to
     /// [`cursor`](Self::cursor) to continue by hand. `None` on the last page.
     pub fn next_cursor(view: &View) -> Option<&str> {
@@ -293,69 +249,159 @@ impl<P: Paged> ViewRequest<P> {
     }
 }
 
-impl ViewRequest<EntityPages> {
-    /// Stops an [`entities`](Self::entities) stream after this many entities; no page past
-    /// the one that holds the last of them is fetched.
-    pub fn max_items(mut self, max_items: usize) -> Self {
-        self.options.max_items = Some(max_items);
-        self
-    }
+/// Writes each setter and stream of a view request once: on the async [`ViewRequest`], and on
+/// the blocking [`blocking::ViewRequest`](crate::blocking::ViewRequest) (feature `blocking`),
+/// which hands a setter to the async request it wraps and turns a stream into an iterator on
+/// its runtime. The setters of the spec's query parameters are generated alike (`generated.rs`).
+macro_rules! view_request_methods {
+    ($(
+        impl [$($generics:tt)*] $paging:ty {
+            $(
+                setter $(#[$setter_meta:meta])*
+                fn $setter:ident(&mut $options:ident $(, $arg:ident: $arg_ty:ty)*) $setter_body:block
+            )*
+            $(
+                stream $(#[$stream_meta:meta])*
+                fn $stream:ident() -> $item:ty = $stream_fn:path;
+            )*
+        }
+    )*) => {$(
+        impl<$($generics)*> ViewRequest<$paging> {
+            $(
+                $(#[$setter_meta])*
+                pub fn $setter(mut self $(, $arg: $arg_ty)*) -> Self {
+                    let $options = &mut self.options;
+                    $setter_body
+                    self
+                }
+            )*
+            $(
+                $(#[$stream_meta])*
+                pub fn $stream(self) -> BoxStream<'static, Result<$item>> {
+                    $stream_fn(self)
+                }
+            )*
+        }
 
-    /// Every entity of every group, page after page, as one flat stream.
-    ///
-    /// ```no_run
-    /// # async fn run(client: amazon_music::Client) -> amazon_music::Result<()> {
-    /// use futures_util::TryStreamExt;
-    ///
-    /// let songs: Vec<_> = client.library_songs().limit(50).entities().try_collect().await?;
-    /// println!("{} songs", songs.len());
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn entities(self) -> BoxStream<'static, Result<Entity>> {
-        pagination::entities(self)
-    }
+        #[cfg(feature = "blocking")]
+        impl<$($generics)*> crate::blocking::ViewRequest<$paging> {
+            $(
+                $(#[$setter_meta])*
+                pub fn $setter(self $(, $arg: $arg_ty)*) -> Self {
+                    self.map(|request| request.$setter($($arg),*))
+                }
+            )*
+            $(
+                $(#[$stream_meta])*
+                pub fn $stream(self) -> crate::blocking::Iter<$item> {
+                    self.iterate(ViewRequest::$stream)
+                }
+            )*
+        }
+    )*};
 }
 
-impl ViewRequest<GroupPages> {
-    /// Sets how many groups [`entities_by_group`](Self::entities_by_group) pages at a time:
-    /// at most this many of its requests are in flight at once. At least 1 (0 counts as 1).
-    /// Default: 4.
-    pub fn concurrency(mut self, groups: usize) -> Self {
-        self.options.concurrency = Some(groups.max(1));
-        self
+view_request_methods! {
+    impl [P] P {
+        setter
+        /// Sets the `Accept-Language` of this request (e.g. `de-de`), over the client's default.
+        fn locale(&mut options, locale: impl Into<String>) {
+            options.locale = Some(locale.into());
+        }
+        setter
+        /// Sets the `amzn-image-style` of this request (e.g. `SL160`), over the client's
+        /// default.
+        fn image_style(&mut options, image_style: impl Into<String>) {
+            options.image_style = Some(image_style.into());
+        }
+        setter
+        /// Sets a query parameter by its name in the spec, its value as text: for callers that
+        /// pick the operation at run time (see [`Client::request`]); the typed setters (e.g.
+        /// `limit`) are the better choice where the view is known.
+        ///
+        /// The name and the value are checked against the operation's query parameters when
+        /// the request is sent: one it does not take, or a value out of its bounds, is an
+        /// [`Error::InvalidRequest`] then, before anything is sent.
+        fn query_parameter(&mut options, name: impl Into<String>, value: impl Into<String>) {
+            options.query.insert(name.into(), QueryValue::Text(value.into()));
+        }
     }
 
-    /// Every entity of every group, each group paged to its end, several groups at a time,
-    /// each entity with its [`Group`](crate::pagination::Group): the group's ID and title.
-    ///
-    /// The view's pages bring the groups and their first entities; each group's token then
-    /// goes on through the operation that pages one group of this view
-    /// ([`Operation::group_operation`], e.g. [`home_group`](Client::home_group) for
-    /// [`home`](Client::home)), with this request's `limit`, locale and image style. Up to
-    /// [`concurrency`](Self::concurrency) groups (the view's own pages among them) are paged
-    /// at once; the entities of one group come in order, those of different groups
-    /// interleaved. A view whose groups no path pages (the artist view) yields what its pages
-    /// hold.
-    ///
-    /// A failure while paging a group is yielded as [`Error::Group`] naming it, and ends that
-    /// group only; a failure of the view's own pages is yielded as it is, and no more groups
-    /// start. Each group's stream ends on a repeated token, as
-    /// [`entities`](ViewRequest::entities) does.
-    ///
-    /// ```no_run
-    /// # async fn run(client: amazon_music::Client) -> amazon_music::Result<()> {
-    /// use futures_util::TryStreamExt;
-    ///
-    /// let mut entities = client.home().concurrency(4).entities_by_group();
-    /// while let Some((group, entity)) = entities.try_next().await? {
-    ///     println!("{} ({}): {entity}", group.label(), group.id);
-    /// }
-    /// # Ok(())
-    /// # }
-    /// ```
-    pub fn entities_by_group(self) -> BoxStream<'static, Result<(Arc<pagination::Group>, Entity)>> {
-        pagination::entities_by_group(self)
+    impl [P: Paged] P {
+        setter
+        /// Stops a `pages` or `entities` stream after this many pages, fetched or not.
+        fn max_pages(&mut options, max_pages: usize) {
+            options.max_pages = Some(max_pages);
+        }
+        stream
+        /// Every page of the view, from this request's cursor to the end, fetched lazily. See
+        /// the [`pagination`](crate::pagination) module for how each view pages and when it
+        /// ends.
+        fn pages() -> View = pagination::pages;
+        stream
+        /// Every page of the view as received, like `pages` but with each page a
+        /// [`RawResponse`] (see `send_raw`). Each body is also decoded, leniently, for its
+        /// cursor: one that does not decode ends the stream with an [`Error::Decode`] after it.
+        fn pages_raw() -> RawResponse = pagination::pages;
+    }
+
+    impl [] EntityPages {
+        setter
+        /// Stops an `entities` stream after this many entities; no page past the one that
+        /// holds the last of them is fetched.
+        fn max_items(&mut options, max_items: usize) {
+            options.max_items = Some(max_items);
+        }
+        stream
+        /// Every entity of every group, page after page, as one flat stream.
+        ///
+        /// ```no_run
+        /// # async fn run(client: amazon_music::Client) -> amazon_music::Result<()> {
+        /// use futures_util::TryStreamExt;
+        ///
+        /// let songs: Vec<_> = client.library_songs().limit(50).entities().try_collect().await?;
+        /// println!("{} songs", songs.len());
+        /// # Ok(())
+        /// # }
+        /// ```
+        fn entities() -> Entity = pagination::entities;
+    }
+
+    impl [] GroupPages {
+        setter
+        /// Sets how many groups `entities_by_group` pages at a time: at most this many of its
+        /// requests are in flight at once. At least 1 (0 counts as 1). Default: 4.
+        fn concurrency(&mut options, groups: usize) {
+            options.concurrency = Some(groups.max(1));
+        }
+        stream
+        /// Every entity of every group, each group paged to its end, several groups at a time,
+        /// each entity with its [`Group`](crate::pagination::Group): the group's ID and title.
+        ///
+        /// The view's pages bring the groups and their first entities; each group's token then
+        /// goes on through the operation that pages one group of this view
+        /// ([`Operation::group_operation`], e.g. [`home_group`](Client::home_group) for
+        /// [`home`](Client::home)), with this request's `limit`, locale and image style. Up to
+        /// `concurrency` groups (the view's own pages among them) are paged at once; the
+        /// entities of one group come in order, those of different groups interleaved. A view
+        /// whose groups no path pages (the artist view) yields what its pages hold.
+        ///
+        /// A failure while paging a group is yielded as [`Error::Group`] naming it, and ends
+        /// that group only; a failure of the view's own pages is yielded as it is, and no more
+        /// groups start. Each group's stream ends on a repeated token, as `entities` does.
+        ///
+        /// ```no_run
+        /// # async fn run(client: amazon_music::Client) -> amazon_music::Result<()> {
+        /// use futures_util::TryStreamExt;
+        ///
+        /// let mut entities = client.home().concurrency(4).entities_by_group();
+        /// while let Some((group, entity)) = entities.try_next().await? {
+        ///     println!("{} ({}): {entity}", group.label(), group.id);
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        fn entities_by_group() -> (Arc<pagination::Group>, Entity) = pagination::entities_by_group;
     }
 }
 

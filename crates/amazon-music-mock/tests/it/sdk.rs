@@ -449,3 +449,70 @@ async fn any_request_is_the_request_of_each_operations_paging_and_answers() {
         Err(amazon_music::Error::InvalidRequest { .. })
     ));
 }
+
+#[tokio::test]
+async fn the_blocking_request_has_every_setter_and_stream_of_the_async_one() {
+    let server = server().await;
+    let client = sdk(&server);
+    let grouped: Vec<(String, Option<String>)> = client
+        .home()
+        .limit(2)
+        .locale("de-de")
+        .image_style("SL160")
+        .concurrency(2)
+        .entities_by_group()
+        .map_ok(|(group, entity)| (group.id.clone(), entity.id().map(str::to_owned)))
+        .try_collect()
+        .await
+        .expect("every group's entities");
+    let songs: Vec<Entity> = client
+        .library_songs()
+        .limit(7)
+        .max_pages(3)
+        .max_items(17)
+        .entities()
+        .try_collect()
+        .await
+        .expect("17 songs");
+    let blocking = amazon_music::blocking::Client::builder()
+        .api_key(server.credentials().api_key())
+        .access_token(server.credentials().access_token())
+        .base_url(server.url())
+        .retry_policy(fast_retries())
+        .build()
+        .expect("a blocking client");
+    let (blocking_grouped, blocking_songs) = tokio::task::spawn_blocking(move || {
+        let mut grouped: Vec<(String, Option<String>)> = blocking
+            .home()
+            .limit(2)
+            .locale("de-de")
+            .image_style("SL160")
+            .concurrency(2)
+            .entities_by_group()
+            .map(|item| {
+                item.map(|(group, entity)| (group.id.clone(), entity.id().map(str::to_owned)))
+            })
+            .collect::<amazon_music::Result<_>>()
+            .expect("every group's entities");
+        grouped.sort();
+        let songs = blocking
+            .library_songs()
+            .limit(7)
+            .max_pages(3)
+            .max_items(17)
+            .entities()
+            .collect::<amazon_music::Result<Vec<_>>>()
+            .expect("17 songs");
+        (grouped, songs)
+    })
+    .await
+    .expect("the blocking thread");
+    let mut grouped = grouped;
+    grouped.sort();
+    assert_eq!(
+        blocking_grouped, grouped,
+        "groups interleave, so compare them sorted"
+    );
+    assert_eq!(songs.len(), 17);
+    assert_eq!(blocking_songs, songs);
+}
