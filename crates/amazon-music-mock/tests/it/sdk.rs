@@ -474,13 +474,13 @@ async fn the_blocking_request_has_every_setter_and_stream_of_the_async_one() {
         .try_collect()
         .await
         .expect("17 songs");
-    let blocking = amazon_music::blocking::Client::builder()
-        .api_key(server.credentials().api_key())
-        .access_token(server.credentials().access_token())
-        .base_url(server.url())
-        .retry_policy(fast_retries())
-        .build()
-        .expect("a blocking client");
+    let blocking = sdk_writing(
+        amazon_music::blocking::Client::builder(),
+        &server,
+        CursorEncoding::Verbatim,
+    )
+    .build()
+    .expect("a blocking client");
     let (blocking_grouped, blocking_songs) = tokio::task::spawn_blocking(move || {
         let mut grouped: Vec<(String, Option<String>)> = blocking
             .home()
