@@ -169,12 +169,7 @@ impl Entity {
     /// The types with one: `Album`, `Playlist`, `PodcastEpisode`. The views give no length for the others (`Artist`, `Track`, `PodcastShow`, `Station`, `User`).
     pub fn duration(&self) -> ::std::option::Option<::std::time::Duration> {
         match self {
-            Self::Album(entity) => {
-                entity
-                    .duration
-                    .and_then(|seconds| ::std::primitive::u64::try_from(seconds).ok())
-                    .map(::std::time::Duration::from_secs)
-            }
+            Self::Album(entity) => entity.duration.and_then(seconds),
             Self::Artist(entity) => {
                 let _ = entity;
                 ::std::option::Option::None
@@ -183,21 +178,12 @@ impl Entity {
                 let _ = entity;
                 ::std::option::Option::None
             }
-            Self::Playlist(entity) => {
-                entity
-                    .duration
-                    .and_then(|seconds| ::std::primitive::u64::try_from(seconds).ok())
-                    .map(::std::time::Duration::from_secs)
-            }
+            Self::Playlist(entity) => entity.duration.and_then(seconds),
             Self::PodcastShow(entity) => {
                 let _ = entity;
                 ::std::option::Option::None
             }
-            Self::PodcastEpisode(entity) => {
-                ::std::primitive::u64::try_from(entity.duration)
-                    .ok()
-                    .map(::std::time::Duration::from_secs)
-            }
+            Self::PodcastEpisode(entity) => seconds(entity.duration),
             Self::Station(entity) => {
                 let _ = entity;
                 ::std::option::Option::None
@@ -210,6 +196,10 @@ impl Entity {
             Self::Malformed(entity) => entity.duration(),
         }
     }
+}
+/// A model's `duration` of whole seconds as a `Duration`; `None` below zero.
+fn seconds(seconds: i64) -> ::std::option::Option<::std::time::Duration> {
+    ::std::primitive::u64::try_from(seconds).ok().map(::std::time::Duration::from_secs)
 }
 /// The `_type`s with a variant of their own.
 #[derive(Clone, Copy)]

@@ -38,6 +38,21 @@ pub fn generate(union: &EntityUnion) -> TokenStream {
     let play_params = arms(union, |variant| &variant.play_params, Read::Ref);
     let artists = arms(union, |variant| &variant.artists, Read::Deref);
     let durations = duration_arms(union);
+    // The conversion the arms call, where some model has a `duration` to convert.
+    let seconds = union
+        .variants
+        .iter()
+        .any(|variant| variant.duration.is_some())
+        .then(|| {
+            quote! {
+                /// A model's `duration` of whole seconds as a `Duration`; `None` below zero.
+                fn seconds(seconds: i64) -> ::std::option::Option<::std::time::Duration> {
+                    ::std::primitive::u64::try_from(seconds)
+                        .ok()
+                        .map(::std::time::Duration::from_secs)
+                }
+            }
+        });
     let (timed, untimed): (Vec<_>, Vec<_>) = union
         .variants
         .iter()
@@ -153,6 +168,8 @@ pub fn generate(union: &EntityUnion) -> TokenStream {
             }
         }
 
+        #seconds
+
         /// The `_type`s with a variant of their own.
         #[derive(Clone, Copy)]
         pub(crate) enum Kind {
@@ -267,9 +284,9 @@ fn duration_arms(union: &EntityUnion) -> Vec<TokenStream> {
             Some(field) => {
                 let name = format_ident!("{}", field.rust_name);
                 if field.optional {
-                    quote!(entity.#name.and_then(|seconds| ::std::primitive::u64::try_from(seconds).ok()).map(::std::time::Duration::from_secs))
+                    quote!(entity.#name.and_then(seconds))
                 } else {
-                    quote!(::std::primitive::u64::try_from(entity.#name).ok().map(::std::time::Duration::from_secs))
+                    quote!(seconds(entity.#name))
                 }
             }
         })
