@@ -22,8 +22,6 @@ const LIBRARY_SIZE: &str = "100000";
 const BUILD_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 /// One run of an example.
 const RUN_TIMEOUT: Duration = Duration::from_secs(10 * 60);
-/// How long the mock has to print its credentials once it listens.
-const PRINT_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// The peak resident set of one client process.
 #[derive(Clone, Copy, Debug)]
@@ -98,9 +96,10 @@ impl Bench {
             mock_command(&release.join("amzn-music"), LIBRARY_SIZE),
             MOCK_LISTENING,
         )?;
+        let (api_key, token) = mock.mock_credentials()?;
         Ok(Self {
-            api_key: mock.printed("AMAZON_MUSIC_API_KEY", PRINT_TIMEOUT)?,
-            token: mock.printed("AMAZON_MUSIC_TOKEN", PRINT_TIMEOUT)?,
+            api_key,
+            token,
             mock,
             examples: release.join("examples"),
         })

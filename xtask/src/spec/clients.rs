@@ -48,8 +48,6 @@ const PROBE: &str = "openapi-generator-rust-probe";
 const STEP_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 /// Building the Rust probe and the generated crate, cold.
 const BUILD_TIMEOUT: Duration = Duration::from_secs(20 * 60);
-/// How long the mock may take to print its credentials once it listens.
-const CREDENTIALS_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Generates the three clients, builds them, starts the mock and runs each against it.
 ///
@@ -159,8 +157,7 @@ fn build_probe() -> Result<PathBuf> {
 
 /// Runs the three clients against the mock; every one runs, and every failure is reported.
 fn run_clients(mock: &Server, python: &PythonTools, probe: &Path, version: &str) -> Result<()> {
-    let api_key = mock.printed("AMAZON_MUSIC_API_KEY", CREDENTIALS_TIMEOUT)?;
-    let token = mock.printed("AMAZON_MUSIC_TOKEN", CREDENTIALS_TIMEOUT)?;
+    let (api_key, token) = mock.mock_credentials()?;
     let root = workspace::root();
     let generated = root.join(GENERATED);
     let common = [

@@ -34,6 +34,8 @@ const PROXY_URL_VARIABLE: &str = "AMAZON_MUSIC_PROXY_URL";
 const LISTENING: &str = "Prism is listening on ";
 /// What `amzn-music mock-server` prints, followed by its URL, once it listens.
 pub(crate) const MOCK_LISTENING: &str = "mock server listening on ";
+/// How long the mock may take to print its credentials once it listens.
+const CREDENTIALS_TIMEOUT: Duration = Duration::from_secs(10);
 /// How many songs the proxied mock's library holds: enough for several pages everywhere.
 const MOCK_LIBRARY_SIZE: &str = "120";
 /// The seed of Prism's made-up responses, so that a failure can be reproduced.
@@ -226,6 +228,18 @@ impl Server {
             }
             thread::sleep(Duration::from_millis(50));
         }
+    }
+
+    /// The project's mock's own test credentials, as it prints them: its API key and its
+    /// access token, waiting up to [`CREDENTIALS_TIMEOUT`] for each.
+    ///
+    /// # Errors
+    /// When the server printed them not in time (it is not the project's mock).
+    pub(crate) fn mock_credentials(&self) -> Result<(String, String)> {
+        Ok((
+            self.printed("AMAZON_MUSIC_API_KEY", CREDENTIALS_TIMEOUT)?,
+            self.printed("AMAZON_MUSIC_TOKEN", CREDENTIALS_TIMEOUT)?,
+        ))
     }
 
     /// Kills the server; after a failure, prints its last log lines first.

@@ -17,8 +17,6 @@ use crate::util::process;
 const CONFIG: &str = "tools/schemathesis.toml";
 /// The mock's library: several pages in every view, and quick to build.
 const LIBRARY_SIZE: &str = "300";
-/// How long the mock may take to print its credentials once it listens.
-const CREDENTIALS_TIMEOUT: Duration = Duration::from_secs(10);
 /// Schemathesis's own start-up and report, on top of its time budget.
 const OVERHEAD: Duration = Duration::from_secs(120);
 
@@ -49,8 +47,7 @@ pub fn run(seconds: u64) -> Result<()> {
 
 /// One Schemathesis run against `mock`.
 fn schemathesis(python: &tools::PythonTools, mock: &Server, seconds: u64) -> Result<()> {
-    let api_key = mock.printed("AMAZON_MUSIC_API_KEY", CREDENTIALS_TIMEOUT)?;
-    let token = mock.printed("AMAZON_MUSIC_TOKEN", CREDENTIALS_TIMEOUT)?;
+    let (api_key, token) = mock.mock_credentials()?;
     let mut command = python.command("schemathesis");
     command
         .args(["--config-file", CONFIG, "run", DIST_YAML])
