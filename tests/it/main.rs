@@ -3,6 +3,7 @@
 mod client_requests;
 mod contract;
 mod contract_proxy;
+mod drift;
 mod examples;
 mod faults;
 mod forward_compat;

@@ -1,5 +1,5 @@
 //! Project chores: `cargo xtask codegen [--check]`, `cargo xtask ci`, and the spec's tools:
-//! `bundle [--check]`, `lint`, `contract`, `typescript`, `python`, `clients`, `docs`, `tools`,
+//! `bundle [--check]`, `lint`, `contract`, `redocly-drift`, `typescript`, `python`, `clients`, `docs`, `tools`,
 //! `spec-proof`, `schemathesis`, the release checks `package`, `msrv`, `rustls` and `user-build`,
 //! `bench` and `build-time`, and the hardening runs `fuzz --seconds N` and `load`.
 
@@ -47,6 +47,9 @@ enum Command {
     Lint,
     /// Drive every operation of the generated client against a Prism mock of the spec.
     Contract,
+    /// Run Redocly's `drift` and amazon-music-drift on the fixture recording, and check that
+    /// drift finds everything Redocly finds.
+    RedoclyDrift,
     /// Generate TypeScript types (openapi-typescript) and type-check a program with tsc.
     Typescript,
     /// Generate pydantic models (datamodel-code-generator) and validate every example.
@@ -115,6 +118,7 @@ fn main() -> std::process::ExitCode {
         Command::Bundle { check } => spec::bundle::run(check),
         Command::Lint => spec::lint::run(),
         Command::Contract => spec::contract::run(),
+        Command::RedoclyDrift => spec::drift::run(),
         Command::Typescript => spec::typescript::run(),
         Command::Python => spec::python::run(),
         Command::Clients => spec::clients::run(),

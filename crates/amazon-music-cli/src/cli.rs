@@ -546,7 +546,22 @@ pub enum Command {
     /// Run the mock server until Ctrl-C.
     #[command(after_help = "Example:\n  amzn-music mock-server --port 8080 --size 2000")]
     MockServer(MockServerArgs),
+    /// Compare a recording (HAR) with the spec: what the API does that the spec does not say.
+    #[command(after_help = DRIFT_AFTER_HELP)]
+    Drift(DriftArgs),
 }
+
+/// What `drift --help` ends with: the kinds of finding and the exit status.
+const DRIFT_AFTER_HELP: &str = "\
+Findings: unknown_field, unknown_type, unknown_value, undeclared_status, type_mismatch,
+missing_required, unexpected_null, unknown_operation. Exchanges with the LWA token endpoint are
+skipped.
+
+Exit status: 0 when nothing drifts, 1 when something does, 2 when the file cannot be read.
+
+Example:
+  amzn-music --record session.har library songs --all
+  amzn-music drift session.har -o json";
 
 impl Command {
     /// The command's name, as typed.
@@ -568,6 +583,7 @@ impl Command {
             Command::Completions(_) => "completions",
             Command::Man => "man",
             Command::MockServer(_) => "mock-server",
+            Command::Drift(_) => "drift",
         }
     }
 
@@ -595,7 +611,8 @@ impl Command {
             | Command::Config(_)
             | Command::Completions(_)
             | Command::Man
-            | Command::MockServer(_) => return None,
+            | Command::MockServer(_)
+            | Command::Drift(_) => return None,
         })
     }
 
@@ -627,6 +644,11 @@ impl Command {
                 connect: Some(vec![connect]),
                 request: None,
                 output: None,
+            },
+            Command::Drift(args) => Taken {
+                connect: None,
+                request: None,
+                output: Some(vec![&args.output]),
             },
             Command::Login(_)
             | Command::Auth(AuthCommand::Logout)
@@ -959,6 +981,16 @@ pub struct LoginArgs {
     /// Store an API key read from standard input (the line after the token, with --with-token).
     #[arg(long)]
     pub with_api_key: bool,
+}
+
+/// `drift` options.
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    /// The recording: an HTTP Archive (HAR 1.2 or 1.3), as `--record` writes it.
+    #[arg(value_name = "FILE.har")]
+    pub file: std::path::PathBuf,
+    #[command(flatten)]
+    pub output: OutputFlags,
 }
 
 /// `mock-server` options.

@@ -18,7 +18,7 @@ use crate::error::{Endpoint, UsageError};
 use crate::login_store::{self, StoredLogin};
 use crate::output::{Hints, Printer, plural};
 use crate::progress::Progress;
-use crate::{api, auth, cli, error, export, ids, manual, output, page_size, resolve};
+use crate::{api, auth, cli, drift, error, export, ids, manual, output, page_size, resolve};
 
 /// Runs the command.
 pub async fn run(cli: Cli) -> Result<()> {
@@ -36,6 +36,7 @@ pub async fn run(cli: Cli) -> Result<()> {
     Config::load()?.apply(&mut global);
     match command {
         Command::MockServer(args) => mock_server(args).await,
+        Command::Drift(args) => drift::run(&args.file, &global),
         Command::Login(args) => login(&global, args).await,
         Command::Auth(AuthCommand::Status(_)) => auth::status(&global),
         Command::Auth(AuthCommand::Logout) => auth::logout(&global),

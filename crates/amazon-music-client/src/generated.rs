@@ -102,7 +102,9 @@ an entity carry none: artist, album and podcast references, `playParams`, `curat
 `playbackInformation` and images. Assumption: new `_type` values, new fields and new values
 of the open string sets (`viewType`, `selections`, image styles) may appear (no page says
 the sets are closed): a client should keep or skip an entity whose `_type` it does not know,
-never fail the page for it, and keep unknown values.
+never fail the page for it, and keep unknown values. An `x-known-values` extension on such
+a set lists the values its description names, so that a drift report can flag a new one;
+it restricts nothing.
 
 IDs and cursors are opaque: a client never decodes, trims or builds one. An ID (of an
 artist, album, playlist, podcast show or entity group) travels as one path segment,

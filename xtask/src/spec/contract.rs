@@ -136,7 +136,7 @@ pub(crate) fn mock_command(binary: &Path, size: &str) -> Command {
 
 /// Runs the ignored tests of the `module` module of the workspace test binary, with `url` in
 /// the environment variable `variable`.
-fn run_tests(variable: &str, url: &str, module: &str) -> Result<()> {
+pub(crate) fn run_tests(variable: &str, url: &str, module: &str) -> Result<()> {
     // `--workspace`, as the gate's test step, so that nothing is built again.
     let mut command = workspace::cargo();
     command

@@ -49,9 +49,14 @@ pub struct NodeTools {
 }
 
 impl NodeTools {
+    /// The path of the npm package binary `name`.
+    pub fn executable(&self, name: &str) -> PathBuf {
+        self.bin.join(name)
+    }
+
     /// A command running the npm package binary `name`, from the workspace root.
     pub fn command(&self, name: &str) -> Command {
-        let mut command = Command::new(self.bin.join(name));
+        let mut command = Command::new(self.executable(name));
         command
             .current_dir(workspace::root())
             // Redocly CLI reports usage to its vendor unless told not to; the network is not ours.
