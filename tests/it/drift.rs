@@ -140,7 +140,13 @@ async fn the_mocks_answers_drift_from_nothing_and_a_wrong_path_is_an_unknown_ope
 }
 
 /// A finding as the fixture's test compares it: kind, operation, schema, pointer, suggestion.
-type Seen<'a> = (FindingKind, Option<&'a str>, Option<&'a str>, String, &'a str);
+type Seen<'a> = (
+    FindingKind,
+    Option<&'a str>,
+    Option<&'a str>,
+    String,
+    &'a str,
+);
 
 /// What the fixture holds, checked by hand: one finding of each kind.
 #[test]

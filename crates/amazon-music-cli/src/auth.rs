@@ -29,6 +29,13 @@ fn source(value: &str, env: &str, flag: &str, config: Option<&str>) -> String {
 /// # Errors
 /// When stdout cannot be written.
 pub fn status(args: &GlobalArgs) -> Result<()> {
+    output::print(&describe(args))?;
+    Ok(())
+}
+
+/// Who is configured, where each credential comes from, and which the next command would use,
+/// one line each (`auth status`, and the start of `doctor`). Secrets are only said to be "set".
+pub fn describe(args: &GlobalArgs) -> String {
     let config = Config::load().unwrap_or_default();
     let refresh = &args.refresh;
     let stored_path = StoredLogin::path();
@@ -118,8 +125,7 @@ pub fn status(args: &GlobalArgs) -> Result<()> {
         |path| path.display().to_string(),
     );
     let _ = writeln!(out, "Config file:   {config_path}");
-    output::print(&out)?;
-    Ok(())
+    out
 }
 
 /// `auth logout`: removes the stored login, if there is one.

@@ -549,6 +549,13 @@ pub enum Command {
     /// Compare a recording (HAR) with the spec: what the API does that the spec does not say.
     #[command(after_help = DRIFT_AFTER_HELP)]
     Drift(DriftArgs),
+    /// Check the credentials, token endpoint, API and clock; the output holds no secret.
+    ///
+    /// Also says where each credential comes from, the proxies, the TLS backend and the versions.
+    #[command(
+        after_help = "Exit status: 0 when every check passes, 1 otherwise.\n\nExample:\n  amzn-music doctor"
+    )]
+    Doctor(ConnectFlags),
 }
 
 /// What `drift --help` ends with: the kinds of finding and the exit status.
@@ -584,6 +591,7 @@ impl Command {
             Command::Man => "man",
             Command::MockServer(_) => "mock-server",
             Command::Drift(_) => "drift",
+            Command::Doctor(_) => "doctor",
         }
     }
 
@@ -612,7 +620,8 @@ impl Command {
             | Command::Completions(_)
             | Command::Man
             | Command::MockServer(_)
-            | Command::Drift(_) => return None,
+            | Command::Drift(_)
+            | Command::Doctor(_) => return None,
         })
     }
 
@@ -640,7 +649,7 @@ impl Command {
                 request: Some(vec![&args.request]),
                 output: None,
             },
-            Command::Auth(AuthCommand::Status(connect)) => Taken {
+            Command::Auth(AuthCommand::Status(connect)) | Command::Doctor(connect) => Taken {
                 connect: Some(vec![connect]),
                 request: None,
                 output: None,

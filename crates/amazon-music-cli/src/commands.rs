@@ -18,7 +18,9 @@ use crate::error::{Endpoint, UsageError};
 use crate::login_store::{self, StoredLogin};
 use crate::output::{Hints, Printer, plural};
 use crate::progress::Progress;
-use crate::{api, auth, cli, drift, error, export, ids, manual, output, page_size, resolve};
+use crate::{
+    api, auth, cli, doctor, drift, error, export, ids, manual, output, page_size, resolve,
+};
 
 /// Runs the command.
 pub async fn run(cli: Cli) -> Result<()> {
@@ -37,6 +39,7 @@ pub async fn run(cli: Cli) -> Result<()> {
     match command {
         Command::MockServer(args) => mock_server(args).await,
         Command::Drift(args) => drift::run(&args.file, &global),
+        Command::Doctor(_) => doctor::run(&global).await,
         Command::Login(args) => login(&global, args).await,
         Command::Auth(AuthCommand::Status(_)) => auth::status(&global),
         Command::Auth(AuthCommand::Logout) => auth::logout(&global),

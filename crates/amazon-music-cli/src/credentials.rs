@@ -3,7 +3,7 @@
 
 use std::io::IsTerminal;
 
-use amazon_music::auth::LwaTokenSource;
+use amazon_music::auth::{LwaTokenSource, LwaTokenSourceBuilder};
 use amazon_music::{Client, ClientBuilder};
 use anyhow::{Context, Result};
 use secrecy::ExposeSecret;
@@ -107,8 +107,42 @@ pub fn choose(args: &GlobalArgs, stored: Option<&StoredLogin>) -> Result<Choice,
     }))
 }
 
-/// Works out the connection from flags, the environment and the stored login.
-pub async fn connect(args: &GlobalArgs) -> Result<Connection> {
+/// The credentials a command uses, worked out from the flags, the environment and the stored
+/// login once: for connecting, and for `doctor`, which checks each part.
+pub enum Resolved {
+    /// The embedded mock server (see [`Choice::Mock`]).
+    Mock {
+        /// Whether `--mock` asked for it.
+        asked: bool,
+    },
+    /// An API, with the client's settings (its API key among them) and how it gets tokens.
+    Api {
+        /// The client's builder: the API key and every setting the flags give.
+        builder: Box<ClientBuilder>,
+        /// Where access tokens come from.
+        tokens: Tokens,
+    },
+}
+
+/// Where a command's access tokens come from.
+pub enum Tokens {
+    /// An access token alone, used as it is.
+    Token(String),
+    /// Login with Amazon's refresh grant, starting with the access token when one is given.
+    Refresh {
+        /// The token source, without the access token (new refresh tokens are kept where they
+        /// came from).
+        source: Box<LwaTokenSourceBuilder>,
+        /// The access token to start with.
+        token: Option<String>,
+    },
+}
+
+/// Works out the credentials from flags, the environment and the stored login.
+///
+/// # Errors
+/// A [`UsageError`] saying what is missing, or the stored login's error when it cannot be read.
+pub fn resolve(args: &GlobalArgs) -> Result<Resolved> {
     // With --mock the stored login is not even read: whatever state it is in, --mock works.
     let stored = if args.mock {
         None
@@ -130,26 +164,13 @@ pub async fn connect(args: &GlobalArgs) -> Result<Connection> {
         Err(_) if api_key.is_none() => return Err(no_api_key().into()),
         choice => choice?,
     };
-    match choice {
-        Choice::Mock { asked: true } => return start_mock(false).await,
-        Choice::Mock { asked: false } => {
-            // Fake data must never land in a file or a pipe by accident.
-            if !std::io::stdout().is_terminal() {
-                return Err(UsageError::new(
-                    "no credentials set, and standard output is not a terminal: pass --mock to \
-                     use the embedded mock server, or set AMAZON_MUSIC_API_KEY and \
-                     AMAZON_MUSIC_TOKEN (or run `amzn-music login`)",
-                )
-                .into());
-            }
-            return start_mock(true).await;
-        }
-        Choice::Token | Choice::Environment | Choice::Stored => {}
+    if let Choice::Mock { asked } = choice {
+        return Ok(Resolved::Mock { asked });
     }
-    let builder = configure(
+    let builder = Box::new(configure(
         Client::builder().api_key(api_key.ok_or_else(no_api_key)?),
         args,
-    );
+    ));
     let refresh = &args.refresh;
     let (client_id, refresh_token, token_url, from) =
         match (choice, stored, &refresh.client_id, &refresh.refresh_token) {
@@ -173,7 +194,10 @@ pub async fn connect(args: &GlobalArgs) -> Result<Connection> {
                          login`",
                     )
                 })?;
-                return Ok(Connection::Api(builder.access_token(token).build()?));
+                return Ok(Resolved::Api {
+                    builder,
+                    tokens: Tokens::Token(token),
+                });
             }
         };
     let mut source = LwaTokenSource::builder()
@@ -185,20 +209,59 @@ pub async fn connect(args: &GlobalArgs) -> Result<Connection> {
     if let Some(url) = token_url {
         source = source.token_url(url);
     }
-    // A token and a way to refresh it: start with the token, refresh when it is rejected.
-    if let Some(token) = &args.token {
-        source = source.access_token(token.clone());
+    Ok(Resolved::Api {
+        builder,
+        tokens: Tokens::Refresh {
+            source: Box::new(keep_new_refresh_tokens(source, from)),
+            token: args.token.clone(),
+        },
+    })
+}
+
+/// Works out the connection from flags, the environment and the stored login, starting the
+/// embedded mock server when that is what they say.
+pub async fn connect(args: &GlobalArgs) -> Result<Connection> {
+    match resolve(args)? {
+        Resolved::Mock { asked: true } => start_mock(false).await,
+        Resolved::Mock { asked: false } => {
+            // Fake data must never land in a file or a pipe by accident.
+            if !std::io::stdout().is_terminal() {
+                return Err(UsageError::new(
+                    "no credentials set, and standard output is not a terminal: pass --mock to \
+                     use the embedded mock server, or set AMAZON_MUSIC_API_KEY and \
+                     AMAZON_MUSIC_TOKEN (or run `amzn-music login`)",
+                )
+                .into());
+            }
+            start_mock(true).await
+        }
+        Resolved::Api {
+            builder,
+            tokens: Tokens::Token(token),
+        } => Ok(Connection::Api(builder.access_token(token).build()?)),
+        Resolved::Api {
+            builder,
+            tokens: Tokens::Refresh { source, token },
+        } => {
+            // A token and a way to refresh it: start with the token, refresh when it is
+            // rejected.
+            let mut source = *source;
+            if let Some(token) = token {
+                source = source.access_token(token);
+            }
+            Ok(Connection::Api(
+                builder.token_source(source.build()?).build()?,
+            ))
+        }
     }
-    let builder = builder.token_source(keep_new_refresh_tokens(source, from).build()?);
-    Ok(Connection::Api(builder.build()?))
 }
 
 /// Stores a refresh token that LWA rotates in the login it came from, or says on stderr that
 /// the environment's is now outdated.
 fn keep_new_refresh_tokens(
-    source: amazon_music::auth::LwaTokenSourceBuilder,
+    source: LwaTokenSourceBuilder,
     from: RefreshFrom,
-) -> amazon_music::auth::LwaTokenSourceBuilder {
+) -> LwaTokenSourceBuilder {
     let stored = match from {
         RefreshFrom::Stored(stored) => Some(std::sync::Mutex::new(stored)),
         RefreshFrom::Environment => None,

@@ -125,7 +125,7 @@ pub fn connection_cause(error: &(dyn std::error::Error + 'static)) -> String {
 }
 
 /// One line: what happened, with the status and the API's code and message, and what to do.
-fn describe(error: &Error, endpoint: Option<&str>) -> String {
+pub fn describe(error: &Error, endpoint: Option<&str>) -> String {
     let at = endpoint.map_or_else(String::new, |url| format!(" at {url}"));
     match error {
         Error::Unauthorized(api) if api.code.as_deref() == Some("INVALID_ACCESS_TOKEN") => format!(
@@ -141,6 +141,10 @@ fn describe(error: &Error, endpoint: Option<&str>) -> String {
             "forbidden ({api}): the credentials were accepted, but may not do this; check that \
              the API key (--api-key / AMAZON_MUSIC_API_KEY, your security profile ID) belongs to \
              an app allowed to call the Amazon Music API"
+        ),
+        Error::Unauthorized(api) if api.code.as_deref() == Some("INVALID_API_KEY") => format!(
+            "unauthorized ({api}): the API key was refused; check --api-key / \
+             AMAZON_MUSIC_API_KEY (your security profile ID, enabled for Amazon Music)"
         ),
         Error::Unauthorized(api) => format!(
             "unauthorized ({api}): the access token was refused; run `amzn-music login` (or set \

@@ -8,6 +8,7 @@ mod colour;
 mod commands;
 mod config;
 mod credentials;
+mod doctor;
 mod drift;
 mod error;
 mod export;

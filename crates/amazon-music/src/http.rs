@@ -12,6 +12,18 @@ pub use crate::redirect::same_origin_redirects;
 
 use crate::Result;
 
+/// The TLS backend this build of the SDK uses: `"rustls"` or `"native-tls"` (the platform's
+/// library: OpenSSL on Linux).
+#[cfg(feature = "rustls")]
+pub const TLS_BACKEND: &str = "rustls";
+/// The TLS backend this build of the SDK uses: `"rustls"` or `"native-tls"` (the platform's
+/// library: OpenSSL on Linux).
+#[cfg(all(feature = "native-tls", not(feature = "rustls")))]
+pub const TLS_BACKEND: &str = "native-tls";
+/// The TLS backend this build of the SDK uses: none (no TLS feature: `http://` URLs only).
+#[cfg(not(any(feature = "native-tls", feature = "rustls")))]
+pub const TLS_BACKEND: &str = "none";
+
 /// A `reqwest::ClientBuilder` as the SDK builds its own client: its TLS backend, and redirects
 /// followed only on the request's origin ([`same_origin_redirects`]). Start from it when you
 /// give the SDK an HTTP client of your own

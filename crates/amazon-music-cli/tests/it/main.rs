@@ -11,6 +11,7 @@ mod api;
 mod cli;
 mod commands;
 mod credentials;
+mod doctor;
 mod drift;
 mod errors;
 mod export;

@@ -190,6 +190,14 @@ impl TokenCache {
         cache
     }
 
+    /// How long the cached token has left; `None` when there is none or its expiry is not
+    /// known (a seeded token).
+    pub(crate) fn expires_in(&self) -> Option<Duration> {
+        let state = self.lock();
+        let expires_at = state.current.as_ref()?.expires_at?;
+        Some(expires_at.saturating_duration_since(Instant::now()))
+    }
+
     fn lock(&self) -> MutexGuard<'_, State> {
         self.state.lock().unwrap_or_else(PoisonError::into_inner)
     }

@@ -85,6 +85,13 @@ impl LwaTokenSource {
         self.inner.current_refresh_token()
     }
 
+    /// How long the access token in hand has left, when the token endpoint said (after a
+    /// refresh); `None` before the first refresh, or for an access token given to the builder
+    /// without its expiry.
+    pub fn expires_in(&self) -> Option<Duration> {
+        self.inner.cache.expires_in()
+    }
+
     /// A token request, ready to run.
     fn fetch(&self) -> Fetch {
         let inner = self.inner.clone();
