@@ -176,7 +176,11 @@ pub fn describe(error: &Error, endpoint: Option<&str>) -> String {
             connection_cause(source.as_ref())
         ),
         Error::Decode { path, message, .. } => {
-            format!("the response could not be read at `{path}`: {message} (please report this)")
+            format!(
+                "the response could not be read at `{path}`: {message}; {} (and please report \
+                 it)",
+                Error::CAPTURE_HINT
+            )
         }
         Error::PaginationLoop { token, .. } => format!(
             "the server repeated the page token {token:?}; stopped to avoid looping (the pages before it were printed)"

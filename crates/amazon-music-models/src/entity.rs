@@ -23,7 +23,7 @@ use serde::{Deserialize, Deserializer};
 use serde_json::{Map, Value};
 
 use crate::generated_entity::Kind;
-use crate::kept::{MalformedEntity, TYPE_KEY, UnknownEntity};
+use crate::kept::{CAPTURE_HINT, MalformedEntity, TYPE_KEY, UnknownEntity};
 use crate::{Entity, Mrn};
 
 thread_local! {
@@ -182,7 +182,7 @@ impl<'de> Visitor<'de> for EntityVisitor {
                     while let Some((key, value)) = map.next_entry::<String, Value>()? {
                         insert_once(&mut object, key, value)?;
                     }
-                    return Ok(Entity::Unknown(UnknownEntity { object }));
+                    return Ok(unknown(object));
                 }
             },
             Some(FirstKey::Other(key)) => entries.push((key, map.next_value()?)),
@@ -214,7 +214,7 @@ fn from_entries<E: de::Error>(entries: Vec<(String, Value)>, lenient: bool) -> R
         for (key, value) in entries {
             insert_once(&mut object, key, value)?;
         }
-        return Ok(Entity::Unknown(UnknownEntity { object }));
+        return Ok(unknown(object));
     };
     if !lenient {
         return kind
@@ -234,9 +234,20 @@ fn from_entries<E: de::Error>(entries: Vec<(String, Value)>, lenient: bool) -> R
         entity_type = entity.type_name(),
         entity_id = entity.id(),
         error = %entity.error,
-        "an entity does not match its schema; kept as Entity::Malformed"
+        "an entity does not match its schema; kept as Entity::Malformed; {CAPTURE_HINT}"
     );
     Ok(Entity::Malformed(entity))
+}
+
+/// An entity of a `_type` this version does not know, kept whole, and said at `debug`.
+fn unknown(object: Map<String, Value>) -> Entity {
+    let entity = UnknownEntity { object };
+    tracing::debug!(
+        entity_type = entity.type_name(),
+        entity_id = entity.id(),
+        "an entity of a type this version does not know; kept as Entity::Unknown; {CAPTURE_HINT}"
+    );
+    Entity::Unknown(entity)
 }
 
 /// Adds an entry to an unknown entity's object; a key given twice is an error, as it is for

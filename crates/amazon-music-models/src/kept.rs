@@ -11,6 +11,14 @@ use crate::{ArtistReference, Image, Mrn, PlayParams};
 /// The key of an entity's type.
 pub(crate) const TYPE_KEY: &str = "_type";
 
+/// What to do with a response the models do not fully describe (an entity kept as
+/// [`Entity::Unknown`](crate::Entity::Unknown) or [`Entity::Malformed`](crate::Entity::Malformed),
+/// a page that does not decode): how to capture it and see how it differs from the spec. The
+/// SDK's decode errors and these log lines end with it.
+pub const CAPTURE_HINT: &str = "to see how the API differs from the spec, record the exchange \
+     (`amzn-music --record FILE.har ...`, or `ClientBuilder::record_to`) and run `amzn-music \
+     drift FILE.har`";
+
 /// An entity of a `_type` this version does not know: the whole JSON object, in its order.
 ///
 /// ```

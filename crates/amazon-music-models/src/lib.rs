@@ -19,7 +19,7 @@ pub use entity::{from_slice, from_slice_lenient, leniently};
 pub use generated::*;
 pub use generated_entity::Entity;
 pub use generated_operations::Operation;
-pub use kept::{MalformedEntity, UnknownEntity};
+pub use kept::{CAPTURE_HINT, MalformedEntity, UnknownEntity};
 pub use mrn::{Mrn, ParseMrnError};
 pub use operation::{
     CursorGroups, OperationSpec, PagingStyle, ParameterError, ParameterKind, QueryParameter,

@@ -114,7 +114,10 @@ pub enum Error {
     },
 
     /// A response body is not what the API describes: the request was sent.
-    #[error("could not decode the response at `{path}`: {message} (near: {snippet:?})")]
+    #[error(
+        "could not decode the response at `{path}`: {message} (near: {snippet:?}); {}",
+        amazon_music_models::CAPTURE_HINT
+    )]
     #[non_exhaustive]
     Decode {
         /// Where in the body decoding failed, e.g. `data.content.entityGroups[0].content.entities[3].id`.
@@ -164,6 +167,10 @@ pub enum Error {
 impl Error {
     /// How many characters of a body a [`Error::Decode`] keeps.
     pub const SNIPPET_LEN: usize = 200;
+
+    /// How to capture a response the models do not describe and compare it with the spec:
+    /// what [`Error::Decode`] ends with.
+    pub const CAPTURE_HINT: &str = amazon_music_models::CAPTURE_HINT;
 
     /// Whether trying the same call again later may succeed: timeouts, transport failures,
     /// rate limiting, the server errors 500, 502, 503 and 504, and transient failures of the
@@ -261,6 +268,12 @@ impl Error {
         line: usize,
         column: usize,
     ) -> Self {
+        tracing::debug!(
+            %path,
+            error = %message,
+            "the response could not be decoded; {}",
+            amazon_music_models::CAPTURE_HINT
+        );
         Self::Decode {
             path,
             message,

@@ -193,7 +193,7 @@ async fn each_api_failure_is_one_line_with_exit_code_1() {
     assert_one_line_failure(
         &run,
         "error: the response could not be read at `",
-        "(please report this)",
+        "run `amzn-music drift FILE.har` (and please report it)",
     );
     assert!(run.stderr.contains("entityGroups[0].id`"), "{}", run.stderr);
 }

@@ -90,6 +90,47 @@ async fn a_malformed_view_is_a_decode_error_at_its_json_path_showing_the_text_th
 }
 
 #[tokio::test]
+async fn a_decode_error_says_how_to_capture_the_exchange_in_its_message_and_at_debug() {
+    // As in `redaction.rs`: a second live dispatcher, so that no other test thread caches the
+    // SDK's callsites as off.
+    let _second = tracing::Dispatch::new(tracing::subscriber::NoSubscriber::default());
+    let captured = amazon_music_test_support::Captured::default();
+    let subscriber = tracing_subscriber::fmt()
+        .with_max_level(tracing::Level::DEBUG)
+        .with_ansi(false)
+        .with_writer({
+            let captured = captured.clone();
+            move || captured.clone()
+        })
+        .finish();
+    let _guard = tracing::subscriber::set_default(subscriber);
+    let server = serving(200, json!({"data": 1})).await;
+    let error = client(&server)
+        .library_songs()
+        .send()
+        .await
+        .expect_err("no view");
+    assert!(matches!(error, Error::Decode { .. }), "{error:?}");
+    let message = error.to_string();
+    assert!(message.ends_with(Error::CAPTURE_HINT), "{message}");
+    for said in [
+        "`amzn-music --record FILE.har ...`",
+        "`amzn-music drift FILE.har`",
+    ] {
+        assert!(message.contains(said), "{message}");
+    }
+    let logs = captured.text();
+    let line = logs
+        .lines()
+        .find(|line| line.contains("the response could not be decoded"))
+        .unwrap_or_else(|| panic!("no debug line for the decode error:\n{logs}"));
+    assert!(
+        line.contains("DEBUG") && line.contains(Error::CAPTURE_HINT) && line.contains("path=data"),
+        "{line}"
+    );
+}
+
+#[tokio::test]
 async fn an_api_error_carries_status_code_message_and_reference() {
     let server = serving(404, error_body(404, "NOT_FOUND", "No such album.")).await;
     let error = client(&server)
