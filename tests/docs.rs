@@ -23,4 +23,6 @@ mod markdown {
     struct Measurements;
     #[doc = include_str!("../docs/other-languages.md")]
     struct OtherLanguages;
+    #[doc = include_str!("../docs/real-api.md")]
+    struct RealApi;
 }

@@ -6,8 +6,9 @@
 //! and keeps only the client: the client crate's `generated.rs`. From the same spec, this
 //! module writes the entity union and the operation table into the models crate
 //! (`generated_entity.rs`, `generated_operations.rs`) and the SDK's view methods and
-//! re-exports into `crates/amazon-music/src/generated.rs`, and the spec's examples into the
-//! mock's `generated_examples.json`. Behind the models crate's `proptest`
+//! re-exports into `crates/amazon-music/src/generated.rs`, the spec's examples into the
+//! mock's `generated_examples.json`, and the spec without its examples into the drift crate's
+//! `generated_spec.json` ([`drift`]). Behind the models crate's `proptest`
 //! feature, every model also derives `Arbitrary`, and `every_model!` lists them ([`arbitrary`]).
 
 mod arbitrary;
