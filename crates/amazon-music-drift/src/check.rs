@@ -70,6 +70,10 @@ pub(crate) fn exchange(spec: &Spec, exchange: &Exchange, findings: &mut Findings
         }
         Route::Operation { id, responses } => (id, responses),
     };
+    // No response was recorded (HAR's status 0: an aborted or blocked request).
+    if exchange.status == 0 {
+        return true;
+    }
     let status = exchange.status.to_string();
     let range = format!("{}XX", status.chars().next().unwrap_or('0'));
     let declared = [status.as_str(), range.as_str(), "default"]
@@ -347,4 +351,76 @@ impl<'a> Walk<'a> {
 fn push_token(pointer: &mut String, token: &str) {
     pointer.push('/');
     pointer.push_str(&token.replace('~', "~0").replace('/', "~1"));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(status: u16, body: &str) -> Vec<Finding> {
+        let spec = Spec::embedded().expect("the embedded spec");
+        let exchange = Exchange {
+            method: "get".to_owned(),
+            url: "http://127.0.0.1:1/v1/views/albums/B0?limit=1".to_owned(),
+            status,
+            response_headers: Vec::new(),
+            response_body: Some(body.to_owned()),
+        };
+        let mut findings = Findings::default();
+        assert!(super::exchange(&spec, &exchange, &mut findings));
+        findings.into_sorted()
+    }
+
+    #[test]
+    fn an_error_body_as_the_spec_describes_it_drifts_from_nothing() {
+        let body = r#"{"error": {"status": "404", "code": "NOT_FOUND", "message": "No.",
+            "payload": {"anything": [1, {"goes": null}]}}}"#;
+        assert_eq!(check(404, body), []);
+        assert_eq!(check(503, body), []);
+    }
+
+    #[test]
+    fn a_body_that_is_not_json_is_a_type_mismatch_and_no_response_is_no_finding() {
+        let findings = check(502, "<html>Bad Gateway</html>");
+        assert_eq!(findings.len(), 1);
+        assert_eq!(findings[0].kind, FindingKind::TypeMismatch);
+        assert_eq!(findings[0].schema.as_deref(), Some("ErrorResponse"));
+        assert_eq!(findings[0].example, "<html>Bad Gateway</html>");
+        assert_eq!(check(0, ""), []);
+        assert_eq!(check(200, "  "), []);
+    }
+
+    #[test]
+    fn findings_are_counted_by_subject_with_the_first_pointer() {
+        let body = r#"{"error": {"status": "404", "code": "NOT_FOUND", "message": "No.",
+            "hint": 1}, "trace": "a", "also": {"trace": 2}}"#;
+        let findings = check(404, body);
+        let mut found: Vec<(FindingKind, Option<&str>, &str, u64)> = findings
+            .iter()
+            .map(|finding| {
+                (
+                    finding.kind,
+                    finding.schema.as_deref(),
+                    finding.pointer.as_str(),
+                    finding.count,
+                )
+            })
+            .collect();
+        // In the order of the body's keys, which serde_json's features decide: compared sorted.
+        found.sort();
+        let unknown = |schema, pointer| (FindingKind::UnknownField, Some(schema), pointer, 1);
+        assert_eq!(
+            found,
+            [
+                unknown("ErrorDetail", "/error/hint"),
+                unknown("ErrorResponse", "/also"),
+                unknown("ErrorResponse", "/trace"),
+            ]
+        );
+        let twice = check(
+            404,
+            r#"{"error": {"status": "404", "code": "X", "message": "m", "hint": 1}}"#,
+        );
+        assert_eq!(twice.len(), 1);
+    }
 }
