@@ -217,7 +217,7 @@ impl<'a> Walk<'a> {
             }
         }
         match value {
-            Value::Object(object) => self.object(schema, object, inside),
+            Value::Object(object) => self.object(schema, value, object, inside),
             Value::Array(items) => {
                 if let Some(item_schema) = schema.get("items") {
                     for (index, item) in items.iter().enumerate() {
@@ -232,10 +232,12 @@ impl<'a> Walk<'a> {
         }
     }
 
-    /// An object's required fields, and each of its fields against its property's schema.
+    /// An object's required fields, and each of its fields against its property's schema;
+    /// `value` is the object as a value (the example of a missing field).
     fn object(
         &mut self,
         schema: &'a Value,
+        value: &Value,
         object: &serde_json::Map<String, Value>,
         name: Option<&'a str>,
     ) {
@@ -253,14 +255,7 @@ impl<'a> Walk<'a> {
             if !object.contains_key(required) {
                 let length = self.pointer.len();
                 push_token(&mut self.pointer, required);
-                self.add(
-                    FindingKind::MissingRequired,
-                    here,
-                    required,
-                    "",
-                    &Value::Object(object.clone()),
-                    "",
-                );
+                self.add(FindingKind::MissingRequired, here, required, "", value, "");
                 self.pointer.truncate(length);
             }
         }
