@@ -121,9 +121,9 @@ impl<'a> Exchange<'a> {
         self
     }
 
-    /// The HAR entry, with the value of every secret header ([`REDACTED`]'s list: `Authorization`,
-    /// `x-api-key`, `Proxy-Authorization`, `Cookie`, `Set-Cookie`, and any value marked
-    /// sensitive) replaced by [`REDACTED`].
+    /// The HAR entry, with the value of every secret header (`Authorization`, `x-api-key`,
+    /// `Proxy-Authorization`, `Cookie`, `Set-Cookie`, and any value marked sensitive) replaced
+    /// by [`REDACTED`].
     pub fn to_entry(&self) -> Entry {
         let version = match &self.outcome {
             Outcome::Response { version, .. } => http_version(*version),
