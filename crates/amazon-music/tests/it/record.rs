@@ -18,11 +18,16 @@ use crate::support::{
 
 /// A fresh path for test `name`'s recording, in a folder of this process's own.
 fn recording(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("amazon-music-record-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a temporary folder");
-    let path = dir.join(format!("{name}.har"));
+    let path = recording_path(name);
     let _ = std::fs::remove_file(&path);
     path
+}
+
+/// Where test `name`'s recording is.
+fn recording_path(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("amazon-music-record-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    dir.join(format!("{name}.har"))
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -190,6 +195,42 @@ fn the_blocking_client_records_too() {
     let entries = amazon_music_har::read(&path).expect("the recording");
     assert_eq!(entries.len(), 3, "three pages");
     assert!(entries[1].request.url.contains("cursor="));
+}
+
+#[tokio::test]
+async fn recording_changes_no_outcome_a_too_large_body_is_still_response_too_large() {
+    let server = wiremock::MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(single_group_page((0..20).map(track).collect(), None)),
+        )
+        .mount(&server)
+        .await;
+    for record in [false, true] {
+        let mut builder = builder(&server.uri()).max_response_body_size(100);
+        if record {
+            builder = builder.record_to(recording("too-large"));
+        }
+        let client = builder.build().expect("a client");
+        let error = client.library_songs().send().await.expect_err("too large");
+        assert!(
+            matches!(error, Error::ResponseTooLarge { limit: 100, .. }),
+            "recording {record}: {error:?}"
+        );
+        let raw = client
+            .library_songs()
+            .send_raw()
+            .await
+            .expect_err("too large");
+        assert!(
+            matches!(raw, Error::ResponseTooLarge { limit: 100, .. }),
+            "recording {record}: {raw:?}"
+        );
+    }
+    let entries = amazon_music_har::read(recording_path("too-large")).expect("the recording");
+    assert_eq!(entries.len(), 2, "no retry of a body too large");
+    assert!(entries.iter().all(|entry| entry.response.status == 0));
 }
 
 #[test]
