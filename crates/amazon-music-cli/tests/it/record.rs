@@ -3,7 +3,7 @@
 
 use amazon_music_mock::{Fault, MockServer};
 
-use crate::support::{amzn_music, files, finish, home, mock_server, run};
+use crate::support::{Child, amzn_music, files, finish, home, mock_server, run};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_export_recorded_then_replayed_writes_the_same_files() {
@@ -75,6 +75,57 @@ async fn an_export_recorded_then_replayed_writes_the_same_files() {
     );
     assert_eq!(replayed.code, 0, "{}", replayed.stderr);
     assert_eq!(files(&replayed_dir), files(&live));
+}
+
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_recording_killed_mid_export_is_a_whole_har_file_of_what_came_before() {
+    let server = MockServer::builder()
+        .library_size(40)
+        .start()
+        .await
+        .expect("a mock server");
+    // The third request hangs, so that the export is under way when it is killed.
+    server
+        .faults()
+        .inject(Fault::latency(std::time::Duration::from_secs(60)).after(2));
+    let work = home("record-killed");
+    let recording = work.join("killed.har");
+    let credentials = server.credentials();
+    let mut child = Child(
+        amzn_music(&work)
+            .args([
+                "--base-url",
+                server.url(),
+                "--api-key",
+                credentials.api_key(),
+            ])
+            .args(["--token", credentials.access_token(), "--record"])
+            .arg(&recording)
+            .args(["export", work.join("out").to_str().expect("UTF-8")])
+            .stdout(std::process::Stdio::null())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("the binary starts"),
+    );
+    // Until both answers are in the file; every later request hangs.
+    let started = std::time::Instant::now();
+    while amazon_music_har::read(&recording).map_or(0, |entries| entries.len()) < 2 {
+        assert!(
+            started.elapsed().as_secs() < 60,
+            "the export never recorded two answers"
+        );
+        tokio::task::yield_now().await;
+        std::thread::sleep(std::time::Duration::from_millis(5));
+    }
+    child.0.kill().expect("killed");
+    child.0.wait().expect("it ends");
+    let bytes = std::fs::read(&recording).expect("the recording");
+    let document = amazon_music_har::har::from_slice(&bytes).expect("a whole HAR document");
+    let amazon_music_har::har::Spec::V1_2(log) = document.log else {
+        panic!("not HAR 1.2");
+    };
+    assert_eq!(log.entries.len(), 2, "the two answered requests");
 }
 
 #[test]
