@@ -144,8 +144,8 @@ impl CallContext {
         self.cursor_encoding
     }
 
-    /// The same headers, body and request capture, body limit and cursor encoding, with a record of its own (empty), shared
-    /// with neither this context nor its clones.
+    /// The same headers, body and request capture, body limit and cursor encoding, with a
+    /// record of its own (empty), shared with neither this context nor its clones.
     ///
     /// For calls that may overlap: a client per call, each with its own record, lets each
     /// caller read its own response.
