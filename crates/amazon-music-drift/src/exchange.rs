@@ -2,8 +2,6 @@
 
 use std::path::Path;
 
-use base64::Engine as _;
-
 /// One request and its response, as a recording holds them.
 ///
 /// Drift reads the method, the URL, the status and the response body; the headers say
@@ -60,64 +58,45 @@ pub enum Error {
     },
 }
 
-/// Reads the exchanges of a HAR file (HAR 1.2 or 1.3), in the order it holds them.
+/// Reads the exchanges of a HAR file, in the order it holds them, through `amazon-music-har`'s
+/// reader: a recording cut short (its writer stopped mid-entry) gives every complete entry.
 ///
-/// A response body recorded as base64 is decoded; one that is not UTF-8 is kept lossily.
+/// A response body recorded as base64 is decoded; one that is not UTF-8 is kept lossily, and
+/// one that cannot be decoded is left out (the exchange is still routed).
 ///
 /// # Errors
-/// [`Error::Io`] when the file cannot be read, [`Error::NotHar`] when it is not a HAR
-/// file.
+/// [`Error::Io`] when the file cannot be read, [`Error::NotHar`] when it is not a HAR file.
 pub fn read_har(path: &Path) -> Result<Vec<Exchange>, Error> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|source| Error::Io {
-        path: name.clone(),
-        source,
-    })?;
-    har_exchanges(&bytes).map_err(|source| Error::NotHar { path: name, source })
-}
-
-/// The exchanges of a HAR document held in memory.
-fn har_exchanges(bytes: &[u8]) -> Result<Vec<Exchange>, Box<dyn std::error::Error + Send + Sync>> {
-    /// The same fields in both versions' types.
-    macro_rules! exchanges {
-        ($log:expr) => {
-            $log.entries
-                .into_iter()
-                .map(|entry| {
-                    let content = entry.response.content;
-                    Exchange {
-                        method: entry.request.method,
-                        url: entry.request.url,
-                        status: u16::try_from(entry.response.status).unwrap_or(0),
-                        response_headers: entry
-                            .response
-                            .headers
-                            .into_iter()
-                            .map(|header| (header.name, header.value))
-                            .collect(),
-                        response_body: body(content.text, content.encoding.as_deref()),
-                    }
-                })
-                .collect()
-        };
+    match amazon_music_har::read(path) {
+        Ok(entries) => Ok(entries.iter().map(exchange).collect()),
+        Err(amazon_music_har::Error::Read { source, .. }) => Err(Error::Io { path: name, source }),
+        Err(other) => Err(Error::NotHar {
+            path: name,
+            source: Box::new(other),
+        }),
     }
-    Ok(match har::from_slice(bytes)?.log {
-        har::Spec::V1_2(log) => exchanges!(log),
-        har::Spec::V1_3(log) => exchanges!(log),
-    })
 }
 
-/// A recorded body as text: base64 decoded when the recording says so.
-fn body(text: Option<String>, encoding: Option<&str>) -> Option<String> {
-    let text = text?;
-    match encoding {
-        Some(encoding) if encoding.eq_ignore_ascii_case("base64") => {
-            let bytes = base64::engine::general_purpose::STANDARD
-                .decode(text.trim())
-                .ok()?;
-            Some(String::from_utf8_lossy(&bytes).into_owned())
-        }
-        _ => Some(text),
+/// The exchange a HAR entry records.
+fn exchange(entry: &amazon_music_har::Entry) -> Exchange {
+    Exchange {
+        method: entry.request.method.clone(),
+        url: entry.request.url.clone(),
+        status: u16::try_from(entry.response.status).unwrap_or(0),
+        response_headers: entry
+            .response
+            .headers
+            .iter()
+            .map(|header| (header.name.clone(), header.value.clone()))
+            .collect(),
+        response_body: entry
+            .response
+            .content
+            .text
+            .as_ref()
+            .and_then(|_| amazon_music_har::response_body(entry).ok())
+            .map(|bytes| String::from_utf8_lossy(&bytes).into_owned()),
     }
 }
 
@@ -125,8 +104,10 @@ fn body(text: Option<String>, encoding: Option<&str>) -> Option<String> {
 mod tests {
     use super::*;
 
-    const HAR: &str = r#"{"log": {"version": "1.2", "creator": {"name": "test", "version": "1"},
-      "entries": [{"startedDateTime": "2026-01-01T00:00:00Z", "time": 1,
+    /// One entry with a base64 body (`{}`).
+    macro_rules! entry {
+        () => {
+            r#"{"startedDateTime": "2026-01-01T00:00:00Z", "time": 1,
         "request": {"method": "GET", "url": "http://127.0.0.1:1/v1/views/home?limit=1",
           "httpVersion": "HTTP/1.1", "cookies": [], "headers": [], "queryString": [],
           "headersSize": -1, "bodySize": -1},
@@ -135,11 +116,28 @@ mod tests {
           "content": {"size": 2, "mimeType": "application/json", "text": "e30=",
             "encoding": "base64"},
           "redirectURL": "", "headersSize": -1, "bodySize": -1},
-        "cache": {}, "timings": {"send": 0, "wait": 1, "receive": 0}}]}}"#;
+        "cache": {}, "timings": {"send": 0, "wait": 1, "receive": 0}}"#
+        };
+    }
+
+    const HAR: &str = concat!(
+        r#"{"log": {"version": "1.2", "creator": {"name": "test", "version": "1"}, "entries": ["#,
+        entry!(),
+        "]}}"
+    );
+    const ENTRY: &str = entry!();
+
+    fn exchanges(bytes: &[u8]) -> Vec<Exchange> {
+        amazon_music_har::from_slice(bytes)
+            .expect("a HAR file")
+            .iter()
+            .map(exchange)
+            .collect()
+    }
 
     #[test]
     fn a_base64_body_is_decoded() {
-        let exchanges = har_exchanges(HAR.as_bytes()).expect("a HAR file");
+        let exchanges = exchanges(HAR.as_bytes());
         assert_eq!(exchanges.len(), 1);
         assert_eq!(exchanges[0].method, "GET");
         assert_eq!(exchanges[0].status, 200);
@@ -148,6 +146,15 @@ mod tests {
             exchanges[0].response_header("content-type"),
             Some("application/json")
         );
+    }
+
+    #[test]
+    fn a_recording_cut_short_gives_its_complete_entries() {
+        let whole =
+            format!("{{\"log\": {{\"version\": \"1.2\", \"entries\": [{ENTRY}, {ENTRY}]}}}}");
+        let cut = &whole[..whole.rfind("\"cache\"").expect("a second entry's cache")];
+        assert_eq!(exchanges(whole.as_bytes()).len(), 2);
+        assert_eq!(exchanges(cut.as_bytes()).len(), 1);
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod http;
 pub mod pagination;
 pub mod prelude;
 mod raw;
+mod record;
 mod redirect;
 mod request;
 mod retry;

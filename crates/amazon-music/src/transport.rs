@@ -16,6 +16,7 @@ use tracing::Instrument;
 
 use crate::auth::{AccessToken, TokenSource};
 use crate::client_error::from_generated;
+use crate::record::Recorder;
 use crate::retry::{self, Attempt, RetryPolicy};
 use crate::{Error, RawResponse, Result};
 
@@ -34,6 +35,8 @@ pub(crate) struct Transport {
     retry_policy: RetryPolicy,
     max_body_size: usize,
     cursor_encoding: CursorEncoding,
+    /// Where each attempt is recorded, with [`record_to`](crate::ClientBuilder::record_to).
+    recorder: Option<Recorder>,
 }
 
 impl fmt::Debug for Transport {
@@ -47,6 +50,7 @@ impl fmt::Debug for Transport {
             .field("retry_policy", &self.retry_policy)
             .field("max_body_size", &self.max_body_size)
             .field("cursor_encoding", &self.cursor_encoding)
+            .field("recording", &self.recorder.as_ref().map(Recorder::path))
             .finish_non_exhaustive()
     }
 }
@@ -72,7 +76,14 @@ impl Transport {
             retry_policy,
             max_body_size,
             cursor_encoding: CursorEncoding::default(),
+            recorder: None,
         }
+    }
+
+    /// Records every attempt with `recorder`.
+    pub(crate) fn with_recorder(mut self, recorder: Option<Recorder>) -> Self {
+        self.recorder = recorder;
+        self
     }
 
     /// Writes every request's `cursor` as `encoding` says.
@@ -192,6 +203,9 @@ impl Transport {
         if R::CAPTURES_BODY {
             context = context.capturing_body();
         }
+        if self.recorder.is_some() {
+            context = context.recording_requests();
+        }
         let client = amazon_music_client::Client::new_with_client(
             &self.base_url,
             self.http.clone(),
@@ -204,7 +218,11 @@ impl Transport {
             span.record("status", status.as_u16());
         }
         tracing::debug!(parent: span, "attempt finished");
-        R::read(result, &context)
+        let outcome = R::read(result, &context);
+        if let Some(recorder) = &self.recorder {
+            recorder.record(&context, outcome.as_ref().err());
+        }
+        outcome
     }
 
     /// The headers of one attempt: the API key, the access token and the user agent, the
