@@ -108,3 +108,61 @@ fn a_file_that_cannot_be_read_exits_2_and_says_why() {
     assert_eq!(run.code, 2);
     assert!(run.stderr.contains("prints a table"), "{}", run.stderr);
 }
+
+/// The loop the commands make: sessions recorded against the mock with `--record` (a 503
+/// retried and a cursor chain; a 404) drift from nothing; a page with a field the spec does
+/// not describe drifts by that field alone.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_session_recorded_with_record_drifts_only_where_the_mock_was_told_to() {
+    let server = amazon_music_mock::MockServer::builder()
+        .library_size(30)
+        .start()
+        .await
+        .expect("a mock server");
+    server
+        .faults()
+        .inject(amazon_music_mock::Fault::status(503).times(1));
+    let work = home("drift-recorded");
+    // One recording per command: `--record` starts its file afresh.
+    for (name, args, first_status) in [
+        (
+            "songs.har",
+            &["--all", "--limit", "10", "library", "songs"][..],
+            503,
+        ),
+        ("missing.har", &["album", "B000NOSUCH0"][..], 404),
+    ] {
+        let recording = work.join(name);
+        let recording = recording.to_str().expect("UTF-8");
+        let mut with_record = vec!["--record", recording];
+        with_record.extend(args);
+        crate::support::run(&server, &with_record);
+        let statuses: Vec<i64> = amazon_music_har::read(recording)
+            .expect("the recording")
+            .iter()
+            .map(|entry| entry.response.status)
+            .collect();
+        assert_eq!(statuses.first(), Some(&first_status), "{statuses:?}");
+        let clean = drift(&[recording]);
+        assert_eq!(clean.code, 0, "{name}: {}{}", clean.stdout, clean.stderr);
+        assert!(clean.stdout.starts_with("0 findings"), "{}", clean.stdout);
+    }
+
+    let page = r#"{"data": {"_type": "View", "id": "recent", "mood": "calm",
+        "content": {"_type": "ViewContent", "entityGroups": []}}}"#;
+    server.faults().inject(
+        amazon_music_mock::Fault::respond(200, "application/json", page)
+            .on_operation(amazon_music_mock::Operation::RecentlyPlayed),
+    );
+    let drifting = work.join("drifting.har");
+    let drifting = drifting.to_str().expect("UTF-8");
+    let run = crate::support::run(&server, &["--record", drifting, "recent"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = drift(&[drifting, "-o", "json"]);
+    assert_eq!(report.code, 1);
+    let findings: Vec<Value> = serde_json::from_str(&report.stdout).expect("JSON");
+    assert_eq!(findings.len(), 1, "{}", report.stdout);
+    assert_eq!(findings[0]["kind"], "unknown_field");
+    assert_eq!(findings[0]["schema"], "View");
+    assert_eq!(findings[0]["pointer"], "/data/mood");
+}
