@@ -48,6 +48,7 @@ const HAND_WRITTEN_MODELS: &[&str] = &[
     "ParameterKind",
     "ParseMrnError",
     "QueryParameter",
+    "ResponseShape",
     "UnknownEntity",
     "UnknownOperation",
 ];
