@@ -360,7 +360,12 @@ pub struct ErrorResponse {
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
 #[cfg_attr(feature = "proptest", derive(::proptest_derive::Arbitrary))]
 pub struct GetSearchViewQuery(
-    #[cfg_attr(feature = "proptest", proptest(strategy = "crate::arbitrary::text()"))]
+    #[cfg_attr(
+        feature = "proptest",
+        proptest(
+            strategy = "crate::arbitrary::text_of_length(1, ::std::option::Option::None)"
+        )
+    )]
     ::std::string::String,
 );
 impl ::std::ops::Deref for GetSearchViewQuery {
