@@ -20,6 +20,7 @@ mod login;
 mod paging;
 mod pipes;
 mod raw;
+mod search;
 mod secrets;
 mod shells;
 mod support;
