@@ -8,5 +8,6 @@ mod locale;
 mod lwa;
 mod paging;
 mod sdk;
+mod search;
 mod support;
 mod views;
