@@ -336,8 +336,7 @@ view_request_methods! {
         }
         stream
         /// Every page of the view, from this request's cursor to the end, fetched lazily. See
-        /// the [`pagination`](crate::pagination) module for how each view pages and when it
-        /// ends.
+        /// the [`pagination`] module for how each view pages and when it ends.
         fn pages() -> View = pagination::pages;
         stream
         /// Every page of the view as received, like `pages` but with each page a
