@@ -9,8 +9,9 @@ use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::auth::{StaticToken, TokenSource};
+use crate::rate_limit::RateLimiter;
 use crate::transport::Transport;
-use crate::{CursorEncoding, Error, Result, RetryPolicy};
+use crate::{CursorEncoding, Error, RateLimit, Result, RetryPolicy};
 
 /// The API's base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.music.amazon.dev";
@@ -86,6 +87,7 @@ pub struct ClientBuilder<C = Client> {
     timeout: Duration,
     user_agent: String,
     retry_policy: RetryPolicy,
+    rate_limit: Option<RateLimit>,
     http_client: Option<reqwest::Client>,
     max_response_body_size: usize,
     cursor_encoding: CursorEncoding,
@@ -104,6 +106,7 @@ impl<C> Default for ClientBuilder<C> {
             timeout: Duration::from_secs(30),
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             retry_policy: RetryPolicy::standard(),
+            rate_limit: None,
             http_client: None,
             max_response_body_size: DEFAULT_MAX_RESPONSE_BODY_SIZE,
             cursor_encoding: CursorEncoding::default(),
@@ -125,6 +128,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
             .field("retry_policy", &self.retry_policy)
+            .field("rate_limit", &self.rate_limit)
             .field("max_response_body_size", &self.max_response_body_size)
             .field("cursor_encoding", &self.cursor_encoding)
             .finish_non_exhaustive()
@@ -199,6 +203,24 @@ impl<C> ClientBuilder<C> {
         self
     }
 
+    /// Limits the rate of requests: every attempt of every request of the client and its
+    /// clones waits for its turn, and a `429`'s `Retry-After` holds them all back. Default: no
+    /// limit (each request still honours its own `Retry-After` through the retry policy).
+    ///
+    /// ```
+    /// let client = amazon_music::Client::builder()
+    ///     .api_key("amzn1.application-oa2-client.0123")
+    ///     .access_token("Atza|IwEB...")
+    ///     .rate_limit(amazon_music::RateLimit::adaptive())
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), amazon_music::Error>(())
+    /// ```
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
+        self
+    }
+
     /// Sets the largest response body read, in bytes (after decompression): a larger one ends
     /// the call with [`Error::ResponseTooLarge`] once that much has been read, so no response
     /// costs more memory than about that. Applies with [`http_client`](Self::http_client)
@@ -255,6 +277,10 @@ impl<C> ClientBuilder<C> {
                 })?;
             }
         }
+        let rate_limiter = self
+            .rate_limit
+            .map(|limit| RateLimiter::new(&limit, self.retry_policy.max_retry_after()))
+            .transpose()?;
         let http = match self.http_client {
             Some(client) => client,
             None => crate::http::client_builder()?
@@ -278,7 +304,8 @@ impl<C> ClientBuilder<C> {
                     self.retry_policy,
                     self.max_response_body_size,
                 )
-                .with_cursor_encoding(self.cursor_encoding),
+                .with_cursor_encoding(self.cursor_encoding)
+                .with_rate_limiter(rate_limiter),
             ),
             defaults: Arc::new(RequestDefaults {
                 locale: self.locale,
@@ -293,8 +320,8 @@ impl ClientBuilder {
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] when the API key or token source is missing, the base URL is
-    /// not an absolute http(s) URL, a header value holds characters HTTP forbids, or the HTTP
-    /// client cannot be built.
+    /// not an absolute http(s) URL, a header value holds characters HTTP forbids, a fixed rate
+    /// limit is not a positive number, or the HTTP client cannot be built.
     pub fn build(self) -> Result<Client> {
         self.build_async()
     }

@@ -1,5 +1,5 @@
 //! The one send path every operation goes through: credentials, attempts, retries, the
-//! token refresh on `401 INVALID_ACCESS_TOKEN` and tracing. What a failed attempt's error is
+//! token refresh on `401 INVALID_ACCESS_TOKEN`, the client's rate limit and tracing. What a failed attempt's error is
 //! comes from [`client_error`](crate::client_error); whether it is worth another try, from
 //! [`retry::classify`].
 
@@ -16,6 +16,7 @@ use tracing::Instrument;
 
 use crate::auth::{AccessToken, TokenSource};
 use crate::client_error::from_generated;
+use crate::rate_limit::{self, RateLimiter};
 use crate::retry::{self, Attempt, RetryPolicy};
 use crate::{Error, RawResponse, Result};
 
@@ -34,6 +35,8 @@ pub(crate) struct Transport {
     retry_policy: RetryPolicy,
     max_body_size: usize,
     cursor_encoding: CursorEncoding,
+    /// The client's rate limit, which every attempt waits for; `None`: no limit.
+    rate_limiter: Option<RateLimiter>,
 }
 
 impl fmt::Debug for Transport {
@@ -47,6 +50,7 @@ impl fmt::Debug for Transport {
             .field("retry_policy", &self.retry_policy)
             .field("max_body_size", &self.max_body_size)
             .field("cursor_encoding", &self.cursor_encoding)
+            .field("rate_limiter", &self.rate_limiter)
             .finish_non_exhaustive()
     }
 }
@@ -72,12 +76,19 @@ impl Transport {
             retry_policy,
             max_body_size,
             cursor_encoding: CursorEncoding::default(),
+            rate_limiter: None,
         }
     }
 
     /// Writes every request's `cursor` as `encoding` says.
     pub(crate) fn with_cursor_encoding(mut self, encoding: CursorEncoding) -> Self {
         self.cursor_encoding = encoding;
+        self
+    }
+
+    /// Holds every attempt to `limiter`'s rate, or to none.
+    pub(crate) fn with_rate_limiter(mut self, limiter: Option<RateLimiter>) -> Self {
+        self.rate_limiter = limiter;
         self
     }
 
@@ -197,6 +208,10 @@ impl Transport {
             self.http.clone(),
             context.clone(),
         );
+        let permit = match &self.rate_limiter {
+            Some(limiter) => Some(limiter.acquire().instrument(span.clone()).await),
+            None => None,
+        };
         let started = Instant::now();
         let result = call(client).instrument(span.clone()).await;
         span.record("latency_ms", started.elapsed().as_millis() as u64);
@@ -204,7 +219,11 @@ impl Transport {
             span.record("status", status.as_u16());
         }
         tracing::debug!(parent: span, "attempt finished");
-        R::read(result, &context)
+        let output = R::read(result, &context);
+        if let (Some(limiter), Some(permit)) = (&self.rate_limiter, permit) {
+            limiter.observe(permit, rate_limit::Outcome::of(&output));
+        }
+        output
     }
 
     /// The headers of one attempt: the API key, the access token and the user agent, the
