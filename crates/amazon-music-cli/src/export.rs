@@ -26,6 +26,7 @@ use amazon_music::{
 };
 use anyhow::{Context, Result};
 use futures_util::TryStreamExt;
+use futures_util::future;
 use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
 
@@ -293,6 +294,7 @@ pub async fn run(client: &Client, args: &ExportArgs) -> Result<()> {
             output::single_quote(&dir.display().to_string())
         )))
     })?;
+    // Whatever earlier runs left there.
     let _ = fs::remove_dir_all(dir.join(PARTIAL_DIR));
     store.read(|state| print_summary(dir, state, Some(started)))?;
     Ok(())
@@ -529,7 +531,29 @@ impl Export<'_> {
                 .with_context(|| format!("opening {}", partial_path.display()))?,
         );
         show(entry.count);
-        while let Some(view) = pages.try_next().await? {
+        // Each page is written while the next one is fetched: its entities, and how far the
+        // list got with it, which the state records once they are on disk.
+        let mut writing: Option<(tokio::task::JoinHandle<Result<()>>, ListState, usize)> = None;
+        loop {
+            let (page, written) = future::join(pages.try_next(), async {
+                match writing.take() {
+                    Some((write, reached, added)) => Some((write.await, reached, added)),
+                    None => None,
+                }
+            })
+            .await;
+            if let Some((write, reached, added)) = written {
+                write.context("a file system task ended early")??;
+                if reached.cursor.is_some() {
+                    self.store.update(|state| state.record(reached));
+                }
+                if is_playlist {
+                    tracks.tracks.fetch_add(added, Ordering::Relaxed);
+                }
+                self.tally(added);
+                show(entry.count);
+            }
+            let Some(view) = page? else { break };
             let mut text = String::new();
             let mut added = 0;
             // Only the groups the cursor pages (`x-paging-groups`): a playlist's similar
@@ -545,27 +569,17 @@ impl Export<'_> {
                 added += 1;
             }
             lines.extend(text.lines().map(str::to_owned));
+            entry.count += added;
+            entry.cursor = ViewRequest::<EntityPages>::next_cursor(&view).map(str::to_owned);
             let file = Arc::clone(&partial);
             let path = partial_path.clone();
-            // On disk before the state counts it.
-            blocking(move || {
+            let write = tokio::task::spawn_blocking(move || {
                 (&*file)
                     .write_all(text.as_bytes())
                     .and_then(|()| file.sync_data())
                     .with_context(|| format!("writing {}", path.display()))
-            })
-            .await?;
-            entry.count += added;
-            entry.cursor = ViewRequest::<EntityPages>::next_cursor(&view).map(str::to_owned);
-            if entry.cursor.is_some() {
-                let recorded = entry.clone();
-                self.store.update(|state| state.record(recorded));
-            }
-            if is_playlist {
-                tracks.tracks.fetch_add(added, Ordering::Relaxed);
-            }
-            self.tally(added);
-            show(entry.count);
+            });
+            writing = Some((write, entry.clone(), added));
         }
         let entities: Vec<Entity> = lines
             .iter()
@@ -589,6 +603,8 @@ impl Export<'_> {
                 state.playlist_ids = playlist_ids;
             }
         });
+        // A crash before the state file records the list done fetches it again.
+        let _ = fs::remove_file(&partial_path);
         finish(count);
         Ok(count)
     }
