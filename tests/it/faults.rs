@@ -430,14 +430,14 @@ fn throttled(server: &MockServer) -> (usize, usize) {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_adaptive_rate_limit_learns_the_servers_rate_and_keeps_429s_rare() {
     let server = server().await;
-    server.faults().inject(Fault::rate_limit(40));
+    server.faults().inject(Fault::rate_limit(20));
     let client = builder(&server)
         .retry_policy(small_retries().with_max_retries(5))
         .rate_limit(RateLimit::adaptive())
         .build()
         .expect("a client");
     assert_eq!(
-        songs_at_once(&client, 120, 8).await,
+        songs_at_once(&client, 100, 8).await,
         0,
         "every request succeeds"
     );

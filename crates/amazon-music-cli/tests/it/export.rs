@@ -363,3 +363,34 @@ async fn a_resumed_export_keeps_its_format_unless_told_another() {
     assert!(dir.join("songs.csv").exists());
     assert!(!dir.join("songs.json").exists());
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_under_the_apis_rate_limit_slows_down_and_finishes() {
+    let server = MockServer::builder()
+        .library_size(250)
+        .start()
+        .await
+        .expect("a mock server");
+    let whole = target("limited-whole");
+    assert_eq!(export_sequentially(&server, &whole, "json").code, 0);
+    let before = server.requests().len();
+    server.faults().inject(Fault::rate_limit(10));
+    let dir = target("limited");
+    let done = export(&server, &dir, "json");
+    assert_eq!(done.code, 0, "{}", done.stderr);
+    assert_eq!(files(&dir), files(&whole));
+    // The command's adaptive rate limit: after the first 429s, it keeps under the limit.
+    let statuses: Vec<u16> = server
+        .requests()
+        .iter()
+        .skip(before)
+        .map(|request| request.status)
+        .collect();
+    let throttled = statuses.iter().filter(|status| **status == 429).count();
+    assert!(throttled >= 1, "the limit was met: {statuses:?}");
+    assert!(
+        throttled * 100 <= statuses.len() * 15,
+        "{throttled} of {} answers were 429",
+        statuses.len()
+    );
+}
