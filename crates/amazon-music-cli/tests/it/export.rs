@@ -316,8 +316,7 @@ fn export_shows_each_list_and_a_spinner_on_a_terminal() {
     ) else {
         return;
     };
-    // A line a list, with its count, which stays with the final count.
-    assert!(terminal.contains("songs: 100 entities "), "{terminal:?}");
+    // A line a list, which stays with the final count.
     assert!(terminal.contains("  songs: 300 entities "), "{terminal:?}");
     assert!(terminal.contains("  podcasts: "), "{terminal:?}");
     // The whole export's line, with the rate.
@@ -367,14 +366,14 @@ async fn a_resumed_export_keeps_its_format_unless_told_another() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_export_under_the_apis_rate_limit_slows_down_and_finishes() {
     let server = MockServer::builder()
-        .library_size(250)
+        .library_size(1000)
         .start()
         .await
         .expect("a mock server");
     let whole = target("limited-whole");
     assert_eq!(export_sequentially(&server, &whole, "json").code, 0);
     let before = server.requests().len();
-    server.faults().inject(Fault::rate_limit(10));
+    server.faults().inject(Fault::rate_limit(20));
     let dir = target("limited");
     let done = export(&server, &dir, "json");
     assert_eq!(done.code, 0, "{}", done.stderr);
