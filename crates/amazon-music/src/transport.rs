@@ -1,7 +1,7 @@
 //! The one send path every operation goes through: credentials, attempts, retries, the
-//! token refresh on `401 INVALID_ACCESS_TOKEN`, the client's rate limit and tracing. What a failed attempt's error is
-//! comes from [`client_error`](crate::client_error); whether it is worth another try, from
-//! [`retry::classify`].
+//! token refresh on `401 INVALID_ACCESS_TOKEN`, the client's rate limit and tracing. What a
+//! failed attempt's error is comes from [`client_error`](crate::client_error); whether it is
+//! worth another try, from [`retry::classify`].
 
 use std::fmt;
 use std::future::Future;

@@ -1,6 +1,6 @@
-//! Faults to inject: latency, throttling (always, or over a rate), error statuses, broken, stalled, padded or
-//! replaced bodies, pages that loop or come empty, and expired tokens, on every route or some,
-//! a number of times or until removed.
+//! Faults to inject: latency, throttling (always, or over a rate), error statuses, broken,
+//! stalled, padded or replaced bodies, pages that loop or come empty, and expired tokens, on
+//! every route or some, a number of times or until removed.
 //!
 //! Faults apply to every route but the admin ones (`/__mock/...`), the token endpoints
 //! included, before the credentials are checked. For each request, in the order the faults
