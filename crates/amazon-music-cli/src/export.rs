@@ -12,7 +12,7 @@
 //! renamed into place when its last page is in. The files are the same, byte for byte, at any
 //! concurrency, and so is the state file: it holds the lists in the export's order.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fs;
 use std::io::{BufRead, Write};
 use std::path::{Path, PathBuf};
@@ -94,25 +94,18 @@ impl State {
             Some(entry) => *entry = list,
             None => {
                 self.lists.push(list);
-                let library: Vec<&str> = library_lists().iter().map(|(name, _)| *name).collect();
-                let playlists: Vec<String> = self
+                let playlists = self
                     .playlist_ids
                     .iter()
                     .flatten()
-                    .map(|id| playlist_list_name(id))
-                    .collect();
-                self.lists.sort_by_key(|entry| {
-                    match library.iter().position(|name| *name == entry.name) {
-                        Some(index) => (0, index),
-                        None => (
-                            1,
-                            playlists
-                                .iter()
-                                .position(|name| *name == entry.name)
-                                .unwrap_or(usize::MAX),
-                        ),
-                    }
-                });
+                    .map(|id| playlist_list_name(id));
+                let mut rank: HashMap<String, usize> = HashMap::new();
+                let names = library_lists().into_iter().map(|(name, _)| name.to_owned());
+                for (index, name) in names.chain(playlists).enumerate() {
+                    rank.entry(name).or_insert(index);
+                }
+                self.lists
+                    .sort_by_key(|entry| rank.get(&entry.name).copied().unwrap_or(usize::MAX));
             }
         }
     }
