@@ -8,5 +8,6 @@ mod faults;
 mod forward_compat;
 mod load;
 mod proptests;
+mod record_replay;
 mod spec_agreement;
 mod spec_sources;

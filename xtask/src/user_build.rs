@@ -24,8 +24,9 @@ use crate::util::{process, workspace};
 const FIXTURE: &str = "xtask/fixtures/user-app";
 
 /// The crates users build: their libraries and binaries (the SDK's with `blocking` too).
-const PUBLISHED: [&str; 5] = [
+const PUBLISHED: [&str; 6] = [
     "amazon-music-models",
+    "amazon-music-har",
     "amazon-music-client",
     "amazon-music",
     "amazon-music-mock",

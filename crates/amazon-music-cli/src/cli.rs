@@ -113,6 +113,10 @@ pub struct ConnectFlags {
     /// Use the embedded mock server, whatever credentials are set.
     #[arg(long)]
     pub mock: bool,
+    /// Record every exchange with the API to FILE, an HTTP Archive (HAR 1.2) with the
+    /// credentials redacted; `mock-server --replay FILE` serves it.
+    #[arg(long, value_name = "FILE")]
+    pub record: Option<std::path::PathBuf>,
 }
 
 impl ConnectFlags {
@@ -124,6 +128,7 @@ impl ConnectFlags {
             (self.api_key.is_some(), "--api-key"),
             (self.token.is_some(), "--token"),
             (self.mock, "--mock"),
+            (self.record.is_some(), "--record"),
         ] {
             if set {
                 names.push(name);
@@ -273,6 +278,8 @@ pub struct GlobalArgs {
     pub image_style: Option<String>,
     /// Whether to use the embedded mock server.
     pub mock: bool,
+    /// The HAR file to record the exchanges to.
+    pub record: Option<std::path::PathBuf>,
     /// The output format.
     pub output: Option<OutputFormat>,
     /// The columns asked for; empty for the format's own.
@@ -444,6 +451,7 @@ impl std::fmt::Debug for ConnectFlags {
             .field("api_key", &format_args!("{}", redacted(&self.api_key)))
             .field("token", &format_args!("{}", redacted(&self.token)))
             .field("mock", &self.mock)
+            .field("record", &self.record)
             .finish()
     }
 }
@@ -458,6 +466,7 @@ impl std::fmt::Debug for GlobalArgs {
             .field("locale", &self.locale)
             .field("image_style", &self.image_style)
             .field("mock", &self.mock)
+            .field("record", &self.record)
             .field("output", &self.output)
             .field("columns", &self.columns)
             .field("no_headers", &self.no_headers)
@@ -972,8 +981,12 @@ pub struct MockServerArgs {
     #[arg(long, default_value_t = 8080)]
     pub port: u16,
     /// How many songs the generated library holds.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "replay")]
     pub size: Option<usize>,
+    /// Serve the HAR recording FILE (from `--record`) in place of the catalog: each request
+    /// recorded gets its recorded answers in order, any other a 404.
+    #[arg(long, value_name = "FILE")]
+    pub replay: Option<std::path::PathBuf>,
 }
 
 #[cfg(test)]

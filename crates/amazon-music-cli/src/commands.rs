@@ -540,6 +540,9 @@ async fn mock_server(args: MockServerArgs) -> Result<()> {
     if let Some(size) = args.size {
         builder = builder.library_size(size);
     }
+    if let Some(recording) = &args.replay {
+        builder = builder.replay(recording);
+    }
     let server = builder.start().await.context("starting the mock server")?;
     let credentials = server.credentials();
     let (token_url, codepair_url) = (server.token_url(), server.codepair_url());
@@ -548,6 +551,12 @@ async fn mock_server(args: MockServerArgs) -> Result<()> {
          # own test credentials, good for nothing else (`amzn-music login` works against it too)\n",
         server.url()
     );
+    if let Some(recording) = &args.replay {
+        lines.push_str(&format!(
+            "# replaying {}: any credentials do, requests not in it get a 404\n",
+            recording.display()
+        ));
+    }
     for (name, value) in [
         ("AMAZON_MUSIC_BASE_URL", server.url()),
         ("AMAZON_MUSIC_API_KEY", credentials.api_key()),

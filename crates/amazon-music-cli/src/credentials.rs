@@ -250,6 +250,9 @@ fn configure(builder: ClientBuilder, args: &GlobalArgs) -> ClientBuilder {
     if let Some(url) = &args.base_url {
         builder = builder.base_url(url.clone());
     }
+    if let Some(path) = &args.record {
+        builder = builder.record_to(path.clone());
+    }
     if let Some(locale) = &args.locale {
         builder = builder.locale(locale.clone());
     }

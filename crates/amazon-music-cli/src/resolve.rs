@@ -136,6 +136,7 @@ pub fn resolve(cli: Cli) -> Result<(GlobalArgs, Command), UsageError> {
             )?;
             global.token = one("--token", levels.iter().map(|flags| flags.token.clone()))?;
             global.mock = levels.iter().any(|flags| flags.mock);
+            global.record = one("--record", levels.iter().map(|flags| flags.record.clone()))?;
         }
         None if !view.connect.names().is_empty() => {
             return Err(does_not_take(name, &view.connect.names()));

@@ -1,12 +1,13 @@
 //! The per-call context the generated client carries: headers to add, and what came back.
 
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Duration, Instant, SystemTime};
 
 use bytes::Bytes;
 
 use crate::CursorEncoding;
-use reqwest::StatusCode;
 use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
+use reqwest::{Method, StatusCode, Url, Version};
 
 /// Extra headers for the requests of one [`Client`](crate::Client), and the status and headers
 /// of the response to the most recent call made through it.
@@ -45,10 +46,35 @@ use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 pub struct CallContext {
     headers: HeaderMap,
     capture_body: bool,
+    record_requests: bool,
     max_body_size: Option<usize>,
     cursor_encoding: CursorEncoding,
     response: Arc<Mutex<Option<ResponseMeta>>>,
     body: Arc<Mutex<Option<Bytes>>>,
+    sent: Arc<Mutex<Option<(SentRequest, Instant)>>>,
+}
+
+/// The request of one call as it left, when, and how long its answer took: what a recording
+/// of the traffic needs besides the response (see
+/// [`recording_requests`](CallContext::recording_requests)).
+#[derive(Clone, Debug)]
+#[non_exhaustive]
+pub struct SentRequest {
+    /// The method.
+    pub method: Method,
+    /// The URL, its query as sent.
+    pub url: Url,
+    /// The headers the request left with, the context's among them (credentials marked
+    /// sensitive); the HTTP client may add more on the wire (`Accept-Encoding`, `Host`).
+    pub headers: HeaderMap,
+    /// When it left.
+    pub started: SystemTime,
+    /// From then until the response's head came; `None` while none has.
+    pub wait: Option<Duration>,
+    /// How long reading the whole body took; `None` unless it was read whole.
+    pub receive: Option<Duration>,
+    /// The response's HTTP version; `None` while no response has come.
+    pub response_version: Option<Version>,
 }
 
 /// The status and headers of one response.
@@ -84,6 +110,15 @@ impl CallContext {
         self
     }
 
+    /// Also records each call's request as it left, when, and how long its answer took, for
+    /// [`sent_request`](Self::sent_request); implies [`capturing_body`](Self::capturing_body).
+    /// For a recording of the traffic.
+    pub fn recording_requests(mut self) -> Self {
+        self.capture_body = true;
+        self.record_requests = true;
+        self
+    }
+
     /// Limits every response body to `bytes` (after decompression): reading more fails the
     /// body with an error that [`is_body_too_large`](crate::is_body_too_large) recognises, so
     /// a huge or endless body costs at most about that much memory. Default: no limit.
@@ -109,8 +144,8 @@ impl CallContext {
         self.cursor_encoding
     }
 
-    /// The same headers, body capture, body limit and cursor encoding, with a record of its own (empty), shared
-    /// with neither this context nor its clones.
+    /// The same headers, body and request capture, body limit and cursor encoding, with a
+    /// record of its own (empty), shared with neither this context nor its clones.
     ///
     /// For calls that may overlap: a client per call, each with its own record, lets each
     /// caller read its own response.
@@ -118,10 +153,12 @@ impl CallContext {
         Self {
             headers: self.headers.clone(),
             capture_body: self.capture_body,
+            record_requests: self.record_requests,
             max_body_size: self.max_body_size,
             cursor_encoding: self.cursor_encoding,
             response: Arc::default(),
             body: Arc::default(),
+            sent: Arc::default(),
         }
     }
 
@@ -144,6 +181,13 @@ impl CallContext {
         lock(&self.body).clone()
     }
 
+    /// The request of the most recent call made through this context (or a clone), with
+    /// [`recording_requests`](Self::recording_requests); `None` without it, and before any
+    /// call.
+    pub fn sent_request(&self) -> Option<SentRequest> {
+        lock(&self.sent).as_ref().map(|(sent, _)| sent.clone())
+    }
+
     /// Adds the headers to `request`, and empties the record: a call is starting.
     pub(crate) fn start(&self, request: &mut reqwest::Request) {
         for (name, value) in &self.headers {
@@ -151,6 +195,26 @@ impl CallContext {
         }
         *self.recorded() = None;
         *lock(&self.body) = None;
+        *lock(&self.sent) = self.record_requests.then(|| {
+            let sent = SentRequest {
+                method: request.method().clone(),
+                url: request.url().clone(),
+                headers: request.headers().clone(),
+                started: SystemTime::now(),
+                wait: None,
+                receive: None,
+                response_version: None,
+            };
+            (sent, Instant::now())
+        });
+    }
+
+    /// Notes that the head of `response` has come.
+    pub(crate) fn head_arrived(&self, response: &reqwest::Response) {
+        if let Some((sent, started)) = lock(&self.sent).as_mut() {
+            sent.wait = Some(started.elapsed());
+            sent.response_version = Some(response.version());
+        }
     }
 
     /// Reads the body of `response` whole and records it, when this context captures bodies,
@@ -166,6 +230,13 @@ impl CallContext {
         let version = response.version();
         let headers = response.headers().clone();
         let body = response.bytes().await?;
+        if let Some((sent, started)) = lock(&self.sent).as_mut() {
+            sent.receive = Some(
+                started
+                    .elapsed()
+                    .saturating_sub(sent.wait.unwrap_or_default()),
+            );
+        }
         *lock(&self.body) = Some(body.clone());
         let mut rebuilt = http::Response::new(body);
         *rebuilt.status_mut() = status;

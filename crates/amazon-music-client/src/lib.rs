@@ -10,7 +10,7 @@ mod path;
 #[allow(missing_docs, unused_imports, dead_code, clippy::all)]
 mod generated;
 
-pub use context::CallContext;
+pub use context::{CallContext, SentRequest};
 pub use cursor::CursorEncoding;
 pub use generated::{Client, ClientInfo, Error, ResponseValue, builder};
 pub use limit::is_body_too_large;
@@ -48,6 +48,7 @@ impl ClientHooks<CallContext> for Client {
         _info: &OperationInfo,
     ) -> reqwest::Result<reqwest::Response> {
         let response = self.client().execute(request).await?;
+        self.inner().head_arrived(&response);
         let response = match self.inner().max_body_size() {
             Some(limit) => limit::limit_body(response, limit),
             None => response,

@@ -39,6 +39,15 @@ pub enum MockError {
         #[source]
         source: Box<dyn std::error::Error + Send + Sync>,
     },
+    /// The recording to replay could not be read, or holds an answer HTTP cannot give.
+    #[error("the recording {} cannot be replayed", path.display())]
+    Replay {
+        /// The recording.
+        path: std::path::PathBuf,
+        /// What was wrong with it.
+        #[source]
+        source: Box<dyn std::error::Error + Send + Sync>,
+    },
 }
 
 /// Numbers the `reference` of each error body, so that every error names itself.

@@ -12,6 +12,7 @@ mod locale;
 mod lwa;
 mod operation;
 mod paging;
+mod replay;
 mod server;
 mod views;
 
@@ -30,7 +31,8 @@ pub use server::{MockConfig, MockServer, MockServerBuilder, MockState};
 
 /// The mock's routes, to serve or embed in an app of your own: every view operation of the
 /// spec (which check credentials), the token endpoints, the admin endpoint (`/__mock/...`), and a catch-all that
-/// answers `404 NOT_FOUND` naming the request.
+/// answers `404 NOT_FOUND` naming the request. With a [recording to replay](MockConfig::replay),
+/// the admin endpoint and the recording's answers.
 ///
 /// ```
 /// use amazon_music_mock::{MockConfig, MockState, router};
@@ -41,6 +43,14 @@ pub use server::{MockConfig, MockServer, MockServerBuilder, MockState};
 /// # Ok::<(), amazon_music_mock::MockError>(())
 /// ```
 pub fn router(state: MockState) -> Router {
+    if state.replay().is_some() {
+        return Router::new()
+            .merge(admin::routes())
+            .fallback(replay::serve)
+            .layer(from_fn_with_state(state.clone(), faults::inject))
+            .layer(from_fn_with_state(state.clone(), journal::record))
+            .with_state(state);
+    }
     // One route per operation of the spec's table. Literal paths such as
     // `/v1/views/library/songs` win over `/v1/views/library/{groupId}`, whatever the order.
     let views = Operation::ALL

@@ -3,6 +3,7 @@
 use std::fmt;
 use std::future::Future;
 use std::net::{Ipv4Addr, SocketAddr};
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,6 +16,7 @@ use crate::catalog::Catalog;
 use crate::faults::Faults;
 use crate::journal::{Journal, ReceivedRequest};
 use crate::paging::CursorStyle;
+use crate::replay::Replay;
 use crate::{MockError, router};
 
 /// How long [`MockServer::shutdown`] waits for open requests to finish.
@@ -28,6 +30,7 @@ pub struct MockConfig {
     token_lifetime: Duration,
     frozen_clock: bool,
     cursor_style: CursorStyle,
+    replay: Option<PathBuf>,
 }
 
 impl Default for MockConfig {
@@ -37,6 +40,7 @@ impl Default for MockConfig {
             token_lifetime: Duration::from_secs(3600),
             frozen_clock: false,
             cursor_style: CursorStyle::default(),
+            replay: None,
         }
     }
 }
@@ -71,6 +75,20 @@ impl MockConfig {
         self.cursor_style = style;
         self
     }
+
+    /// Serves the HAR recording at `path` (one made with the SDK's `record_to`, or
+    /// `amzn-music --record`) in place of the catalog. A request whose method, path and query
+    /// (in any order) match a recorded entry gets that entry's status, headers and body, byte
+    /// for byte; the Nth identical request gets the Nth recorded answer, then the last again.
+    /// Any other request gets `404 NOT_FOUND`, whose message says it was not in the recording
+    /// and names the closest recorded path. Credentials are not compared with the recording's
+    /// (which are redacted): any `x-api-key` and `Authorization` do, but they must be sent.
+    /// Entries with no response (status 0) are left out; the admin endpoint and faults work as
+    /// ever. Default: none, the catalog is served.
+    pub fn replay(mut self, path: impl Into<PathBuf>) -> Self {
+        self.replay = Some(path.into());
+        self
+    }
 }
 
 /// The state the routes share: the catalog, the credentials and issued tokens, the faults
@@ -89,13 +107,15 @@ struct Shared {
     tokens: Tokens,
     faults: Faults,
     journal: Journal,
+    replay: Option<Replay>,
 }
 
 impl MockState {
     /// Builds the catalog (the spec's examples and the generated library) and the credentials.
     ///
     /// # Errors
-    /// [`MockError::Example`] if the spec's examples cannot be read (a bug, not a usage error).
+    /// [`MockError::Example`] if the spec's examples cannot be read (a bug, not a usage error),
+    /// [`MockError::Replay`] if the recording to replay cannot be read.
     pub fn new(config: MockConfig) -> Result<Self, MockError> {
         let credentials = Credentials::default();
         let clock = if config.frozen_clock {
@@ -111,6 +131,7 @@ impl MockState {
                 tokens,
                 faults: Faults::default(),
                 journal: Journal::default(),
+                replay: config.replay.as_deref().map(Replay::load).transpose()?,
             }),
         })
     }
@@ -147,6 +168,11 @@ impl MockState {
 
     pub(crate) fn journal(&self) -> &Journal {
         &self.inner.journal
+    }
+
+    /// The recording served in place of the catalog, if any.
+    pub(crate) fn replay(&self) -> Option<&Replay> {
+        self.inner.replay.as_ref()
     }
 }
 
@@ -196,6 +222,12 @@ impl MockServerBuilder {
     /// Sets how page tokens are written; see [`MockConfig::cursor_style`].
     pub fn cursor_style(mut self, style: CursorStyle) -> Self {
         self.config = self.config.cursor_style(style);
+        self
+    }
+
+    /// Serves a HAR recording in place of the catalog; see [`MockConfig::replay`].
+    pub fn replay(mut self, path: impl Into<PathBuf>) -> Self {
+        self.config = self.config.replay(path);
         self
     }
 
@@ -266,7 +298,8 @@ impl MockServerBuilder {
     /// there.
     ///
     /// # Errors
-    /// [`MockError::Bind`] when the port cannot be listened on.
+    /// [`MockError::Bind`] when the port cannot be listened on, [`MockError::Replay`] when the
+    /// recording to replay cannot be read.
     pub async fn start(self) -> Result<MockServer, MockError> {
         let state = MockState::new(self.config)?;
         let wanted = SocketAddr::from((Ipv4Addr::LOCALHOST, self.port));

@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::marker::PhantomData;
+use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -10,6 +11,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 use crate::auth::{StaticToken, TokenSource};
 use crate::rate_limit::RateLimiter;
+use crate::record::Recorder;
 use crate::transport::Transport;
 use crate::{CursorEncoding, Error, RateLimit, Result, RetryPolicy};
 
@@ -91,6 +93,7 @@ pub struct ClientBuilder<C = Client> {
     http_client: Option<reqwest::Client>,
     max_response_body_size: usize,
     cursor_encoding: CursorEncoding,
+    record_to: Option<PathBuf>,
     client: PhantomData<fn() -> C>,
 }
 
@@ -110,6 +113,7 @@ impl<C> Default for ClientBuilder<C> {
             http_client: None,
             max_response_body_size: DEFAULT_MAX_RESPONSE_BODY_SIZE,
             cursor_encoding: CursorEncoding::default(),
+            record_to: None,
             client: PhantomData,
         }
     }
@@ -131,6 +135,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("rate_limit", &self.rate_limit)
             .field("max_response_body_size", &self.max_response_body_size)
             .field("cursor_encoding", &self.cursor_encoding)
+            .field("record_to", &self.record_to)
             .finish_non_exhaustive()
     }
 }
@@ -239,6 +244,37 @@ impl<C> ClientBuilder<C> {
         self
     }
 
+    /// Records every exchange with the API to an HTTP Archive (HAR 1.2) file at `path`, created
+    /// (or emptied) when the client is built: one entry per attempt (a `429` then a `200` are
+    /// two), with the method, URL, request and response headers, status, timings, and the
+    /// response body exactly as received (after gzip). Default: no recording.
+    ///
+    /// - The values of `Authorization` and `x-api-key` are replaced by `[REDACTED]`. The token
+    ///   endpoint's exchanges (Login with Amazon) are not recorded at all.
+    /// - The file is a whole HAR document after every entry, so a process stopped mid-run
+    ///   leaves it readable (`amazon_music_har::read` reads every complete entry of a cut one).
+    /// - Writing never fails a request: the first write that fails is logged (`warn`) and
+    ///   recording stops.
+    ///
+    /// The mock server replays a recording (`MockServer::builder().replay(path)`, or
+    /// `amzn-music mock-server --replay FILE`), so tests can run against pages recorded once.
+    ///
+    /// ```no_run
+    /// # async fn run() -> amazon_music::Result<()> {
+    /// let client = amazon_music::Client::builder()
+    ///     .api_key("amzn1.application-oa2-client.0123")
+    ///     .access_token("Atza|IwEB...")
+    ///     .record_to("session.har")
+    ///     .build()?;
+    /// client.home().send().await?; // now in session.har
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn record_to(mut self, path: impl Into<PathBuf>) -> Self {
+        self.record_to = Some(path.into());
+        self
+    }
+
     /// Uses an existing `reqwest::Client` (its pool, proxy and TLS settings) instead of a new one.
     ///
     /// Start from [`http::client_builder`](crate::http::client_builder), which sets the SDK's
@@ -305,7 +341,8 @@ impl<C> ClientBuilder<C> {
                     self.max_response_body_size,
                 )
                 .with_cursor_encoding(self.cursor_encoding)
-                .with_rate_limiter(rate_limiter),
+                .with_rate_limiter(rate_limiter)
+                .with_recorder(self.record_to.map(Recorder::create).transpose()?),
             ),
             defaults: Arc::new(RequestDefaults {
                 locale: self.locale,
@@ -321,7 +358,8 @@ impl ClientBuilder {
     /// # Errors
     /// [`Error::InvalidRequest`] when the API key or token source is missing, the base URL is
     /// not an absolute http(s) URL, a header value holds characters HTTP forbids, a fixed rate
-    /// limit is not a positive number, or the HTTP client cannot be built.
+    /// limit is not a positive number, the HTTP client cannot be built, or the
+    /// [recording](Self::record_to) cannot be created.
     pub fn build(self) -> Result<Client> {
         self.build_async()
     }

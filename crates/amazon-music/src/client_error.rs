@@ -70,7 +70,10 @@ pub(crate) fn from_generated<T: DeserializeOwned>(
             };
             status_error(api_error)
         }
-        Generated::ResponseBodyError(error) if amazon_music_client::is_body_too_large(&error) => {
+        // A body read whole by the context (`capturing_body`) fails as the call's communication.
+        Generated::CommunicationError(error) | Generated::ResponseBodyError(error)
+            if amazon_music_client::is_body_too_large(&error) =>
+        {
             Error::ResponseTooLarge {
                 limit: context.max_body_size().unwrap_or_default(),
             }

@@ -14,6 +14,7 @@ pub mod pagination;
 pub mod prelude;
 mod rate_limit;
 mod raw;
+mod record;
 mod redirect;
 mod request;
 mod retry;

@@ -17,6 +17,7 @@ use tracing::Instrument;
 use crate::auth::{AccessToken, TokenSource};
 use crate::client_error::from_generated;
 use crate::rate_limit::{self, RateLimiter};
+use crate::record::Recorder;
 use crate::retry::{self, Attempt, RetryPolicy};
 use crate::{Error, RawResponse, Result};
 
@@ -37,6 +38,8 @@ pub(crate) struct Transport {
     cursor_encoding: CursorEncoding,
     /// The client's rate limit, which every attempt waits for; `None`: no limit.
     rate_limiter: Option<RateLimiter>,
+    /// Where each attempt is recorded, with [`record_to`](crate::ClientBuilder::record_to).
+    recorder: Option<Recorder>,
 }
 
 impl fmt::Debug for Transport {
@@ -51,6 +54,7 @@ impl fmt::Debug for Transport {
             .field("max_body_size", &self.max_body_size)
             .field("cursor_encoding", &self.cursor_encoding)
             .field("rate_limiter", &self.rate_limiter)
+            .field("recording", &self.recorder.as_ref().map(Recorder::path))
             .finish_non_exhaustive()
     }
 }
@@ -77,7 +81,14 @@ impl Transport {
             max_body_size,
             cursor_encoding: CursorEncoding::default(),
             rate_limiter: None,
+            recorder: None,
         }
+    }
+
+    /// Records every attempt with `recorder`.
+    pub(crate) fn with_recorder(mut self, recorder: Option<Recorder>) -> Self {
+        self.recorder = recorder;
+        self
     }
 
     /// Writes every request's `cursor` as `encoding` says.
@@ -203,6 +214,9 @@ impl Transport {
         if R::CAPTURES_BODY {
             context = context.capturing_body();
         }
+        if self.recorder.is_some() {
+            context = context.recording_requests();
+        }
         let client = amazon_music_client::Client::new_with_client(
             &self.base_url,
             self.http.clone(),
@@ -219,11 +233,14 @@ impl Transport {
             span.record("status", status.as_u16());
         }
         tracing::debug!(parent: span, "attempt finished");
-        let output = R::read(result, &context);
-        if let (Some(limiter), Some(permit)) = (&self.rate_limiter, permit) {
-            limiter.observe(permit, rate_limit::Outcome::of(&output));
+        let outcome = R::read(result, &context);
+        if let Some(recorder) = &self.recorder {
+            recorder.record(&context, outcome.as_ref().err());
         }
-        output
+        if let (Some(limiter), Some(permit)) = (&self.rate_limiter, permit) {
+            limiter.observe(permit, rate_limit::Outcome::of(&outcome));
+        }
+        outcome
     }
 
     /// The headers of one attempt: the API key, the access token and the user agent, the

@@ -1,39 +1,16 @@
 //! `amzn-music export DIR`: every list as files, atomically, and an interrupted export that
 //! resumes to the same files as an uninterrupted one.
 
-use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 
 use amazon_music::{Entity, models::Operation};
 use amazon_music_mock::{Fault, MockServer};
 
-use crate::support::{Run, assert_matches_file, home, run};
+use crate::support::{Run, assert_matches_file, files, home, run};
 
 /// A fresh folder to export to.
 fn target(name: &str) -> PathBuf {
     home(&format!("export-{name}")).join("out")
-}
-
-/// Every file under `dir`, by its path from `dir`, with its bytes.
-fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
-    let mut found = BTreeMap::new();
-    let mut folders = vec![dir.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        for entry in std::fs::read_dir(&folder).expect("a folder") {
-            let path = entry.expect("an entry").path();
-            if path.is_dir() {
-                folders.push(path);
-            } else {
-                let name = path
-                    .strip_prefix(dir)
-                    .expect("under dir")
-                    .to_string_lossy()
-                    .into_owned();
-                found.insert(name, std::fs::read(&path).expect("a file"));
-            }
-        }
-    }
-    found
 }
 
 fn export(server: &MockServer, dir: &Path, format: &str) -> Run {

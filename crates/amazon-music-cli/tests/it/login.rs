@@ -1,9 +1,6 @@
-use std::io::{BufRead, BufReader};
-use std::process::Stdio;
-
 use amazon_music_mock::MockServer;
 
-use crate::support::{amzn_music, assert_same_as_file, finish, home};
+use crate::support::{amzn_music, assert_same_as_file, finish, home, mock_server};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn login_stores_a_private_refresh_token_that_later_commands_use() {
@@ -178,41 +175,11 @@ async fn login_takes_the_client_id_as_a_flag_and_stores_it() {
     assert_eq!(login["client_id"], server.credentials().client_id());
 }
 
-/// A child process killed when dropped, so that a failing test leaks none.
-struct Child(std::process::Child);
-
-impl Drop for Child {
-    fn drop(&mut self) {
-        if matches!(self.0.try_wait(), Ok(None)) {
-            let _ = self.0.kill();
-            let _ = self.0.wait();
-        }
-    }
-}
-
 #[cfg(unix)]
 #[tokio::test]
 async fn mock_server_prints_lines_a_shell_evaluates_then_serves_until_ctrl_c() {
     let home = home("mock-server");
-    let mut child = Child(
-        amzn_music(&home)
-            .args(["mock-server", "--port", "0"])
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("the binary starts"),
-    );
-    let mut lines = BufReader::new(child.0.stdout.take().expect("stdout")).lines();
-    let mut printed = String::new();
-    for line in lines.by_ref() {
-        let line = line.expect("text");
-        printed.push_str(&line);
-        printed.push('\n');
-        // The code-pair URL comes last.
-        if line.starts_with("export AMAZON_MUSIC_LWA_CODEPAIR_URL=") {
-            break;
-        }
-    }
+    let (mut child, printed) = mock_server(&home, &[]);
     for line in printed.lines() {
         assert!(
             line.starts_with("# ") || line.starts_with("export AMAZON_MUSIC_"),

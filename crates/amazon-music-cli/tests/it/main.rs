@@ -20,6 +20,7 @@ mod login;
 mod paging;
 mod pipes;
 mod raw;
+mod record;
 mod secrets;
 mod shells;
 mod support;

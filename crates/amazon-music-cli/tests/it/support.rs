@@ -1,8 +1,9 @@
 //! Runs the binary against a mock server and compares its output with expected files.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
+use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
@@ -42,6 +43,65 @@ pub fn home(name: &str) -> PathBuf {
     let _ = std::fs::remove_dir_all(&home);
     std::fs::create_dir_all(&home).expect("a home folder");
     home
+}
+
+/// A child process killed when dropped, so that a failing test leaks none.
+pub struct Child(pub std::process::Child);
+
+impl Drop for Child {
+    fn drop(&mut self) {
+        if matches!(self.0.try_wait(), Ok(None)) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+}
+
+/// Starts `amzn-music mock-server --port 0` and then `args`, and returns it with the lines it
+/// printed, up to its last `export` line (the code-pair URL's).
+pub fn mock_server(home: &Path, args: &[&str]) -> (Child, String) {
+    let mut child = Child(
+        amzn_music(home)
+            .args(["mock-server", "--port", "0"])
+            .args(args)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the binary starts"),
+    );
+    let lines = BufReader::new(child.0.stdout.take().expect("stdout")).lines();
+    let mut printed = String::new();
+    for line in lines {
+        let line = line.expect("text");
+        printed.push_str(&line);
+        printed.push('\n');
+        if line.starts_with("export AMAZON_MUSIC_LWA_CODEPAIR_URL=") {
+            break;
+        }
+    }
+    (child, printed)
+}
+
+/// Every file under `dir`, by its path from `dir`, with its bytes.
+pub fn files(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut found = BTreeMap::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(&folder).expect("a folder") {
+            let path = entry.expect("an entry").path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                let name = path
+                    .strip_prefix(dir)
+                    .expect("under dir")
+                    .to_string_lossy()
+                    .into_owned();
+                found.insert(name, std::fs::read(&path).expect("a file"));
+            }
+        }
+    }
+    found
 }
 
 /// Runs `amzn-music` with the mock's URL and credentials and then `args`.

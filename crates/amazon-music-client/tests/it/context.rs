@@ -299,3 +299,52 @@ async fn a_capturing_context_records_each_body_as_received_and_the_call_still_de
         serde_json::from_slice(&context.response_body().expect("recorded")).expect("JSON");
     assert_eq!(body, not_found(), "the body of this call, not the last");
 }
+
+#[tokio::test]
+async fn a_recording_context_keeps_each_request_as_it_left_and_its_timings() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path(HOME))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(view("home"))
+                .set_delay(std::time::Duration::from_millis(20)),
+        )
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+
+    let plain = CallContext::new().capturing_body();
+    Client::new(&server.uri(), plain.clone())
+        .get_home_view()
+        .send()
+        .await
+        .expect("the home view");
+    assert!(plain.sent_request().is_none(), "only when asked");
+
+    let mut key = HeaderValue::from_static("the-key");
+    key.set_sensitive(true);
+    let context = CallContext::new()
+        .with_header(HeaderName::from_static("x-api-key"), key)
+        .recording_requests();
+    let before = std::time::SystemTime::now();
+    Client::new(&server.uri(), context.clone())
+        .get_home_view()
+        .limit(std::num::NonZeroU32::new(3).expect("3"))
+        .send()
+        .await
+        .expect("the home view");
+    let sent = context.sent_request().expect("recorded");
+    assert_eq!(sent.method, reqwest::Method::GET);
+    assert_eq!(sent.url.as_str(), format!("{}{HOME}?limit=3", server.uri()));
+    assert!(sent.headers["x-api-key"].is_sensitive());
+    assert!(sent.headers.get("api-version").is_none(), "as it left");
+    assert!(sent.started >= before);
+    assert!(sent.wait.expect("a response came") >= std::time::Duration::from_millis(20));
+    assert!(sent.receive.is_some(), "the body was read whole");
+    assert_eq!(sent.response_version, Some(reqwest::Version::HTTP_11));
+    assert!(
+        context.response_body().is_some(),
+        "recording implies the body"
+    );
+}

@@ -7,6 +7,7 @@ mod faults;
 mod locale;
 mod lwa;
 mod paging;
+mod replay;
 mod sdk;
 mod support;
 mod views;

@@ -8,6 +8,7 @@ mod pagination;
 mod parameters;
 mod paths;
 mod raw;
+mod record;
 mod redaction;
 mod redirects;
 mod retries;
