@@ -952,6 +952,10 @@ pub struct ExportArgs {
     /// The file format [default: json, or the format of the unfinished export DIR holds].
     #[arg(long, value_enum)]
     pub format: Option<ExportFormat>,
+    /// How many lists are fetched at once (each one page after another); the files are the
+    /// same at any number.
+    #[arg(long, value_name = "N", default_value_t = amazon_music::pagination::DEFAULT_CONCURRENCY, value_parser = at_least_one::<usize>)]
+    pub concurrency: usize,
     #[command(flatten)]
     pub connect: ConnectFlags,
     #[command(flatten)]

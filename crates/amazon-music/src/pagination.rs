@@ -61,8 +61,10 @@ use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
 use crate::{Entity, Error, RawResponse, Result, ViewRequest};
 
-/// How many groups [`ViewRequest::entities_by_group`] pages at once by default.
-const DEFAULT_CONCURRENCY: usize = 4;
+/// How many requests a fan-out keeps in flight at once by default: the groups
+/// [`ViewRequest::entities_by_group`] pages at once, and the lists `amzn-music export` fetches
+/// at once.
+pub const DEFAULT_CONCURRENCY: usize = 8;
 
 /// The group an entity of [`ViewRequest::entities_by_group`] came in: its ID and title, shared
 /// by every entity of the group.

@@ -370,7 +370,8 @@ view_request_methods! {
     impl [] GroupPages {
         setter
         /// Sets how many groups `entities_by_group` pages at a time: at most this many of its
-        /// requests are in flight at once. At least 1 (0 counts as 1). Default: 4.
+        /// requests are in flight at once. At least 1 (0 counts as 1). Default:
+        /// [`DEFAULT_CONCURRENCY`](crate::pagination::DEFAULT_CONCURRENCY), 8.
         fn concurrency(&mut options, groups: usize) {
             options.concurrency = Some(groups.max(1));
         }
