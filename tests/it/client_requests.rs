@@ -6,7 +6,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use amazon_music_client::{CallContext, Client, CursorEncoding, Error, ResponseValue};
-use amazon_music_models::{ErrorResponse, ViewResponse};
+use amazon_music_models::{ErrorResponse, ViewListResponse, ViewResponse};
 use amazon_music_test_support::{example, mount_catch_all, operations, spec};
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 use serde_json::{Value, json};
@@ -23,6 +23,8 @@ const CURSOR: &str = "0%3A97ac6538-dc9b-46c8-b617-30b2a89229a9";
 const CURSOR_READ: &str = "0:97ac6538-dc9b-46c8-b617-30b2a89229a9";
 /// The limit the table sends.
 const LIMIT: u32 = 5;
+/// The text the table sends as `query`.
+const QUERY: &str = "weekend";
 const ACCEPT_LANGUAGE: &str = "en-us";
 const IMAGE_STYLE: &str = "SL160";
 
@@ -40,8 +42,19 @@ const ALLOWED_HEADERS: [&str; 10] = [
     "x-api-key",
 ];
 
-type Reply = Result<ResponseValue<ViewResponse>, Error<ErrorResponse>>;
+/// What a call gives: the status and the decoded body, written back as JSON.
+type Reply = Result<(u16, Value), Error<ErrorResponse>>;
 type Call = for<'a> fn(&'a Client) -> Pin<Box<dyn Future<Output = Reply> + 'a>>;
+
+/// The reply of a call of the generated client.
+async fn reply<T: serde::Serialize>(
+    call: impl Future<Output = Result<ResponseValue<T>, Error<ErrorResponse>>>,
+) -> Reply {
+    let response = call.await?;
+    let status = response.status().as_u16();
+    let body = serde_json::to_value(response.into_inner()).expect("a model writes JSON");
+    Ok((status, body))
+}
 
 /// One operation of the spec, and how to call it with every parameter it has.
 struct Case {
@@ -58,7 +71,7 @@ fn cases() -> Vec<Case> {
         Case {
             operation_id: "getHomeView",
             call: |client| {
-                Box::pin(
+                Box::pin(reply(
                     client
                         .get_home_view()
                         .cursor(CURSOR)
@@ -66,13 +79,13 @@ fn cases() -> Vec<Case> {
                         .accept_language(ACCEPT_LANGUAGE)
                         .amzn_image_style(IMAGE_STYLE)
                         .send(),
-                )
+                ))
             },
         },
         Case {
             operation_id: "getHomeGroup",
             call: |client| {
-                Box::pin(
+                Box::pin(reply(
                     client
                         .get_home_group()
                         .group_id(GROUP_ID)
@@ -81,13 +94,13 @@ fn cases() -> Vec<Case> {
                         .accept_language(ACCEPT_LANGUAGE)
                         .amzn_image_style(IMAGE_STYLE)
                         .send(),
-                )
+                ))
             },
         },
         Case {
             operation_id: "getPodcastsView",
             call: |client| {
-                Box::pin(
+                Box::pin(reply(
                     client
                         .get_podcasts_view()
                         .cursor(CURSOR)
@@ -95,13 +108,13 @@ fn cases() -> Vec<Case> {
                         .accept_language(ACCEPT_LANGUAGE)
                         .amzn_image_style(IMAGE_STYLE)
                         .send(),
-                )
+                ))
             },
         },
         Case {
             operation_id: "getPodcastsGroup",
             call: |client| {
-                Box::pin(
+                Box::pin(reply(
                     client
                         .get_podcasts_group()
                         .group_id(GROUP_ID)
@@ -110,13 +123,13 @@ fn cases() -> Vec<Case> {
                         .accept_language(ACCEPT_LANGUAGE)
                         .amzn_image_style(IMAGE_STYLE)
                         .send(),
-                )
+                ))
             },
         },
         Case {
             operation_id: "getLibraryView",
             call: |client| {
-                Box::pin(
+                Box::pin(reply(
                     client
                         .get_library_view()
                         .cursor(CURSOR)
@@ -124,13 +137,13 @@ fn cases() -> Vec<Case> {
                         .accept_language(ACCEPT_LANGUAGE)
                         .amzn_image_style(IMAGE_STYLE)
                         .send(),
-                )
+                ))
             },
         },
         Case {
             operation_id: "getLibraryGroup",
             call: |client| {
-                Box::pin(
+                Box::pin(reply(
                     client
                         .get_library_group()
                         .group_id(GROUP_ID)
@@ -139,13 +152,13 @@ fn cases() -> Vec<Case> {
                         .accept_language(ACCEPT_LANGUAGE)
                         .amzn_image_style(IMAGE_STYLE)
                         .send(),
-                )
+                ))
             },
         },
         Case {
             operation_id: "getArtistView",
             call: |client| {
-                Box::pin(
+                Box::pin(reply(
                     client
                         .get_artist_view()
                         .id(ID)
@@ -154,26 +167,26 @@ fn cases() -> Vec<Case> {
                         .accept_language(ACCEPT_LANGUAGE)
                         .amzn_image_style(IMAGE_STYLE)
                         .send(),
-                )
+                ))
             },
         },
         Case {
             operation_id: "getAlbumView",
             call: |client| {
-                Box::pin(
+                Box::pin(reply(
                     client
                         .get_album_view()
                         .id(ID)
                         .accept_language(ACCEPT_LANGUAGE)
                         .amzn_image_style(IMAGE_STYLE)
                         .send(),
-                )
+                ))
             },
         },
         Case {
             operation_id: "getPlaylistView",
             call: |client| {
-                Box::pin(
+                Box::pin(reply(
                     client
                         .get_playlist_view()
                         .id(ID)
@@ -182,13 +195,13 @@ fn cases() -> Vec<Case> {
                         .accept_language(ACCEPT_LANGUAGE)
                         .amzn_image_style(IMAGE_STYLE)
                         .send(),
-                )
+                ))
             },
         },
         Case {
             operation_id: "getPodcastShowView",
             call: |client| {
-                Box::pin(
+                Box::pin(reply(
                     client
                         .get_podcast_show_view()
                         .id(ID)
@@ -197,13 +210,13 @@ fn cases() -> Vec<Case> {
                         .accept_language(ACCEPT_LANGUAGE)
                         .amzn_image_style(IMAGE_STYLE)
                         .send(),
-                )
+                ))
             },
         },
         Case {
             operation_id: "getLibraryAlbumsView",
             call: |client| {
-                Box::pin(
+                Box::pin(reply(
                     client
                         .get_library_albums_view()
                         .cursor(CURSOR)
@@ -211,13 +224,13 @@ fn cases() -> Vec<Case> {
                         .accept_language(ACCEPT_LANGUAGE)
                         .amzn_image_style(IMAGE_STYLE)
                         .send(),
-                )
+                ))
             },
         },
         Case {
             operation_id: "getLibraryArtistsView",
             call: |client| {
-                Box::pin(
+                Box::pin(reply(
                     client
                         .get_library_artists_view()
                         .cursor(CURSOR)
@@ -225,13 +238,13 @@ fn cases() -> Vec<Case> {
                         .accept_language(ACCEPT_LANGUAGE)
                         .amzn_image_style(IMAGE_STYLE)
                         .send(),
-                )
+                ))
             },
         },
         Case {
             operation_id: "getLibrarySongsView",
             call: |client| {
-                Box::pin(
+                Box::pin(reply(
                     client
                         .get_library_songs_view()
                         .cursor(CURSOR)
@@ -239,13 +252,13 @@ fn cases() -> Vec<Case> {
                         .accept_language(ACCEPT_LANGUAGE)
                         .amzn_image_style(IMAGE_STYLE)
                         .send(),
-                )
+                ))
             },
         },
         Case {
             operation_id: "getLibraryPlaylistsView",
             call: |client| {
-                Box::pin(
+                Box::pin(reply(
                     client
                         .get_library_playlists_view()
                         .cursor(CURSOR)
@@ -253,13 +266,13 @@ fn cases() -> Vec<Case> {
                         .accept_language(ACCEPT_LANGUAGE)
                         .amzn_image_style(IMAGE_STYLE)
                         .send(),
-                )
+                ))
             },
         },
         Case {
             operation_id: "getLibraryPodcastsView",
             call: |client| {
-                Box::pin(
+                Box::pin(reply(
                     client
                         .get_library_podcasts_view()
                         .cursor(CURSOR)
@@ -267,13 +280,27 @@ fn cases() -> Vec<Case> {
                         .accept_language(ACCEPT_LANGUAGE)
                         .amzn_image_style(IMAGE_STYLE)
                         .send(),
-                )
+                ))
+            },
+        },
+        Case {
+            operation_id: "getSearchView",
+            call: |client| {
+                Box::pin(reply(
+                    client
+                        .get_search_view()
+                        .query(QUERY)
+                        .limit(LIMIT)
+                        .accept_language(ACCEPT_LANGUAGE)
+                        .amzn_image_style(IMAGE_STYLE)
+                        .send(),
+                ))
             },
         },
         Case {
             operation_id: "getRecentlyPlayedView",
             call: |client| {
-                Box::pin(
+                Box::pin(reply(
                     client
                         .get_recently_played_view()
                         .cursor(CURSOR)
@@ -281,7 +308,7 @@ fn cases() -> Vec<Case> {
                         .accept_language(ACCEPT_LANGUAGE)
                         .amzn_image_style(IMAGE_STYLE)
                         .send(),
-                )
+                ))
             },
         },
     ]
@@ -319,6 +346,7 @@ fn expectations() -> BTreeMap<String, Expected> {
                     let value = match name.as_str() {
                         "cursor" => CURSOR_READ.to_owned(),
                         "limit" => LIMIT.to_string(),
+                        "query" => QUERY.to_owned(),
                         other => panic!(
                             "{}: query parameter `{other}` has no value in the table",
                             operation.operation_id
@@ -404,7 +432,7 @@ fn the_table_has_one_case_for_every_operation_in_the_spec() {
         .map(|case| case.operation_id.to_owned())
         .collect();
     assert_eq!(in_table.len(), cases.len(), "an operation appears twice");
-    assert_eq!(in_spec.len(), 16, "the spec has 16 operations");
+    assert_eq!(in_spec.len(), 17, "the spec has 17 operations");
     assert_eq!(in_table, in_spec);
 }
 
@@ -461,10 +489,16 @@ async fn every_operation_sends_its_path_query_and_headers_and_decodes_its_exampl
             "{name}"
         );
 
-        assert_eq!(response.status(), 200, "{name}");
-        let want: ViewResponse = serde_json::from_value(expected.example)
-            .unwrap_or_else(|error| panic!("{name}: example does not decode: {error}"));
-        assert_eq!(response.into_inner(), want, "{name}");
+        let (status, body) = response;
+        assert_eq!(status, 200, "{name}");
+        // The example decoded with the model of its body, one view or several.
+        let want = if expected.example["data"].is_array() {
+            serde_json::from_value::<ViewListResponse>(expected.example).map(|list| json!(list))
+        } else {
+            serde_json::from_value::<ViewResponse>(expected.example).map(|view| json!(view))
+        }
+        .unwrap_or_else(|error| panic!("{name}: example does not decode: {error}"));
+        assert_eq!(body, want, "{name}");
         server.verify().await;
     }
     assert!(
@@ -477,11 +511,12 @@ async fn every_operation_sends_its_path_query_and_headers_and_decodes_its_exampl
 #[tokio::test]
 async fn requests_carry_no_api_version_header_and_only_documented_or_standard_headers() {
     let allowed: BTreeSet<&str> = ALLOWED_HEADERS.into_iter().collect();
+    let expectations = expectations();
     for case in cases() {
         let name = case.operation_id;
         let server = MockServer::start().await;
         Mock::given(method("GET"))
-            .respond_with(ResponseTemplate::new(200).set_body_json(example("Home")))
+            .respond_with(ResponseTemplate::new(200).set_body_json(&expectations[name].example))
             .expect(1)
             .mount(&server)
             .await;
@@ -510,10 +545,10 @@ async fn an_id_with_reserved_characters_is_sent_as_one_encoded_path_segment() {
     let id = "a/b?c d%e";
     let calls: [(&str, Call); 2] = [
         ("/v1/views/artists/a%2Fb%3Fc%20d%25e", |client| {
-            Box::pin(client.get_artist_view().id("a/b?c d%e").send())
+            Box::pin(reply(client.get_artist_view().id("a/b?c d%e").send()))
         }),
         ("/v1/views/home/a%2Fb%3Fc%20d%25e", |client| {
-            Box::pin(client.get_home_group().group_id("a/b?c d%e").send())
+            Box::pin(reply(client.get_home_group().group_id("a/b?c d%e").send()))
         }),
     ];
     for (expected_path, call) in calls {

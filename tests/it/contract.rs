@@ -18,9 +18,10 @@ use std::pin::Pin;
 use std::time::Duration;
 
 use amazon_music_client::{CallContext, Client, Error, ResponseValue};
-use amazon_music_models::{ErrorResponse, ViewResponse};
+use amazon_music_models::{ErrorResponse, ViewListResponse, ViewResponse};
 use amazon_music_test_support::{operations, spec};
 use reqwest::header::{AUTHORIZATION, HeaderMap, HeaderName, HeaderValue};
+use serde_json::Value;
 
 /// The variable holding Prism's base URL.
 const PRISM_URL: &str = "AMAZON_MUSIC_PRISM_URL";
@@ -37,16 +38,18 @@ const GROUP_ID: &str = "mp3-subscription-gateway_mp3YourHeaviestListeningStrateg
 /// A real-looking token, with the characters tokens hold that need care in a query string.
 const CURSOR: &str = "0%3A97ac6538-dc9b+46c8/b617=30b2a89229a9";
 const LIMIT: u32 = 10;
+const QUERY: &str = "weekend";
 const ACCEPT_LANGUAGE: &str = "en-us";
 const IMAGE_STYLE: &str = "SL160";
 
-type Reply = Result<ResponseValue<ViewResponse>, Error<ErrorResponse>>;
+/// What a call gives: its body decoded with the operation's model, written back as JSON.
+type Reply = Result<ResponseValue<Value>, Error<ErrorResponse>>;
 type Call = for<'a> fn(&'a Client, Parameters) -> Pin<Box<dyn Future<Output = Reply> + 'a>>;
 
 /// Which parameters a call sends.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Parameters {
-    /// Only the path parameters.
+    /// Only the required parameters: the path's, and the search's `query`.
     Required,
     /// Every parameter the operation has, query and header ones included.
     All,
@@ -72,6 +75,9 @@ macro_rules! value {
     (limit) => {
         LIMIT
     };
+    (query) => {
+        QUERY
+    };
     (accept_language) => {
         ACCEPT_LANGUAGE
     };
@@ -80,9 +86,21 @@ macro_rules! value {
     };
 }
 
-/// A case calling `$method` with its path parameters, and with `All` its optional ones too:
-/// `paged` views take a cursor, a limit and both optional headers, `unpaged` ones the headers.
+/// A response, its decoded body written back as JSON.
+fn to_json<T: serde::Serialize>(response: ResponseValue<T>) -> ResponseValue<Value> {
+    let (status, headers) = (response.status(), response.headers().clone());
+    let body = serde_json::to_value(response.into_inner()).expect("a model writes JSON");
+    ResponseValue::new(body, status, headers)
+}
+
+/// A case calling `$method` with its required parameters, and with `All` its optional ones
+/// too: `paged` views take a cursor, a limit and both optional headers, `limited` ones a limit
+/// and the headers, `unpaged` ones the headers.
 macro_rules! case {
+    ($operation_id:literal => $method:ident($($required:ident),*), limited) => {
+        case!(@build $operation_id, $method, [$($required),*],
+            [limit, accept_language, amzn_image_style])
+    };
     ($operation_id:literal => $method:ident($($required:ident),*), paged) => {
         case!(@build $operation_id, $method, [$($required),*],
             [cursor, limit, accept_language, amzn_image_style])
@@ -100,7 +118,7 @@ macro_rules! case {
                     Parameters::Required => builder,
                     Parameters::All => builder $(.$optional(value!($optional)))*,
                 };
-                Box::pin(builder.send())
+                Box::pin(async move { builder.send().await.map(to_json) })
             },
         }
     };
@@ -125,6 +143,7 @@ fn cases() -> Vec<Case> {
         case!("getLibraryPlaylistsView" => get_library_playlists_view(), paged),
         case!("getLibraryPodcastsView" => get_library_podcasts_view(), paged),
         case!("getRecentlyPlayedView" => get_recently_played_view(), paged),
+        case!("getSearchView" => get_search_view(query), limited),
     ]
 }
 
@@ -169,9 +188,9 @@ enum Expect<'a> {
     /// Nothing more.
     Anything,
     /// The spec's example.
-    Example(&'a ViewResponse),
+    Example(&'a Value),
     /// A body made up from the schemas: anything but the example.
-    MadeUp(&'a ViewResponse),
+    MadeUp(&'a Value),
 }
 
 /// What went wrong with a call, if anything.
@@ -214,8 +233,9 @@ fn problem(reply: Reply, expect: Expect<'_>) -> Option<String> {
     }
 }
 
-/// Each operation's example response, decoded, by operation ID.
-fn examples() -> Vec<(String, ViewResponse)> {
+/// Each operation's example response, decoded with the model of its body (one view or
+/// several) and written back as JSON, by operation ID.
+fn examples() -> Vec<(String, Value)> {
     let spec = spec();
     operations(spec)
         .into_iter()
@@ -230,8 +250,14 @@ fn examples() -> Vec<(String, ViewResponse)> {
             let example = spec
                 .pointer(&format!("{}/value", reference.trim_start_matches('#')))
                 .unwrap_or_else(|| panic!("{reference} does not resolve"));
-            let decoded = serde_json::from_value(example.clone())
-                .unwrap_or_else(|error| panic!("{reference} does not decode: {error}"));
+            let decoded = if example["data"].is_array() {
+                serde_json::from_value::<ViewListResponse>(example.clone())
+                    .map(|list| serde_json::json!(list))
+            } else {
+                serde_json::from_value::<ViewResponse>(example.clone())
+                    .map(|view| serde_json::json!(view))
+            }
+            .unwrap_or_else(|error| panic!("{reference} does not decode: {error}"));
             (operation.operation_id, decoded)
         })
         .collect()
@@ -305,14 +331,19 @@ async fn every_operation_passes_prism_validation_and_decodes() {
 async fn prism_flags_requests_that_break_the_spec() {
     let base_url = prism_url();
     let without_api_key = prism_client(&base_url, &[(AUTHORIZATION, ACCESS_TOKEN)]);
-    let reply = without_api_key.get_home_view().send().await;
+    let reply = without_api_key.get_home_view().send().await.map(to_json);
     assert!(
         problem(reply, Expect::Anything).is_some(),
         "Prism took a request without x-api-key"
     );
 
     let client = prism_client(&base_url, &credentials());
-    let reply = client.get_home_view().limit(11_u32).send().await;
+    let reply = client
+        .get_home_view()
+        .limit(11_u32)
+        .send()
+        .await
+        .map(to_json);
     let problem =
         problem(reply, Expect::Anything).expect("Prism took limit=11 where the maximum is 10");
     assert!(problem.contains(VIOLATIONS), "{problem}");

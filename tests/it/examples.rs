@@ -2,21 +2,24 @@
 
 use std::collections::HashSet;
 
-use amazon_music_models::{Entity, ErrorResponse, ViewResponse};
+use amazon_music_models::{Entity, ErrorResponse, ViewListResponse, ViewResponse};
 use amazon_music_test_support::{Example, component_examples, operations, resolve, spec};
 use serde_json::{Map, Value, json};
 
 /// What an example is the body of, told by its top-level key.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Body {
-    /// `{"data": ...}`, a `ViewResponse`.
+    /// `{"data": {...}}`, a `ViewResponse`.
     View,
+    /// `{"data": [...]}`, a `ViewListResponse` (the search's).
+    Views,
     /// `{"error": ...}`, an `ErrorResponse`.
     Error,
 }
 
 fn body(example: &Example) -> Body {
     match (example.value.get("data"), example.value.get("error")) {
+        (Some(data), None) if data.is_array() => Body::Views,
         (Some(_), None) => Body::View,
         (None, Some(_)) => Body::Error,
         _ => panic!(
@@ -30,6 +33,7 @@ fn body(example: &Example) -> Body {
 fn schema_ref(body: Body) -> Value {
     match body {
         Body::View => json!({"$ref": "#/components/schemas/ViewResponse"}),
+        Body::Views => json!({"$ref": "#/components/schemas/ViewListResponse"}),
         Body::Error => json!({"$ref": "#/components/schemas/ErrorResponse"}),
     }
 }
@@ -38,6 +42,9 @@ fn schema_ref(body: Body) -> Value {
 fn round_trip(example: &Example) -> Result<Value, serde_json::Error> {
     match body(example) {
         Body::View => serde_json::to_value(serde_json::from_value::<ViewResponse>(
+            example.value.clone(),
+        )?),
+        Body::Views => serde_json::to_value(serde_json::from_value::<ViewListResponse>(
             example.value.clone(),
         )?),
         Body::Error => serde_json::to_value(serde_json::from_value::<ErrorResponse>(
@@ -199,6 +206,7 @@ fn the_spec_has_sixteen_view_examples_and_three_error_examples() {
             .count()
     };
     assert_eq!(count(Body::View), 16);
+    assert_eq!(count(Body::Views), 1);
     assert_eq!(count(Body::Error), 3);
 }
 
@@ -268,8 +276,8 @@ fn every_operation_has_a_200_example_that_resolves_to_a_view() {
                     panic!("{}: {reference} does not resolve", operation.operation_id)
                 });
             assert!(
-                example["value"]["data"].is_object(),
-                "{}: {reference} is not a view body",
+                example["value"]["data"].is_object() || example["value"]["data"].is_array(),
+                "{}: {reference} is not a body of one view or several",
                 operation.operation_id
             );
         }
@@ -277,7 +285,7 @@ fn every_operation_has_a_200_example_that_resolves_to_a_view() {
 }
 
 #[test]
-fn all_sixteen_operations_are_present_with_unique_operation_ids() {
+fn all_seventeen_operations_are_present_with_unique_operation_ids() {
     let operations = operations(spec());
     let ids: Vec<&str> = operations
         .iter()
@@ -302,6 +310,7 @@ fn all_sixteen_operations_are_present_with_unique_operation_ids() {
         "getLibraryPlaylistsView",
         "getLibraryPodcastsView",
         "getRecentlyPlayedView",
+        "getSearchView",
     ]
     .into_iter()
     .collect();

@@ -10,7 +10,8 @@ use std::time::{Duration, Instant, SystemTime};
 
 use amazon_music::auth::LwaTokenSource;
 use amazon_music::{
-    Client, ClientBuilder, Entity, Error, RetryPolicy, http::DEFAULT_MAX_RESPONSE_BODY_SIZE,
+    Client, ClientBuilder, Entity, Error, RateLimit, RetryPolicy,
+    http::DEFAULT_MAX_RESPONSE_BODY_SIZE,
 };
 use amazon_music_mock::{Fault, MockServer, Operation};
 use futures_util::StreamExt;
@@ -397,4 +398,65 @@ async fn a_401_refreshes_the_token_once_and_retries_at_once() {
         ]
     );
     within(elapsed, Duration::from_millis(800));
+}
+
+/// Sends `count` requests for the library's songs, `concurrency` at a time, each on a clone of
+/// `client`; how many failed.
+async fn songs_at_once(client: &Client, count: usize, concurrency: usize) -> usize {
+    let outcomes: Vec<_> = futures_util::stream::iter(0..count)
+        .map(|_| {
+            let client = client.clone();
+            async move { client.library_songs().limit(1).send().await }
+        })
+        .buffer_unordered(concurrency)
+        .collect()
+        .await;
+    outcomes.iter().filter(|outcome| outcome.is_err()).count()
+}
+
+/// How many of the server's answers were `429`, of how many.
+fn throttled(server: &MockServer) -> (usize, usize) {
+    let statuses: Vec<u16> = server
+        .requests()
+        .iter()
+        .map(|request| request.status)
+        .collect();
+    (
+        statuses.iter().filter(|status| **status == 429).count(),
+        statuses.len(),
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_adaptive_rate_limit_learns_the_servers_rate_and_keeps_429s_rare() {
+    let server = server().await;
+    server.faults().inject(Fault::rate_limit(20));
+    let client = builder(&server)
+        .retry_policy(small_retries().with_max_retries(5))
+        .rate_limit(RateLimit::adaptive())
+        .build()
+        .expect("a client");
+    assert_eq!(
+        songs_at_once(&client, 100, 8).await,
+        0,
+        "every request succeeds"
+    );
+    let (throttled, answers) = throttled(&server);
+    assert!(throttled >= 1, "the server's limit was met");
+    assert!(
+        throttled * 100 <= answers * 15,
+        "{throttled} of {answers} answers were 429"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_fixed_rate_limit_under_the_servers_never_meets_a_429() {
+    let server = server().await;
+    server.faults().inject(Fault::rate_limit(40));
+    let client = builder(&server)
+        .rate_limit(RateLimit::fixed(30.0))
+        .build()
+        .expect("a client");
+    assert_eq!(songs_at_once(&client, 45, 8).await, 0);
+    assert_eq!(throttled(&server), (0, 45));
 }

@@ -26,6 +26,11 @@ const KNOWN_PAGES: &[(&str, &str, &str)] = &[
         "https://developer.amazon.com/docs/music/API_web_pagination.html",
     ),
     (
+        "API_web_search.html",
+        "Web API Search V1.0",
+        "https://developer.amazon.com/docs/music/API_web_search.html",
+    ),
+    (
         "API_web_overview.html",
         "Web API Overview V1.0",
         "https://developer.amazon.com/docs/music/API_web_overview.html",
@@ -318,7 +323,7 @@ fn a_source_must_name_a_known_page() {
     assert_eq!(problems("#/test", unnamed, REFERENCE).len(), 1);
     let named = "The values below. Source: \"Errors\" (API_web_errors.html).";
     assert_eq!(problems("#/test", named, REFERENCE), Vec::<String>::new());
-    let unknown = "See API_web_search.html and https://developer.amazon.com/docs/music/x.html.";
+    let unknown = "See API_web_playback.html and https://developer.amazon.com/docs/music/x.html.";
     assert_eq!(problems("#/test", unknown, REFERENCE).len(), 2);
 }
 

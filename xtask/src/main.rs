@@ -73,6 +73,9 @@ enum Command {
     /// Measure a client's peak memory streaming 1,000 and 100,000 entities from the mock in
     /// another process, and the mock's pages' sizes as sent and gzipped.
     BenchMemory,
+    /// Time `amzn-music export` against the mock at 50 ms a response: at concurrency 8 and 1,
+    /// its longest chain alone, and under the mock's limit of 20 requests a second.
+    BenchExport,
     /// Check that no dependency needs a newer Rust than the declared `rust-version`.
     Msrv,
     /// Test the SDK and the client with `rustls` in place of the default `native-tls`.
@@ -127,6 +130,7 @@ fn main() -> std::process::ExitCode {
         Command::Tools => spec::tools::run(),
         Command::Package => release::package(),
         Command::BenchMemory => perf::bench_memory::run(),
+        Command::BenchExport => perf::bench_export::run(),
         Command::Msrv => release::msrv(),
         Command::Rustls => release::rustls(),
         Command::UserBuild => user_build::run(),

@@ -334,9 +334,11 @@ fn at_least_one<T: std::str::FromStr + PartialOrd + From<u8>>(text: &str) -> Res
 pub fn does_not_page(command: &str, flags: &[&str]) -> UsageError {
     use clap::CommandFactory;
 
+    // The commands with the paging flags: `--all` is one (the search has a `--limit` of its
+    // own, and no `--all`).
     let paging: Vec<String> = Cli::command()
         .get_subcommands()
-        .filter(|sub| sub.get_arguments().any(|arg| arg.get_id() == "limit"))
+        .filter(|sub| sub.get_arguments().any(|arg| arg.get_id() == "all"))
         .map(|sub| sub.get_name().to_owned())
         .collect();
     UsageError::new(format!(
@@ -527,6 +529,9 @@ pub enum Command {
     /// A podcast show's details view and its episodes.
     #[command(after_help = "Example:\n  amzn-music show d6e3946e-6b3f-48dc-a3ae-fdc7c9d699f0")]
     Show(PagedIdArg),
+    /// Search the catalog: the top hits, then a group per kind (artists, albums, ...).
+    #[command(after_help = "Example:\n  amzn-music search weekend --limit 5")]
+    Search(SearchArgs),
     /// Call any operation of the spec by its operationId (`api --list` shows them all).
     #[command(after_help = "Example:\n  amzn-music api getLibrarySongsView limit=5")]
     Api(ApiArgs),
@@ -591,6 +596,7 @@ impl Command {
             Command::Album(_) => "album",
             Command::Playlist(_) => "playlist",
             Command::Show(_) => "show",
+            Command::Search(_) => "search",
             Command::Api(_) => "api",
             Command::Export(_) => "export",
             Command::Login(_) => "login",
@@ -622,6 +628,7 @@ impl Command {
             }
             Command::Api(args) => vec![&args.paging],
             Command::Album(_)
+            | Command::Search(_)
             | Command::Export(_)
             | Command::Login(_)
             | Command::Auth(_)
@@ -652,6 +659,7 @@ impl Command {
                 view(vec![&args.view])
             }
             Command::Album(args) => view(vec![&args.view]),
+            Command::Search(args) => view(vec![&args.view]),
             Command::Api(args) => view(vec![&args.view]),
             Command::Export(args) => Taken {
                 connect: Some(vec![&args.connect]),
@@ -774,6 +782,11 @@ pub const VIEWS: &[View] = &[
         operation: Operation::PodcastShow,
         group: None,
     },
+    View {
+        path: &["search"],
+        operation: Operation::Search,
+        group: None,
+    },
 ];
 
 /// The view command at `path`.
@@ -797,7 +810,11 @@ pub fn command() -> clap::Command {
         }
     }
     let mut command = Cli::command();
-    for view in VIEWS {
+    // The views that page; the search's `--limit` is its own (entities per group).
+    for view in VIEWS
+        .iter()
+        .filter(|view| view.operation.paging() != amazon_music::models::PagingStyle::None)
+    {
         let range = crate::page_size::limit_range(view.operation);
         let largest = crate::page_size::largest_page(view.operation);
         command = edit(
@@ -896,6 +913,18 @@ pub struct IdArg {
     pub view: ViewFlags,
 }
 
+/// `QUERY`, `--limit N` and the view flags.
+#[derive(Debug, Args)]
+pub struct SearchArgs {
+    /// What to search for: keywords, or lyrics (not empty).
+    pub query: String,
+    /// How many entities each group of results holds, at least 1 [default: the API's, 10].
+    #[arg(long, value_name = "N")]
+    pub limit: Option<u32>,
+    #[command(flatten)]
+    pub view: ViewFlags,
+}
+
 /// `ID`, the paging flags and the view flags.
 #[derive(Debug, Args)]
 pub struct PagedIdArg {
@@ -954,6 +983,10 @@ pub struct ExportArgs {
     /// The file format [default: json, or the format of the unfinished export DIR holds].
     #[arg(long, value_enum)]
     pub format: Option<ExportFormat>,
+    /// How many lists are fetched at once (each one page after another); the files are the
+    /// same at any number.
+    #[arg(long, value_name = "N", default_value_t = amazon_music::pagination::DEFAULT_CONCURRENCY, value_parser = at_least_one::<usize>)]
+    pub concurrency: usize,
     #[command(flatten)]
     pub connect: ConnectFlags,
     #[command(flatten)]

@@ -11,6 +11,7 @@ use futures_util::TryStreamExt;
 use crate::api::ApiCall;
 use crate::cli::{
     AuthCommand, Cli, Command, ConfigCommand, GlobalArgs, LoginArgs, MockServerArgs, OutputFormat,
+    SearchArgs,
 };
 use crate::config::Config;
 use crate::credentials::{self, Connection};
@@ -183,6 +184,7 @@ fn view_target(command: Command) -> Result<Target> {
             (vec![name], None, Some(ids::id_for(name, &args.id)?))
         }
         Command::Album(args) => (vec![name], None, Some(ids::id_for(name, &args.id)?)),
+        Command::Search(args) => return Ok(search_target(args)),
         other => {
             return Err(
                 UsageError::new(format!("`{}` is not a view command", other.name())).into(),
@@ -215,6 +217,27 @@ fn view_target(command: Command) -> Result<Target> {
         words,
         group_command,
     })
+}
+
+/// What `search QUERY [--limit N]` calls: the search, its query and its limit as the
+/// operation table names them (checked there before sending).
+fn search_target(args: SearchArgs) -> Target {
+    let mut words = vec!["search".to_owned(), args.query.clone()];
+    let mut query = vec![("query", args.query)];
+    if let Some(limit) = args.limit {
+        words.extend(["--limit".to_owned(), limit.to_string()]);
+        query.push(("limit", limit.to_string()));
+    }
+    Target {
+        name: "search".to_owned(),
+        call: ApiCall {
+            operation: Operation::Search,
+            path_arguments: Vec::new(),
+            query,
+        },
+        words,
+        group_command: None,
+    }
 }
 
 /// Refuses a `--limit` or `--max-items` out of range, in the command's terms.
@@ -277,22 +300,30 @@ async fn show(client: &Client, target: Target, args: &GlobalArgs) -> Result<()> 
             show_paged(request, operation, args, Printer::new(args, hints, follow)).await
         }
         AnyRequest::Single(request) => {
-            refuse_paging(args)?;
+            refuse_paging(args, "the album view")?;
             let view = request.send().await?;
             let mut printer = Printer::new(args, hints, false);
             printer.page(&view, None)?;
             printer.finish()?;
             Ok(())
         }
+        AnyRequest::Views(request) => {
+            refuse_paging(args, "the search")?;
+            let views = request.send().await?;
+            let mut printer = Printer::new(args, hints, false);
+            printer.views(&views)?;
+            printer.finish()?;
+            Ok(())
+        }
     }
 }
 
-/// Refuses the paging flags, for a view that does not page.
-fn refuse_paging(args: &GlobalArgs) -> Result<(), UsageError> {
+/// Refuses the paging flags, for `what` (the album view, the search), which does not page.
+fn refuse_paging(args: &GlobalArgs, what: &str) -> Result<(), UsageError> {
     if args.limit.is_some() || args.cursor.is_some() || args.all || args.max_items.is_some() {
-        return Err(UsageError::new(
-            "the album view does not page: --limit, --cursor, --all and --max-items do not apply",
-        ));
+        return Err(UsageError::new(format!(
+            "{what} does not page: --limit, --cursor, --all and --max-items do not apply"
+        )));
     }
     Ok(())
 }
@@ -309,7 +340,12 @@ async fn show_raw(request: AnyRequest, operation: Operation, args: &GlobalArgs) 
         AnyRequest::Groups(request) => show_raw_paged(request, operation, args).await,
         AnyRequest::Entities(request) => show_raw_paged(request, operation, args).await,
         AnyRequest::Single(request) => {
-            refuse_paging(args)?;
+            refuse_paging(args, "the album view")?;
+            output::print_raw(request.send_raw().await?.body())?;
+            Ok(())
+        }
+        AnyRequest::Views(request) => {
+            refuse_paging(args, "the search")?;
             output::print_raw(request.send_raw().await?.body())?;
             Ok(())
         }

@@ -4,7 +4,7 @@
 use std::io::IsTerminal;
 
 use amazon_music::auth::{LwaTokenSource, LwaTokenSourceBuilder};
-use amazon_music::{Client, ClientBuilder};
+use amazon_music::{Client, ClientBuilder, RateLimit};
 use anyhow::{Context, Result};
 use secrecy::ExposeSecret;
 
@@ -306,8 +306,10 @@ pub fn mock_client(server: &amazon_music_mock::MockServer, args: &GlobalArgs) ->
     Ok(configure(builder, args).base_url(server.url()).build()?)
 }
 
-/// The settings every client takes from the flags.
-fn configure(mut builder: ClientBuilder, args: &GlobalArgs) -> ClientBuilder {
+/// The settings every client takes from the flags, and the adaptive rate limit: the command
+/// slows down when the API throttles it, instead of meeting `429` after `429`.
+fn configure(builder: ClientBuilder, args: &GlobalArgs) -> ClientBuilder {
+    let mut builder = builder.rate_limit(RateLimit::adaptive());
     if let Some(url) = &args.base_url {
         builder = builder.base_url(url.clone());
     }

@@ -1,15 +1,23 @@
 //! `amzn-music export DIR`: the whole library as files, resumable.
 //!
 //! The lists are the library's songs, albums, artists, playlists and podcasts, then each
-//! followed playlist's tracks (`playlists/<id>`). Each list is fetched page by page; every page
-//! is appended to `.partial/<list>.ndjson` in DIR and its cursor recorded in the state file
-//! (`.amzn-music-export.json`, replaced atomically), so that an interrupted export goes on from
-//! the page it stopped at. A list's file (`songs.json`, `songs.csv`, ...) is written beside
-//! under a temporary name and renamed into place when its last page is in.
+//! followed playlist's tracks (`playlists/<id>`). Up to `--concurrency` lists are fetched at
+//! once, each page by page, in order (a cursor leads to the next page). The library's lists
+//! begin first and the playlists' tracks once the playlists are in; a list keeps its place
+//! until its last page, so the long ones (those whose first page has a next one) go on at once
+//! while the short ones fill the gaps. Every page is appended to `.partial/<list>.ndjson` in
+//! DIR and flushed to disk before the state file (`.amzn-music-export.json`, replaced
+//! atomically) counts it, so that an interrupted export goes on from the page it stopped at. A
+//! list's file (`songs.json`, `songs.csv`, ...) is written beside under a temporary name and
+//! renamed into place when its last page is in. The files are the same, byte for byte, at any
+//! concurrency, and so is the state file: it holds the lists in the export's order.
 
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::fs;
 use std::io::{BufRead, Write};
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Instant;
 
 use amazon_music::pagination::EntityPages;
@@ -18,13 +26,15 @@ use amazon_music::{
 };
 use anyhow::{Context, Result};
 use futures_util::TryStreamExt;
+use futures_util::future;
+use futures_util::stream::{FuturesUnordered, StreamExt};
 use serde::{Deserialize, Serialize};
 
 use crate::atomic::{self, Access};
 use crate::cli::{ExportArgs, ExportFormat};
 use crate::error::{Interrupted, Then, UsageError};
 use crate::output::{self, plural};
-use crate::progress::Progress;
+use crate::progress::{Line, ListsProgress};
 use crate::summary::Summary;
 use crate::{page_size, table};
 
@@ -54,7 +64,8 @@ fn library_lists() -> Vec<(&'static str, Operation)> {
 #[derive(Debug, Deserialize, Serialize)]
 struct State {
     format: ExportFormat,
-    /// Each list begun, in the order they were begun.
+    /// Each list begun, in the export's order: the library's lists as [`library_lists`] gives
+    /// them, then the playlists' tracks in the playlists' order.
     lists: Vec<ListState>,
     /// The followed playlists' IDs, once the playlists list is done.
     #[serde(default)]
@@ -76,13 +87,108 @@ struct ListState {
 }
 
 impl State {
-    /// Records how far a list got, in place of what was recorded for it.
+    /// Records how far a list got, in place of what was recorded for it, keeping the lists in
+    /// the export's order whatever order they are recorded in.
     fn record(&mut self, list: ListState) {
         match self.lists.iter_mut().find(|entry| entry.name == list.name) {
             Some(entry) => *entry = list,
-            None => self.lists.push(list),
+            None => {
+                self.lists.push(list);
+                let playlists = self
+                    .playlist_ids
+                    .iter()
+                    .flatten()
+                    .map(|id| playlist_list_name(id));
+                let mut rank: HashMap<String, usize> = HashMap::new();
+                let names = library_lists().into_iter().map(|(name, _)| name.to_owned());
+                for (index, name) in names.chain(playlists).enumerate() {
+                    rank.entry(name).or_insert(index);
+                }
+                self.lists
+                    .sort_by_key(|entry| rank.get(&entry.name).copied().unwrap_or(usize::MAX));
+            }
         }
     }
+}
+
+/// The state of an export, in memory and in its file, shared by the lists fetched at once.
+///
+/// A list's progress is recorded in memory once its pages are on disk; the file is then
+/// rewritten with the latest state, by one writer, so that writes that come while one is
+/// under way make one write after it. Whatever state the file holds, every page it counts is
+/// on disk.
+struct StateStore {
+    path: PathBuf,
+    /// The latest state, and how many changes it has had.
+    latest: Mutex<(State, u64)>,
+    /// How many changes the file holds; held while the file is written, so that writes never
+    /// overtake one another.
+    written: Mutex<u64>,
+    /// Wakes the writer.
+    changed: tokio::sync::Notify,
+}
+
+impl StateStore {
+    fn new(dir: &Path, state: State) -> Arc<Self> {
+        Arc::new(Self {
+            path: dir.join(STATE_FILE),
+            latest: Mutex::new((state, 0)),
+            written: Mutex::new(0),
+            changed: tokio::sync::Notify::new(),
+        })
+    }
+
+    fn lock(&self) -> MutexGuard<'_, (State, u64)> {
+        self.latest.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Reads the state with `read`.
+    fn read<T>(&self, read: impl FnOnce(&State) -> T) -> T {
+        read(&self.lock().0)
+    }
+
+    /// Changes the state with `change`, and has the file rewritten.
+    fn update(&self, change: impl FnOnce(&mut State)) {
+        let mut latest = self.lock();
+        change(&mut latest.0);
+        latest.1 += 1;
+        self.changed.notify_one();
+    }
+
+    /// Writes the latest state to the file, unless the file already holds it.
+    async fn save(self: &Arc<Self>) -> Result<()> {
+        let store = Arc::clone(self);
+        blocking(move || {
+            let mut written = store.written.lock().unwrap_or_else(PoisonError::into_inner);
+            let (text, version) = {
+                let latest = store.lock();
+                (serde_json::to_string_pretty(&latest.0)?, latest.1)
+            };
+            if version > *written {
+                write_atomically(&store.path, &text)?;
+                *written = version;
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    /// Writes the file after each change, until a write fails.
+    async fn write_on_change(self: &Arc<Self>) -> Result<()> {
+        loop {
+            self.changed.notified().await;
+            self.save().await?;
+        }
+    }
+}
+
+/// Runs `work`, which blocks on the file system, on a thread that may block.
+async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> Result<T> + Send + 'static,
+) -> Result<T> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .context("a file system task ended early")?
 }
 
 /// One list to export: its name (also its file's, without the extension), its operation and
@@ -91,6 +197,11 @@ struct List {
     name: String,
     operation: Operation,
     path_arguments: Vec<String>,
+}
+
+/// The name of a playlist's tracks' list.
+fn playlist_list_name(id: &str) -> String {
+    format!("playlists/{}", file_name(id))
 }
 
 /// Runs `export`.
@@ -109,7 +220,7 @@ pub async fn run(client: &Client, args: &ExportArgs) -> Result<()> {
     }
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let state_path = dir.join(STATE_FILE);
-    let mut state = match fs::read_to_string(&state_path) {
+    let state = match fs::read_to_string(&state_path) {
         Ok(text) => serde_json::from_str::<State>(&text).with_context(|| {
             format!(
                 "{} is not an export state this version can read; remove it to start over",
@@ -152,61 +263,33 @@ pub async fn run(client: &Client, args: &ExportArgs) -> Result<()> {
         );
     }
     let started = Instant::now();
-    let progress = Progress::start();
-    let mut tally = Tally {
+    let store = StateStore::new(dir, state);
+    let export = Export {
+        client,
+        dir,
+        store: &store,
+        progress: ListsProgress::start(),
         started,
-        fetched: 0,
+        fetched: AtomicUsize::new(0),
     };
-    let work = async {
-        // One line a list on stderr; the playlists' tracks are one list of lists.
-        for (name, operation) in library_lists() {
-            let list = List {
-                name: name.to_owned(),
-                operation,
-                path_arguments: Vec::new(),
-            };
-            let count =
-                export_list(client, dir, &mut state, &list, name, &progress, &mut tally).await?;
-            progress.println(&format!("{name}: {}", plural(count, "entity", "entities")));
-        }
-        let ids = state.playlist_ids.clone().unwrap_or_default();
-        let mut tracks = 0;
-        for (index, id) in ids.iter().enumerate() {
-            let list = List {
-                name: format!("playlists/{}", file_name(id)),
-                operation: Operation::Playlist,
-                path_arguments: vec![id.clone()],
-            };
-            let label = format!("playlist tracks: playlist {} of {}", index + 1, ids.len());
-            tracks += export_list(
-                client, dir, &mut state, &list, &label, &progress, &mut tally,
-            )
-            .await?;
-        }
-        progress.println(&format!(
-            "playlist tracks: {} in {}",
-            plural(tracks, "track", "tracks"),
-            plural(ids.len(), "playlist", "playlists")
-        ));
-        state.finished = true;
-        save_state(dir, &state)?;
-        let _ = fs::remove_dir(dir.join(PARTIAL_DIR).join("playlists"));
-        let _ = fs::remove_dir(dir.join(PARTIAL_DIR));
-        anyhow::Ok(())
-    };
-    // Ctrl-C stops at whatever page is in flight: the state file holds every page before it.
+    // Ctrl-C stops the pages in flight: the state file holds every page before them.
     let result = tokio::select! {
-        result = work => result,
+        result = export.all(args.concurrency) => result,
+        result = store.write_on_change() => result,
         _ = tokio::signal::ctrl_c() => Err(Interrupted.into()),
     };
-    progress.finish_and_clear();
+    // Whatever stopped the export, the state file gets every page that is in.
+    let result = result.and(store.save().await);
+    export.progress.finish_and_clear();
     result.map_err(|error| {
         error.context(Then(format!(
             "the export stopped; run `amzn-music export {}` again to resume it",
             output::single_quote(&dir.display().to_string())
         )))
     })?;
-    print_summary(dir, &state, Some(started))?;
+    // Whatever earlier runs left there.
+    let _ = fs::remove_dir_all(dir.join(PARTIAL_DIR));
+    store.read(|state| print_summary(dir, state, Some(started)))?;
     Ok(())
 }
 
@@ -217,134 +300,307 @@ fn name_of(format: ExportFormat) -> &'static str {
     }
 }
 
-/// How many entities this run fetched, and since when: the rate the progress shows.
-struct Tally {
+/// One run of an export: what its lists share.
+struct Export<'a> {
+    client: &'a Client,
+    dir: &'a Path,
+    store: &'a Arc<StateStore>,
+    progress: ListsProgress,
     started: Instant,
-    fetched: usize,
+    /// How many entities this run fetched.
+    fetched: AtomicUsize,
 }
 
-impl Tally {
+/// The playlists' tracks: one line for all of them, and their counts.
+#[derive(Default)]
+struct PlaylistTracks {
+    /// The line, once the playlists are known.
+    line: Mutex<Option<Line>>,
+    playlists: AtomicUsize,
+    done: AtomicUsize,
+    tracks: AtomicUsize,
+}
+
+impl PlaylistTracks {
+    /// Shows `playlists` playlists on `line`.
+    fn begin(&self, line: Line, playlists: usize) {
+        self.playlists.store(playlists, Ordering::Relaxed);
+        *self.line.lock().unwrap_or_else(PoisonError::into_inner) = Some(line);
+        self.show();
+    }
+
+    fn show(&self) {
+        if let Some(line) = &*self.line.lock().unwrap_or_else(PoisonError::into_inner) {
+            line.show(format!(
+                "playlist tracks: playlist {} of {}, {}",
+                self.done.load(Ordering::Relaxed),
+                self.playlists.load(Ordering::Relaxed),
+                plural(self.tracks.load(Ordering::Relaxed), "track", "tracks")
+            ));
+        }
+    }
+
+    /// Leaves the final counts.
+    fn finish(&self) {
+        let message = format!(
+            "playlist tracks: {} in {}",
+            plural(self.tracks.load(Ordering::Relaxed), "track", "tracks"),
+            plural(
+                self.playlists.load(Ordering::Relaxed),
+                "playlist",
+                "playlists"
+            )
+        );
+        match &*self.line.lock().unwrap_or_else(PoisonError::into_inner) {
+            Some(line) => line.finish(&message),
+            None => eprintln!("{message}"),
+        }
+    }
+}
+
+impl Export<'_> {
+    /// Exports every list, up to `concurrency` at once, the library's first, and marks the
+    /// export finished.
+    async fn all(&self, concurrency: usize) -> Result<()> {
+        let tracks = PlaylistTracks::default();
+        let mut waiting: VecDeque<List> = library_lists()
+            .into_iter()
+            .map(|(name, operation)| List {
+                name: name.to_owned(),
+                operation,
+                path_arguments: Vec::new(),
+            })
+            .collect();
+        let mut playlists_queued = false;
+        let mut running = FuturesUnordered::new();
+        loop {
+            if !playlists_queued
+                && let Some(ids) = self.store.read(|state| state.playlist_ids.clone())
+            {
+                playlists_queued = true;
+                // One list a name: two IDs of one file name are one list, as they were when
+                // lists were fetched one at a time.
+                let mut names = HashSet::new();
+                for id in ids {
+                    let name = playlist_list_name(&id);
+                    if names.insert(name.clone()) {
+                        waiting.push_back(List {
+                            name,
+                            operation: Operation::Playlist,
+                            path_arguments: vec![id],
+                        });
+                    }
+                }
+                tracks.begin(self.progress.line(), names.len());
+            }
+            while running.len() < concurrency
+                && let Some(list) = waiting.pop_front()
+            {
+                running.push(self.list(list, &tracks));
+            }
+            match running.next().await {
+                Some(finished) => finished?,
+                None => break,
+            }
+        }
+        tracks.finish();
+        self.store.update(|state| state.finished = true);
+        Ok(())
+    }
+
     /// Entities a second, so far.
     fn rate(&self) -> String {
         let seconds = self.started.elapsed().as_secs_f64();
-        if self.fetched == 0 || seconds <= 0.0 {
+        let fetched = self.fetched.load(Ordering::Relaxed);
+        if fetched == 0 || seconds <= 0.0 {
             return String::new();
         }
         // A count a second, shown to the unit: precision beyond it means nothing to a reader.
-        let rate = (self.fetched as f64 / seconds).round();
+        let rate = (fetched as f64 / seconds).round();
         format!(", {rate} entities/s")
     }
-}
 
-/// Exports one list, from where the state says it stopped, showing `label` and the counts in
-/// the progress, and returns how many entities the list holds. The library's playlists list
-/// records the playlists' IDs in the state, in the same write that marks it done.
-async fn export_list(
-    client: &Client,
-    dir: &Path,
-    state: &mut State,
-    list: &List,
-    label: &str,
-    progress: &Progress,
-    tally: &mut Tally,
-) -> Result<usize> {
-    let mut entry = state
-        .lists
-        .iter()
-        .find(|entry| entry.name == list.name)
-        .cloned()
-        .unwrap_or_else(|| ListState {
-            name: list.name.clone(),
-            ..ListState::default()
-        });
-    let final_path = dir.join(format!("{}.{}", list.name, name_of(state.format)));
-    let partial_path = dir.join(PARTIAL_DIR).join(format!("{}.ndjson", list.name));
-    if entry.done {
-        return Ok(entry.count);
-    }
-    if let Some(folder) = partial_path.parent() {
-        fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
-    }
-    // Keep exactly the entities the state counts: a page appended after the last saved
-    // state is fetched again.
-    let mut lines = read_lines(&partial_path)?;
-    if lines.len() < entry.count {
-        entry.cursor = None;
-        entry.count = 0;
-        lines.clear();
-    }
-    lines.truncate(entry.count);
-    rewrite(&partial_path, &lines)?;
-
-    let mut request: ViewRequest<EntityPages> = client
-        .request::<EntityPages>(list.operation, list.path_arguments.clone())?
-        .limit(page_size::largest_page(list.operation));
-    if let Some(cursor) = &entry.cursor {
-        request = request.cursor(cursor.clone());
-    }
-    let mut pages = request.pages();
-    let mut partial = fs::OpenOptions::new()
-        .append(true)
-        .open(&partial_path)
-        .with_context(|| format!("opening {}", partial_path.display()))?;
-    progress.message(format!(
-        "{label}: {}{}",
-        plural(entry.count, "entity", "entities"),
-        tally.rate()
-    ));
-    while let Some(view) = pages.try_next().await? {
-        let mut text = String::new();
-        let mut added = 0;
-        // Only the groups the cursor pages (`x-paging-groups`): a playlist's similar
-        // playlists are not its tracks.
-        let groups = &view.content.entity_groups;
-        let paged = match list.operation.paged_groups() {
-            CursorGroups::First => &groups[..groups.len().min(1)],
-            CursorGroups::All => &groups[..],
-        };
-        for entity in paged.iter().flat_map(|group| &group.content.entities) {
-            text.push_str(&serde_json::to_string(entity)?);
-            text.push('\n');
-            added += 1;
-        }
-        partial
-            .write_all(text.as_bytes())
-            .and_then(|()| partial.sync_data())
-            .with_context(|| format!("writing {}", partial_path.display()))?;
-        lines.extend(text.lines().map(str::to_owned));
-        entry.count += added;
-        entry.cursor = ViewRequest::<EntityPages>::next_cursor(&view).map(str::to_owned);
-        if entry.cursor.is_some() {
-            state.record(entry.clone());
-            save_state(dir, state)?;
-        }
-        tally.fetched += added;
-        progress.message(format!(
-            "{label}: {}{}",
-            plural(entry.count, "entity", "entities"),
-            tally.rate()
+    /// Counts `added` entities fetched, on the export's line.
+    fn tally(&self, added: usize) {
+        let fetched = self.fetched.fetch_add(added, Ordering::Relaxed) + added;
+        self.progress.total(format!(
+            "export: {}{}",
+            plural(fetched, "entity", "entities"),
+            self.rate()
         ));
     }
-    let entities: Vec<Entity> = lines
-        .iter()
-        .map(|line| serde_json::from_str(line))
-        .collect::<Result<_, _>>()
-        .with_context(|| format!("reading {}", partial_path.display()))?;
-    write_atomically(&final_path, &render(&entities, state.format)?)?;
-    entry.done = true;
-    entry.cursor = None;
-    state.record(entry.clone());
-    if list.operation == Operation::LibraryPlaylists {
-        state.playlist_ids = Some(
+
+    /// Exports one list, from where the state says it stopped, showing its count on a line
+    /// of its own, or on the playlists' tracks' line for a playlist's tracks. The library's
+    /// playlists list records the playlists' IDs in the state, in the same change that marks
+    /// it done.
+    async fn list(&self, list: List, tracks: &PlaylistTracks) -> Result<()> {
+        self.fetch(&list, tracks).await?;
+        if list.operation == Operation::Playlist {
+            tracks.done.fetch_add(1, Ordering::Relaxed);
+            tracks.show();
+        }
+        Ok(())
+    }
+
+    /// Fetches `list`'s pages from where the state says it stopped, and writes its file;
+    /// returns how many entities it holds.
+    async fn fetch(&self, list: &List, tracks: &PlaylistTracks) -> Result<usize> {
+        let (entry, format) = self.store.read(|state| {
+            let entry = state
+                .lists
+                .iter()
+                .find(|entry| entry.name == list.name)
+                .cloned()
+                .unwrap_or_else(|| ListState {
+                    name: list.name.clone(),
+                    ..ListState::default()
+                });
+            (entry, state.format)
+        });
+        let mut entry = entry;
+        let is_playlist = list.operation == Operation::Playlist;
+        let line = (!is_playlist).then(|| self.progress.line());
+        let show = |count: usize| match &line {
+            Some(line) => line.show(format!(
+                "{}: {}",
+                list.name,
+                plural(count, "entity", "entities")
+            )),
+            None => tracks.show(),
+        };
+        let finish = |count: usize| {
+            if let Some(line) = &line {
+                line.finish(&format!(
+                    "{}: {}",
+                    list.name,
+                    plural(count, "entity", "entities")
+                ));
+            }
+        };
+        if entry.done {
+            if is_playlist {
+                tracks.tracks.fetch_add(entry.count, Ordering::Relaxed);
+            }
+            finish(entry.count);
+            return Ok(entry.count);
+        }
+        let final_path = self.dir.join(format!("{}.{}", list.name, name_of(format)));
+        let partial_path = self
+            .dir
+            .join(PARTIAL_DIR)
+            .join(format!("{}.ndjson", list.name));
+        if let Some(folder) = partial_path.parent() {
+            fs::create_dir_all(folder).with_context(|| format!("creating {}", folder.display()))?;
+        }
+        // Keep exactly the entities the state counts: a page appended after the last saved
+        // state is fetched again.
+        let mut lines = read_lines(&partial_path)?;
+        if lines.len() < entry.count {
+            entry.cursor = None;
+            entry.count = 0;
+        }
+        if lines.len() != entry.count {
+            lines.truncate(entry.count);
+            rewrite(&partial_path, &lines)?;
+        }
+        if is_playlist {
+            tracks.tracks.fetch_add(entry.count, Ordering::Relaxed);
+        }
+
+        let mut request: ViewRequest<EntityPages> = self
+            .client
+            .request::<EntityPages>(list.operation, list.path_arguments.clone())?
+            .limit(page_size::largest_page(list.operation));
+        if let Some(cursor) = &entry.cursor {
+            request = request.cursor(cursor.clone());
+        }
+        let mut pages = request.pages();
+        let partial = Arc::new(
+            fs::OpenOptions::new()
+                .create(true)
+                .append(true)
+                .open(&partial_path)
+                .with_context(|| format!("opening {}", partial_path.display()))?,
+        );
+        show(entry.count);
+        // Each page is written while the next one is fetched: its entities, and how far the
+        // list got with it, which the state records once they are on disk.
+        let mut writing: Option<(tokio::task::JoinHandle<Result<()>>, ListState, usize)> = None;
+        loop {
+            let (page, written) = future::join(pages.try_next(), async {
+                match writing.take() {
+                    Some((write, reached, added)) => Some((write.await, reached, added)),
+                    None => None,
+                }
+            })
+            .await;
+            if let Some((write, reached, added)) = written {
+                write.context("a file system task ended early")??;
+                if reached.cursor.is_some() {
+                    self.store.update(|state| state.record(reached));
+                }
+                if is_playlist {
+                    tracks.tracks.fetch_add(added, Ordering::Relaxed);
+                }
+                self.tally(added);
+                show(entry.count);
+            }
+            let Some(view) = page? else { break };
+            let mut text = String::new();
+            let mut added = 0;
+            // Only the groups the cursor pages (`x-paging-groups`): a playlist's similar
+            // playlists are not its tracks.
+            let groups = &view.content.entity_groups;
+            let paged = match list.operation.paged_groups() {
+                CursorGroups::First => &groups[..groups.len().min(1)],
+                CursorGroups::All => &groups[..],
+            };
+            for entity in paged.iter().flat_map(|group| &group.content.entities) {
+                text.push_str(&serde_json::to_string(entity)?);
+                text.push('\n');
+                added += 1;
+            }
+            lines.extend(text.lines().map(str::to_owned));
+            entry.count += added;
+            entry.cursor = ViewRequest::<EntityPages>::next_cursor(&view).map(str::to_owned);
+            let file = Arc::clone(&partial);
+            let path = partial_path.clone();
+            let write = tokio::task::spawn_blocking(move || {
+                (&*file)
+                    .write_all(text.as_bytes())
+                    .and_then(|()| file.sync_data())
+                    .with_context(|| format!("writing {}", path.display()))
+            });
+            writing = Some((write, entry.clone(), added));
+        }
+        let entities: Vec<Entity> = lines
+            .iter()
+            .map(|line| serde_json::from_str(line))
+            .collect::<Result<_, _>>()
+            .with_context(|| format!("reading {}", partial_path.display()))?;
+        let text = render(&entities, format)?;
+        blocking(move || write_atomically(&final_path, &text)).await?;
+        entry.done = true;
+        entry.cursor = None;
+        let count = entry.count;
+        let playlist_ids = (list.operation == Operation::LibraryPlaylists).then(|| {
             entities
                 .iter()
                 .filter_map(|entity| entity.id().map(str::to_owned))
-                .collect(),
-        );
+                .collect()
+        });
+        self.store.update(|state| {
+            state.record(entry);
+            if playlist_ids.is_some() {
+                state.playlist_ids = playlist_ids;
+            }
+        });
+        // A crash before the state file records the list done fetches it again.
+        let _ = fs::remove_file(&partial_path);
+        finish(count);
+        Ok(count)
     }
-    save_state(dir, state)?;
-    let _ = fs::remove_file(&partial_path);
-    Ok(entry.count)
 }
 
 /// A list's file: a JSON array of the entities as the models serialize them, one a line; or
@@ -418,10 +674,6 @@ fn rewrite(path: &Path, lines: &[String]) -> Result<()> {
     write_atomically(path, &text)
 }
 
-fn save_state(dir: &Path, state: &State) -> Result<()> {
-    write_atomically(&dir.join(STATE_FILE), &serde_json::to_string_pretty(state)?)
-}
-
 /// Writes `text` to `path` atomically ([`atomic::write`]), so that `path` is never seen half
 /// written.
 fn write_atomically(path: &Path, text: &str) -> Result<()> {
@@ -473,6 +725,24 @@ mod tests {
                 .any(|(_, operation)| *operation == Operation::LibraryPlaylists),
             "the playlists, whose tracks are exported too"
         );
+    }
+
+    #[test]
+    fn lists_stay_in_the_exports_order_whatever_order_they_are_recorded_in() {
+        let mut state = State {
+            format: ExportFormat::Json,
+            lists: Vec::new(),
+            playlist_ids: Some(vec!["P1".to_owned(), "P2".to_owned()]),
+            finished: false,
+        };
+        for name in ["playlists/P2", "songs", "playlists/P1", "albums", "songs"] {
+            state.record(ListState {
+                name: name.to_owned(),
+                ..ListState::default()
+            });
+        }
+        let names: Vec<&str> = state.lists.iter().map(|list| list.name.as_str()).collect();
+        assert_eq!(names, ["albums", "songs", "playlists/P1", "playlists/P2"]);
     }
 
     #[test]

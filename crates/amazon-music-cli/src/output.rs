@@ -135,10 +135,10 @@ pub fn plural(count: usize, one: &str, many: &str) -> String {
     format!("{count} {}", if count == 1 { one } else { many })
 }
 
-/// The response envelope, as the API sends it.
+/// The response envelope, as the API sends it: `data` is a view, or an array of views.
 #[derive(Serialize)]
-struct Envelope<'a> {
-    data: &'a View,
+struct Envelope<'a, T: ?Sized> {
+    data: &'a T,
 }
 
 impl Printer {
@@ -178,6 +178,20 @@ impl Printer {
     pub fn whole_groups(mut self) -> Self {
         self.whole_groups = true;
         self
+    }
+
+    /// Prints the views of a response of several views (the search's): as JSON, the response
+    /// with its array; in every other format, each view as a page of its own.
+    pub fn views(&mut self, views: &[View]) -> io::Result<()> {
+        if self.format == OutputFormat::Json {
+            serde_json::to_writer_pretty(&mut self.out, &Envelope { data: views })?;
+            writeln!(self.out)?;
+            return Ok(());
+        }
+        for view in views {
+            self.page(view, None)?;
+        }
+        Ok(())
     }
 
     /// Prints one page. `next` is the cursor of the page after it, for the hint of a lone

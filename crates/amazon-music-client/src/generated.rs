@@ -8,6 +8,60 @@ use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 pub mod types {
+    ///`GetSearchViewQuery`
+    #[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+    #[serde(transparent)]
+    pub struct GetSearchViewQuery(::std::string::String);
+    impl ::std::ops::Deref for GetSearchViewQuery {
+        type Target = ::std::string::String;
+        fn deref(&self) -> &::std::string::String {
+            &self.0
+        }
+    }
+    impl ::std::convert::From<GetSearchViewQuery> for ::std::string::String {
+        fn from(value: GetSearchViewQuery) -> Self {
+            value.0
+        }
+    }
+    impl ::std::str::FromStr for GetSearchViewQuery {
+        type Err = self::error::ConversionError;
+        fn from_str(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            if value.chars().count() < 1usize {
+                return Err("shorter than 1 characters".into());
+            }
+            Ok(Self(value.to_string()))
+        }
+    }
+    impl ::std::convert::TryFrom<&str> for GetSearchViewQuery {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: &str,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl ::std::convert::TryFrom<::std::string::String> for GetSearchViewQuery {
+        type Error = self::error::ConversionError;
+        fn try_from(
+            value: ::std::string::String,
+        ) -> ::std::result::Result<Self, self::error::ConversionError> {
+            value.parse()
+        }
+    }
+    impl<'de> ::serde::Deserialize<'de> for GetSearchViewQuery {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            ::std::string::String::deserialize(deserializer)?
+                .parse()
+                .map_err(|e: self::error::ConversionError| {
+                    <D::Error as ::serde::de::Error>::custom(e.to_string())
+                })
+        }
+    }
     /// Error types.
     pub mod error {
         /// Error from a `TryFrom` or `FromStr` implementation.
@@ -56,6 +110,8 @@ public Amazon page names that page where it is used. The pages cited:
   <https://developer.amazon.com/docs/music/API_web_views_overview.html>
 - "Web API Pagination V1.0" (API_web_pagination.html),
   <https://developer.amazon.com/docs/music/API_web_pagination.html>
+- "Web API Search V1.0" (API_web_search.html),
+  <https://developer.amazon.com/docs/music/API_web_search.html>, for the search
 - "Web API Overview V1.0" (API_web_overview.html),
   <https://developer.amazon.com/docs/music/API_web_overview.html>
 - "Errors" (API_web_errors.html), <https://developer.amazon.com/docs/music/API_web_errors.html>
@@ -77,7 +133,7 @@ What no page states is marked "Assumption:" in the description of the item conce
 read from the reference's examples, or chosen where the pages are silent, and is not
 Amazon's word. The examples follow the reference's where it has one, with what it elides
 ("Some lines omitted", `...`) filled in with made-up, consistent data (image URLs included);
-the examples of the three group paths are constructed.
+the examples of the three group paths and of the search are constructed.
 
 The reference never says which fields are required: this document infers it from the
 reference's response examples. A property is required where every example of its object
@@ -1213,6 +1269,58 @@ let response = client.get_recently_played_view()
 ```*/
     pub fn get_recently_played_view(&self) -> builder::GetRecentlyPlayedView<'_> {
         builder::GetRecentlyPlayedView::new(self)
+    }
+    /**Search the catalog
+
+A keyword (or lyrics) search across the whole catalog: artists, albums, playlists,
+podcasts, stations and more, auto-corrected and ranked by relevance. The response's
+`data` is an array of views, not one view: the first is the catalog's (`id` `catalog`),
+whose entity groups are the categories of results, the first always "Top hits" (`id`
+`topHits`), then e.g. artists, albums and podcasts, each holding at most `limit`
+entities. A search for "beck" may hold both Beck and Jeff Beck in the artists group.
+An empty `query` is answered `400`. Source: "Web API Search V1.0" (API_web_search.html),
+section "Search All".
+
+Assumption: `x-paging: none`. The search page describes no paging for this operation
+(no `cursor`, no `nextPageToken`), so none is described here.
+
+
+Sends a `GET` request to `/v1/search`
+
+Arguments:
+- `limit`: The maximum number of entities of each category (each entity group) of the results; at
+least 1, default 10. Source: "Web API Search V1.0" (API_web_search.html), which states
+no maximum.
+The search page gives `limit` the type `number`. Assumption: it is an integer (a count),
+and `int32` is this document's choice of width.
+
+- `query`: What to search for: keywords, or lyrics. Required, and never empty: an empty query is
+answered `400`. Source: "Web API Search V1.0" (API_web_search.html).
+
+- `accept_language`: The locale of the response. Source: "Request Headers" (API_web_request_headers.html),
+which takes "a valid language code" and points to the docs' localization list for the
+values: `de-de`, `en-au`, `en-ca`, `en-gb`, `en-in`, `en-nz`, `en-us`, `es-es`, `es_mx`
+(sic), `fr-ca`, `fr-fr`, `it-it`, `ja-jp`, `pt-br`. The reference's curl examples send it
+(`Accept-Language: <desired locale>`) without listing values. Assumption: the set is
+open; other values may be accepted.
+
+- `amzn_image_style`: The size of the images returned: the images are resized to fit this many pixels on the
+longer side. Source: "Request Headers" (API_web_request_headers.html), whose supported
+values are `SL500` (500 px), `SL160`, `SL110`, `SL75` and `SL30` (30 px). The
+reference's curl examples send it (`amzn-image-style: <desired image style>`) without
+listing values. Assumption: the set is open.
+
+```ignore
+let response = client.get_search_view()
+    .limit(limit)
+    .query(query)
+    .accept_language(accept_language)
+    .amzn_image_style(amzn_image_style)
+    .send()
+    .await;
+```*/
+    pub fn get_search_view(&self) -> builder::GetSearchView<'_> {
+        builder::GetSearchView::new(self)
     }
 }
 /// Types for composing operation parameters.
@@ -3534,6 +3642,143 @@ pub mod builder {
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_recently_played_view",
+            };
+            client.pre(&mut request, &info).await?;
+            let result = client.exec(request, &info).await;
+            client.post(&result, &info).await?;
+            let response = result?;
+            match response.status().as_u16() {
+                200u16 => crate::decode::from_response(response).await,
+                400u16..=499u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            crate::decode::from_response(response).await?,
+                        ),
+                    )
+                }
+                500u16..=599u16 => {
+                    Err(
+                        Error::ErrorResponse(
+                            crate::decode::from_response(response).await?,
+                        ),
+                    )
+                }
+                _ => Err(Error::UnexpectedResponse(response)),
+            }
+        }
+    }
+    /**Builder for [`Client::get_search_view`]
+
+[`Client::get_search_view`]: super::Client::get_search_view*/
+    #[derive(Debug, Clone)]
+    pub struct GetSearchView<'a> {
+        client: &'a super::Client,
+        limit: Result<Option<::std::num::NonZeroU32>, String>,
+        query: Result<types::GetSearchViewQuery, String>,
+        accept_language: Result<Option<::std::string::String>, String>,
+        amzn_image_style: Result<Option<::std::string::String>, String>,
+    }
+    impl<'a> GetSearchView<'a> {
+        pub fn new(client: &'a super::Client) -> Self {
+            Self {
+                client: client,
+                limit: Ok(None),
+                query: Err("query was not initialized".to_string()),
+                accept_language: Ok(None),
+                amzn_image_style: Ok(None),
+            }
+        }
+        pub fn limit<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::num::NonZeroU32>,
+        {
+            self.limit = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: num :: NonZeroU32` for limit failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn query<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<types::GetSearchViewQuery>,
+        {
+            self.query = value
+                .try_into()
+                .map_err(|_| {
+                    "conversion to `GetSearchViewQuery` for query failed".to_string()
+                });
+            self
+        }
+        pub fn accept_language<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.accept_language = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for accept_language failed"
+                        .to_string()
+                });
+            self
+        }
+        pub fn amzn_image_style<V>(mut self, value: V) -> Self
+        where
+            V: std::convert::TryInto<::std::string::String>,
+        {
+            self.amzn_image_style = value
+                .try_into()
+                .map(Some)
+                .map_err(|_| {
+                    "conversion to `:: std :: string :: String` for amzn_image_style failed"
+                        .to_string()
+                });
+            self
+        }
+        ///Sends a `GET` request to `/v1/search`
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::amazon_music_models::ViewListResponse>,
+            Error<::amazon_music_models::ErrorResponse>,
+        > {
+            let Self { client, limit, query, accept_language, amzn_image_style } = self;
+            let limit = limit.map_err(Error::InvalidRequest)?;
+            let query = query.map_err(Error::InvalidRequest)?;
+            let accept_language = accept_language.map_err(Error::InvalidRequest)?;
+            let amzn_image_style = amzn_image_style.map_err(Error::InvalidRequest)?;
+            let url = format!("{}/v1/search", client.baseurl,);
+            let mut header_map = ::reqwest::header::HeaderMap::with_capacity(3usize);
+            header_map
+                .append(
+                    ::reqwest::header::HeaderName::from_static("api-version"),
+                    ::reqwest::header::HeaderValue::from_static(
+                        super::Client::api_version(),
+                    ),
+                );
+            if let Some(value) = accept_language {
+                header_map.append("Accept-Language", value.to_string().try_into()?);
+            }
+            if let Some(value) = amzn_image_style {
+                header_map.append("amzn-image-style", value.to_string().try_into()?);
+            }
+            #[allow(unused_mut)]
+            let mut request = client
+                .client
+                .get(url)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/json"),
+                )
+                .query(&progenitor_client::QueryParam::new("limit", &limit))
+                .query(&progenitor_client::QueryParam::new("query", &query))
+                .headers(header_map)
+                .build()?;
+            let info = OperationInfo {
+                operation_id: "get_search_view",
             };
             client.pre(&mut request, &info).await?;
             let result = client.exec(request, &info).await;

@@ -9,7 +9,8 @@
 //! | `GET /__mock/requests` | the requests received so far, as JSON; `DELETE` forgets them |
 //!
 //! A JSON fault: `{"kind": K, ...}`, with `kind` one of `latency` (`millis`), `throttle`
-//! (`retry_after_secs`, default 1, or `retry_after`, a raw header value), `status` (`status`,
+//! (`retry_after_secs`, default 1, or `retry_after`, a raw header value), `rate_limit`
+//! (`per_second`, default 1: a 429 to the requests over that rate), `status` (`status`,
 //! default 500), `drop_connection`, `truncate_body`, `stall_body` (`millis`), `pad_body`
 //! (`bytes`), `respond` (`status`, default 200, `content_type`, default `application/json`,
 //! `body`), `repeat_page_token`, `empty_page`, `expired_token`; and optionally `path` (a path

@@ -10,12 +10,13 @@
 //! | library albums, artists, songs, playlists, recent | entities | the group's token |
 //! | library podcasts | episodes and shows (each) | the first group's token, set while either group has more |
 //! | album | (not read) | (none) |
+//! | search | entities per group | (none): one response of one `catalog` view |
 //!
 //! A group's token in the home, podcasts or library view is the cursor of the next page of its
 //! `/{groupId}` view; a library group named `albums`, `artists`, `songs` or `playlists` (which
 //! the literal paths shadow) continues in the library view of that name.
 
-use amazon_music_models::{EntityGroup, EntityGroupContent, View, ViewContent, ViewResponse};
+use amazon_music_models::{EntityGroup, EntityGroupContent, View, ViewContent};
 use axum::Json;
 use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
@@ -23,8 +24,8 @@ use axum::http::{HeaderMap, HeaderValue, Uri, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::MockState;
-use crate::catalog::Examples;
 use crate::catalog::{Catalog, Details, Group};
+use crate::catalog::{Data, Envelope, Examples};
 use crate::error::ApiError;
 use crate::locale::{ImageStyle, Locale, localize};
 use crate::operation::Operation;
@@ -59,15 +60,21 @@ fn page(catalog: &Catalog, query: &QueryValues) -> Page {
     }
 }
 
-/// The answer: the view in the locale and image style asked for, or the error.
-fn answer(uri: &Uri, headers: &HeaderMap, view: Result<View, ApiError>) -> Response {
+/// The answer: the view or views in the locale and image style asked for, or the error.
+fn answer(uri: &Uri, headers: &HeaderMap, data: Result<Data, ApiError>) -> Response {
     let header = |name: &str| headers.get(name).and_then(|value| value.to_str().ok());
     let locale = Locale::from_header(header(header::ACCEPT_LANGUAGE.as_str()));
     let style = ImageStyle::from_header(header("amzn-image-style"));
-    match view {
-        Ok(mut view) => {
-            localize(&mut view, locale, style.as_ref());
-            let mut response = Json(ViewResponse { data: view }).into_response();
+    match data {
+        Ok(mut data) => {
+            let views = match &mut data {
+                Data::View(view) => std::slice::from_mut(view.as_mut()),
+                Data::Views(views) => views.as_mut_slice(),
+            };
+            for view in views {
+                localize(view, locale, style.as_ref());
+            }
+            let mut response = Json(Envelope { data }).into_response();
             if let Ok(tag) = HeaderValue::from_str(&locale.tag()) {
                 response.headers_mut().insert(header::CONTENT_LANGUAGE, tag);
             }
@@ -241,6 +248,24 @@ pub(crate) async fn serve(
     let id = arguments.first().map(String::as_str).unwrap_or_default();
     let catalog = state.catalog();
     let result = match operation {
+        Operation::Search => Ok(Data::Views(vec![search(catalog, query)])),
+        other => match view_of(other, catalog, id, query) {
+            Some(view) => view.map(|view| Data::View(Box::new(view))),
+            None => example(other),
+        },
+    };
+    answer(&uri, &headers, result)
+}
+
+/// Serves `operation`, one of one view, from the catalog; `None` for an operation the catalog
+/// has no handler for.
+fn view_of(
+    operation: Operation,
+    catalog: &Catalog,
+    id: &str,
+    query: &QueryValues,
+) -> Option<Result<View, ApiError>> {
+    Some(match operation {
         Operation::Home => home(catalog, query),
         Operation::HomeGroup => home_group(catalog, id, query),
         Operation::Podcasts => podcasts(catalog, query),
@@ -257,14 +282,13 @@ pub(crate) async fn serve(
         Operation::Album => album(catalog, id),
         Operation::Playlist => playlist(catalog, id, query),
         Operation::PodcastShow => podcast_show(catalog, id, query),
-        other => example(other),
-    };
-    answer(&uri, &headers, result)
+        _ => return None,
+    })
 }
 
 /// An operation the catalog has no handler for: the spec's example response for it (its query
 /// parameters are checked like any other's).
-fn example(operation: Operation) -> Result<View, ApiError> {
+fn example(operation: Operation) -> Result<Data, ApiError> {
     Examples::get()
         .ok()
         .and_then(|examples| examples.response(operation.operation_id()).cloned())
@@ -273,6 +297,11 @@ fn example(operation: Operation) -> Result<View, ApiError> {
                 "The spec has no example response for {operation}, and the mock no data."
             ))
         })
+}
+
+/// `GET /v1/search`: the catalog's view of what matches `query`, `limit` entities per group.
+fn search(catalog: &Catalog, query: &QueryValues) -> View {
+    catalog.search(query.get("query").unwrap_or_default(), query.limit())
 }
 
 /// `GET /v1/views/home`.

@@ -31,6 +31,16 @@ pub fn text() -> impl Strategy<Value = String> {
     collection::vec(any::<char>(), 0..=MAX_CHARS).prop_map(String::from_iter)
 }
 
+/// Text of `min_length` to `max_length` characters (to `min_length` + 12 when unbounded), like
+/// [`text`]: for the string types of bounded query parameters.
+pub fn text_of_length(
+    min_length: usize,
+    max_length: Option<usize>,
+) -> impl Strategy<Value = String> {
+    let max_length = max_length.unwrap_or(min_length + MAX_CHARS).max(min_length);
+    collection::vec(any::<char>(), min_length..=max_length).prop_map(String::from_iter)
+}
+
 /// A vector of up to 2 elements: empty, one or more.
 pub fn small_vec<S: Strategy>(element: S) -> impl Strategy<Value = Vec<S::Value>> {
     collection::vec(element, 0..=MAX_ELEMENTS)

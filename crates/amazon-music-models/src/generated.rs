@@ -354,6 +354,70 @@ content.
 pub struct ErrorResponse {
     pub error: ErrorDetail,
 }
+///`GetSearchViewQuery`
+#[derive(::serde::Serialize, Clone, Debug, Eq, Hash, Ord, PartialEq, PartialOrd)]
+#[serde(transparent)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[cfg_attr(feature = "proptest", derive(::proptest_derive::Arbitrary))]
+pub struct GetSearchViewQuery(
+    #[cfg_attr(
+        feature = "proptest",
+        proptest(
+            strategy = "crate::arbitrary::text_of_length(1, ::std::option::Option::None)"
+        )
+    )]
+    ::std::string::String,
+);
+impl ::std::ops::Deref for GetSearchViewQuery {
+    type Target = ::std::string::String;
+    fn deref(&self) -> &::std::string::String {
+        &self.0
+    }
+}
+impl ::std::convert::From<GetSearchViewQuery> for ::std::string::String {
+    fn from(value: GetSearchViewQuery) -> Self {
+        value.0
+    }
+}
+impl ::std::str::FromStr for GetSearchViewQuery {
+    type Err = self::error::ConversionError;
+    fn from_str(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        if value.chars().count() < 1usize {
+            return Err("shorter than 1 characters".into());
+        }
+        Ok(Self(value.to_string()))
+    }
+}
+impl ::std::convert::TryFrom<&str> for GetSearchViewQuery {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: &str,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl ::std::convert::TryFrom<::std::string::String> for GetSearchViewQuery {
+    type Error = self::error::ConversionError;
+    fn try_from(
+        value: ::std::string::String,
+    ) -> ::std::result::Result<Self, self::error::ConversionError> {
+        value.parse()
+    }
+}
+impl<'de> ::serde::Deserialize<'de> for GetSearchViewQuery {
+    fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+    {
+        ::std::string::String::deserialize(deserializer)?
+            .parse()
+            .map_err(|e: self::error::ConversionError| {
+                <D::Error as ::serde::de::Error>::custom(e.to_string())
+            })
+    }
+}
 /**An image, sized as asked with `amzn-image-style`. Source: "Request Headers"
 (API_web_request_headers.html).
 */
@@ -1025,6 +1089,21 @@ it absent from most views and never says what ends the paging.
     )]
     pub entity_groups: ::std::vec::Vec<EntityGroup>,
 }
+/**The envelope of a response of several views: the search's. Source: "Web API Search
+V1.0" (API_web_search.html), whose example's `data` is an array of views.
+*/
+#[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+#[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
+#[cfg_attr(feature = "proptest", derive(::proptest_derive::Arbitrary))]
+pub struct ViewListResponse {
+    #[cfg_attr(
+        feature = "proptest",
+        proptest(
+            strategy = "crate::arbitrary::small_vec(::proptest::arbitrary::any::<View>())"
+        )
+    )]
+    pub data: ::std::vec::Vec<View>,
+}
 ///The envelope of every view response.
 #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
 #[cfg_attr(feature = "schemars", derive(::schemars::JsonSchema))]
@@ -1074,9 +1153,9 @@ macro_rules! every_model {
     ($callback:ident) => {
         $callback ! { Album, AlbumReference, AlbumType, Artist, ArtistReference,
         ArtistType, Curator, Entity, EntityGroup, EntityGroupContent, ErrorDetail,
-        ErrorResponse, Image, PlayParams, PlaybackInformation, Playlist, PlaylistType,
-        PodcastEpisode, PodcastEpisodeType, PodcastReference, PodcastShow,
-        PodcastShowType, Station, StationType, Track, TrackType, User, UserType, View,
-        ViewContent, ViewResponse }
+        ErrorResponse, GetSearchViewQuery, Image, PlayParams, PlaybackInformation,
+        Playlist, PlaylistType, PodcastEpisode, PodcastEpisodeType, PodcastReference,
+        PodcastShow, PodcastShowType, Station, StationType, Track, TrackType, User,
+        UserType, View, ViewContent, ViewListResponse, ViewResponse }
     };
 }

@@ -2,6 +2,7 @@
 
 use crate::operation::{
     OperationSpec, CursorGroups, PagingStyle, ParameterKind, QueryParameter,
+    ResponseShape,
 };
 /// One of the spec's view operations.
 ///
@@ -42,10 +43,12 @@ pub enum Operation {
     LibraryPodcasts,
     /// `GET /v1/views/recent` (`getRecentlyPlayedView`): Recently played view.
     RecentlyPlayed,
+    /// `GET /v1/search` (`getSearchView`): Search the catalog.
+    Search,
 }
 impl Operation {
     /// Every operation, in the spec's order.
-    pub const ALL: [Operation; 16usize] = [
+    pub const ALL: [Operation; 17usize] = [
         Self::Home,
         Self::HomeGroup,
         Self::Podcasts,
@@ -62,6 +65,7 @@ impl Operation {
         Self::LibraryPlaylists,
         Self::LibraryPodcasts,
         Self::RecentlyPlayed,
+        Self::Search,
     ];
     /// What the spec says of this operation: its `operationId`, path, parameters
     /// (query parameters with their bounds) and paging.
@@ -70,7 +74,7 @@ impl Operation {
     }
 }
 /// The rows of the table, in the order of [`Operation`]'s variants.
-static OPERATIONS: [OperationSpec; 16usize] = [
+static OPERATIONS: [OperationSpec; 17usize] = [
     OperationSpec {
         operation_id: "getHomeView",
         sdk_method: "home",
@@ -102,6 +106,7 @@ static OPERATIONS: [OperationSpec; 16usize] = [
         headers: &["Accept-Language", "amzn-image-style"],
         paging: PagingStyle::Groups,
         paged_groups: CursorGroups::All,
+        response: ResponseShape::View,
         summary: "Home view",
     },
     OperationSpec {
@@ -135,6 +140,7 @@ static OPERATIONS: [OperationSpec; 16usize] = [
         headers: &["Accept-Language", "amzn-image-style"],
         paging: PagingStyle::Entities,
         paged_groups: CursorGroups::All,
+        response: ResponseShape::View,
         summary: "One group of the home view",
     },
     OperationSpec {
@@ -168,6 +174,7 @@ static OPERATIONS: [OperationSpec; 16usize] = [
         headers: &["Accept-Language", "amzn-image-style"],
         paging: PagingStyle::Groups,
         paged_groups: CursorGroups::All,
+        response: ResponseShape::View,
         summary: "Podcasts view",
     },
     OperationSpec {
@@ -201,6 +208,7 @@ static OPERATIONS: [OperationSpec; 16usize] = [
         headers: &["Accept-Language", "amzn-image-style"],
         paging: PagingStyle::Entities,
         paged_groups: CursorGroups::All,
+        response: ResponseShape::View,
         summary: "One group of the podcasts view",
     },
     OperationSpec {
@@ -234,6 +242,7 @@ static OPERATIONS: [OperationSpec; 16usize] = [
         headers: &["Accept-Language", "amzn-image-style"],
         paging: PagingStyle::Groups,
         paged_groups: CursorGroups::All,
+        response: ResponseShape::View,
         summary: "My Library view",
     },
     OperationSpec {
@@ -267,6 +276,7 @@ static OPERATIONS: [OperationSpec; 16usize] = [
         headers: &["Accept-Language", "amzn-image-style"],
         paging: PagingStyle::Entities,
         paged_groups: CursorGroups::All,
+        response: ResponseShape::View,
         summary: "One group of the My Library view",
     },
     OperationSpec {
@@ -300,6 +310,7 @@ static OPERATIONS: [OperationSpec; 16usize] = [
         headers: &["Accept-Language", "amzn-image-style"],
         paging: PagingStyle::Groups,
         paged_groups: CursorGroups::All,
+        response: ResponseShape::View,
         summary: "Artist details view",
     },
     OperationSpec {
@@ -312,6 +323,7 @@ static OPERATIONS: [OperationSpec; 16usize] = [
         headers: &["Accept-Language", "amzn-image-style"],
         paging: PagingStyle::None,
         paged_groups: CursorGroups::All,
+        response: ResponseShape::View,
         summary: "Album details view",
     },
     OperationSpec {
@@ -345,6 +357,7 @@ static OPERATIONS: [OperationSpec; 16usize] = [
         headers: &["Accept-Language", "amzn-image-style"],
         paging: PagingStyle::Entities,
         paged_groups: CursorGroups::First,
+        response: ResponseShape::View,
         summary: "Playlist details view",
     },
     OperationSpec {
@@ -378,6 +391,7 @@ static OPERATIONS: [OperationSpec; 16usize] = [
         headers: &["Accept-Language", "amzn-image-style"],
         paging: PagingStyle::Entities,
         paged_groups: CursorGroups::First,
+        response: ResponseShape::View,
         summary: "Podcast show details view",
     },
     OperationSpec {
@@ -411,6 +425,7 @@ static OPERATIONS: [OperationSpec; 16usize] = [
         headers: &["Accept-Language", "amzn-image-style"],
         paging: PagingStyle::Entities,
         paged_groups: CursorGroups::All,
+        response: ResponseShape::View,
         summary: "My Library albums view",
     },
     OperationSpec {
@@ -444,6 +459,7 @@ static OPERATIONS: [OperationSpec; 16usize] = [
         headers: &["Accept-Language", "amzn-image-style"],
         paging: PagingStyle::Entities,
         paged_groups: CursorGroups::All,
+        response: ResponseShape::View,
         summary: "My Library artists view",
     },
     OperationSpec {
@@ -477,6 +493,7 @@ static OPERATIONS: [OperationSpec; 16usize] = [
         headers: &["Accept-Language", "amzn-image-style"],
         paging: PagingStyle::Entities,
         paged_groups: CursorGroups::All,
+        response: ResponseShape::View,
         summary: "My Library songs view",
     },
     OperationSpec {
@@ -510,6 +527,7 @@ static OPERATIONS: [OperationSpec; 16usize] = [
         headers: &["Accept-Language", "amzn-image-style"],
         paging: PagingStyle::Entities,
         paged_groups: CursorGroups::All,
+        response: ResponseShape::View,
         summary: "My Library playlists view",
     },
     OperationSpec {
@@ -543,6 +561,7 @@ static OPERATIONS: [OperationSpec; 16usize] = [
         headers: &["Accept-Language", "amzn-image-style"],
         paging: PagingStyle::Entities,
         paged_groups: CursorGroups::All,
+        response: ResponseShape::View,
         summary: "My Library podcasts view",
     },
     OperationSpec {
@@ -576,6 +595,41 @@ static OPERATIONS: [OperationSpec; 16usize] = [
         headers: &["Accept-Language", "amzn-image-style"],
         paging: PagingStyle::Entities,
         paged_groups: CursorGroups::All,
+        response: ResponseShape::View,
         summary: "Recently played view",
+    },
+    OperationSpec {
+        operation_id: "getSearchView",
+        sdk_method: "search",
+        method: "GET",
+        path: "/v1/search",
+        path_parameters: &[],
+        query_parameters: &[
+            QueryParameter {
+                name: "query",
+                kind: ParameterKind::String,
+                required: true,
+                minimum: ::std::option::Option::None,
+                maximum: ::std::option::Option::None,
+                min_length: ::std::option::Option::Some(1u64),
+                max_length: ::std::option::Option::None,
+            },
+            QueryParameter {
+                name: "limit",
+                kind: ParameterKind::Integer {
+                    int32: true,
+                },
+                required: false,
+                minimum: ::std::option::Option::Some(1i64),
+                maximum: ::std::option::Option::None,
+                min_length: ::std::option::Option::None,
+                max_length: ::std::option::Option::None,
+            },
+        ],
+        headers: &["Accept-Language", "amzn-image-style"],
+        paging: PagingStyle::None,
+        paged_groups: CursorGroups::All,
+        response: ResponseShape::Views,
+        summary: "Search the catalog",
     },
 ];

@@ -23,5 +23,5 @@ pub use kept::{CAPTURE_HINT, MalformedEntity, UnknownEntity};
 pub use mrn::{Mrn, ParseMrnError};
 pub use operation::{
     CursorGroups, OperationSpec, PagingStyle, ParameterError, ParameterKind, QueryParameter,
-    UnknownOperation,
+    ResponseShape, UnknownOperation,
 };

@@ -33,6 +33,8 @@ pub struct OperationSpec {
     pub paging: PagingStyle,
     /// Which of its groups the cursor pages (`x-paging-groups`).
     pub paged_groups: CursorGroups,
+    /// What the `data` of its `200` response holds: one view or several.
+    pub response: ResponseShape,
     /// The operation's summary.
     pub summary: &'static str,
 }
@@ -252,6 +254,16 @@ pub enum CursorGroups {
     First,
 }
 
+/// What the `data` of an operation's `200` response holds: the shape of the response schema
+/// the spec names.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ResponseShape {
+    /// One view (`ViewResponse`: `data` is a `View`), as every view operation answers.
+    View,
+    /// Several views (`ViewListResponse`: `data` is an array of `View`), as the search answers.
+    Views,
+}
+
 impl Operation {
     /// The spec's `operationId`, e.g. `getHomeView`.
     pub fn operation_id(self) -> &'static str {
@@ -270,6 +282,11 @@ impl Operation {
             .query_parameter("limit")?
             .maximum
             .and_then(|maximum| u32::try_from(maximum).ok())
+    }
+
+    /// What the `data` of the operation's `200` response holds.
+    pub fn response_shape(self) -> ResponseShape {
+        self.spec().response
     }
 
     /// How the operation's view pages.

@@ -30,8 +30,9 @@ pub fn path_arguments(operation: Operation) -> Vec<String> {
         .collect()
 }
 
-/// Sends `operation` with `arguments` in its path (e.g. [`path_arguments`]) through
-/// `client`'s run-time entry point ([`Client::any_request`]).
+/// Sends `operation` with `arguments` in its path (e.g. [`path_arguments`]) and its required
+/// query parameters set to the spec's examples, through `client`'s run-time entry point
+/// ([`Client::any_request`]): the views of its response.
 ///
 /// # Errors
 /// Whatever the call ends with.
@@ -39,11 +40,12 @@ pub async fn send(
     client: &Client,
     operation: Operation,
     arguments: impl IntoIterator<Item = impl Into<String>>,
-) -> Result<View> {
+) -> Result<Vec<View>> {
     send_with_query(client, operation, arguments, &[]).await
 }
 
-/// [`send`], with the query parameters `query` set by name, as text.
+/// [`send`], with the query parameters `query` set by name, as text (over the examples of the
+/// required ones).
 ///
 /// # Errors
 /// Whatever the call ends with.
@@ -52,13 +54,26 @@ pub async fn send_with_query(
     operation: Operation,
     arguments: impl IntoIterator<Item = impl Into<String>>,
     query: &[(&str, &str)],
-) -> Result<View> {
+) -> Result<Vec<View>> {
+    let required: Vec<(&str, String)> = operation
+        .spec()
+        .query_parameters
+        .iter()
+        .filter(|parameter| parameter.required)
+        .map(|parameter| {
+            let example = parameter_example(operation.operation_id(), parameter.name);
+            (parameter.name, example)
+        })
+        .collect();
+    let request = required.iter().fold(
+        client.any_request(operation, arguments)?,
+        |request, (name, value)| request.query_parameter(*name, value.as_str()),
+    );
     query
         .iter()
-        .fold(
-            client.any_request(operation, arguments)?,
-            |request, (name, value)| request.query_parameter(*name, *value),
-        )
+        .fold(request, |request, (name, value)| {
+            request.query_parameter(*name, *value)
+        })
         .send()
         .await
 }

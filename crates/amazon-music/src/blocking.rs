@@ -132,12 +132,13 @@ impl<P> ViewRequest<P> {
     }
 }
 
-impl<P: Clone + 'static> ViewRequest<P> {
-    /// Sends the request and returns one page of the view: see [`crate::ViewRequest::send`].
+impl<P: PagingKind + Clone> ViewRequest<P> {
+    /// Sends the request and returns its `data`: one page of the view, or every view of a
+    /// search. See [`crate::ViewRequest::send`].
     ///
     /// # Errors
     /// As [`crate::ViewRequest::send`].
-    pub fn send(&self) -> Result<View> {
+    pub fn send(&self) -> Result<P::Data> {
         let request = self.inner.clone();
         self.runtime.run(async move { request.send().await })?
     }

@@ -10,9 +10,10 @@ use reqwest::header::HeaderValue;
 use secrecy::{ExposeSecret, SecretString};
 
 use crate::auth::{StaticToken, TokenSource};
+use crate::rate_limit::RateLimiter;
 use crate::record::Recorder;
 use crate::transport::Transport;
-use crate::{CursorEncoding, Error, Result, RetryPolicy};
+use crate::{CursorEncoding, Error, RateLimit, Result, RetryPolicy};
 
 /// The API's base URL.
 pub const DEFAULT_BASE_URL: &str = "https://api.music.amazon.dev";
@@ -88,6 +89,7 @@ pub struct ClientBuilder<C = Client> {
     timeout: Duration,
     user_agent: String,
     retry_policy: RetryPolicy,
+    rate_limit: Option<RateLimit>,
     http_client: Option<reqwest::Client>,
     max_response_body_size: usize,
     cursor_encoding: CursorEncoding,
@@ -107,6 +109,7 @@ impl<C> Default for ClientBuilder<C> {
             timeout: Duration::from_secs(30),
             user_agent: DEFAULT_USER_AGENT.to_owned(),
             retry_policy: RetryPolicy::standard(),
+            rate_limit: None,
             http_client: None,
             max_response_body_size: DEFAULT_MAX_RESPONSE_BODY_SIZE,
             cursor_encoding: CursorEncoding::default(),
@@ -129,6 +132,7 @@ impl<C> fmt::Debug for ClientBuilder<C> {
             .field("timeout", &self.timeout)
             .field("user_agent", &self.user_agent)
             .field("retry_policy", &self.retry_policy)
+            .field("rate_limit", &self.rate_limit)
             .field("max_response_body_size", &self.max_response_body_size)
             .field("cursor_encoding", &self.cursor_encoding)
             .field("record_to", &self.record_to)
@@ -201,6 +205,24 @@ impl<C> ClientBuilder<C> {
     /// Sets how failed calls are retried. Default: [`RetryPolicy::standard`].
     pub fn retry_policy(mut self, policy: RetryPolicy) -> Self {
         self.retry_policy = policy;
+        self
+    }
+
+    /// Limits the rate of requests: every attempt of every request of the client and its
+    /// clones waits for its turn, and a `429`'s `Retry-After` holds them all back. Default: no
+    /// limit (each request still honours its own `Retry-After` through the retry policy).
+    ///
+    /// ```
+    /// let client = amazon_music::Client::builder()
+    ///     .api_key("amzn1.application-oa2-client.0123")
+    ///     .access_token("Atza|IwEB...")
+    ///     .rate_limit(amazon_music::RateLimit::adaptive())
+    ///     .build()?;
+    /// # let _ = client;
+    /// # Ok::<(), amazon_music::Error>(())
+    /// ```
+    pub fn rate_limit(mut self, limit: RateLimit) -> Self {
+        self.rate_limit = Some(limit);
         self
     }
 
@@ -291,6 +313,10 @@ impl<C> ClientBuilder<C> {
                 })?;
             }
         }
+        let rate_limiter = self
+            .rate_limit
+            .map(|limit| RateLimiter::new(&limit, self.retry_policy.max_retry_after()))
+            .transpose()?;
         let http = match self.http_client {
             Some(client) => client,
             None => crate::http::client_builder()?
@@ -315,6 +341,7 @@ impl<C> ClientBuilder<C> {
                     self.max_response_body_size,
                 )
                 .with_cursor_encoding(self.cursor_encoding)
+                .with_rate_limiter(rate_limiter)
                 .with_recorder(self.record_to.map(Recorder::create).transpose()?),
             ),
             defaults: Arc::new(RequestDefaults {
@@ -330,8 +357,9 @@ impl ClientBuilder {
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] when the API key or token source is missing, the base URL is
-    /// not an absolute http(s) URL, a header value holds characters HTTP forbids, the HTTP
-    /// client cannot be built, or the [recording](Self::record_to) cannot be created.
+    /// not an absolute http(s) URL, a header value holds characters HTTP forbids, a fixed rate
+    /// limit is not a positive number, the HTTP client cannot be built, or the
+    /// [recording](Self::record_to) cannot be created.
     pub fn build(self) -> Result<Client> {
         self.build_async()
     }

@@ -10,6 +10,7 @@
 //! | `groups` | [`ViewRequest<GroupPages>`] | `ViewContent.nextPageToken` (more groups) |
 //! | `entities` | [`ViewRequest<EntityPages>`] | the first group's `nextPageToken` (more entities) |
 //! | `none` | [`ViewRequest<SinglePage>`] | (none) |
+//! | `none`, a `200` of several views (the search) | [`ViewRequest<ViewList>`] | (none) |
 //!
 //! Each view method says which it is ("pages through groups", "pages through entities", "one
 //! page"), and [`Operation::paging`](crate::models::Operation::paging) says it at run time. What
@@ -60,8 +61,10 @@ use futures_util::stream::{self, BoxStream, StreamExt, TryStreamExt};
 
 use crate::{Entity, Error, RawResponse, Result, ViewRequest};
 
-/// How many groups [`ViewRequest::entities_by_group`] pages at once by default.
-const DEFAULT_CONCURRENCY: usize = 4;
+/// How many requests a fan-out keeps in flight at once by default: the groups
+/// [`ViewRequest::entities_by_group`] pages at once, and the lists `amzn-music export` fetches
+/// at once.
+pub const DEFAULT_CONCURRENCY: usize = 8;
 
 /// The group an entity of [`ViewRequest::entities_by_group`] came in: its ID and title, shared
 /// by every entity of the group.
@@ -93,39 +96,106 @@ pub enum EntityPages {}
 #[derive(Clone, Copy, Debug)]
 pub enum SinglePage {}
 
+/// A response of several views, which does not page: the search's. Its `send` returns every
+/// view of the response.
+#[derive(Clone, Copy, Debug)]
+pub enum ViewList {}
+
 /// How a view pages: [`GroupPages`] or [`EntityPages`]. Sealed.
-pub trait Paged: PagingKind + sealed::NextCursor {}
+pub trait Paged: PagingKind + sealed::NextCursor + sealed::Style<Data = View> {}
 
 impl Paged for GroupPages {}
 impl Paged for EntityPages {}
 
-/// The paging of a request: [`GroupPages`], [`EntityPages`] or [`SinglePage`], one for each
-/// `x-paging` of the spec. Sealed.
+/// The kind of a request: [`GroupPages`], [`EntityPages`] or [`SinglePage`], one for each
+/// `x-paging` of the spec, and [`ViewList`] for a response of several views. Sealed.
 pub trait PagingKind: sealed::Style {}
 
 impl PagingKind for GroupPages {}
 impl PagingKind for EntityPages {}
 impl PagingKind for SinglePage {}
+impl PagingKind for ViewList {}
 
-mod sealed {
-    use amazon_music_models::{PagingStyle, View};
+pub(crate) mod sealed {
+    use std::sync::Arc;
 
-    /// The spec's `x-paging` a request type stands for.
+    use amazon_music_models::{
+        Operation, PagingStyle, ResponseShape, View, ViewListResponse, ViewResponse,
+    };
+    use futures_util::FutureExt;
+    use futures_util::future::BoxFuture;
+    use serde::de::DeserializeOwned;
+
+    use crate::generated::{dispatch_view, dispatch_view_list};
+    use crate::request::RequestOptions;
+    use crate::transport::Generated;
+
+    /// The spec's `x-paging` and response shape a request type stands for, and what its
+    /// `send` returns.
     pub trait Style: Send + 'static {
         /// The paging style.
         const STYLE: PagingStyle;
+        /// What the `data` of the `200` holds.
+        const SHAPE: ResponseShape;
+        /// The envelope the `200` decodes into.
+        type Envelope: DeserializeOwned + Send + 'static;
+        /// What `send` returns: the envelope's `data`.
+        type Data: Send + 'static;
+
+        /// The envelope's `data`.
+        fn data(envelope: Self::Envelope) -> Self::Data;
+
+        /// Calls `operation` on the generated client, with `options`.
+        fn dispatch(
+            client: amazon_music_client::Client,
+            operation: Operation,
+            options: Arc<RequestOptions>,
+        ) -> BoxFuture<'static, Generated<Self::Envelope>>;
     }
 
-    impl Style for super::GroupPages {
-        const STYLE: PagingStyle = PagingStyle::Groups;
+    /// The [`Style`] of the request types of one view: `data` is a [`View`].
+    macro_rules! one_view {
+        ($($kind:ident => $style:ident),*) => {$(
+            impl Style for super::$kind {
+                const STYLE: PagingStyle = PagingStyle::$style;
+                const SHAPE: ResponseShape = ResponseShape::View;
+                type Envelope = ViewResponse;
+                type Data = View;
+
+                fn data(envelope: ViewResponse) -> View {
+                    envelope.data
+                }
+
+                fn dispatch(
+                    client: amazon_music_client::Client,
+                    operation: Operation,
+                    options: Arc<RequestOptions>,
+                ) -> BoxFuture<'static, Generated<ViewResponse>> {
+                    async move { dispatch_view(client, operation, &options).await }.boxed()
+                }
+            }
+        )*};
     }
 
-    impl Style for super::EntityPages {
-        const STYLE: PagingStyle = PagingStyle::Entities;
-    }
+    one_view!(GroupPages => Groups, EntityPages => Entities, SinglePage => None);
 
-    impl Style for super::SinglePage {
+    impl Style for super::ViewList {
         const STYLE: PagingStyle = PagingStyle::None;
+        const SHAPE: ResponseShape = ResponseShape::Views;
+        type Envelope = ViewListResponse;
+        type Data = Vec<View>;
+
+        fn data(envelope: ViewListResponse) -> Vec<View> {
+            envelope.data
+        }
+
+        fn dispatch(
+            client: amazon_music_client::Client,
+            operation: Operation,
+            options: Arc<RequestOptions>,
+        ) -> BoxFuture<'static, Generated<ViewListResponse>> {
+            async move { dispatch_view_list(client, operation, &options).await }.boxed()
+        }
     }
 
     /// Where a page's successor's cursor is.
@@ -156,7 +226,7 @@ mod sealed {
 /// What a page stream yields for each page: the view, or the response as received.
 pub(crate) trait Page: Sized + Send + 'static {
     /// Sends `request` for one page.
-    fn fetch<P: Send>(request: &ViewRequest<P>) -> impl Future<Output = Result<Self>> + Send + '_;
+    fn fetch<P: Paged>(request: &ViewRequest<P>) -> impl Future<Output = Result<Self>> + Send + '_;
 
     /// The cursor of the page after this one, as `P` pages.
     ///
@@ -166,7 +236,7 @@ pub(crate) trait Page: Sized + Send + 'static {
 }
 
 impl Page for View {
-    fn fetch<P: Send>(request: &ViewRequest<P>) -> impl Future<Output = Result<Self>> + Send + '_ {
+    fn fetch<P: Paged>(request: &ViewRequest<P>) -> impl Future<Output = Result<Self>> + Send + '_ {
         request.send()
     }
 
@@ -176,7 +246,7 @@ impl Page for View {
 }
 
 impl Page for RawResponse {
-    fn fetch<P: Send>(request: &ViewRequest<P>) -> impl Future<Output = Result<Self>> + Send + '_ {
+    fn fetch<P: Paged>(request: &ViewRequest<P>) -> impl Future<Output = Result<Self>> + Send + '_ {
         request.send_raw()
     }
 
@@ -306,6 +376,33 @@ pub(crate) fn entities_by_group(
             stream::iter(groups)
         })
         .flatten_unordered(concurrency)
+        .boxed()
+}
+
+/// The entities of every group of every view of `request`'s response, in order, each with
+/// its group: one request, sent when the stream is first polled.
+pub(crate) fn view_list_entities(
+    request: ViewRequest<ViewList>,
+) -> BoxStream<'static, Result<(Arc<Group>, Entity)>> {
+    stream::once(async move { request.send().await })
+        .map_ok(|views| {
+            let pairs = views
+                .into_iter()
+                .flat_map(|view| view.content.entity_groups)
+                .flat_map(|group| {
+                    let tag = Arc::new(Group {
+                        id: group.id,
+                        title: group.title,
+                    });
+                    group
+                        .content
+                        .entities
+                        .into_iter()
+                        .map(move |entity| Ok((Arc::clone(&tag), entity)))
+                });
+            stream::iter(pairs)
+        })
+        .try_flatten()
         .boxed()
 }
 

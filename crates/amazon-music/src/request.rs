@@ -10,7 +10,7 @@ use std::sync::Arc;
 use amazon_music_models::{Operation, ParameterError, ParameterKind, View};
 use futures_util::stream::BoxStream;
 
-use crate::pagination::{self, EntityPages, GroupPages, Paged};
+use crate::pagination::{self, EntityPages, GroupPages, Paged, ViewList};
 use crate::{Client, Entity, Error, RawResponse, Result};
 
 /// The query parameter that carries a page token, in every view that pages.
@@ -30,9 +30,10 @@ pub struct ViewRequest<P> {
     paging: PhantomData<fn() -> P>,
 }
 
-/// The parameters of one request.
+/// The parameters of one request. Public only so that the sealed `Style` trait can name it;
+/// nothing outside the crate can.
 #[derive(Clone, Debug, Default)]
-pub(crate) struct RequestOptions {
+pub struct RequestOptions {
     path_arguments: Vec<String>,
     /// The query parameters set, by name: checked against the operation's before sending.
     query: BTreeMap<String, QueryValue>,
@@ -294,7 +295,7 @@ macro_rules! view_request_methods {
             $(
                 $(#[$stream_meta])*
                 pub fn $stream(self) -> crate::blocking::Iter<$item> {
-                    self.iterate(ViewRequest::$stream)
+                    self.iterate(ViewRequest::<$paging>::$stream)
                 }
             )*
         }
@@ -335,8 +336,7 @@ view_request_methods! {
         }
         stream
         /// Every page of the view, from this request's cursor to the end, fetched lazily. See
-        /// the [`pagination`](crate::pagination) module for how each view pages and when it
-        /// ends.
+        /// the [`pagination`] module for how each view pages and when it ends.
         fn pages() -> View = pagination::pages;
         stream
         /// Every page of the view as received, like `pages` but with each page a
@@ -370,7 +370,8 @@ view_request_methods! {
     impl [] GroupPages {
         setter
         /// Sets how many groups `entities_by_group` pages at a time: at most this many of its
-        /// requests are in flight at once. At least 1 (0 counts as 1). Default: 4.
+        /// requests are in flight at once. At least 1 (0 counts as 1). Default:
+        /// [`DEFAULT_CONCURRENCY`](crate::pagination::DEFAULT_CONCURRENCY), 8.
         fn concurrency(&mut options, groups: usize) {
             options.concurrency = Some(groups.max(1));
         }
@@ -402,6 +403,29 @@ view_request_methods! {
         /// # }
         /// ```
         fn entities_by_group() -> (Arc<pagination::Group>, Entity) = pagination::entities_by_group;
+    }
+}
+
+view_request_methods! {
+    impl [] ViewList {
+        stream
+        /// Every entity of every group of every view of the response, in the order received,
+        /// each with its [`Group`](crate::pagination::Group): on a search, the "Top hits"
+        /// group's first, then each category's. One request, sent when the stream is first
+        /// polled; an entity in two groups (a top hit is also in its category) comes twice.
+        ///
+        /// ```no_run
+        /// # async fn run(client: amazon_music::Client) -> amazon_music::Result<()> {
+        /// use futures_util::TryStreamExt;
+        ///
+        /// let mut hits = client.search("weekend").limit(5).entities_by_group();
+        /// while let Some((group, entity)) = hits.try_next().await? {
+        ///     println!("{}: {entity}", group.label());
+        /// }
+        /// # Ok(())
+        /// # }
+        /// ```
+        fn entities_by_group() -> (Arc<pagination::Group>, Entity) = pagination::view_list_entities;
     }
 }
 

@@ -107,6 +107,11 @@ impl RetryPolicy {
         self
     }
 
+    /// The longest `Retry-After` that is waited for.
+    pub(crate) fn max_retry_after(&self) -> Duration {
+        self.max_retry_after
+    }
+
     /// The time budget of a call, from its first attempt.
     pub fn max_elapsed(&self) -> Duration {
         self.max_elapsed

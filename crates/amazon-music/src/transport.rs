@@ -1,7 +1,7 @@
 //! The one send path every operation goes through: credentials, attempts, retries, the
-//! token refresh on `401 INVALID_ACCESS_TOKEN` and tracing. What a failed attempt's error is
-//! comes from [`client_error`](crate::client_error); whether it is worth another try, from
-//! [`retry::classify`].
+//! token refresh on `401 INVALID_ACCESS_TOKEN`, the client's rate limit and tracing. What a
+//! failed attempt's error is comes from [`client_error`](crate::client_error); whether it is
+//! worth another try, from [`retry::classify`].
 
 use std::fmt;
 use std::future::Future;
@@ -16,6 +16,7 @@ use tracing::Instrument;
 
 use crate::auth::{AccessToken, TokenSource};
 use crate::client_error::from_generated;
+use crate::rate_limit::{self, RateLimiter};
 use crate::record::Recorder;
 use crate::retry::{self, Attempt, RetryPolicy};
 use crate::{Error, RawResponse, Result};
@@ -35,6 +36,8 @@ pub(crate) struct Transport {
     retry_policy: RetryPolicy,
     max_body_size: usize,
     cursor_encoding: CursorEncoding,
+    /// The client's rate limit, which every attempt waits for; `None`: no limit.
+    rate_limiter: Option<RateLimiter>,
     /// Where each attempt is recorded, with [`record_to`](crate::ClientBuilder::record_to).
     recorder: Option<Recorder>,
 }
@@ -50,6 +53,7 @@ impl fmt::Debug for Transport {
             .field("retry_policy", &self.retry_policy)
             .field("max_body_size", &self.max_body_size)
             .field("cursor_encoding", &self.cursor_encoding)
+            .field("rate_limiter", &self.rate_limiter)
             .field("recording", &self.recorder.as_ref().map(Recorder::path))
             .finish_non_exhaustive()
     }
@@ -76,6 +80,7 @@ impl Transport {
             retry_policy,
             max_body_size,
             cursor_encoding: CursorEncoding::default(),
+            rate_limiter: None,
             recorder: None,
         }
     }
@@ -89,6 +94,12 @@ impl Transport {
     /// Writes every request's `cursor` as `encoding` says.
     pub(crate) fn with_cursor_encoding(mut self, encoding: CursorEncoding) -> Self {
         self.cursor_encoding = encoding;
+        self
+    }
+
+    /// Holds every attempt to `limiter`'s rate, or to none.
+    pub(crate) fn with_rate_limiter(mut self, limiter: Option<RateLimiter>) -> Self {
+        self.rate_limiter = limiter;
         self
     }
 
@@ -211,6 +222,10 @@ impl Transport {
             self.http.clone(),
             context.clone(),
         );
+        let permit = match &self.rate_limiter {
+            Some(limiter) => Some(limiter.acquire().instrument(span.clone()).await),
+            None => None,
+        };
         let started = Instant::now();
         let result = call(client).instrument(span.clone()).await;
         span.record("latency_ms", started.elapsed().as_millis() as u64);
@@ -221,6 +236,9 @@ impl Transport {
         let outcome = R::read(result, &context);
         if let Some(recorder) = &self.recorder {
             recorder.record(&context, outcome.as_ref().err());
+        }
+        if let (Some(limiter), Some(permit)) = (&self.rate_limiter, permit) {
+            limiter.observe(permit, rate_limit::Outcome::of(&outcome));
         }
         outcome
     }

@@ -3,22 +3,22 @@
 
 use std::sync::Arc;
 
-use amazon_music_models::{Operation, PagingStyle, View, ViewResponse};
+use amazon_music_models::{Operation, PagingStyle, ResponseShape, View};
 
-use crate::generated::dispatch;
-use crate::pagination::{EntityPages, GroupPages, PagingKind, SinglePage};
+use crate::pagination::{EntityPages, GroupPages, PagingKind, SinglePage, ViewList};
 use crate::request::{ViewRequest, check_path_argument_count};
 use crate::transport::{Decode, Raw, ReadResponse};
 use crate::{Client, Error, RawResponse, Result};
 
-impl<P> ViewRequest<P> {
-    /// Sends the request and returns one page of the view.
+impl<P: PagingKind> ViewRequest<P> {
+    /// Sends the request and returns its `data`: one page of the view, or, for a
+    /// [`ViewList`] (the search), every view of the response.
     ///
     /// # Errors
     /// [`Error::InvalidRequest`] before anything is sent when a parameter is out of bounds;
     /// otherwise whatever the call ends with after its retries (see [`Error`]).
-    pub async fn send(&self) -> Result<View> {
-        Ok(self.call(Decode).await?.data)
+    pub async fn send(&self) -> Result<P::Data> {
+        Ok(P::data(self.call(Decode).await?))
     }
 
     /// Sends the request and returns the response as received: status, headers and body
@@ -41,15 +41,14 @@ impl<P> ViewRequest<P> {
     }
 
     /// Validates the request, then sends it through the transport, read by `reader`.
-    async fn call<R: ReadResponse<ViewResponse>>(&self, reader: R) -> Result<R::Output> {
+    async fn call<R: ReadResponse<P::Envelope>>(&self, reader: R) -> Result<R::Output> {
         self.validate()?;
         let operation = self.operation;
         let options = Arc::new(self.options.clone());
         self.client
             .transport
             .send(operation, reader, move |client| {
-                let options = Arc::clone(&options);
-                async move { dispatch(client, operation, &options).await }
+                P::dispatch(client, operation, Arc::clone(&options))
             })
             .await
     }
@@ -92,6 +91,13 @@ impl Client {
                 P::STYLE
             )));
         }
+        if P::SHAPE != spec.response {
+            return Err(Error::invalid_request(format!(
+                "{operation}: its response holds {}, not {}",
+                shape_words(spec.response),
+                shape_words(P::SHAPE)
+            )));
+        }
         check_path_argument_count(operation, path_arguments.len())?;
         Ok(ViewRequest::new(self, operation, path_arguments))
     }
@@ -107,9 +113,9 @@ impl Client {
 ///
 /// let operation = "getLibrarySongsView".parse().expect("an operation of the spec");
 /// let request = client.any_request(operation, Vec::<String>::new())?;
-/// let view = request.query_parameter("limit", "5").send().await?;
+/// let views = request.query_parameter("limit", "5").send().await?;
 /// if let AnyRequest::Entities(_) = client.any_request(operation, Vec::<String>::new())? {
-///     println!("{} pages its entities", view.id);
+///     println!("{} pages its entities", views[0].id);
 /// }
 /// # Ok(())
 /// # }
@@ -122,6 +128,8 @@ pub enum AnyRequest {
     Entities(ViewRequest<EntityPages>),
     /// A view of one page (`x-paging: none`).
     Single(ViewRequest<SinglePage>),
+    /// A response of several views (the search).
+    Views(ViewRequest<ViewList>),
 }
 
 impl AnyRequest {
@@ -131,6 +139,7 @@ impl AnyRequest {
             Self::Groups(request) => request.operation(),
             Self::Entities(request) => request.operation(),
             Self::Single(request) => request.operation(),
+            Self::Views(request) => request.operation(),
         }
     }
 
@@ -140,18 +149,21 @@ impl AnyRequest {
             Self::Groups(request) => Self::Groups(request.query_parameter(name, value)),
             Self::Entities(request) => Self::Entities(request.query_parameter(name, value)),
             Self::Single(request) => Self::Single(request.query_parameter(name, value)),
+            Self::Views(request) => Self::Views(request.query_parameter(name, value)),
         }
     }
 
-    /// Sends the request and returns one page of the view: see [`ViewRequest::send`].
+    /// Sends the request and returns the views of its response: one page of the view of a
+    /// view operation, every view of a search. See [`ViewRequest::send`].
     ///
     /// # Errors
     /// As [`ViewRequest::send`].
-    pub async fn send(&self) -> Result<View> {
+    pub async fn send(&self) -> Result<Vec<View>> {
         match self {
-            Self::Groups(request) => request.send().await,
-            Self::Entities(request) => request.send().await,
-            Self::Single(request) => request.send().await,
+            Self::Groups(request) => request.send().await.map(|view| vec![view]),
+            Self::Entities(request) => request.send().await.map(|view| vec![view]),
+            Self::Single(request) => request.send().await.map(|view| vec![view]),
+            Self::Views(request) => request.send().await,
         }
     }
 
@@ -165,6 +177,7 @@ impl AnyRequest {
             Self::Groups(request) => request.send_raw().await,
             Self::Entities(request) => request.send_raw().await,
             Self::Single(request) => request.send_raw().await,
+            Self::Views(request) => request.send_raw().await,
         }
     }
 }
@@ -183,10 +196,25 @@ impl Client {
         path_arguments: impl IntoIterator<Item = impl Into<String>>,
     ) -> Result<AnyRequest> {
         let path_arguments: Vec<String> = path_arguments.into_iter().map(Into::into).collect();
-        Ok(match operation.paging() {
-            PagingStyle::Groups => AnyRequest::Groups(self.request(operation, path_arguments)?),
-            PagingStyle::Entities => AnyRequest::Entities(self.request(operation, path_arguments)?),
-            PagingStyle::None => AnyRequest::Single(self.request(operation, path_arguments)?),
+        Ok(match (operation.response_shape(), operation.paging()) {
+            (ResponseShape::Views, _) => {
+                AnyRequest::Views(self.request(operation, path_arguments)?)
+            }
+            (_, PagingStyle::Groups) => {
+                AnyRequest::Groups(self.request(operation, path_arguments)?)
+            }
+            (_, PagingStyle::Entities) => {
+                AnyRequest::Entities(self.request(operation, path_arguments)?)
+            }
+            (_, PagingStyle::None) => AnyRequest::Single(self.request(operation, path_arguments)?),
         })
+    }
+}
+
+/// What a response of `shape` holds, in words.
+fn shape_words(shape: ResponseShape) -> &'static str {
+    match shape {
+        ResponseShape::View => "one view",
+        ResponseShape::Views => "several views",
     }
 }

@@ -7,8 +7,9 @@ the spec, finds each one's method on the generated client, and fails if the clie
 the spec does not know, or lacks one it does.
 
 Checks, each a failure when it does not hold:
-- every operation answers, page after page: its cursor chain is followed to the end (a token
-  seen twice fails), each token sent back exactly as received;
+- every operation answers, page after page, its required query parameters set to the spec's
+  examples: its cursor chain is followed to the end (a token seen twice fails), each token sent
+  back exactly as received; a response of several views (the search's) is read view by view;
 - every entity of every page decodes to the model class its `_type` names;
 - the library songs chain lists exactly what the mock was started with: `--library-size`
   songs in its groups (each page's own entity is the user), in ceil(size / limit) pages;
@@ -69,6 +70,9 @@ def operations(spec: dict) -> list[dict]:
                     "paging": operation.get("x-paging", "none"),
                     "path_params": {p["name"]: p["example"] for p in parameters if p["in"] == "path"},
                     "query": {p["name"] for p in parameters if p["in"] == "query"},
+                    "required_query": {
+                        p["name"]: p["example"] for p in parameters if p["in"] == "query" and p.get("required")
+                    },
                 }
             )
     return found
@@ -151,6 +155,7 @@ def main() -> int:
             continue
         with_info = getattr(method.__self__, f"{snake(operation['id'])}_with_http_info")
         arguments = {snake(name): value for name, value in operation["path_params"].items()}
+        arguments.update({snake(name): value for name, value in operation["required_query"].items()})
         if "limit" in operation["query"]:
             arguments["limit"] = LIMIT
         cursor = None
@@ -165,9 +170,15 @@ def main() -> int:
                     arguments["cursor"] = urllib.parse.unquote(cursor)
                 response = with_info(**arguments)
                 pages += 1
-                view = response.data.data
-                raw = raw_entities(json.loads(response.raw_data)["data"])
-                decoded = decoded_entities(view)
+                # `data` is one view, or an array of views (the search's): read them in order.
+                data = response.data.data
+                views = data if isinstance(data, list) else [data]
+                raw_data = json.loads(response.raw_data)["data"]
+                raw_views = raw_data if isinstance(raw_data, list) else [raw_data]
+                if len(views) != len(raw_views):
+                    failures.append(f"{operation['id']} page {pages}: {len(views)} views decoded of {len(raw_views)}")
+                raw = [entity for raw_view in raw_views for entity in raw_entities(raw_view)]
+                decoded = [entity for view in views for entity in decoded_entities(view)]
                 for index, (entity, original) in enumerate(zip(decoded, raw, strict=True)):
                     instance = entity.actual_instance
                     if type(instance).__name__ != original["_type"] or not isinstance(
@@ -178,8 +189,8 @@ def main() -> int:
                             f"{original['_type']} decoded as {type(instance).__name__}"
                         )
                 entities += len(decoded)
-                listed += sum(len(group.content.entities) for group in view.content.entity_groups)
-                cursor = next_token(view, operation["paging"]) if "cursor" in operation["query"] else None
+                listed += sum(len(group.content.entities) for view in views for group in view.content.entity_groups)
+                cursor = next_token(views[0], operation["paging"]) if "cursor" in operation["query"] else None
                 if cursor is None:
                     break
                 if cursor in seen:

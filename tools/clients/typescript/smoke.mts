@@ -8,7 +8,8 @@
 // own list must equal `calls`'s keys. Everything else (paths, IDs, paging) is read from the spec.
 //
 // Checks, each a failure when it does not hold: every operation answers page after page, its
-// cursor chain followed to the end (a token seen twice fails); every entity of every page is
+// required query parameters set to the spec's examples and its cursor chain followed to the end
+// (a token seen twice fails), a response of several views (the search's) read view by view; every entity of every page is
 // one of the union's variants, with that variant's fields; the library songs chain lists
 // exactly the mock's library size in its groups (each page's own entity is the user), in ceil(size / limit) pages; a 404 comes back as `error`,
 // typed as and holding the V1 error body.
@@ -21,7 +22,7 @@ type Schemas = components["schemas"];
 type Entity = Schemas["Entity"];
 type View = Schemas["View"];
 type OperationId = keyof operations;
-type Query = { limit?: number; cursor?: string };
+type Query = { limit?: number; cursor?: string; query?: string };
 type PathParams = Record<string, string>;
 
 /** A small page, so that every paged view has several. */
@@ -90,6 +91,8 @@ const calls = {
     client.GET("/v1/views/library/podcasts", { params: { query } }),
   getRecentlyPlayedView: (_path: PathParams, query: Query) =>
     client.GET("/v1/views/recent", { params: { query } }),
+  getSearchView: (_path: PathParams, query: Query) =>
+    client.GET("/v1/search", { params: { query: { ...query, query: query.query ?? "" } } }),
 } satisfies Record<OperationId, unknown>; // a missing or an extra operationId does not compile
 
 /** What a variant-only field of each entity says: each branch sees its own variant's fields. */
@@ -140,6 +143,7 @@ interface Parameter {
   $ref?: string;
   name: string;
   in: string;
+  required?: boolean;
   example?: string;
 }
 interface Spec {
@@ -181,6 +185,9 @@ async function main(): Promise<number> {
     let listed = 0;
     for (;;) {
       const query: Query = {};
+      for (const parameter of parameters.filter((p) => p.in === "query" && p.required === true)) {
+        (query as Record<string, unknown>)[parameter.name] = parameter.example;
+      }
       if (takes("limit")) {
         query.limit = LIMIT;
       }
@@ -202,14 +209,23 @@ async function main(): Promise<number> {
         break;
       }
       pages += 1;
-      const view = result.data.data;
-      for (const [index, entity] of entitiesOf(view).entries()) {
+      // `data` is one view, or an array of views (the search's).
+      const data: View | View[] = result.data.data;
+      const views = Array.isArray(data) ? data : [data];
+      const view = views[0];
+      if (view === undefined) {
+        failures.push(`${id} page ${pages}: no view`);
+        break;
+      }
+      for (const [index, entity] of views.flatMap(entitiesOf).entries()) {
         if (typeof label(entity) !== "string") {
           failures.push(`${id} page ${pages} entity ${index}: not a ${entity._type}: ${JSON.stringify(entity)}`);
         }
         entities += 1;
       }
-      listed += view.content.entityGroups.reduce((sum, group) => sum + group.content.entities.length, 0);
+      listed += views
+        .flatMap((each) => each.content.entityGroups)
+        .reduce((sum, group) => sum + group.content.entities.length, 0);
       cursor = takes("cursor") ? nextToken(view, paging) : undefined;
       if (cursor === undefined) {
         break;

@@ -3,10 +3,14 @@
 //! Every generated struct and enum derives it (`proptest-derive`). A field whose type has no
 //! `Arbitrary`, or whose values need a shape of their own to survive JSON, is pointed at a
 //! strategy of the models crate's `arbitrary` module, chosen by the field's type alone: no
-//! model or field is named here. The `every_model!` macro lists every model, so that a test
-//! can cover each one without a list of its own.
+//! model or field is named here. The one exception comes from the spec too: the string types
+//! progenitor makes for bounded string query parameters get text of the lengths they take.
+//! The `every_model!` macro lists every model, so that a test can cover each one without a
+//! list of its own.
 
 use quote::ToTokens;
+
+use super::spec::{OperationFacts, QueryKind, upper_camel_case};
 
 /// The feature that turns all of this on.
 const FEATURE: &str = "proptest";
@@ -14,10 +18,71 @@ const FEATURE: &str = "proptest";
 /// The models crate's module of strategies.
 const STRATEGIES: &str = "crate::arbitrary";
 
+/// A string type that progenitor makes for a query parameter with a `minLength` or
+/// `maxLength` (its `FromStr` refuses other lengths): the type's name and the bounds.
+#[derive(Debug, PartialEq, Eq)]
+pub struct BoundedString {
+    /// The type: the `operationId` and the parameter's name in upper camel case
+    /// (`GetSearchViewQuery`), as progenitor names it.
+    pub name: String,
+    /// The fewest characters.
+    pub min_length: u64,
+    /// The most characters, where the spec bounds them.
+    pub max_length: Option<u64>,
+}
+
+/// The string types progenitor makes for the bounded string query parameters of `operations`.
+pub fn bounded_strings(operations: &[OperationFacts]) -> Vec<BoundedString> {
+    operations
+        .iter()
+        .flat_map(|operation| {
+            operation
+                .query_parameters
+                .iter()
+                .filter(|parameter| {
+                    parameter.kind == QueryKind::String
+                        && (parameter.min_length.is_some() || parameter.max_length.is_some())
+                })
+                .map(|parameter| BoundedString {
+                    name: upper_camel_case(&format!(
+                        "{}_{}",
+                        operation.client_method(),
+                        parameter.rust_name()
+                    )),
+                    min_length: parameter.min_length.unwrap_or(0),
+                    max_length: parameter.max_length,
+                })
+        })
+        .collect()
+}
+
 /// Derives `Arbitrary` for every struct and enum of the generated models, with a strategy on
-/// each field whose type needs one (see [`strategy`]).
-pub fn derive(file: &mut syn::File) {
+/// each field whose type needs one (see [`strategy`]); the field of each of `bounded`'s string
+/// types gets text of the lengths it takes.
+pub fn derive(file: &mut syn::File, bounded: &[BoundedString]) {
     for item in &mut file.items {
+        if let syn::Item::Struct(item) = item
+            && let Some(bounds) = bounded.iter().find(|bounds| item.ident == bounds.name)
+            && let syn::Fields::Unnamed(fields) = &mut item.fields
+            && let [field] = &mut fields.unnamed.iter_mut().collect::<Vec<_>>()[..]
+            && is_string(&field.ty)
+        {
+            let strategy = format!(
+                "{STRATEGIES}::text_of_length({}, {})",
+                bounds.min_length,
+                match bounds.max_length {
+                    Some(max) => format!("::std::option::Option::Some({max})"),
+                    None => "::std::option::Option::None".to_owned(),
+                }
+            );
+            item.attrs.push(syn::parse_quote!(
+                #[cfg_attr(feature = #FEATURE, derive(::proptest_derive::Arbitrary))]
+            ));
+            field.attrs.push(syn::parse_quote!(
+                #[cfg_attr(feature = #FEATURE, proptest(strategy = #strategy))]
+            ));
+            continue;
+        }
         let (attrs, fields): (_, Vec<&mut syn::Fields>) = match item {
             syn::Item::Struct(item) => (&mut item.attrs, vec![&mut item.fields]),
             syn::Item::Enum(item) => (
@@ -258,7 +323,7 @@ mod tests {
             pub enum ImageType { Image }
             impl Image {}
         };
-        derive(&mut file);
+        derive(&mut file, &[]);
         let source = prettyplease::unparse(&file);
         assert_eq!(
             source
@@ -273,6 +338,32 @@ mod tests {
             source
                 .matches("proptest(strategy = \"crate::arbitrary::text()\")")
                 .count(),
+            1,
+            "{source}"
+        );
+    }
+
+    #[test]
+    fn a_bounded_string_type_gets_text_of_its_lengths() {
+        let mut file: syn::File = syn::parse_quote! {
+            pub struct GetSearchViewQuery(::std::string::String);
+            pub struct Other(::std::string::String);
+        };
+        let bounded = [BoundedString {
+            name: "GetSearchViewQuery".to_owned(),
+            min_length: 1,
+            max_length: None,
+        }];
+        derive(&mut file, &bounded);
+        let source = file.to_token_stream().to_string().replace(' ', "");
+        assert!(
+            source.contains(
+                r#"strategy="crate::arbitrary::text_of_length(1,::std::option::Option::None)""#
+            ),
+            "{source}"
+        );
+        assert_eq!(
+            source.matches("crate::arbitrary::text()").count(),
             1,
             "{source}"
         );

@@ -50,6 +50,7 @@ const HAND_WRITTEN_MODELS: &[&str] = &[
     "ParameterKind",
     "ParseMrnError",
     "QueryParameter",
+    "ResponseShape",
     "UnknownEntity",
     "UnknownOperation",
 ];
@@ -162,7 +163,10 @@ fn generate_models(spec: &OpenAPI) -> Result<syn::File> {
     order_fields_as_in_spec(&mut file, spec);
     keep_empty_apart_from_absent(&mut file);
     derive_json_schema_behind_feature(&mut file);
-    arbitrary::derive(&mut file);
+    arbitrary::derive(
+        &mut file,
+        &arbitrary::bounded_strings(&spec::operations(spec)?),
+    );
     let mut names = public_types(&file);
     names.extend(
         MODEL_REPLACEMENTS

@@ -34,6 +34,7 @@ pub fn generate(operations: &[OperationFacts]) -> TokenStream {
         } = operation;
         let query_parameters = query_parameters.iter().map(query_parameter);
         let paging = format_ident!("{}", operation.paging.variant());
+        let response = format_ident!("{}", operation.response.variant());
         let paged_groups = if operation.first_group_only {
             format_ident!("First")
         } else {
@@ -50,12 +51,13 @@ pub fn generate(operations: &[OperationFacts]) -> TokenStream {
                 headers: &[#(#headers),*],
                 paging: PagingStyle::#paging,
                 paged_groups: CursorGroups::#paged_groups,
+                response: ResponseShape::#response,
                 summary: #summary,
             }
         }
     });
     quote! {
-        use crate::operation::{OperationSpec, CursorGroups, PagingStyle, ParameterKind, QueryParameter};
+        use crate::operation::{OperationSpec, CursorGroups, PagingStyle, ParameterKind, QueryParameter, ResponseShape};
 
         /// One of the spec's view operations.
         ///

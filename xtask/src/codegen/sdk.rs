@@ -6,7 +6,7 @@
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
-use super::spec::{OperationFacts, Paging, QueryFacts, QueryKind, snake_case};
+use super::spec::{OperationFacts, QueryFacts, QueryKind, ResponseShape, snake_case};
 
 /// `generated.rs` of the `amazon-music` crate. `models` are the public types of the models
 /// crate, each re-exported by name.
@@ -14,15 +14,17 @@ pub fn generate(operations: &[OperationFacts], models: &[String]) -> TokenStream
     let models: Vec<_> = models.iter().map(|name| format_ident!("{name}")).collect();
     let methods = operations.iter().map(method);
     let blocking_methods = operations.iter().map(blocking_method);
-    let arms = operations.iter().map(dispatch_arm);
     let setters = all_setters(operations);
+    let dispatchers = [ResponseShape::View, ResponseShape::Views]
+        .into_iter()
+        .map(|shape| dispatcher(operations, shape));
     quote! {
         use crate::Client;
-        use crate::pagination::{EntityPages, GroupPages, SinglePage};
+        use crate::pagination::{EntityPages, GroupPages, SinglePage, ViewList};
         use crate::transport::Generated;
         use crate::request::{QueryValue, RequestOptions, ViewRequest};
 
-        use amazon_music_models::{Operation, ViewResponse};
+        use amazon_music_models::{Operation, ViewListResponse, ViewResponse};
 
         /// The API's models and the operation table, generated from the spec into
         /// `amazon-music-models` and re-exported here by name.
@@ -45,16 +47,50 @@ pub fn generate(operations: &[OperationFacts], models: &[String]) -> TokenStream
 
         #setters
 
-        /// Calls `operation` on the generated client, with the request's options.
-        pub(crate) async fn dispatch(
+        #(#dispatchers)*
+    }
+}
+
+/// The function that calls the operations whose `200` is of `shape` on the generated client:
+/// `dispatch_view` or `dispatch_view_list`, a match with an arm for each (and an error for
+/// any other operation).
+fn dispatcher(operations: &[OperationFacts], shape: ResponseShape) -> TokenStream {
+    let (name, envelope, what) = match shape {
+        ResponseShape::View => (
+            format_ident!("dispatch_view"),
+            format_ident!("ViewResponse"),
+            "one view",
+        ),
+        ResponseShape::Views => (
+            format_ident!("dispatch_view_list"),
+            format_ident!("ViewListResponse"),
+            "several views",
+        ),
+    };
+    let doc = format!(
+        " Calls `operation`, one whose `200` holds {what}, on the generated client, with the request's options."
+    );
+    let arms: Vec<TokenStream> = operations
+        .iter()
+        .filter(|operation| operation.response == shape)
+        .map(dispatch_arm)
+        .collect();
+    // A spec with no operation of this shape leaves the match its fallback alone.
+    let allow = arms
+        .is_empty()
+        .then(|| quote!(#[allow(clippy::match_single_binding)]));
+    quote! {
+        #[doc = #doc]
+        pub(crate) async fn #name(
             client: amazon_music_client::Client,
             operation: Operation,
             options: &RequestOptions,
-        ) -> Generated<ViewResponse> {
+        ) -> Generated<#envelope> {
+            #allow
             match operation {
                 #(#arms)*
                 other => ::std::result::Result::Err(amazon_music_client::Error::InvalidRequest(
-                    ::std::format!("{other}: this version of the SDK cannot call it"),
+                    ::std::format!("{other}: this version of the SDK cannot call it as {}", #what),
                 )),
             }
         }
@@ -66,7 +102,7 @@ pub fn generate(operations: &[OperationFacts], models: &[String]) -> TokenStream
 fn method(operation: &OperationFacts) -> TokenStream {
     let name = format_ident!("{}", operation.sdk_method);
     let variant = format_ident!("{}", operation.variant());
-    let request_type = format_ident!("{}", operation.paging.request_type());
+    let request_type = format_ident!("{}", operation.request_type());
     let arguments = arguments(operation);
     let required: Vec<&QueryFacts> = required(operation).collect();
     let required_arguments = required.iter().map(|parameter| {
@@ -91,7 +127,7 @@ fn method(operation: &OperationFacts) -> TokenStream {
 /// One `blocking::Client` method: the async client's method of the same name, wrapped.
 fn blocking_method(operation: &OperationFacts) -> TokenStream {
     let name = format_ident!("{}", operation.sdk_method);
-    let request_type = format_ident!("{}", operation.paging.request_type());
+    let request_type = format_ident!("{}", operation.request_type());
     let arguments = arguments(operation);
     let required: Vec<&QueryFacts> = required(operation).collect();
     let required_names: Vec<_> = required
@@ -143,30 +179,34 @@ fn query_value(parameter: &QueryFacts) -> TokenStream {
     }
 }
 
+/// The SDK's request types, in the order their setters are written.
+const REQUEST_TYPES: [&str; 4] = ["GroupPages", "EntityPages", "SinglePage", "ViewList"];
+
 /// Where a group of setters is implemented: on the requests of every view that pages (the
-/// `Paged` trait's), or on those of one paging.
+/// `Paged` trait's), or on those of one request type.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Target {
     /// `impl<P: Paged> ViewRequest<P>`: views of `x-paging: groups` and `entities`.
     Paged,
-    /// `impl ViewRequest<...>` of this paging alone.
-    Only(Paging),
+    /// `impl ViewRequest<...>` of this request type alone.
+    Only(&'static str),
 }
 
 impl Target {
-    /// Whether requests of `paging` have this target's setters.
-    fn covers(self, paging: Paging) -> bool {
+    /// Whether the requests of `operation` have this target's setters.
+    fn covers(self, operation: &OperationFacts) -> bool {
+        let request_type = operation.request_type();
         match self {
-            Self::Paged => paging != Paging::None,
-            Self::Only(only) => only == paging,
+            Self::Paged => request_type == "GroupPages" || request_type == "EntityPages",
+            Self::Only(only) => only == request_type,
         }
     }
 }
 
 /// The setters of every optional query parameter, on the async requests and the blocking
 /// ones: on every paged request where the views of both pagings take it (`cursor`,
-/// `limit`), else on the requests of each paging whose views take it. A parameter that only
-/// some views of a paging take is refused before sending by the others.
+/// `limit`), else on the requests of each request type whose operations take it. A parameter
+/// that only some operations of a request type take is refused before sending by the others.
 fn all_setters(operations: &[OperationFacts]) -> TokenStream {
     let mut targets: Vec<(Target, Vec<&QueryFacts>)> = Vec::new();
     let mut names: Vec<&QueryFacts> = Vec::new();
@@ -180,22 +220,23 @@ fn all_setters(operations: &[OperationFacts]) -> TokenStream {
         }
     }
     for parameter in names {
-        let pagings: Vec<Paging> = [Paging::Groups, Paging::Entities, Paging::None]
+        let request_types: Vec<&'static str> = REQUEST_TYPES
             .into_iter()
-            .filter(|paging| {
+            .filter(|request_type| {
                 operations.iter().any(|operation| {
-                    operation.paging == *paging && own(operation, &parameter.name).is_some()
+                    operation.request_type() == *request_type
+                        && own(operation, &parameter.name).is_some()
                 })
             })
             .collect();
-        let paged = pagings.contains(&Paging::Groups) && pagings.contains(&Paging::Entities);
+        let paged = request_types.contains(&"GroupPages") && request_types.contains(&"EntityPages");
         let mut wanted: Vec<Target> = Vec::new();
         if paged {
             wanted.push(Target::Paged);
         }
-        for paging in pagings {
-            if !(paged && Target::Paged.covers(paging)) {
-                wanted.push(Target::Only(paging));
+        for request_type in request_types {
+            if !(paged && (request_type == "GroupPages" || request_type == "EntityPages")) {
+                wanted.push(Target::Only(request_type));
             }
         }
         for target in wanted {
@@ -219,14 +260,14 @@ fn setters(
 ) -> TokenStream {
     let (generics, request_type) = match target {
         Target::Paged => (quote!(<P: crate::pagination::Paged>), quote!(P)),
-        Target::Only(paging) => {
-            let request_type = format_ident!("{}", paging.request_type());
+        Target::Only(request_type) => {
+            let request_type = format_ident!("{request_type}");
             (TokenStream::new(), quote!(#request_type))
         }
     };
     let covered: Vec<&OperationFacts> = operations
         .iter()
-        .filter(|operation| target.covers(operation.paging))
+        .filter(|operation| target.covers(operation))
         .collect();
     let docs: Vec<Vec<String>> = parameters
         .iter()

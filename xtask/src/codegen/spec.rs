@@ -55,6 +55,42 @@ impl Paging {
     }
 }
 
+/// What the `data` of an operation's `200` response holds: the models crate's
+/// `ResponseShape`, read from the response schema's `data` property.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ResponseShape {
+    /// `data` is a `View`.
+    View,
+    /// `data` is an array of `View`.
+    Views,
+}
+
+impl ResponseShape {
+    /// The name of the variant of the models crate's `ResponseShape`.
+    pub fn variant(self) -> &'static str {
+        match self {
+            Self::View => "View",
+            Self::Views => "Views",
+        }
+    }
+
+    /// The component schema of the envelope: the model the SDK decodes such a response into.
+    pub fn envelope(self) -> &'static str {
+        match self {
+            Self::View => "ViewResponse",
+            Self::Views => "ViewListResponse",
+        }
+    }
+
+    /// What `data` holds, in words.
+    fn describe(self) -> &'static str {
+        match self {
+            Self::View => "a `View`",
+            Self::Views => "an array of `View`",
+        }
+    }
+}
+
 /// The type of a query parameter's values.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum QueryKind {
@@ -133,6 +169,8 @@ pub struct OperationFacts {
     pub headers: Vec<String>,
     /// How the view pages.
     pub paging: Paging,
+    /// What the `data` of its `200` response holds.
+    pub response: ResponseShape,
     /// `x-paging-groups: first`: of a view that pages through entities, only the first group
     /// is paged (the others, e.g. similar playlists, come with every page); `all` (the default):
     /// every group is.
@@ -153,6 +191,15 @@ impl OperationFacts {
     pub fn client_method(&self) -> String {
         snake_case(&self.operation_id)
     }
+
+    /// The SDK's request type parameter: from the paging, or `ViewList` for a response of
+    /// several views (which does not page).
+    pub fn request_type(&self) -> &'static str {
+        match self.response {
+            ResponseShape::View => self.paging.request_type(),
+            ResponseShape::Views => "ViewList",
+        }
+    }
 }
 
 /// Every operation of the spec, in its order, checked against what the SDK can serve.
@@ -170,6 +217,15 @@ pub fn operations(spec: &OpenAPI) -> Result<Vec<OperationFacts>> {
             let facts = operation_facts(spec, path, method, operation)
                 .with_context(|| format!("{} {path}", method.to_uppercase()))?;
             operations.push(facts);
+        }
+    }
+    for shape in [ResponseShape::View, ResponseShape::Views] {
+        if component_schema(spec, shape.envelope()).is_none() {
+            bail!(
+                "the spec has no `{}` component schema, the envelope the SDK decodes a `200` of {} into",
+                shape.envelope(),
+                shape.describe()
+            );
         }
     }
     let mut methods = HashSet::new();
@@ -328,6 +384,12 @@ fn operation_facts(
             );
         }
     }
+    let response = response_shape(spec, operation)?;
+    if response == ResponseShape::Views && paging != Paging::None {
+        bail!(
+            "{operation_id}: a response of several views does not page (which view's token would the cursor take?): `x-paging` must be `none`"
+        );
+    }
     let mut names = HashSet::new();
     for name in path_parameters
         .iter()
@@ -345,11 +407,72 @@ fn operation_facts(
         query_parameters,
         headers,
         paging,
+        response,
         first_group_only,
         summary: operation.summary.clone().unwrap_or_default(),
         description: operation.description.clone().unwrap_or_default(),
         operation_id,
     })
+}
+
+/// What the `data` of `operation`'s `200` response holds, from its schema: a `$ref` to the
+/// envelope of its shape, whose required `data` is a `View` or an array of `View`.
+///
+/// # Errors
+/// When the `200` has no JSON schema, or its schema is not one of those envelopes.
+fn response_shape(spec: &OpenAPI, operation: &openapiv3::Operation) -> Result<ResponseShape> {
+    let operation_id = operation.operation_id.as_deref().unwrap_or_default();
+    let schema = operation
+        .responses
+        .responses
+        .get(&openapiv3::StatusCode::Code(200))
+        .and_then(ReferenceOr::as_item)
+        .and_then(|response| response.content.get("application/json"))
+        .and_then(|media| media.schema.as_ref())
+        .with_context(|| {
+            format!("{operation_id}: its `200` response has no `application/json` schema")
+        })?;
+    let name = reference_name(schema).with_context(|| {
+        format!(
+            "{operation_id}: its `200` schema must be a `$ref` to `ViewResponse` or `ViewListResponse`"
+        )
+    })?;
+    let data = component_schema(spec, name)
+        .and_then(|envelope| match &envelope.schema_kind {
+            SchemaKind::Type(Type::Object(object))
+                if object.required.iter().any(|required| required == "data") =>
+            {
+                object.properties.get("data")
+            }
+            _ => None,
+        })
+        .with_context(|| {
+            format!("{operation_id}: `{name}` is not an object with a required `data`")
+        })?;
+    let is_view = |reference: &ReferenceOr<Box<Schema>>| {
+        matches!(reference, ReferenceOr::Reference { reference }
+            if reference.strip_prefix("#/components/schemas/") == Some("View"))
+    };
+    let shape = match data {
+        data if is_view(data) => ResponseShape::View,
+        ReferenceOr::Item(schema) => match &schema.schema_kind {
+            SchemaKind::Type(Type::Array(array)) if array.items.as_ref().is_some_and(is_view) => {
+                ResponseShape::Views
+            }
+            _ => bail!("{operation_id}: `{name}`'s `data` must be a `View` or an array of `View`"),
+        },
+        ReferenceOr::Reference { .. } => {
+            bail!("{operation_id}: `{name}`'s `data` must be a `View` or an array of `View`")
+        }
+    };
+    if name != shape.envelope() {
+        bail!(
+            "{operation_id}: a `200` whose `data` is {} is `$ref: \"#/components/schemas/{}\"`, the envelope the SDK decodes it into, not `{name}`",
+            shape.describe(),
+            shape.envelope()
+        );
+    }
+    Ok(shape)
 }
 
 /// One variant of the entity union: a mapping entry of `Entity`'s discriminator.
@@ -712,8 +835,13 @@ mod tests {
 
     /// A one-operation spec: `extra` goes into the operation, `parameters` are its list.
     fn one_operation(extra: &str, parameters: &str) -> OpenAPI {
+        one_operation_answering(extra, parameters, "ViewResponse")
+    }
+
+    /// A one-operation spec whose `200` is the component schema `envelope`.
+    fn one_operation_answering(extra: &str, parameters: &str, envelope: &str) -> OpenAPI {
         let yaml = format!(
-            r#"
+            r##"
 openapi: 3.0.3
 info: {{title: t, version: "1"}}
 paths:
@@ -725,8 +853,30 @@ paths:
         - {{name: chartId, in: path, required: true, schema: {{type: string}}}}
 {parameters}
       responses:
-        "200": {{description: ok}}
-"#
+        "200":
+          description: ok
+          content:
+            application/json:
+              schema: {{$ref: "#/components/schemas/{envelope}"}}
+components:
+  schemas:
+    View: {{type: object}}
+    ViewResponse:
+      type: object
+      required: [data]
+      properties:
+        data: {{$ref: "#/components/schemas/View"}}
+    ViewListResponse:
+      type: object
+      required: [data]
+      properties:
+        data: {{type: array, items: {{$ref: "#/components/schemas/View"}}}}
+    Other:
+      type: object
+      required: [data]
+      properties:
+        data: {{type: string}}
+"##
         );
         serde_norway::from_str(&yaml).expect("a spec")
     }
@@ -840,6 +990,45 @@ paths:
             (QueryKind::Integer { int32: true }, false)
         );
         assert_eq!((limit.minimum, limit.maximum), (Some(1), Some(50)));
+    }
+
+    #[test]
+    fn a_response_of_several_views_is_a_shape_of_the_table() {
+        let spec = one_operation_answering(
+            "      x-paging: none",
+            "        - {name: query, in: query, required: true, schema: {type: string, minLength: 1}}",
+            "ViewListResponse",
+        );
+        let rows = operations(&spec).expect("a table");
+        assert_eq!(rows[0].response, ResponseShape::Views);
+        assert_eq!(rows[0].request_type(), "ViewList");
+        let one = operations(&one_operation("      x-paging: entities", PAGED)).expect("a table");
+        assert_eq!(
+            (one[0].response, one[0].request_type()),
+            (ResponseShape::View, "EntityPages")
+        );
+    }
+
+    #[test]
+    fn a_response_the_sdk_cannot_decode_is_refused_with_a_reason() {
+        let cases = [
+            (
+                one_operation_answering("      x-paging: entities", PAGED, "ViewListResponse"),
+                "several views does not page",
+            ),
+            (
+                one_operation_answering("      x-paging: none", "", "Other"),
+                "`Other`'s `data` must be a `View` or an array of `View`",
+            ),
+            (
+                one_operation_answering("      x-paging: none", "", "View"),
+                "`View` is not an object with a required `data`",
+            ),
+        ];
+        for (spec, reason) in cases {
+            let error = format!("{:#}", operations(&spec).unwrap_err());
+            assert!(error.contains(reason), "{reason:?} in {error}");
+        }
     }
 
     #[test]

@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use anyhow::{Context, Result};
 
+use crate::perf::bench_export;
 use crate::perf::bench_memory;
 use crate::perf::build_time;
 use crate::util::process;
@@ -22,10 +23,39 @@ const CRITERION_ARGS: &[&str] = &["--warm-up-time", "2", "--measurement-time", "
 /// `cargo bench` of every benchmark target; the whole run takes minutes on two cores.
 const BENCH_TIMEOUT: Duration = Duration::from_secs(60 * 60);
 
-/// Which way a ratio must go.
+/// Which way a figure must go.
+#[derive(Clone, Copy)]
 enum Target {
     AtLeast(f64),
     AtMost(f64),
+    /// None: shown for contrast.
+    Contrast,
+}
+
+/// How a figure reads.
+#[derive(Clone, Copy)]
+enum Unit {
+    /// A ratio of two measures.
+    Times,
+    /// A share of a whole.
+    Percent,
+}
+
+impl Unit {
+    fn show(self, value: f64) -> String {
+        match self {
+            Unit::Times => format!("{value:.2}x"),
+            Unit::Percent => format!("{:.1}%", value * 100.0),
+        }
+    }
+}
+
+/// One line of the report: a figure against its target.
+struct Row {
+    what: String,
+    value: f64,
+    unit: Unit,
+    target: Target,
 }
 
 /// A ratio of two criterion benchmarks' median times: `numerator / denominator`.
@@ -95,44 +125,97 @@ pub fn run(build_time: bool) -> Result<()> {
     let mut rows = Vec::new();
     for ratio in TIME_RATIOS {
         let value = median(&criterion, ratio.numerator)? / median(&criterion, ratio.denominator)?;
-        rows.push((ratio.what.to_owned(), value, &ratio.target));
+        rows.push(Row {
+            what: ratio.what.to_owned(),
+            value,
+            unit: Unit::Times,
+            target: ratio.target,
+        });
     }
     let memory = bench_memory::measure()?;
-    let memory_target = Target::AtMost(1.2);
-    rows.push((
-        format!(
+    rows.push(Row {
+        what: format!(
             "peak RSS streaming {} entities vs {} (client process, mock in another)",
             memory.large.entities, memory.small.entities
         ),
-        memory.ratio(),
-        &memory_target,
-    ));
-    let build_target = Target::AtMost(1.0);
+        value: memory.ratio(),
+        unit: Unit::Times,
+        target: Target::AtMost(1.2),
+    });
+    let export = bench_export::measure()?;
+    bench_export::print(&export);
+    export_rows(&export, &mut rows);
     if build_time {
         let builds = build_time::measure(1)?;
         if let [sdk, rspotify] = builds.as_slice() {
-            rows.push((
-                format!(
+            rows.push(Row {
+                what: format!(
                     "clean debug build of a minimal app: SDK ({} packages) vs rspotify 0.15 ({})",
                     sdk.packages, rspotify.packages
                 ),
-                sdk.seconds / rspotify.seconds,
-                &build_target,
-            ));
+                value: sdk.seconds / rspotify.seconds,
+                unit: Unit::Times,
+                target: Target::AtMost(1.0),
+            });
         }
     }
     let mut missed = 0;
-    for (what, value, target) in &rows {
-        let (met, wanted) = match target {
-            Target::AtLeast(bound) => (*value >= *bound, format!(">= {bound:.2}x")),
-            Target::AtMost(bound) => (*value <= *bound, format!("<= {bound:.2}x")),
+    let mut targets = 0;
+    for row in &rows {
+        let shown = row.unit.show(row.value);
+        let (met, wanted) = match row.target {
+            Target::AtLeast(bound) => (row.value >= bound, format!(">= {}", row.unit.show(bound))),
+            Target::AtMost(bound) => (row.value <= bound, format!("<= {}", row.unit.show(bound))),
+            Target::Contrast => {
+                println!("{shown:>6}  {} (no target: for contrast)", row.what);
+                continue;
+            }
         };
+        targets += 1;
         missed += usize::from(!met);
         let verdict = if met { "met" } else { "MISSED" };
-        println!("{value:>6.2}x  {what} (target {wanted}): {verdict}");
+        println!("{shown:>6}  {} (target {wanted}): {verdict}", row.what);
     }
-    println!("{} of {} targets met", rows.len() - missed, rows.len());
+    println!("{} of {targets} targets met", targets - missed);
     Ok(())
+}
+
+/// The export's figures as rows: its time at concurrency 8 and at 1 over its longest chain
+/// alone, and under the mock's rate limit its time over what the limit imposes and its share
+/// of `429`s.
+fn export_rows(export: &bench_export::ExportFigures, rows: &mut Vec<Row>) {
+    let chain = &export.chain;
+    let longest = format!(
+        "its longest chain alone ({}, {} pages)",
+        chain.operation, chain.pages
+    );
+    rows.push(Row {
+        what: format!("export, 2,000 songs at 50 ms, concurrency 8 vs {longest} (time)"),
+        value: export.concurrent / chain.seconds,
+        unit: Unit::Times,
+        target: Target::AtMost(1.3),
+    });
+    rows.push(Row {
+        what: format!("export, 2,000 songs at 50 ms, concurrency 1 vs {longest} (time)"),
+        value: export.sequential / chain.seconds,
+        unit: Unit::Times,
+        target: Target::Contrast,
+    });
+    let rate = bench_export::RATE_LIMIT;
+    rows.push(Row {
+        what: format!(
+            "export under the mock's {rate} requests/s limit vs pages / {rate} s (time, no error)"
+        ),
+        value: export.limited.ratio(),
+        unit: Unit::Times,
+        target: Target::AtMost(1.3),
+    });
+    rows.push(Row {
+        what: format!("export under the mock's {rate} requests/s limit: answers that were 429"),
+        value: export.limited.throttled_share(),
+        unit: Unit::Percent,
+        target: Target::AtMost(0.15),
+    });
 }
 
 /// The median time, in nanoseconds, of a criterion benchmark of the last run.

@@ -2,6 +2,7 @@
 //! load test and the fuzz targets.
 
 pub mod bench;
+pub mod bench_export;
 pub mod bench_memory;
 pub mod build_time;
 pub mod fuzz;

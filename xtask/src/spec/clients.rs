@@ -278,7 +278,7 @@ mod tests {
             .flat_map(|item| item.values())
             .filter_map(|operation| operation["operationId"].as_str())
             .collect();
-        assert_eq!(operation_ids.len(), 16);
+        assert_eq!(operation_ids.len(), 17);
         for operation_id in operation_ids {
             assert!(
                 probe.contains(&format!("\"{operation_id}\" =>")),

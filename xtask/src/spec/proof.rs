@@ -1,13 +1,18 @@
 //! `cargo xtask spec-proof`: one spec edit reaches every layer.
 //!
-//! Copies the workspace into a scratch folder, adds an operation (`getChartView`,
-//! `x-paging: entities`, with a new required query parameter `region`) whose example holds a
-//! new entity type (`MusicVideo`) to the copy's spec (`xtask/fixtures/spec-proof/chart.yaml`),
-//! runs the copy's `cargo xtask codegen`, and builds it. Then a program of the copy
-//! (`xtask/fixtures/spec-proof/src/main.rs`) calls `client.chart("x", "de").entities()` against
-//! the copy's mock and gets `Entity::MusicVideo`s, and the copy's
-//! `amzn-music --mock --json api getChartView id=x region=de` prints them. No file of the copy
-//! but the spec is edited by hand.
+//! Copies the workspace into a scratch folder and adds two cases to the copy's spec:
+//!
+//! - `xtask/fixtures/spec-proof/chart.yaml`: an operation (`getChartView`, `x-paging:
+//!   entities`, with a new required query parameter `region`) whose example holds a new entity
+//!   type (`MusicVideo`);
+//! - `xtask/fixtures/spec-proof/suggestions.yaml`: an operation (`getSuggestionsView`) whose
+//!   `200` is an array of views, with a required, non-empty query parameter `prefix`.
+//!
+//! It runs the copy's `cargo xtask codegen`, and builds it. Then a program of the copy
+//! (`xtask/fixtures/spec-proof/src/main.rs`) calls `client.chart("x", "de").entities()` and
+//! `client.suggestions("be").send()` against the copy's mock, and the copy's `amzn-music --mock
+//! --json api` prints both operations' entities. No file of the copy but the spec is edited by
+//! hand.
 
 use std::process::Command;
 use std::time::Duration;
@@ -32,11 +37,13 @@ pub fn run() -> Result<()> {
     let copy = scratch.join("workspace");
     workspace::copy_to(&copy)?;
     let spec_path = copy.join(SPEC_PATH);
-    let additions = std::fs::read_to_string(root.join(FIXTURE).join("chart.yaml"))
-        .context("reading the fixture's spec additions")?;
-    let spec = std::fs::read_to_string(&spec_path).context("reading the copy's spec")?;
-    std::fs::write(&spec_path, add_to_spec(&spec, &additions)?)
-        .context("writing the copy's spec")?;
+    let mut spec = std::fs::read_to_string(&spec_path).context("reading the copy's spec")?;
+    for case in CASES {
+        let additions = std::fs::read_to_string(root.join(FIXTURE).join(case.additions))
+            .with_context(|| format!("reading {}", case.additions))?;
+        spec = add_to_spec(&spec, &additions)?;
+    }
+    std::fs::write(&spec_path, spec).context("writing the copy's spec")?;
     workspace::add_member(&copy, &root.join(FIXTURE), "spec-proof")?;
 
     let cargo = |args: &[&str]| {
@@ -61,23 +68,48 @@ pub fn run() -> Result<()> {
         &mut Command::new(binaries.join("spec-proof")),
         Duration::from_secs(60),
     )?;
-    let printed = process::output(
-        Command::new(binaries.join("amzn-music"))
-            .args([
-                "--mock",
-                "--json",
-                "api",
-                "getChartView",
-                "id=x",
-                "region=de",
-            ])
-            .env_clear(),
-        Duration::from_secs(60),
-    )?;
-    check_cli_output(&printed)?;
-    println!("spec-proof: amzn-music api getChartView printed both MusicVideo entities");
+    for case in CASES {
+        let printed = process::output(
+            Command::new(binaries.join("amzn-music"))
+                .args(["--mock", "--json", "api"])
+                .args(case.api)
+                .env_clear(),
+            Duration::from_secs(60),
+        )?;
+        check_cli_output(&printed, case.entities)?;
+        println!(
+            "spec-proof: amzn-music api {} printed {:?}",
+            case.api.join(" "),
+            case.entities
+        );
+    }
     Ok(())
 }
+
+/// One case of the proof: what it adds to the spec, and what `amzn-music --mock --json api`
+/// prints for it.
+struct Case {
+    /// The fixture's file of spec additions.
+    additions: &'static str,
+    /// The arguments of `api`: the `operationId` and its parameters.
+    api: &'static [&'static str],
+    /// The `_type` and ID of every entity printed, in order.
+    entities: &'static [(&'static str, &'static str)],
+}
+
+/// The cases: a new operation with a new entity type, and a new operation of several views.
+const CASES: [Case; 2] = [
+    Case {
+        additions: "chart.yaml",
+        api: &["getChartView", "id=x", "region=de"],
+        entities: &[("MusicVideo", "MV0001"), ("MusicVideo", "MV0002")],
+    },
+    Case {
+        additions: "suggestions.yaml",
+        api: &["getSuggestionsView", "prefix=be"],
+        entities: &[("Artist", "SG0001"), ("Album", "SG0002")],
+    },
+];
 
 /// The spec with the fixture's path, schema, example and `Entity` mapping added.
 fn add_to_spec(spec: &str, additions: &str) -> Result<String> {
@@ -104,20 +136,22 @@ fn add_to_spec(spec: &str, additions: &str) -> Result<String> {
         Ok(())
     };
     into(&mut spec, &["paths"], section(&additions, "paths")?)?;
-    into(
-        &mut spec,
-        &["components", "schemas"],
-        section(&additions, "schemas")?,
-    )?;
+    if additions.get("schemas").is_some() {
+        into(
+            &mut spec,
+            &["components", "schemas"],
+            section(&additions, "schemas")?,
+        )?;
+    }
     into(
         &mut spec,
         &["components", "examples"],
         section(&additions, "examples")?,
     )?;
-    let entity = additions
-        .get("entity")
-        .and_then(Value::as_str)
-        .context("the additions name no `entity`")?;
+    // A new entity type, if the additions name one, joins the union.
+    let Some(entity) = additions.get("entity").and_then(Value::as_str) else {
+        return serde_norway::to_string(&spec).context("writing the spec");
+    };
     let reference = Value::from(format!("#/components/schemas/{entity}"));
     let union = spec
         .get_mut("components")
@@ -140,13 +174,18 @@ fn add_to_spec(spec: &str, additions: &str) -> Result<String> {
     serde_norway::to_string(&spec).context("writing the spec")
 }
 
-/// `amzn-music --json` printed a view response whose entities are the two music videos.
-fn check_cli_output(printed: &str) -> Result<()> {
+/// `amzn-music --json` printed a response (of one view or several) whose entities are
+/// `expected`, in order.
+fn check_cli_output(printed: &str, expected: &[(&str, &str)]) -> Result<()> {
     let response: serde_json::Value =
         serde_json::from_str(printed).context("amzn-music printed no JSON")?;
-    let ids: Vec<(&str, &str)> = response["data"]["content"]["entityGroups"]
-        .as_array()
+    let views = match &response["data"] {
+        serde_json::Value::Array(views) => views.iter().collect(),
+        view => vec![view],
+    };
+    let ids: Vec<(&str, &str)> = views
         .into_iter()
+        .filter_map(|view| view["content"]["entityGroups"].as_array())
         .flatten()
         .flat_map(|group| {
             group["content"]["entities"]
@@ -156,8 +195,8 @@ fn check_cli_output(printed: &str) -> Result<()> {
         })
         .filter_map(|entity| Some((entity["_type"].as_str()?, entity["id"].as_str()?)))
         .collect();
-    if ids != [("MusicVideo", "MV0001"), ("MusicVideo", "MV0002")] {
-        bail!("amzn-music api getChartView printed {ids:?}:\n{printed}");
+    if ids != expected {
+        bail!("amzn-music printed {ids:?}, not {expected:?}:\n{printed}");
     }
     Ok(())
 }
@@ -195,11 +234,37 @@ mod tests {
     }
 
     #[test]
-    fn the_cli_check_wants_both_videos() {
+    fn the_second_case_adds_an_operation_of_several_views() {
+        let root = workspace::root();
+        let spec = std::fs::read_to_string(root.join(SPEC_PATH)).expect("the spec");
+        let additions = std::fs::read_to_string(root.join(FIXTURE).join("suggestions.yaml"))
+            .expect("the additions");
+        let patched: openapiv3::OpenAPI =
+            serde_norway::from_str(&add_to_spec(&spec, &additions).expect("patching"))
+                .expect("still OpenAPI");
+        let operations = crate::codegen::spec::operations(&patched).expect("the table");
+        let suggestions = operations
+            .iter()
+            .find(|operation| operation.operation_id == "getSuggestionsView")
+            .expect("the new operation");
+        assert_eq!(suggestions.request_type(), "ViewList");
+        let prefix = &suggestions.query_parameters[0];
+        assert_eq!((prefix.name.as_str(), prefix.required), ("prefix", true));
+        assert_eq!(prefix.min_length, Some(1));
+    }
+
+    #[test]
+    fn the_cli_check_wants_every_entity_of_one_view_or_several() {
+        let videos = [("MusicVideo", "MV0001"), ("MusicVideo", "MV0002")];
         let good = r#"{"data": {"content": {"entityGroups": [{"content": {"entities": [
             {"_type": "MusicVideo", "id": "MV0001"}, {"_type": "MusicVideo", "id": "MV0002"}]}}]}}}"#;
-        assert!(check_cli_output(good).is_ok());
-        assert!(check_cli_output(&good.replace("MV0002", "MV0003")).is_err());
-        assert!(check_cli_output("not json").is_err());
+        assert!(check_cli_output(good, &videos).is_ok());
+        assert!(check_cli_output(&good.replace("MV0002", "MV0003"), &videos).is_err());
+        assert!(check_cli_output("not json", &videos).is_err());
+        let several = r#"{"data": [
+            {"content": {"entityGroups": [{"content": {"entities": [{"_type": "Artist", "id": "A"}]}}]}},
+            {"content": {"entityGroups": [{"content": {"entities": [{"_type": "Album", "id": "B"}]}}]}}]}"#;
+        assert!(check_cli_output(several, &[("Artist", "A"), ("Album", "B")]).is_ok());
+        assert!(check_cli_output(several, &[("Artist", "A")]).is_err());
     }
 }

@@ -58,6 +58,10 @@ const SAME_AS: &[(&[&str], &[&str])] = &[
         &["api", "getArtistView", "id=B000QJJOSO"],
     ),
     (
+        &["search", "beck", "--limit", "2"],
+        &["api", "getSearchView", "query=beck", "limit=2"],
+    ),
+    (
         &["album", "B0CKMM9LJF"],
         &["api", "getAlbumView", "id=B0CKMM9LJF"],
     ),

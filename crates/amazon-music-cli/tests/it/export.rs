@@ -119,6 +119,52 @@ async fn export_writes_csv_a_spreadsheet_takes() {
     assert_eq!(songs.lines().count(), 31, "a header and 30 songs");
 }
 
+/// An export of `dir` one list at a time: the reference the concurrent runs are held to.
+fn export_sequentially(server: &MockServer, dir: &Path, format: &str) -> Run {
+    run(
+        server,
+        &[
+            "export",
+            dir.to_str().expect("UTF-8"),
+            "--format",
+            format,
+            "--concurrency",
+            "1",
+        ],
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_concurrent_export_writes_the_same_files_as_a_sequential_one() {
+    let server = MockServer::builder()
+        .library_size(400)
+        .start()
+        .await
+        .expect("a mock server");
+    for format in ["json", "csv"] {
+        let sequential = target(&format!("sequential-{format}"));
+        let one_at_a_time = export_sequentially(&server, &sequential, format);
+        assert_eq!(one_at_a_time.code, 0, "{}", one_at_a_time.stderr);
+        for concurrency in ["3", "8", "64"] {
+            let dir = target(&format!("concurrent-{format}-{concurrency}"));
+            let done = run(
+                &server,
+                &[
+                    "export",
+                    dir.to_str().expect("UTF-8"),
+                    "--format",
+                    format,
+                    "--concurrency",
+                    concurrency,
+                ],
+            );
+            assert_eq!(done.code, 0, "{}", done.stderr);
+            assert_eq!(summary(&done, &dir), summary(&one_at_a_time, &sequential));
+            assert_eq!(files(&dir), files(&sequential), "{format}, {concurrency}");
+        }
+    }
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_interrupted_export_resumes_to_the_same_files_as_an_uninterrupted_one() {
     let server = MockServer::builder()
@@ -128,7 +174,7 @@ async fn an_interrupted_export_resumes_to_the_same_files_as_an_uninterrupted_one
         .expect("a mock server");
     for format in ["json", "csv"] {
         let whole = target(&format!("whole-{format}"));
-        let uninterrupted = export(&server, &whole, format);
+        let uninterrupted = export_sequentially(&server, &whole, format);
         assert_eq!(uninterrupted.code, 0, "{}", uninterrupted.stderr);
 
         let dir = target(&format!("resumed-{format}"));
@@ -157,15 +203,9 @@ async fn an_interrupted_export_resumes_to_the_same_files_as_an_uninterrupted_one
         assert!(dir.join(".amzn-music-export.json").exists());
         faults.clear();
 
-        // Then a dropped connection on the third playlist's tracks.
         let before = server.requests().len();
-        faults.inject(
-            Fault::drop_connection()
-                .on_operation(Operation::Playlist)
-                .after(2),
-        );
         let second = export(&server, &dir, format);
-        assert_eq!(second.code, 1, "{}", second.stderr);
+        assert_eq!(second.code, 0, "{}", second.stderr);
         assert!(
             second
                 .stderr
@@ -188,14 +228,55 @@ async fn an_interrupted_export_resumes_to_the_same_files_as_an_uninterrupted_one
             "{:?}",
             songs[0]
         );
-        assert!(dir.join(format!("songs.{format}")).exists());
-        faults.clear();
-
-        let third = export(&server, &dir, format);
-        assert_eq!(third.code, 0, "{}", third.stderr);
-        assert_eq!(summary(&third, &dir), summary(&uninterrupted, &whole));
+        assert_eq!(summary(&second, &dir), summary(&uninterrupted, &whole));
         assert_eq!(files(&dir), files(&whole), "{format}");
     }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_dropped_at_several_points_resumes_to_the_same_files() {
+    let server = MockServer::builder()
+        .library_size(250)
+        .start()
+        .await
+        .expect("a mock server");
+    let whole = target("dropped-whole");
+    let uninterrupted = export_sequentially(&server, &whole, "json");
+    assert_eq!(uninterrupted.code, 0, "{}", uninterrupted.stderr);
+    let pages = server.requests().len();
+
+    let dir = target("dropped");
+    let faults = server.faults();
+    // Every view request after the first few drops its connection, on every retry: the run
+    // stops with some lists done, some half done, and pages in flight. Only the requests
+    // let through get their pages.
+    let passes = [2, 4, 6, 8];
+    let mut fetched = 0;
+    for passed in passes {
+        let before = server.requests().len();
+        faults.inject(Fault::drop_connection().on_path("/v1/views").after(passed));
+        let dropped = export(&server, &dir, "json");
+        faults.clear();
+        assert_eq!(dropped.code, 1, "{}", dropped.stderr);
+        assert!(
+            dropped.stderr.contains("the export stopped"),
+            "{}",
+            dropped.stderr
+        );
+        fetched += (server.requests().len() - before).min(passed as usize);
+    }
+    let before = server.requests().len();
+    let last = export(&server, &dir, "json");
+    assert_eq!(last.code, 0, "{}", last.stderr);
+    assert_eq!(summary(&last, &dir), summary(&uninterrupted, &whole));
+    assert_eq!(files(&dir), files(&whole));
+    // A page is fetched again only if it was in flight, or being written, when a run
+    // stopped: at most two a list fetched at once, a run.
+    fetched += server.requests().len() - before;
+    assert!(
+        fetched <= pages + passes.len() * 2 * amazon_music::pagination::DEFAULT_CONCURRENCY,
+        "{fetched} pages for an export of {pages}"
+    );
 }
 
 #[test]
@@ -212,28 +293,19 @@ fn export_shows_each_list_and_a_spinner_on_a_terminal() {
     ) else {
         return;
     };
-    // Each finished list stays as a line of its own, above the spinner.
-    assert!(
-        terminal.contains("\x1b[2Ksongs: 300 entities "),
-        "{terminal:?}"
-    );
-    assert!(terminal.contains("\x1b[2Kpodcasts: "), "{terminal:?}");
-    assert!(
-        terminal.contains("songs: 100 entities, "),
-        "the spinner: {terminal:?}"
-    );
+    // A line a list, which stays with the final count.
+    assert!(terminal.contains("  songs: 300 entities "), "{terminal:?}");
+    assert!(terminal.contains("  podcasts: "), "{terminal:?}");
+    // The whole export's line, with the rate.
+    assert!(terminal.contains(" export: "), "{terminal:?}");
     assert!(terminal.contains(" entities/s ("), "the rate: {terminal:?}");
-    // The playlists' tracks: one list of lists, counted, and one line once done.
+    // The playlists' tracks: one line for all of them, counted, and one final line.
     assert!(
-        terminal.contains("playlist tracks: playlist 1 of "),
+        terminal.contains("playlist tracks: playlist 0 of "),
         "{terminal:?}"
     );
-    assert_eq!(
-        terminal.matches("\x1b[2Kplaylist tracks: ").count()
-            - terminal
-                .matches("\x1b[2Kplaylist tracks: playlist ")
-                .count(),
-        1,
+    assert!(
+        terminal.contains("  playlist tracks: ") && terminal.contains(" tracks in "),
         "{terminal:?}"
     );
     assert!(dir.join("songs.json").exists());
@@ -266,4 +338,35 @@ async fn a_resumed_export_keeps_its_format_unless_told_another() {
     assert_eq!(resumed.code, 0, "{}", resumed.stderr);
     assert!(dir.join("songs.csv").exists());
     assert!(!dir.join("songs.json").exists());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_export_under_the_apis_rate_limit_slows_down_and_finishes() {
+    let server = MockServer::builder()
+        .library_size(1000)
+        .start()
+        .await
+        .expect("a mock server");
+    let whole = target("limited-whole");
+    assert_eq!(export_sequentially(&server, &whole, "json").code, 0);
+    let before = server.requests().len();
+    server.faults().inject(Fault::rate_limit(20));
+    let dir = target("limited");
+    let done = export(&server, &dir, "json");
+    assert_eq!(done.code, 0, "{}", done.stderr);
+    assert_eq!(files(&dir), files(&whole));
+    // The command's adaptive rate limit: after the first 429s, it keeps under the limit.
+    let statuses: Vec<u16> = server
+        .requests()
+        .iter()
+        .skip(before)
+        .map(|request| request.status)
+        .collect();
+    let throttled = statuses.iter().filter(|status| **status == 429).count();
+    assert!(throttled >= 1, "the limit was met: {statuses:?}");
+    assert!(
+        throttled * 100 <= statuses.len() * 15,
+        "{throttled} of {} answers were 429",
+        statuses.len()
+    );
 }

@@ -123,13 +123,15 @@ async fn ctrl_c_during_an_export_says_how_to_resume_it() {
         .stderr(Stdio::piped())
         .spawn()
         .expect("the binary starts");
-    // The lists come in order: once artists is done, songs is asked for, and hangs.
+    // The lists come at once: once every library list but the songs is done, the export
+    // waits for the songs (the playlists' tracks have no line until the end).
     let mut stderr = BufReader::new(child.stderr.take().expect("stderr"));
-    let mut line = String::new();
-    while !line.starts_with("artists: ") {
-        line.clear();
+    let mut waiting = vec!["albums: ", "artists: ", "playlists: ", "podcasts: "];
+    while !waiting.is_empty() {
+        let mut line = String::new();
         let read = stderr.read_line(&mut line).expect("stderr");
         assert_ne!(read, 0, "the export ended early");
+        waiting.retain(|name| !line.starts_with(name));
     }
     let sent = std::process::Command::new("kill")
         .args(["-INT", &child.id().to_string()])

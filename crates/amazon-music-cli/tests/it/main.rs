@@ -23,6 +23,7 @@ mod paging;
 mod pipes;
 mod raw;
 mod record;
+mod search;
 mod secrets;
 mod shells;
 mod support;

@@ -91,6 +91,18 @@ fn cases() -> Vec<Case> {
             &["-o", "ndjson", "library", "songs"],
             true,
         ),
+        case(
+            "search",
+            Everything,
+            &["search", "beck", "--limit", "2"],
+            true,
+        ),
+        case(
+            "api getSearchView as raw",
+            Everything,
+            &["-o", "raw", "api", "getSearchView", "query=beck"],
+            true,
+        ),
         case("api --list", Everything, &["api", "--list"], true),
         case(
             "api",

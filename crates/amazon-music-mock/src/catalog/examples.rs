@@ -6,7 +6,7 @@ use std::collections::HashMap;
 use std::sync::{Arc, OnceLock};
 
 use amazon_music_models::{View, ViewResponse};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::MockError;
 
@@ -33,6 +33,24 @@ pub(crate) const VIEW_EXAMPLES: [&str; 16] = [
     "RecentlyPlayed",
 ];
 
+/// What the `data` of a `200` holds: one view, or several (the search's), as the operation
+/// table's `ResponseShape` says.
+#[derive(Clone, Debug, Deserialize, Serialize)]
+#[serde(untagged)]
+pub(crate) enum Data {
+    /// One view.
+    View(Box<View>),
+    /// Several views.
+    Views(Vec<View>),
+}
+
+/// A `200`'s body: `{"data": ...}`.
+#[derive(Debug, Deserialize, Serialize)]
+pub(crate) struct Envelope {
+    /// The view or views.
+    pub(crate) data: Data,
+}
+
 /// The view examples, decoded with the models, by the name of their example.
 #[derive(Debug)]
 pub(crate) struct Examples {
@@ -54,7 +72,7 @@ pub(crate) struct Examples {
     pub(crate) groups: Vec<View>,
     /// The first example of each operation's `200` response, by `operationId`: what the mock
     /// serves for an operation its catalog has no handler for.
-    responses: HashMap<String, View>,
+    responses: HashMap<String, Data>,
 }
 
 impl Examples {
@@ -78,7 +96,7 @@ impl Examples {
         #[derive(Deserialize)]
         struct Generated {
             examples: HashMap<String, serde_json::Value>,
-            operations: HashMap<String, ViewResponse>,
+            operations: HashMap<String, Envelope>,
         }
         let Generated {
             mut examples,
@@ -128,7 +146,7 @@ impl Examples {
     }
 
     /// The spec's example response of the operation `operation_id`, if it has one.
-    pub(crate) fn response(&self, operation_id: &str) -> Option<&View> {
+    pub(crate) fn response(&self, operation_id: &str) -> Option<&Data> {
         self.responses.get(operation_id)
     }
 
@@ -173,13 +191,21 @@ mod tests {
             let example = examples
                 .response(operation.operation_id())
                 .unwrap_or_else(|| panic!("{operation} has an example"));
-            assert!(!example.id.is_empty(), "{operation}");
+            let shape = match example {
+                Data::View(view) => {
+                    assert!(!view.id.is_empty(), "{operation}");
+                    amazon_music_models::ResponseShape::View
+                }
+                Data::Views(views) => {
+                    assert!(!views.is_empty(), "{operation}");
+                    amazon_music_models::ResponseShape::Views
+                }
+            };
+            assert_eq!(shape, operation.response_shape(), "{operation}");
         }
-        assert_eq!(
-            examples
-                .response("getAlbumView")
-                .map(|view| view.id.as_str()),
-            Some("B0CKMM9LJF")
-        );
+        assert!(matches!(
+            examples.response("getAlbumView"),
+            Some(Data::View(view)) if view.id == "B0CKMM9LJF"
+        ));
     }
 }

@@ -20,6 +20,7 @@ mod home;
 mod index;
 mod podcasts;
 mod recent;
+mod search;
 
 use std::sync::Arc;
 
@@ -27,7 +28,7 @@ use amazon_music_models::{Entity, PlaybackInformation, PodcastEpisode, User};
 
 pub(crate) use details::Details;
 use entities::{dedupe, group_entities};
-pub(crate) use examples::Examples;
+pub(crate) use examples::{Data, Envelope, Examples};
 use generate::{Rng, Sizes, station_for};
 pub(crate) use group::Group;
 use home::home_groups;
@@ -59,6 +60,9 @@ pub(crate) struct Catalog {
     /// How the page tokens are written.
     pub(crate) cursor_style: CursorStyle,
     index: Index,
+    /// The entities of the spec's example responses of several views (the search's), which
+    /// the search finds besides the lists.
+    search_examples: Vec<Entity>,
 }
 
 impl Catalog {
@@ -197,6 +201,7 @@ impl Catalog {
                 name: "Vic".to_owned(),
             },
         };
+        let search_examples = search_examples(&examples);
         Ok(Self {
             examples,
             user,
@@ -211,6 +216,7 @@ impl Catalog {
             podcasts,
             cursor_style: CursorStyle::default(),
             index,
+            search_examples,
         })
     }
 
@@ -230,6 +236,23 @@ impl Catalog {
             &self.shows,
         ]
     }
+}
+
+/// The entities of every example response of several views, in order.
+fn search_examples(examples: &Examples) -> Vec<Entity> {
+    crate::Operation::ALL
+        .into_iter()
+        .filter_map(
+            |operation| match examples.response(operation.operation_id()) {
+                Some(Data::Views(views)) => Some(views),
+                _ => None,
+            },
+        )
+        .flatten()
+        .flat_map(|view| &view.content.entity_groups)
+        .flat_map(|group| &group.content.entities)
+        .cloned()
+        .collect()
 }
 
 #[cfg(test)]

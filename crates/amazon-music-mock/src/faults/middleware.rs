@@ -45,7 +45,8 @@ pub(crate) async fn inject(
     };
     tracing::debug!(%path, fault = ?outcome, "injected a fault");
     match outcome {
-        FaultKind::Latency(_) => next.run(request).await,
+        // Both act in the plan: a latency as its delay, a rate limit as a throttle.
+        FaultKind::Latency(_) | FaultKind::RateLimit(_) => next.run(request).await,
         FaultKind::Throttle(retry_after) => {
             let mut response =
                 ApiError::new(StatusCode::TOO_MANY_REQUESTS, "THROTTLED", "Rate exceeded.")

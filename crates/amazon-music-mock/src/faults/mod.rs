@@ -1,19 +1,20 @@
-//! Faults to inject: latency, throttling, error statuses, broken, stalled, padded or
-//! replaced bodies, pages that loop or come empty, and expired tokens, on every route or some,
-//! a number of times or until removed.
+//! Faults to inject: latency, throttling (always, or over a rate), error statuses, broken,
+//! stalled, padded or replaced bodies, pages that loop or come empty, and expired tokens, on
+//! every route or some, a number of times or until removed.
 //!
 //! Faults apply to every route but the admin ones (`/__mock/...`), the token endpoints
 //! included, before the credentials are checked. For each request, in the order the faults
 //! were added: every matching latency fault adds its delay, and the first matching fault of
 //! another kind decides the answer. Only the faults that act are counted against their
-//! [`times`](Fault::times).
+//! [`times`](Fault::times); a [`rate_limit`](Fault::rate_limit) acts only on the requests
+//! over its rate, and lets the others on to the faults after it.
 
 mod middleware;
 mod spec;
 
 use std::fmt;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use axum::body::Bytes;
 use axum::http::StatusCode;
@@ -51,6 +52,8 @@ enum FaultKind {
     Latency(Duration),
     /// The `Retry-After` value, if any.
     Throttle(Option<String>),
+    /// Requests a second, and as many at once.
+    RateLimit(u32),
     Status(StatusCode),
     DropConnection,
     TruncateBody,
@@ -92,14 +95,22 @@ impl Fault {
     /// Answers `429 THROTTLED` with `Retry-After: <seconds>` (`retry_after` rounded up to
     /// whole seconds) and the V1 error body.
     pub fn throttle(retry_after: Duration) -> Self {
-        let seconds = retry_after.as_secs() + u64::from(retry_after.subsec_nanos() > 0);
-        Self::new(FaultKind::Throttle(Some(seconds.to_string())))
+        Self::new(FaultKind::Throttle(Some(whole_seconds(retry_after))))
     }
 
     /// Answers `429 THROTTLED` with the V1 error body and `Retry-After: <retry_after>` exactly
     /// as given (an HTTP date, an absurd number, garbage), or no `Retry-After` for `None`.
     pub fn throttle_with(retry_after: Option<&str>) -> Self {
         Self::new(FaultKind::Throttle(retry_after.map(str::to_owned)))
+    }
+
+    /// Answers `429 THROTTLED`, as [`throttle`](Self::throttle) does, to the requests over
+    /// `per_second` requests a second: a token bucket that holds `per_second` tokens (one
+    /// second's requests may come at once), refilled at that rate; each request let through
+    /// takes one. `Retry-After` says, in whole seconds rounded up, when the next token comes.
+    /// A rate of 0 is taken as 1.
+    pub fn rate_limit(per_second: u32) -> Self {
+        Self::new(FaultKind::RateLimit(per_second.max(1)))
     }
 
     /// Answers `status` with the V1 error body (code e.g. `INTERNAL_SERVER_ERROR`,
@@ -205,6 +216,11 @@ impl Fault {
     }
 }
 
+/// `wait` as a `Retry-After` value: whole seconds, rounded up.
+fn whole_seconds(wait: Duration) -> String {
+    (wait.as_secs() + u64::from(wait.subsec_nanos() > 0)).to_string()
+}
+
 /// Names an injected fault, to ask how often it acted or to remove it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct FaultId(pub(crate) u64);
@@ -229,6 +245,42 @@ struct Rule {
     acted: u32,
     /// How many requests it let through, of the `after` first.
     passed: u32,
+    /// A rate limit's tokens.
+    bucket: Option<TokenBucket>,
+}
+
+/// The tokens of a [`Fault::rate_limit`].
+struct TokenBucket {
+    per_second: f64,
+    tokens: f64,
+    refilled: Instant,
+}
+
+impl TokenBucket {
+    fn full(per_second: u32) -> Self {
+        let per_second = f64::from(per_second);
+        Self {
+            per_second,
+            tokens: per_second,
+            refilled: Instant::now(),
+        }
+    }
+
+    /// Takes a token for a request at `now`: `None` when there was one, or the wait until
+    /// the next one.
+    fn take(&mut self, now: Instant) -> Option<Duration> {
+        let elapsed = now.saturating_duration_since(self.refilled).as_secs_f64();
+        self.tokens = (self.tokens + elapsed * self.per_second).min(self.per_second);
+        self.refilled = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            None
+        } else {
+            Some(Duration::from_secs_f64(
+                (1.0 - self.tokens) / self.per_second,
+            ))
+        }
+    }
 }
 
 impl Rule {
@@ -265,11 +317,16 @@ impl Faults {
         let mut rules = lock(&self.inner);
         rules.next_id += 1;
         let id = FaultId(rules.next_id);
+        let bucket = match fault.kind {
+            FaultKind::RateLimit(per_second) => Some(TokenBucket::full(per_second)),
+            _ => None,
+        };
         rules.rules.push(Rule {
             id,
             fault,
             acted: 0,
             passed: 0,
+            bucket,
         });
         id
     }
@@ -309,6 +366,16 @@ impl Faults {
                 FaultKind::Latency(delay) => {
                     plan.delay += *delay;
                     rule.acted += 1;
+                }
+                FaultKind::RateLimit(_) if plan.outcome.is_none() => {
+                    let wait = rule
+                        .bucket
+                        .as_mut()
+                        .and_then(|bucket| bucket.take(Instant::now()));
+                    if let Some(wait) = wait {
+                        plan.outcome = Some(FaultKind::Throttle(Some(whole_seconds(wait))));
+                        rule.acted += 1;
+                    }
                 }
                 kind if plan.outcome.is_none() => {
                     plan.outcome = Some(kind.clone());
@@ -418,6 +485,48 @@ mod tests {
             faults.plan("/x", None).outcome,
             Some(FaultKind::Status(StatusCode::BAD_GATEWAY))
         );
+    }
+
+    #[test]
+    fn a_rate_limit_throttles_the_requests_over_its_bucket() {
+        let faults = Faults::default();
+        let id = faults.inject(Fault::rate_limit(3).on_path("/v1"));
+        let outcomes: Vec<_> = (0..4)
+            .map(|_| faults.plan("/v1/views/library", None).outcome)
+            .collect();
+        // Three at once, one second's worth; the fourth waits for a token a third of a
+        // second away, said as one whole second.
+        assert_eq!(
+            outcomes,
+            [
+                None,
+                None,
+                None,
+                Some(FaultKind::Throttle(Some("1".to_owned())))
+            ]
+        );
+        assert_eq!(faults.acted(id), 1);
+        // A request let through goes on to the faults after the rate limit.
+        let faults = Faults::default();
+        faults.inject(Fault::rate_limit(1));
+        faults.inject(Fault::status(503));
+        assert_eq!(
+            faults.plan("/x", None).outcome,
+            Some(FaultKind::Status(StatusCode::SERVICE_UNAVAILABLE))
+        );
+        assert_eq!(
+            faults.plan("/x", None).outcome,
+            Some(FaultKind::Throttle(Some("1".to_owned())))
+        );
+        let mut bucket = TokenBucket::full(3);
+        let start = Instant::now();
+        for _ in 0..3 {
+            assert_eq!(bucket.take(start), None);
+        }
+        let wait = bucket.take(start).expect("no token left");
+        assert!((wait.as_secs_f64() - 1.0 / 3.0).abs() < 1e-9, "{wait:?}");
+        assert_eq!(bucket.take(start + Duration::from_millis(334)), None);
+        assert_eq!(Fault::rate_limit(0), Fault::rate_limit(1));
     }
 
     #[test]

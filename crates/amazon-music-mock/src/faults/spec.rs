@@ -11,7 +11,7 @@ use super::Fault;
 ///
 /// Each kind reads its own fields: `millis` (`latency`, `stall_body`), `retry_after_secs` or
 /// `retry_after` (a raw header value; `throttle`), `status` (`status`, `respond`),
-/// `content_type` and `body` (`respond`), `bytes` (`pad_body`).
+/// `content_type` and `body` (`respond`), `bytes` (`pad_body`), `per_second` (`rate_limit`).
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub(crate) struct FaultSpec {
@@ -37,6 +37,9 @@ pub(crate) struct FaultSpec {
     /// For `pad_body`.
     #[serde(default)]
     bytes: Option<usize>,
+    /// For `rate_limit`.
+    #[serde(default)]
+    per_second: Option<u32>,
     #[serde(default)]
     path: Option<String>,
     #[serde(default)]
@@ -52,6 +55,7 @@ pub(crate) struct FaultSpec {
 enum SpecKind {
     Latency,
     Throttle,
+    RateLimit,
     Status,
     DropConnection,
     TruncateBody,
@@ -75,6 +79,7 @@ impl FaultSpec {
                 Some(value) => Fault::throttle_with(Some(&value)),
                 None => Fault::throttle(Duration::from_secs(self.retry_after_secs.unwrap_or(1))),
             },
+            SpecKind::RateLimit => Fault::rate_limit(self.per_second.unwrap_or(1)),
             SpecKind::Status => Fault::status(self.status.unwrap_or(500)),
             SpecKind::DropConnection => Fault::drop_connection(),
             SpecKind::TruncateBody => Fault::truncate_body(),
@@ -154,6 +159,9 @@ mod tests {
             spec.into_fault(),
             Ok(Fault::throttle_with(Some("Wed, 21 Oct 2015 07:28:00 GMT")))
         );
+        let spec: FaultSpec =
+            serde_json::from_str(r#"{"kind": "rate_limit", "per_second": 20}"#).expect("a spec");
+        assert_eq!(spec.into_fault(), Ok(Fault::rate_limit(20)));
         assert!(serde_json::from_str::<FaultSpec>(r#"{"kind": "explode"}"#).is_err());
     }
 }

@@ -425,3 +425,34 @@ async fn the_server_stops_on_shutdown_on_drop_and_at_the_end_of_run_until() {
     running.await.expect("run_until returns");
     assert!(!answers(&url).await, "after the signal");
 }
+
+#[tokio::test]
+async fn an_admin_rate_limit_throttles_the_requests_over_its_rate_and_the_log_says_so() {
+    let server = server().await;
+    let response = http()
+        .post(format!("{}/__mock/faults", server.url()))
+        .json(&serde_json::json!({"kind": "rate_limit", "per_second": 1, "path": SONGS}))
+        .send()
+        .await
+        .expect("a response");
+    assert_eq!(response.status(), 201);
+    // A burst of one second's requests (one) goes through; the next, within the second, is
+    // throttled.
+    assert_eq!(get(&server, SONGS, &[], &[]).await.status(), 200);
+    let throttled = get(&server, SONGS, &[], &[]).await;
+    assert_eq!(throttled.status(), 429);
+    assert_eq!(throttled.headers()["retry-after"], "1");
+    let body: serde_json::Value = throttled.json().await.expect("JSON");
+    assert_eq!(body["error"]["code"], "THROTTLED");
+    assert_eq!(
+        get(&server, "/v1/views/home", &[], &[]).await.status(),
+        200,
+        "other paths are left alone"
+    );
+    let logged: Vec<u16> = server
+        .requests()
+        .iter()
+        .map(|request| request.status)
+        .collect();
+    assert_eq!(logged, [200, 429, 200]);
+}

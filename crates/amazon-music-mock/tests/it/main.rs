@@ -9,5 +9,6 @@ mod lwa;
 mod paging;
 mod replay;
 mod sdk;
+mod search;
 mod support;
 mod views;

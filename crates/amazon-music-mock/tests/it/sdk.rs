@@ -270,11 +270,13 @@ async fn every_operation_of_the_table_answers_the_sdk_for_the_specs_example_argu
     let client = sdk(&server);
     for operation in Operation::ALL {
         let arguments = amazon_music_test_support::path_arguments(operation);
-        let view = amazon_music_test_support::send(&client, operation, arguments.clone())
+        let views = amazon_music_test_support::send(&client, operation, arguments.clone())
             .await
             .unwrap_or_else(|error| panic!("{operation} {arguments:?}: {error}"));
         assert!(
-            !view.content.entity_groups.is_empty(),
+            views
+                .iter()
+                .all(|view| !view.content.entity_groups.is_empty()),
             "{operation}: no group"
         );
     }
@@ -427,21 +429,40 @@ async fn any_request_is_the_request_of_each_operations_paging_and_answers() {
     let client = sdk(&server);
     for operation in Operation::ALL {
         let arguments = amazon_music_test_support::path_arguments(operation);
-        let request = client
+        let mut request = client
             .any_request(operation, arguments)
             .unwrap_or_else(|error| panic!("{operation}: {error}"));
         let paging = match &request {
             amazon_music::AnyRequest::Groups(_) => amazon_music::models::PagingStyle::Groups,
             amazon_music::AnyRequest::Entities(_) => amazon_music::models::PagingStyle::Entities,
-            amazon_music::AnyRequest::Single(_) => amazon_music::models::PagingStyle::None,
+            amazon_music::AnyRequest::Single(_) | amazon_music::AnyRequest::Views(_) => {
+                amazon_music::models::PagingStyle::None
+            }
         };
         assert_eq!(paging, operation.paging(), "{operation}");
+        assert_eq!(
+            matches!(request, amazon_music::AnyRequest::Views(_)),
+            operation.response_shape() == amazon_music::models::ResponseShape::Views,
+            "{operation}"
+        );
         assert_eq!(request.operation(), operation);
-        let view = request
+        for parameter in operation.spec().query_parameters {
+            if parameter.required {
+                let example = amazon_music_test_support::parameter_example(
+                    operation.operation_id(),
+                    parameter.name,
+                );
+                request = request.query_parameter(parameter.name, example);
+            }
+        }
+        let views = request
             .send()
             .await
             .unwrap_or_else(|error| panic!("{operation}: {error}"));
-        assert!(!view.id.is_empty(), "{operation}");
+        assert!(
+            !views.is_empty() && views.iter().all(|view| !view.id.is_empty()),
+            "{operation}"
+        );
     }
     let refused = client.any_request(Operation::Artist, Vec::<String>::new());
     assert!(matches!(

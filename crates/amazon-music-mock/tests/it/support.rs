@@ -2,7 +2,7 @@
 
 use amazon_music::{Client, RetryPolicy};
 use amazon_music_mock::{MockServer, Operation};
-use amazon_music_models::{ErrorResponse, ViewResponse};
+use amazon_music_models::{ErrorResponse, ResponseShape, ViewListResponse, ViewResponse};
 pub use amazon_music_test_support::{assert_valid, fast_retries, url_with_query};
 use serde_json::Value;
 
@@ -45,16 +45,41 @@ pub fn sdk_with(server: &MockServer, retries: RetryPolicy) -> Client {
         .expect("an SDK client")
 }
 
-/// A GET of `path` with the server's credentials, the `query` and the `headers` given. Each
-/// query value is form-encoded, but for `cursor`'s, which goes as given: as received, the way
-/// Amazon's pagination page sends a token back.
+/// A GET of `path` with the server's credentials, the `query` and the `headers` given, and the
+/// required query parameters of the operation at `path` that `query` does not give set to the
+/// spec's examples (the search's `query`). Each query value is form-encoded, but for
+/// `cursor`'s, which goes as given: as received, the way Amazon's pagination page sends a
+/// token back.
 pub async fn get(
     server: &MockServer,
     path: &str,
     query: &[(&str, &str)],
     headers: &[(&str, &str)],
 ) -> reqwest::Response {
-    let url = url_with_query(server.url(), path, query);
+    let examples: Vec<(&str, String)> = Operation::from_path(path)
+        .into_iter()
+        .flat_map(|operation| {
+            operation
+                .spec()
+                .query_parameters
+                .iter()
+                .filter(|parameter| parameter.required)
+                .filter(|parameter| query.iter().all(|(name, _)| *name != parameter.name))
+                .map(move |parameter| {
+                    let example = amazon_music_test_support::parameter_example(
+                        operation.operation_id(),
+                        parameter.name,
+                    );
+                    (parameter.name, example)
+                })
+        })
+        .collect();
+    let query: Vec<(&str, &str)> = query
+        .iter()
+        .copied()
+        .chain(examples.iter().map(|(name, value)| (*name, value.as_str())))
+        .collect();
+    let url = url_with_query(server.url(), path, &query);
     let mut request = http()
         .get(url)
         .header("x-api-key", server.credentials().api_key())
@@ -66,7 +91,9 @@ pub async fn get(
 }
 
 /// A GET that must answer a view: checks the status, the JSON against the spec's schema, that
-/// `_type` comes first, and that the models decode it.
+/// `_type` comes first, and that the models decode it. Of an operation that answers several
+/// views (the search), the whole body is checked against its schema and the first view
+/// returned.
 pub async fn view(
     server: &MockServer,
     path: &str,
@@ -78,6 +105,15 @@ pub async fn view(
     let body = response.text().await.expect("a body");
     assert_eq!(status, 200, "GET {path} {query:?}: {body}");
     let json: Value = serde_json::from_str(&body).expect("JSON");
+    let several = Operation::from_path(path)
+        .is_some_and(|operation| operation.response_shape() == ResponseShape::Views);
+    if several {
+        assert_valid("ViewListResponse", &json, &format!("GET {path} {query:?}"));
+        let list: ViewListResponse = serde_json::from_str(&body)
+            .unwrap_or_else(|error| panic!("GET {path}: {error}: {body}"));
+        let data = list.data.into_iter().next().expect("a view");
+        return ViewResponse { data };
+    }
     assert_valid("ViewResponse", &json, &format!("GET {path} {query:?}"));
     serde_json::from_str(&body).unwrap_or_else(|error| panic!("GET {path}: {error}: {body}"))
 }

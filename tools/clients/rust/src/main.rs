@@ -12,8 +12,7 @@
 //! Usage: `probe SPEC_JSON URL API_KEY TOKEN`.
 
 use amazon_music_views::apis::configuration::Configuration;
-use amazon_music_views::apis::{views_api as api, Error};
-use amazon_music_views::models::ViewResponse;
+use amazon_music_views::apis::{search_api, views_api as api, Error};
 use serde_json::Value;
 
 /// What serde says when the tag is gone.
@@ -21,8 +20,8 @@ const KNOWN: &str = "missing field `_type`";
 /// A small page.
 const LIMIT: i32 = 7;
 
-/// The outcome of one call, with the error's text kept.
-type Outcome = Result<ViewResponse, String>;
+/// The outcome of one call (decoded, or the error's text).
+type Outcome = Result<(), String>;
 
 fn text<T: std::fmt::Debug>(error: Error<T>) -> String {
     match error {
@@ -31,87 +30,148 @@ fn text<T: std::fmt::Debug>(error: Error<T>) -> String {
     }
 }
 
-/// Calls `operation_id`'s first page; `None` for an operation this probe does not know.
-async fn call(config: &Configuration, operation_id: &str, id: &str) -> Option<Outcome> {
+/// Calls `operation_id`'s first page, with `id` as its path parameter and `query` as its
+/// required query parameters; `None` for an operation this probe does not know.
+async fn call(
+    config: &Configuration,
+    operation_id: &str,
+    id: &str,
+    query: &[(String, String)],
+) -> Option<Outcome> {
     let limit = Some(LIMIT);
+    let required = |name: &str| {
+        query
+            .iter()
+            .find(|(given, _)| given == name)
+            .map_or("", |(_, value)| value.as_str())
+    };
     Some(match operation_id {
         "getHomeView" => api::get_home_view(config, None, limit, None, None)
             .await
+            .map(drop)
             .map_err(text),
         "getHomeGroup" => api::get_home_group(config, id, None, limit, None, None)
             .await
+            .map(drop)
             .map_err(text),
         "getPodcastsView" => api::get_podcasts_view(config, None, limit, None, None)
             .await
+            .map(drop)
             .map_err(text),
         "getPodcastsGroup" => api::get_podcasts_group(config, id, None, limit, None, None)
             .await
+            .map(drop)
             .map_err(text),
         "getLibraryView" => api::get_library_view(config, None, limit, None, None)
             .await
+            .map(drop)
             .map_err(text),
         "getLibraryGroup" => api::get_library_group(config, id, None, limit, None, None)
             .await
+            .map(drop)
             .map_err(text),
         "getArtistView" => api::get_artist_view(config, id, None, limit, None, None)
             .await
+            .map(drop)
             .map_err(text),
         "getAlbumView" => api::get_album_view(config, id, None, None)
             .await
+            .map(drop)
             .map_err(text),
         "getPlaylistView" => api::get_playlist_view(config, id, None, limit, None, None)
             .await
+            .map(drop)
             .map_err(text),
         "getPodcastShowView" => api::get_podcast_show_view(config, id, None, limit, None, None)
             .await
+            .map(drop)
             .map_err(text),
         "getLibraryAlbumsView" => api::get_library_albums_view(config, None, limit, None, None)
             .await
+            .map(drop)
             .map_err(text),
         "getLibraryArtistsView" => api::get_library_artists_view(config, None, limit, None, None)
             .await
+            .map(drop)
             .map_err(text),
         "getLibrarySongsView" => api::get_library_songs_view(config, None, limit, None, None)
             .await
+            .map(drop)
             .map_err(text),
         "getLibraryPlaylistsView" => {
             api::get_library_playlists_view(config, None, limit, None, None)
                 .await
+                .map(drop)
                 .map_err(text)
         }
         "getLibraryPodcastsView" => api::get_library_podcasts_view(config, None, limit, None, None)
             .await
+            .map(drop)
             .map_err(text),
         "getRecentlyPlayedView" => api::get_recently_played_view(config, None, limit, None, None)
             .await
+            .map(drop)
             .map_err(text),
+        "getSearchView" => {
+            search_api::get_search_view(config, required("query"), limit, None, None)
+                .await
+                .map(drop)
+                .map_err(text)
+        }
         _ => return None,
     })
 }
 
-/// The path parameter's example value of an operation, if it has one.
-fn path_example(spec: &Value, operation: &Value) -> String {
-    let parameters = operation["parameters"]
+/// The parameters of an operation, each `$ref` resolved.
+fn parameters(spec: &Value, operation: &Value) -> Vec<Value> {
+    operation["parameters"]
         .as_array()
-        .cloned()
-        .unwrap_or_default();
-    parameters
-        .iter()
+        .into_iter()
+        .flatten()
         .map(|parameter| match parameter["$ref"].as_str() {
             Some(reference) => spec["components"]["parameters"]
                 [reference.trim_start_matches("#/components/parameters/")]
             .clone(),
             None => parameter.clone(),
         })
+        .collect()
+}
+
+/// The required query parameters of an operation, each with its example value.
+fn required_query(spec: &Value, operation: &Value) -> Vec<(String, String)> {
+    parameters(spec, operation)
+        .into_iter()
+        .filter(|parameter| parameter["in"] == "query" && parameter["required"] == true)
+        .filter_map(|parameter| {
+            Some((
+                parameter["name"].as_str()?.to_owned(),
+                parameter["example"].as_str()?.to_owned(),
+            ))
+        })
+        .collect()
+}
+
+/// The path parameter's example value of an operation, if it has one.
+fn path_example(spec: &Value, operation: &Value) -> String {
+    parameters(spec, operation)
+        .into_iter()
         .find(|parameter| parameter["in"] == "path")
         .and_then(|parameter| parameter["example"].as_str().map(str::to_owned))
         .unwrap_or_default()
 }
 
-/// How many entities the raw page at `path` holds, fetched with the generated client's own
-/// HTTP client and credentials.
-async fn raw_entities(config: &Configuration, path: &str, limit: bool) -> Result<usize, String> {
-    let mut request = config.client.get(format!("{}{path}", config.base_path));
+/// How many entities the raw page at `path` holds (of its one view, or of each of its views),
+/// fetched with the generated client's own HTTP client and credentials, with `query`.
+async fn raw_entities(
+    config: &Configuration,
+    path: &str,
+    limit: bool,
+    query: &[(String, String)],
+) -> Result<usize, String> {
+    let mut request = config
+        .client
+        .get(format!("{}{path}", config.base_path))
+        .query(query);
     if limit {
         request = request.query(&[("limit", LIMIT)]);
     }
@@ -129,18 +189,26 @@ async fn raw_entities(config: &Configuration, path: &str, limit: bool) -> Result
         .await
         .map_err(|e| e.to_string())?;
     let page: Value = serde_json::from_str(&body).map_err(|e| e.to_string())?;
-    let data = &page["data"];
-    let own = usize::from(data["entity"].is_object());
-    let grouped: usize = data["content"]["entityGroups"]
-        .as_array()
-        .map(|groups| {
-            groups
-                .iter()
-                .map(|group| group["content"]["entities"].as_array().map_or(0, Vec::len))
-                .sum()
+    let views = match &page["data"] {
+        Value::Array(views) => views.iter().collect(),
+        view => vec![view],
+    };
+    Ok(views
+        .into_iter()
+        .map(|data| {
+            let own = usize::from(data["entity"].is_object());
+            let grouped: usize = data["content"]["entityGroups"]
+                .as_array()
+                .map(|groups| {
+                    groups
+                        .iter()
+                        .map(|group| group["content"]["entities"].as_array().map_or(0, Vec::len))
+                        .sum()
+                })
+                .unwrap_or(0);
+            own + grouped
         })
-        .unwrap_or(0);
-    Ok(own + grouped)
+        .sum())
 }
 
 #[tokio::main(flavor = "current_thread")]
@@ -189,8 +257,9 @@ async fn main() -> std::process::ExitCode {
             .replace("{id}", &id.replace('%', "%25"))
             .replace("{groupId}", &id.replace('%', "%25"));
         let takes_limit = operation_id != "getAlbumView";
-        let entities = raw_entities(&config, &path, takes_limit).await;
-        let outcome = call(&config, &operation_id, &id).await;
+        let query = required_query(&spec, operation);
+        let entities = raw_entities(&config, &path, takes_limit, &query).await;
+        let outcome = call(&config, &operation_id, &id, &query).await;
         let verdict = match (&outcome, &entities) {
             (None, _) => {
                 unexpected.push(format!("{operation_id}: this probe has no call for it"));
