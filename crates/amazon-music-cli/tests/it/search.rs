@@ -74,6 +74,31 @@ async fn api_calls_the_search_from_the_table() {
     );
     assert_eq!(api.code, 0, "{}", api.stderr);
     assert_eq!(api.stdout, named.stdout);
+    // `--limit` is the search's `limit` there too; the flags that follow pages are refused.
+    let flag = run(
+        &server,
+        &[
+            "--json",
+            "api",
+            "getSearchView",
+            "query=beck",
+            "--limit",
+            "2",
+        ],
+    );
+    assert_eq!(
+        (flag.code, flag.stdout.as_str()),
+        (0, named.stdout.as_str())
+    );
+    for paging in ["--all", "--max-items=3", "--cursor=x"] {
+        let refused = run(&server, &["api", "getSearchView", "query=beck", paging]);
+        assert_eq!(refused.code, 2, "{paging}: {}", refused.stderr);
+        assert!(
+            refused.stderr.contains("the search does not page"),
+            "{paging}: {}",
+            refused.stderr
+        );
+    }
     let missing = run(&server, &["api", "getSearchView", "limit=2"]);
     assert_eq!(missing.code, 2, "{}", missing.stderr);
     assert!(
