@@ -129,6 +129,20 @@ async fn an_empty_query_is_refused_before_anything_is_sent() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_limit_before_the_command_says_where_the_searchs_own_goes() {
+    let server = MockServer::start().await.expect("a mock server");
+    let run = run(&server, &["--limit", "2", "search", "beck"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("`search` takes its own --limit after its arguments"),
+        "{}",
+        run.stderr
+    );
+    assert!(server.requests().is_empty());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_search_that_finds_nothing_is_the_view_with_no_groups() {
     let server = MockServer::start().await.expect("a mock server");
     let json = run(&server, &["--json", "search", "zzqqxx-nothing"]);
