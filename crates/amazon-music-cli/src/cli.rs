@@ -341,10 +341,21 @@ pub fn does_not_page(command: &str, flags: &[&str]) -> UsageError {
         .filter(|sub| sub.get_arguments().any(|arg| arg.get_id() == "all"))
         .map(|sub| sub.get_name().to_owned())
         .collect();
+    // A command with a `--limit` of its own (the search's, entities per group) takes it after
+    // its name.
+    let own_limit = flags.contains(&"--limit")
+        && Cli::command()
+            .find_subcommand(command)
+            .is_some_and(|sub| sub.get_arguments().any(|arg| arg.get_id() == "limit"));
     UsageError::new(format!(
-        "`{command}` does not page: {} applies only to {}",
+        "`{command}` does not page: {} applies only to {}{}",
         flags.join(", "),
-        paging.join(", ")
+        paging.join(", "),
+        if own_limit {
+            format!("; `{command}` takes its own --limit after its arguments")
+        } else {
+            String::new()
+        }
     ))
 }
 

@@ -3,7 +3,7 @@
 use amazon_music::auth::scopes;
 use amazon_music::auth::{DeviceLogin, LwaRegion};
 use amazon_music::models::{Operation, View};
-use amazon_music::pagination::Paged;
+use amazon_music::pagination::{Paged, ViewList};
 use amazon_music::{AnyRequest, Client, ViewRequest};
 use anyhow::{Context, Result};
 use futures_util::TryStreamExt;
@@ -308,8 +308,7 @@ async fn show(client: &Client, target: Target, args: &GlobalArgs) -> Result<()> 
             Ok(())
         }
         AnyRequest::Views(request) => {
-            refuse_paging(args, "the search")?;
-            let views = request.send().await?;
+            let views = views_request(request, args)?.send().await?;
             let mut printer = Printer::new(args, hints, false);
             printer.views(&views)?;
             printer.finish()?;
@@ -326,6 +325,24 @@ fn refuse_paging(args: &GlobalArgs, what: &str) -> Result<(), UsageError> {
         )));
     }
     Ok(())
+}
+
+/// A request of several views (the search's) with `--limit` as its `limit` (entities per
+/// group, checked against the operation table before sending); the flags that follow pages
+/// are refused, since it does not page.
+fn views_request(
+    request: ViewRequest<ViewList>,
+    args: &GlobalArgs,
+) -> Result<ViewRequest<ViewList>, UsageError> {
+    if args.cursor.is_some() || args.all || args.max_items.is_some() {
+        return Err(UsageError::new(
+            "the search does not page: --cursor, --all and --max-items do not apply",
+        ));
+    }
+    Ok(match args.limit {
+        Some(limit) => request.query_parameter("limit", limit.to_string()),
+        None => request,
+    })
 }
 
 /// `--output raw`: each body as received, one after another.
@@ -345,8 +362,7 @@ async fn show_raw(request: AnyRequest, operation: Operation, args: &GlobalArgs) 
             Ok(())
         }
         AnyRequest::Views(request) => {
-            refuse_paging(args, "the search")?;
-            output::print_raw(request.send_raw().await?.body())?;
+            output::print_raw(views_request(request, args)?.send_raw().await?.body())?;
             Ok(())
         }
     }

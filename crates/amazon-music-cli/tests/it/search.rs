@@ -74,6 +74,31 @@ async fn api_calls_the_search_from_the_table() {
     );
     assert_eq!(api.code, 0, "{}", api.stderr);
     assert_eq!(api.stdout, named.stdout);
+    // `--limit` is the search's `limit` there too; the flags that follow pages are refused.
+    let flag = run(
+        &server,
+        &[
+            "--json",
+            "api",
+            "getSearchView",
+            "query=beck",
+            "--limit",
+            "2",
+        ],
+    );
+    assert_eq!(
+        (flag.code, flag.stdout.as_str()),
+        (0, named.stdout.as_str())
+    );
+    for paging in ["--all", "--max-items=3", "--cursor=x"] {
+        let refused = run(&server, &["api", "getSearchView", "query=beck", paging]);
+        assert_eq!(refused.code, 2, "{paging}: {}", refused.stderr);
+        assert!(
+            refused.stderr.contains("the search does not page"),
+            "{paging}: {}",
+            refused.stderr
+        );
+    }
     let missing = run(&server, &["api", "getSearchView", "limit=2"]);
     assert_eq!(missing.code, 2, "{}", missing.stderr);
     assert!(
@@ -101,6 +126,20 @@ async fn an_empty_query_is_refused_before_anything_is_sent() {
         );
     }
     assert!(server.requests().is_empty(), "{:?}", server.requests());
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_limit_before_the_command_says_where_the_searchs_own_goes() {
+    let server = MockServer::start().await.expect("a mock server");
+    let run = run(&server, &["--limit", "2", "search", "beck"]);
+    assert_eq!(run.code, 2, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .contains("`search` takes its own --limit after its arguments"),
+        "{}",
+        run.stderr
+    );
+    assert!(server.requests().is_empty());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
