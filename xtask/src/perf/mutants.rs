@@ -1,0 +1,93 @@
+//! `cargo xtask mutants [--file PATH] [--in-diff BASE] [-- ARGS]`: mutation testing of the
+//! SDK's hand-written core with cargo-mutants, each mutant tested with nextest.
+//!
+//! What is mutated, what is left out (each exclusion with its reason), the test tool and the
+//! per-mutant timeout are in `.cargo/mutants.toml`: the SDK's `src/` and the models crate's
+//! `mrn.rs`, `entity.rs`, `kept.rs` and `operation.rs`, never a generated file. Each mutant is
+//! tested with the tests of the package it is in.
+//!
+//! The work tree is never mutated: the task copies it (the files git knows of) to
+//! `mutants/tree/` in the target directory and runs cargo-mutants in place there, building into
+//! the workspace's target directory, so that only the workspace's crates are built afresh and
+//! the work tree stays free to edit during a run. The report (`mutants.out/`: `caught.txt`,
+//! `missed.txt`, `timeout.txt`, `unviable.txt`, `outcomes.json`) goes to `mutants/`.
+//! cargo-mutants is installed at its pinned version on first use, into `tools/cargo/`.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::{Context, Result, bail};
+
+use crate::util::cargo_tool::CargoTool;
+use crate::util::process;
+use crate::util::workspace;
+
+/// The cargo-mutants this task installs and runs.
+const CARGO_MUTANTS: CargoTool = CargoTool {
+    package: "cargo-mutants",
+    subcommand: "mutants",
+    version: "27.1.0",
+};
+
+/// A run over every file takes hours on two shared cores; longer than this, it hangs.
+const RUN_TIMEOUT: Duration = Duration::from_secs(12 * 60 * 60);
+
+/// What to mutate: every file `.cargo/mutants.toml` leaves in, or fewer.
+pub struct Selection<'a> {
+    /// Only these files (paths from the workspace root).
+    pub files: &'a [PathBuf],
+    /// Only the lines changed since this git revision.
+    pub in_diff: Option<&'a str>,
+    /// More arguments for cargo-mutants (`--iterate`, `--list`, ...).
+    pub extra: &'a [String],
+}
+
+/// Runs cargo-mutants on the selection, in a copy of the work tree, and prints where its
+/// report is.
+///
+/// # Errors
+/// When cargo-mutants cannot be installed, a named file does not exist, the tree cannot be
+/// copied or the diff taken, or a mutant is missed (cargo-mutants exits non-zero; its report
+/// names each one).
+pub fn run(selection: &Selection) -> Result<()> {
+    let root = workspace::root();
+    for file in selection.files {
+        if !root.join(file).is_file() {
+            bail!("no file {} in the workspace", file.display());
+        }
+    }
+    let target = workspace::target_dir()?;
+    let output = target.join("mutants");
+    let tree = output.join("tree");
+    workspace::copy_to(&tree)?;
+    let mut command = CARGO_MUTANTS.command()?;
+    command
+        .current_dir(&tree)
+        .env("CARGO_TARGET_DIR", &target)
+        .arg("--in-place")
+        .arg("--output")
+        .arg(&output);
+    for file in selection.files {
+        command.arg("--file").arg(file);
+    }
+    if let Some(base) = selection.in_diff {
+        command.arg("--in-diff").arg(write_diff(base, &output)?);
+    }
+    command.args(selection.extra);
+    let outcome = process::run(&mut command, RUN_TIMEOUT);
+    println!("the report is in {}", output.join("mutants.out").display());
+    outcome
+}
+
+/// Writes `git diff BASE` (the work tree against `base`) beside the report, for `--in-diff`.
+fn write_diff(base: &str, output: &Path) -> Result<PathBuf> {
+    let diff = process::output(
+        std::process::Command::new("git")
+            .args(["diff", base, "--"])
+            .current_dir(workspace::root()),
+        Duration::from_secs(60),
+    )?;
+    let path = output.join("in-diff.patch");
+    std::fs::write(&path, diff).with_context(|| format!("writing {}", path.display()))?;
+    Ok(path)
+}
