@@ -7,10 +7,13 @@
 //! tested with the tests of the package it is in.
 //!
 //! The work tree is never mutated: the task copies it (the files git knows of) to
-//! `mutants/tree/` in the target directory and runs cargo-mutants in place there, building into
-//! the workspace's target directory, so that only the workspace's crates are built afresh and
-//! the work tree stays free to edit during a run. The report (`mutants.out/`: `caught.txt`,
-//! `missed.txt`, `timeout.txt`, `unviable.txt`, `outcomes.json`) goes to `mutants/`.
+//! `mutants/tree/` in the target directory and runs cargo-mutants in place there, so the work
+//! tree stays free to edit and build during a run. The copy builds into `mutants/target/`, a
+//! target directory of its own: cargo names a workspace crate's build by its path relative to
+//! the workspace, so the copy and the work tree sharing one would overwrite each other's
+//! builds. Its first build is from scratch; later runs rebuild only the workspace's crates.
+//! The report (`mutants.out/`: `caught.txt`, `missed.txt`, `timeout.txt`, `unviable.txt`,
+//! `outcomes.json`) goes to `mutants/`.
 //! cargo-mutants is installed at its pinned version on first use, into `tools/cargo/`.
 
 use std::path::{Path, PathBuf};
@@ -56,14 +59,13 @@ pub fn run(selection: &Selection) -> Result<()> {
             bail!("no file {} in the workspace", file.display());
         }
     }
-    let target = workspace::target_dir()?;
-    let output = target.join("mutants");
+    let output = workspace::target_dir()?.join("mutants");
     let tree = output.join("tree");
     workspace::copy_to(&tree)?;
     let mut command = CARGO_MUTANTS.command()?;
     command
         .current_dir(&tree)
-        .env("CARGO_TARGET_DIR", &target)
+        .env("CARGO_TARGET_DIR", output.join("target"))
         .arg("--in-place")
         .arg("--output")
         .arg(&output);
