@@ -728,6 +728,33 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_token_response_is_read_up_to_64_kib_and_no_further() {
+        let token = serde_json::to_string(&token_body(ACCESS_TOKEN)).unwrap();
+        let padded = |len: usize| format!("{token}{}", " ".repeat(len - token.len()));
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_raw(padded(64 * 1024), "application/json"),
+            )
+            .mount(&server)
+            .await;
+        let access_token = source(&server).token().await.expect("64 KiB is read");
+        assert_eq!(access_token.expose_secret(), ACCESS_TOKEN);
+
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_raw(padded(64 * 1024 + 1), "application/json"),
+            )
+            .mount(&server)
+            .await;
+        let error = source(&server).token().await.unwrap_err();
+        assert!(!error.is_retryable());
+        let chain = error_chain(&error);
+        assert!(chain.contains("longer than 65536 bytes"), "{chain}");
+    }
+
+    #[tokio::test]
     async fn connection_failure_is_an_auth_error() {
         // A port nothing listens on any more.
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
