@@ -1,6 +1,6 @@
 use amazon_music::{Entity, Error};
 use futures_util::{StreamExt, TryStreamExt};
-use serde_json::json;
+use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -498,4 +498,57 @@ async fn a_group_that_fails_ends_with_an_error_naming_it_while_the_others_go_on(
     assert!(error.is_not_found(), "{error:?}");
     assert_eq!(error.code(), Some("NOT_FOUND"));
     assert!(!error.is_retryable());
+}
+
+/// A playlist view of two groups, `tracks` holding `tracks` (with the `next` token) and
+/// `similar` holding a playlist, in that order or, with `similar_first`, the other.
+fn playlist_page(tracks: Vec<Value>, next: Option<&str>, similar_first: bool) -> Value {
+    let mut page = single_group_page(tracks, next);
+    let groups = &mut page["data"]["content"]["entityGroups"];
+    groups[0]["id"] = json!("tracks");
+    let mut similar = groups[0].clone();
+    similar["id"] = json!("similar");
+    similar["content"]["entities"] = json!([{"_type": "Video", "id": "not-a-track"}]);
+    similar["content"]["nextPageToken"] = json!(null);
+    let groups = groups.as_array_mut().expect("the groups");
+    if similar_first {
+        groups.insert(0, similar);
+    } else {
+        groups.push(similar);
+    }
+    page
+}
+
+#[tokio::test]
+async fn a_playlists_entities_follow_its_first_group_by_id_when_the_groups_reorder() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/views/playlists/P1"))
+        .and(query_param_is_missing("cursor"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(playlist_page(
+            vec![track(1)],
+            Some("c1"),
+            false,
+        )))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/views/playlists/P1"))
+        .and(query_param("cursor", "c1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(playlist_page(
+            vec![track(2)],
+            None,
+            true,
+        )))
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+    let entities: Vec<Entity> = client(&server)
+        .playlist("P1")
+        .entities()
+        .try_collect()
+        .await
+        .expect("the playlist's tracks");
+    assert_eq!(ids(&entities), ["T000000001", "T000000002"]);
+    assert_eq!(request_count(&server).await, 2);
 }
