@@ -13,7 +13,7 @@
 //! the workspace, so the copy and the work tree sharing one would overwrite each other's
 //! builds. Its first build is from scratch; later runs rebuild only the workspace's crates.
 //! The report (`mutants.out/`: `caught.txt`, `missed.txt`, `timeout.txt`, `unviable.txt`,
-//! `outcomes.json`) goes to `mutants/`.
+//! `outcomes.json`) goes to `mutants/`, and the task ends by printing each file's score.
 //! cargo-mutants is installed at its pinned version on first use, into `tools/cargo/`.
 
 use std::path::{Path, PathBuf};
@@ -77,8 +77,57 @@ pub fn run(selection: &Selection) -> Result<()> {
     }
     command.args(selection.extra);
     let outcome = process::run(&mut command, RUN_TIMEOUT);
-    println!("the report is in {}", output.join("mutants.out").display());
+    let report = output.join("mutants.out");
+    if let Ok(outcomes) = std::fs::read_to_string(report.join("outcomes.json")) {
+        print!("{}", score_table(&outcomes)?);
+    }
+    println!("the report is in {}", report.display());
     outcome
+}
+
+/// The outcomes of each file's mutants, counted from cargo-mutants' `outcomes.json`.
+#[derive(Default)]
+struct FileScore {
+    caught: usize,
+    missed: usize,
+    timeout: usize,
+    unviable: usize,
+}
+
+/// A Markdown table of each file's outcomes and its score: caught (timeouts counting as
+/// caught) over caught and missed, the unviable left out.
+fn score_table(outcomes: &str) -> Result<String> {
+    let outcomes: serde_json::Value =
+        serde_json::from_str(outcomes).context("reading cargo-mutants' outcomes.json")?;
+    let mut files = std::collections::BTreeMap::<String, FileScore>::new();
+    for outcome in outcomes["outcomes"].as_array().into_iter().flatten() {
+        let Some(file) = outcome["scenario"]["Mutant"]["file"].as_str() else {
+            continue; // the baseline
+        };
+        let score = files.entry(file.to_owned()).or_default();
+        match outcome["summary"].as_str() {
+            Some("CaughtMutant") => score.caught += 1,
+            Some("MissedMutant") => score.missed += 1,
+            Some("Timeout") => score.timeout += 1,
+            Some("Unviable") => score.unviable += 1,
+            other => bail!("an outcome of {file} cargo-mutants calls {other:?}"),
+        }
+    }
+    let mut table = String::from(
+        "| file | caught | missed | timeout | unviable | score |\n|---|---|---|---|---|---|\n",
+    );
+    for (file, score) in files {
+        let killed = score.caught + score.timeout;
+        let viable = killed + score.missed;
+        let percent = (killed * 100)
+            .checked_div(viable)
+            .map_or_else(|| "-".to_owned(), |percent| format!("{percent}%"));
+        table.push_str(&format!(
+            "| `{file}` | {} | {} | {} | {} | {percent} |\n",
+            score.caught, score.missed, score.timeout, score.unviable
+        ));
+    }
+    Ok(table)
 }
 
 /// Writes `git diff BASE` (the work tree against `base`) beside the report, for `--in-diff`.
@@ -92,4 +141,46 @@ fn write_diff(base: &str, output: &Path) -> Result<PathBuf> {
     let path = output.join("in-diff.patch");
     std::fs::write(&path, diff).with_context(|| format!("writing {}", path.display()))?;
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn outcome(file: &str, summary: &str) -> serde_json::Value {
+        serde_json::json!({"scenario": {"Mutant": {"file": file}}, "summary": summary})
+    }
+
+    #[test]
+    fn the_score_counts_timeouts_as_caught_and_leaves_the_unviable_out() {
+        let mut outcomes = vec![serde_json::json!({"scenario": "Baseline", "summary": "Success"})];
+        outcomes.extend(
+            [
+                "CaughtMutant",
+                "CaughtMutant",
+                "Timeout",
+                "MissedMutant",
+                "Unviable",
+            ]
+            .map(|summary| outcome("b.rs", summary)),
+        );
+        outcomes.push(outcome("a.rs", "Unviable"));
+        let json = serde_json::json!({ "outcomes": outcomes }).to_string();
+        let table = score_table(&json).expect("a table");
+        let rows: Vec<&str> = table.lines().skip(2).collect();
+        assert_eq!(
+            rows,
+            [
+                "| `a.rs` | 0 | 0 | 0 | 1 | - |",
+                "| `b.rs` | 2 | 1 | 1 | 1 | 75% |"
+            ]
+        );
+    }
+
+    #[test]
+    fn an_outcome_of_an_unknown_kind_is_an_error() {
+        let json = serde_json::json!({ "outcomes": [outcome("a.rs", "Exploded")] }).to_string();
+        let error = score_table(&json).expect_err("an unknown outcome");
+        assert!(error.to_string().contains("Exploded"), "{error}");
+    }
 }
