@@ -76,9 +76,17 @@ pub fn run(selection: &Selection) -> Result<()> {
         command.arg("--in-diff").arg(write_diff(base, &output)?);
     }
     command.args(selection.extra);
+    let started = std::time::SystemTime::now();
     let outcome = process::run(&mut command, RUN_TIMEOUT);
     let report = output.join("mutants.out");
-    if let Ok(outcomes) = std::fs::read_to_string(report.join("outcomes.json")) {
+    let outcomes = report.join("outcomes.json");
+    // Not a report an earlier run left (`-- --list` writes none).
+    let this_run = std::fs::metadata(&outcomes)
+        .and_then(|metadata| metadata.modified())
+        .is_ok_and(|modified| modified >= started);
+    if this_run {
+        let outcomes = std::fs::read_to_string(&outcomes)
+            .with_context(|| format!("reading {}", outcomes.display()))?;
         print!("{}", score_table(&outcomes)?);
     }
     println!("the report is in {}", report.display());
