@@ -755,6 +755,61 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn each_http_failure_of_the_token_endpoint_says_what_to_do() {
+        let cases = [
+            (
+                ResponseTemplate::new(429).set_body_string("slow down"),
+                "rate limiting this client: try again later",
+                true,
+            ),
+            (
+                ResponseTemplate::new(404).set_body_raw("<html>no</html>", "text/html"),
+                "refused the request: check the token URL",
+                false,
+            ),
+        ];
+        for (response, expected, retryable) in cases {
+            let server = MockServer::start().await;
+            Mock::given(method("POST"))
+                .respond_with(response)
+                .mount(&server)
+                .await;
+            let error = source(&server).token().await.unwrap_err();
+            assert!(error.to_string().contains(expected), "{error}");
+            assert_eq!(error.is_retryable(), retryable, "{error}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_timeout_of_the_callers_http_client_is_worth_another_try() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(token_body(ACCESS_TOKEN))
+                    .set_delay(Duration::from_secs(30)),
+            )
+            .mount(&server)
+            .await;
+        let http = crate::http::client_builder()
+            .unwrap()
+            .timeout(Duration::from_millis(200))
+            .build()
+            .unwrap();
+        let error = untimed(builder_for(&server).http_client(http))
+            .token()
+            .await
+            .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("did not answer in time: try again later"),
+            "{error}"
+        );
+        assert!(error.is_retryable(), "{error}");
+    }
+
+    #[tokio::test]
     async fn connection_failure_is_an_auth_error() {
         // A port nothing listens on any more.
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
