@@ -66,6 +66,10 @@ async fn each_attempt_is_traced_and_no_secret_reaches_the_output_or_debug() {
         );
     }
     let debug = format!("{client:?}");
+    assert!(
+        debug.contains(&server.uri()) && debug.contains(r#"api_key: "[REDACTED]""#),
+        "the client's Debug shows where it sends, and that a key is set: {debug}"
+    );
     for text in [&output, &debug] {
         assert!(!text.contains(API_KEY), "{text}");
         assert!(!text.contains(ACCESS_TOKEN), "{text}");
