@@ -781,6 +781,33 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_connection_the_token_endpoint_drops_is_a_failed_request_not_a_failed_connect() {
+        // Accepts each connection and closes it before answering.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/auth/o2/token", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                drop(stream);
+            }
+        });
+        let source = LwaTokenSource::builder()
+            .client_id("amzn1.application-oa2-client.test")
+            .client_secret(CLIENT_SECRET)
+            .refresh_token(REFRESH_TOKEN)
+            .token_url(url)
+            .build()
+            .unwrap();
+        let error = source.token().await.unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("the request to the token endpoint failed: try again later"),
+            "{error}"
+        );
+        assert!(error.is_retryable(), "{error}");
+    }
+
+    #[tokio::test]
     async fn a_timeout_of_the_callers_http_client_is_worth_another_try() {
         let server = MockServer::start().await;
         Mock::given(method("POST"))
