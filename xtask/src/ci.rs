@@ -5,10 +5,10 @@ use anyhow::{Context, Result, bail};
 use crate::util::workspace;
 
 /// Runs every step in order and stops at the first failure: formatting, clippy, the generated
-/// and bundled files, the spec's lint, every test, the doctests, rustdoc, and the third-party
-/// tools (Prism, Schemathesis, TypeScript, Python), clients of other languages made by their
-/// generators, and the release checks (MSRV, rustls, packaging, a fresh resolve and a new user's
-/// app).
+/// and bundled files, the spec's lint, every test, the doctests, a short run of each fuzz
+/// target, rustdoc, and the third-party tools (Prism, Schemathesis, TypeScript, Python), clients
+/// of other languages made by their generators, and the release checks (MSRV, rustls, packaging,
+/// a fresh resolve and a new user's app).
 pub fn run() -> Result<()> {
     let steps: &[(&str, &[&str])] = &[
         ("format", &["fmt", "--all", "--check"]),
@@ -41,6 +41,12 @@ pub fn run() -> Result<()> {
             ],
         ),
         ("doctests", &["test", "--workspace", "--locked", "--doc"]),
+        // Each fuzz target for 20 s from its corpus, which it leaves as checked in: a target
+        // that no longer builds, or an input that now crashes, fails here, not in a long run.
+        (
+            "fuzz",
+            &["xtask", "fuzz", "--seconds", "20", "--keep-corpus"],
+        ),
         ("rustls", &["xtask", "rustls"]),
         // Broken intra-doc links and malformed docs fail the gate (RUSTDOCFLAGS below).
         ("rustdoc", &["doc", "--workspace", "--no-deps", "--locked"]),

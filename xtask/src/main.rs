@@ -1,7 +1,7 @@
 //! Project chores: `cargo xtask codegen [--check]`, `cargo xtask ci`, and the spec's tools:
 //! `bundle [--check]`, `lint`, `contract`, `redocly-drift`, `typescript`, `python`, `clients`, `docs`, `tools`,
 //! `spec-proof`, `schemathesis`, the release checks `package`, `msrv`, `rustls` and `user-build`,
-//! `bench` and `build-time`, and the hardening runs `fuzz --seconds N` and `load`.
+//! `bench` and `build-time`, and the hardening runs `fuzz --seconds N`, `load` and `mutants`.
 
 mod ci;
 mod codegen;
@@ -105,8 +105,26 @@ enum Command {
         #[arg(long)]
         target: Option<String>,
         /// Afterwards, shrink each corpus to the inputs that keep its coverage (`cargo fuzz cmin`).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "keep_corpus")]
         minimize: bool,
+        /// Leave fuzz/corpus/ as checked in: new inputs go to fuzz-corpus/ in the target
+        /// directory (the gate's run).
+        #[arg(long)]
+        keep_corpus: bool,
+    },
+    /// Run cargo-mutants on the SDK's hand-written core (.cargo/mutants.toml), in a copy of
+    /// the work tree, each mutant tested with nextest; the report goes to mutants/ in the
+    /// target directory. Installs the pinned cargo-mutants.
+    Mutants {
+        /// Mutate only this file (repeatable), a path from the workspace root.
+        #[arg(long = "file", value_name = "PATH")]
+        files: Vec<std::path::PathBuf>,
+        /// Mutate only the lines changed since this git revision (`git diff BASE`).
+        #[arg(long, value_name = "BASE")]
+        in_diff: Option<String>,
+        /// More arguments for cargo-mutants, after `--` (`-- --iterate`, `-- --list`).
+        #[arg(last = true)]
+        extra: Vec<String>,
     },
     /// Run the 10-second load test (64 concurrent entity streams through one client against
     /// the mock) alone, and print its figures: requests, connections and memory over time.
@@ -140,8 +158,25 @@ fn main() -> std::process::ExitCode {
             seconds,
             target,
             minimize,
-        } => perf::fuzz::run(seconds, target.as_deref(), minimize),
+            keep_corpus,
+        } => {
+            let corpus = match (minimize, keep_corpus) {
+                (_, true) => perf::fuzz::Corpus::Keep,
+                (true, false) => perf::fuzz::Corpus::GrowAndMinimize,
+                (false, false) => perf::fuzz::Corpus::Grow,
+            };
+            perf::fuzz::run(seconds, target.as_deref(), corpus)
+        }
         Command::Load => perf::load::run(),
+        Command::Mutants {
+            files,
+            in_diff,
+            extra,
+        } => perf::mutants::run(&perf::mutants::Selection {
+            files: &files,
+            in_diff: in_diff.as_deref(),
+            extra: &extra,
+        }),
     };
     match result {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -503,6 +503,19 @@ mod tests {
     }
 
     #[test]
+    fn a_value_that_is_not_an_entity_says_what_was_expected() {
+        let error = decode(r#""Video""#).unwrap_err().to_string();
+        assert!(
+            error.contains("expected an entity object with a `_type`"),
+            "{error}"
+        );
+        let error = decode(r#"{"_type": 3, "id": "x"}"#)
+            .unwrap_err()
+            .to_string();
+        assert!(error.contains("expected a string"), "{error}");
+    }
+
+    #[test]
     fn a_malformed_known_entity_fails_strictly_and_is_kept_leniently() {
         let page = format!(
             r#"[{{"_type": "User", {USER}}}, {{"_type": "User", "id": 5, "name": "x"}}, {{"name": "y", "_type": "User"}}]"#

@@ -195,3 +195,57 @@ fn type_name(object: &Map<String, Value>) -> &str {
         .and_then(Value::as_str)
         .unwrap_or_default()
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::{Entity, from_slice_lenient};
+
+    #[test]
+    fn an_unknown_entity_gives_back_every_field_in_order() {
+        let object = json!({"id": "v1", "_type": "Video", "z": [1], "name": "Clip", "a": null});
+        let entity: Entity = serde_json::from_value(object.clone()).unwrap();
+        let Entity::Unknown(unknown) = entity else {
+            panic!("{entity:?}");
+        };
+        assert_eq!((unknown.id(), unknown.title()), (Some("v1"), Some("Clip")));
+        let keys: Vec<&str> = unknown.fields().keys().map(String::as_str).collect();
+        assert_eq!(keys, ["id", "_type", "z", "name", "a"]);
+        assert_eq!(Some(unknown.fields()), object.as_object());
+        assert_eq!(Some(&unknown.into_fields()), object.as_object());
+    }
+
+    #[test]
+    fn a_malformed_entity_keeps_its_fields_and_reads_what_it_can() {
+        let object = json!({
+            "_type": "PodcastEpisode", "id": "e1", "name": "Pilot", "duration": 61,
+            "playParams": {"id": "mrn:1.0:catalog:episode:asin:E1", "selections": []},
+            "podcast": 5
+        });
+        let entity: Entity = from_slice_lenient(object.to_string().as_bytes()).unwrap();
+        let Entity::Malformed(malformed) = entity else {
+            panic!("{entity:?}");
+        };
+        assert_eq!(malformed.type_name(), "PodcastEpisode");
+        assert_eq!(
+            (malformed.id(), malformed.title()),
+            (Some("e1"), Some("Pilot"))
+        );
+        assert_eq!(
+            malformed.duration(),
+            Some(std::time::Duration::from_secs(61))
+        );
+        assert_eq!(
+            malformed.mrn().map(|mrn| mrn.to_string()).as_deref(),
+            Some("mrn:1.0:catalog:episode:asin:E1")
+        );
+        assert!(
+            malformed.error().contains("invalid type"),
+            "{}",
+            malformed.error()
+        );
+        assert_eq!(Some(malformed.fields()), object.as_object());
+        assert_eq!(Some(&malformed.into_fields()), object.as_object());
+    }
+}

@@ -296,6 +296,12 @@ mod tests {
     use serde::de::IntoDeserializer;
     use serde::de::value::{Error as ValueError, StrDeserializer};
 
+    #[test]
+    fn a_value_that_is_not_a_string_says_an_mrn_string_was_expected() {
+        let error = serde_json::from_str::<Mrn>("42").unwrap_err().to_string();
+        assert!(error.contains("expected an MRN string such as"), "{error}");
+    }
+
     const EXAMPLES: [&str; 5] = [
         "mrn:1.0:catalog:album:asin:B0BBB43TGW?territory=US",
         "mrn:1.0:library:playlist:uuid:e45df856-2ab7-424e-ba70-76931f50da47",

@@ -382,3 +382,74 @@ impl fmt::Display for RetryAfter {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A body of two lines, the second with `X` after 300 characters and 300 more after it.
+    fn two_line_body() -> String {
+        format!(
+            "{}\n{}X{}",
+            "a".repeat(10),
+            "b".repeat(300),
+            "c".repeat(300)
+        )
+    }
+
+    fn snippet(error: Error) -> String {
+        match error {
+            Error::Decode { snippet, .. } => snippet,
+            other => panic!("not a decode error: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn a_decode_snippet_shows_three_quarters_before_the_failure_and_a_quarter_after() {
+        let body = two_line_body();
+        // Line 2, column 301 is the `X`.
+        let error = Error::decode("p".into(), "m".into(), body.as_bytes(), 2, 301);
+        assert_eq!(
+            snippet(error),
+            format!("{}X{}", "b".repeat(150), "c".repeat(49))
+        );
+    }
+
+    #[test]
+    fn a_decode_snippet_near_the_start_shows_what_there_is_before_and_fills_up_after() {
+        let body = two_line_body();
+        let error = Error::decode("p".into(), "m".into(), body.as_bytes(), 2, 3);
+        let expected: String = body.chars().take(Error::SNIPPET_LEN).collect();
+        assert_eq!(snippet(error), expected);
+    }
+
+    #[test]
+    fn a_decode_snippet_without_a_position_is_the_start_of_the_body() {
+        let body = two_line_body();
+        let error = Error::decode("p".into(), "m".into(), body.as_bytes(), 0, 0);
+        let expected: String = body.chars().take(Error::SNIPPET_LEN).collect();
+        assert_eq!(snippet(error), expected);
+    }
+
+    #[test]
+    fn a_group_error_answers_for_the_failure_inside_it() {
+        let failure = ApiError {
+            code: Some("SERVICE_UNAVAILABLE".to_owned()),
+            ..ApiError::with_status(503)
+        };
+        let error = Error::Group {
+            group: "g1".to_owned(),
+            source: Box::new(Error::Api(Box::new(failure.clone()))),
+        };
+        assert_eq!(error.status(), Some(503));
+        assert_eq!(error.code(), Some("SERVICE_UNAVAILABLE"));
+        assert_eq!(error.api_error(), Some(&failure));
+        assert!(error.is_retryable());
+        let missing = Error::Group {
+            group: "g1".to_owned(),
+            source: Box::new(Error::Api(Box::new(ApiError::with_status(404)))),
+        };
+        assert!(missing.is_not_found());
+        assert!(!missing.is_retryable());
+    }
+}

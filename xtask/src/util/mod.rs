@@ -1,5 +1,6 @@
-//! What the tasks share: child processes with time limits, and the workspace's root, cargo and
-//! generated files.
+//! What the tasks share: child processes with time limits, the pinned cargo subcommands, and the
+//! workspace's root, cargo and generated files.
 
+pub mod cargo_tool;
 pub mod process;
 pub mod workspace;

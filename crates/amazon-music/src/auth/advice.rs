@@ -182,3 +182,66 @@ pub(super) fn unreadable(what: &str, error: &serde_json::Error, path: &str) -> E
         None,
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_lwa_error_code_gets_advice_of_its_own() {
+        let table = [
+            ("invalid_grant", "log in again"),
+            ("invalid_client", "client ID or client secret is wrong"),
+            ("unauthorized_client", "may not use this grant"),
+            ("invalid_request", "malformed or misses a parameter"),
+            ("invalid_scope", "scope is unknown"),
+            ("unsupported_grant_type", "does not accept this grant"),
+            ("access_denied", "denied the request"),
+            ("expired_token", "the code expired: start again"),
+            ("server_error", "having trouble: try again later"),
+            ("temporarily_unavailable", "having trouble: try again later"),
+            ("slow_down_please", "Login with Amazon refused the request"),
+        ];
+        for (code, advice) in table {
+            let message = endpoint_error(code, None, &[]).to_string();
+            assert!(
+                message.contains(&format!("answered {code}: ")) && message.contains(advice),
+                "{code}: {message}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_server_error_and_temporarily_unavailable_are_worth_another_try() {
+        for code in ["server_error", "temporarily_unavailable"] {
+            assert!(is_transient_code(code), "{code}");
+            assert!(endpoint_error(code, None, &[]).is_retryable(), "{code}");
+        }
+        for code in [
+            "invalid_grant",
+            "access_denied",
+            "authorization_pending",
+            "",
+        ] {
+            assert!(!is_transient_code(code), "{code}");
+            assert!(!endpoint_error(code, None, &[]).is_retryable(), "{code}");
+        }
+    }
+
+    #[test]
+    fn the_description_is_quoted_with_the_secrets_blanked_out() {
+        let secret = "distinct-secret-5c1d";
+        let message = endpoint_error(
+            "invalid_client",
+            Some(&format!("client {secret} is unknown")),
+            &["", secret],
+        )
+        .to_string();
+        assert!(
+            message.ends_with(r#"(it said: "client [REDACTED] is unknown")"#),
+            "{message}"
+        );
+        let message = endpoint_error("invalid_client", Some(""), &[secret]).to_string();
+        assert!(!message.contains("it said"), "{message}");
+    }
+}

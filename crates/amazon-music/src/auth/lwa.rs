@@ -735,6 +735,115 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_token_response_is_read_up_to_64_kib_and_no_further() {
+        let token = serde_json::to_string(&token_body(ACCESS_TOKEN)).unwrap();
+        let padded = |len: usize| format!("{token}{}", " ".repeat(len - token.len()));
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_raw(padded(64 * 1024), "application/json"),
+            )
+            .mount(&server)
+            .await;
+        let access_token = source(&server).token().await.expect("64 KiB is read");
+        assert_eq!(access_token.expose_secret(), ACCESS_TOKEN);
+
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(
+                ResponseTemplate::new(200).set_body_raw(padded(64 * 1024 + 1), "application/json"),
+            )
+            .mount(&server)
+            .await;
+        let error = source(&server).token().await.unwrap_err();
+        assert!(!error.is_retryable());
+        let chain = error_chain(&error);
+        assert!(chain.contains("longer than 65536 bytes"), "{chain}");
+    }
+
+    #[tokio::test]
+    async fn each_http_failure_of_the_token_endpoint_says_what_to_do() {
+        let cases = [
+            (
+                ResponseTemplate::new(429).set_body_string("slow down"),
+                "rate limiting this client: try again later",
+                true,
+            ),
+            (
+                ResponseTemplate::new(404).set_body_raw("<html>no</html>", "text/html"),
+                "refused the request: check the token URL",
+                false,
+            ),
+        ];
+        for (response, expected, retryable) in cases {
+            let server = MockServer::start().await;
+            Mock::given(method("POST"))
+                .respond_with(response)
+                .mount(&server)
+                .await;
+            let error = source(&server).token().await.unwrap_err();
+            assert!(error.to_string().contains(expected), "{error}");
+            assert_eq!(error.is_retryable(), retryable, "{error}");
+        }
+    }
+
+    #[tokio::test]
+    async fn a_connection_the_token_endpoint_drops_is_a_failed_request_not_a_failed_connect() {
+        // Accepts each connection and closes it before answering.
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let url = format!("http://{}/auth/o2/token", listener.local_addr().unwrap());
+        tokio::spawn(async move {
+            while let Ok((stream, _)) = listener.accept().await {
+                drop(stream);
+            }
+        });
+        let source = LwaTokenSource::builder()
+            .client_id("amzn1.application-oa2-client.test")
+            .client_secret(CLIENT_SECRET)
+            .refresh_token(REFRESH_TOKEN)
+            .token_url(url)
+            .build()
+            .unwrap();
+        let error = source.token().await.unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("the request to the token endpoint failed: try again later"),
+            "{error}"
+        );
+        assert!(error.is_retryable(), "{error}");
+    }
+
+    #[tokio::test]
+    async fn a_timeout_of_the_callers_http_client_is_worth_another_try() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(token_body(ACCESS_TOKEN))
+                    .set_delay(Duration::from_secs(30)),
+            )
+            .mount(&server)
+            .await;
+        let http = crate::http::client_builder()
+            .unwrap()
+            .timeout(Duration::from_millis(200))
+            .build()
+            .unwrap();
+        let error = untimed(builder_for(&server).http_client(http))
+            .token()
+            .await
+            .unwrap_err();
+        assert!(
+            error
+                .to_string()
+                .contains("did not answer in time: try again later"),
+            "{error}"
+        );
+        assert!(error.is_retryable(), "{error}");
+    }
+
+    #[tokio::test]
     async fn connection_failure_is_an_auth_error() {
         // A port nothing listens on any more.
         let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();

@@ -302,3 +302,15 @@ async fn requests_carry_the_user_agent_and_a_callers_http_client_is_used() {
     client.library_songs().send().await.expect("a page");
     server.verify().await;
 }
+
+#[tokio::test]
+async fn an_error_status_is_an_error_even_when_its_body_is_a_page() {
+    let server = serving(404, single_group_page(vec![track(1)], None)).await;
+    let error = client(&server)
+        .library_songs()
+        .send()
+        .await
+        .expect_err("a 404, whatever its body");
+    assert!(matches!(error, Error::Api(_)), "{error:?}");
+    assert!(error.is_not_found(), "{error:?}");
+}

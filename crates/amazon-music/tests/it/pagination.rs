@@ -1,6 +1,6 @@
 use amazon_music::{Entity, Error};
 use futures_util::{StreamExt, TryStreamExt};
-use serde_json::json;
+use serde_json::{Value, json};
 use wiremock::matchers::{method, path, query_param, query_param_is_missing};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -404,4 +404,151 @@ async fn out_of_bounds_limits_fail_before_anything_is_sent() {
         .send()
         .await
         .expect("no maximum on library songs");
+}
+
+/// A home view of two groups: `g1` holding track 1, with more behind the cursor `c1`, and `g2`
+/// holding track 3, with nothing more.
+fn home_of_two_groups() -> serde_json::Value {
+    let mut page = single_group_page(vec![track(1)], Some("c1"));
+    let groups = &mut page["data"]["content"]["entityGroups"];
+    groups[0]["id"] = json!("g1");
+    let mut second = groups[0].clone();
+    second["id"] = json!("g2");
+    second["content"]["entities"] = json!([track(3)]);
+    second["content"]["nextPageToken"] = json!(null);
+    groups.as_array_mut().expect("the groups").push(second);
+    page
+}
+
+/// Serves the home view of [`home_of_two_groups`], and `g1`'s page behind `c1` as `group_page`.
+async fn home_server(group_page: ResponseTemplate) -> MockServer {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/views/home"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(home_of_two_groups()))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/views/home/g1"))
+        .and(query_param("cursor", "c1"))
+        .respond_with(group_page)
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+    server
+}
+
+#[tokio::test]
+async fn entities_by_group_pages_a_group_on_with_the_requests_limit_and_locale() {
+    let next = ResponseTemplate::new(200).set_body_json(single_group_page(vec![track(2)], None));
+    let server = home_server(next).await;
+    let mut entities: Vec<(String, String)> = client(&server)
+        .home()
+        .limit(5)
+        .locale("de-de")
+        .entities_by_group()
+        .map_ok(|(group, entity)| (group.id.clone(), entity.id().unwrap_or("?").to_owned()))
+        .try_collect()
+        .await
+        .expect("every group's entities");
+    entities.sort();
+    let expected =
+        [("g1", 1), ("g1", 2), ("g2", 3)].map(|(group, n)| (group.to_owned(), format!("T{n:09}")));
+    assert_eq!(entities, expected);
+    let requests = server.received_requests().await.expect("recorded requests");
+    assert_eq!(requests.len(), 2);
+    let group_page = &requests[1];
+    assert_eq!(group_page.url.path(), "/v1/views/home/g1");
+    assert_eq!(support::query(group_page, "limit").as_deref(), Some("5"));
+    assert_eq!(
+        group_page
+            .headers
+            .get("accept-language")
+            .map(|value| value.as_bytes()),
+        Some(&b"de-de"[..])
+    );
+}
+
+#[tokio::test]
+async fn a_group_that_fails_ends_with_an_error_naming_it_while_the_others_go_on() {
+    let failure =
+        ResponseTemplate::new(404).set_body_json(support::error_body(404, "NOT_FOUND", "gone"));
+    let server = home_server(failure).await;
+    let items: Vec<_> = client(&server).home().entities_by_group().collect().await;
+    let mut entities = Vec::new();
+    let mut errors = Vec::new();
+    for item in items {
+        match item {
+            Ok((group, entity)) => {
+                entities.push((group.id.clone(), entity.id().unwrap_or("?").to_owned()))
+            }
+            Err(error) => errors.push(error),
+        }
+    }
+    entities.sort();
+    let expected = [("g1", 1), ("g2", 3)].map(|(group, n)| (group.to_owned(), format!("T{n:09}")));
+    assert_eq!(entities, expected);
+    let [error] = &errors[..] else {
+        panic!("one error: {errors:?}")
+    };
+    assert!(
+        matches!(error, Error::Group { group, .. } if group == "g1"),
+        "{error:?}"
+    );
+    assert!(error.is_not_found(), "{error:?}");
+    assert_eq!(error.code(), Some("NOT_FOUND"));
+    assert!(!error.is_retryable());
+}
+
+/// A playlist view of two groups, `tracks` holding `tracks` (with the `next` token) and
+/// `similar` holding a playlist, in that order or, with `similar_first`, the other.
+fn playlist_page(tracks: Vec<Value>, next: Option<&str>, similar_first: bool) -> Value {
+    let mut page = single_group_page(tracks, next);
+    let groups = &mut page["data"]["content"]["entityGroups"];
+    groups[0]["id"] = json!("tracks");
+    let mut similar = groups[0].clone();
+    similar["id"] = json!("similar");
+    similar["content"]["entities"] = json!([{"_type": "Video", "id": "not-a-track"}]);
+    similar["content"]["nextPageToken"] = json!(null);
+    let groups = groups.as_array_mut().expect("the groups");
+    if similar_first {
+        groups.insert(0, similar);
+    } else {
+        groups.push(similar);
+    }
+    page
+}
+
+#[tokio::test]
+async fn a_playlists_entities_follow_its_first_group_by_id_when_the_groups_reorder() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/views/playlists/P1"))
+        .and(query_param_is_missing("cursor"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(playlist_page(
+            vec![track(1)],
+            Some("c1"),
+            false,
+        )))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/v1/views/playlists/P1"))
+        .and(query_param("cursor", "c1"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(playlist_page(
+            vec![track(2)],
+            None,
+            true,
+        )))
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+    let entities: Vec<Entity> = client(&server)
+        .playlist("P1")
+        .entities()
+        .try_collect()
+        .await
+        .expect("the playlist's tracks");
+    assert_eq!(ids(&entities), ["T000000001", "T000000002"]);
+    assert_eq!(request_count(&server).await, 2);
 }

@@ -164,3 +164,25 @@ async fn a_backslash_and_dot_segments_do_not_reach_another_view() {
         check_request("/v1/views/albums/{id}", id, &received).expect("one segment");
     }
 }
+
+#[tokio::test]
+async fn a_request_with_the_wrong_number_of_path_arguments_is_refused_before_sending() {
+    let server = MockServer::start().await;
+    amazon_music_test_support::mount_catch_all(&server).await;
+    let client = builder(&server.uri()).build().expect("a client");
+    for arguments in [vec![], vec!["P1", "P2"]] {
+        let count = arguments.len();
+        let refused = client.any_request(Operation::Playlist, arguments);
+        let Err(error @ Error::InvalidRequest { .. }) = refused else {
+            panic!("{count} arguments: {:?}", refused.map(drop));
+        };
+        assert!(
+            error
+                .to_string()
+                .contains(&format!("takes 1 path argument(s) (id), not {count}")),
+            "{error}"
+        );
+    }
+    assert!(client.any_request(Operation::Playlist, ["P1"]).is_ok());
+    assert_eq!(amazon_music_test_support::request_count(&server).await, 0);
+}

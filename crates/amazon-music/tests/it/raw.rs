@@ -163,3 +163,27 @@ async fn pages_raw_ends_with_a_decode_error_after_a_body_without_a_cursor_to_rea
     assert!(pages.try_next().await.expect("ended").is_none());
     assert_eq!(request_count(&server).await, 1);
 }
+
+#[tokio::test]
+async fn send_raw_of_an_error_status_with_a_page_that_is_not_json_is_an_api_error() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/views/library/songs"))
+        .respond_with(
+            ResponseTemplate::new(404).set_body_raw("<html>no such page</html>", "text/html"),
+        )
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+
+    let error = client(&server)
+        .library_songs()
+        .send_raw()
+        .await
+        .expect_err("a 404 is an error whatever its body");
+    let Error::Api(api) = &error else {
+        panic!("{error:?}")
+    };
+    assert_eq!((api.status, api.code.as_deref()), (404, None));
+    assert_eq!(request_count(&server).await, 1);
+}

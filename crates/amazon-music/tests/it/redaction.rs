@@ -6,7 +6,7 @@ use wiremock::{Mock, MockServer, ResponseTemplate};
 use crate::support::{ACCESS_TOKEN, API_KEY, client, error_body, single_group_page, track};
 
 #[tokio::test]
-async fn no_secret_reaches_trace_output_or_debug() {
+async fn each_attempt_is_traced_and_no_secret_reaches_the_output_or_debug() {
     // While a single dispatcher is registered, tracing-core caches a callsite's interest from
     // the default subscriber of whichever thread reaches it first: under `cargo test`, where
     // the tests of this binary share one process, a test on another thread (no subscriber)
@@ -59,7 +59,17 @@ async fn no_secret_reaches_trace_output_or_debug() {
         output.contains("retrying"),
         "the retry was traced:\n{output}"
     );
+    for field in ["attempt=1", "status=503", "attempt=2", "status=200"] {
+        assert!(
+            output.contains(field),
+            "each attempt's span has its number and status ({field}):\n{output}"
+        );
+    }
     let debug = format!("{client:?}");
+    assert!(
+        debug.contains(&server.uri()) && debug.contains(r#"api_key: "[REDACTED]""#),
+        "the client's Debug shows where it sends, and that a key is set: {debug}"
+    );
     for text in [&output, &debug] {
         assert!(!text.contains(API_KEY), "{text}");
         assert!(!text.contains(ACCESS_TOKEN), "{text}");
