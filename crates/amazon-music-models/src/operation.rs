@@ -324,7 +324,8 @@ impl Operation {
                     .path_template()
                     .strip_prefix(self.path_template())
                     .and_then(|rest| rest.strip_prefix("/{"))
-                    .is_some_and(|rest| rest.ends_with('}') && !rest.contains('/'))
+                    // A parameter is a whole segment: with no `/` after it, it ends the path.
+                    .is_some_and(|rest| !rest.contains('/'))
         })
     }
 
@@ -567,6 +568,82 @@ mod tests {
             .expect("home takes a cursor");
         assert_eq!(cursor.check_text("0%3Aabc"), Ok(()));
         assert_eq!(Operation::Album.spec().query_parameter("cursor"), None);
+    }
+
+    #[test]
+    fn a_one_character_search_is_long_enough_and_an_empty_one_is_not() {
+        let query = Operation::Search
+            .spec()
+            .query_parameter("query")
+            .expect("the search takes a query");
+        assert_eq!(query.check_string("a"), Ok(()));
+        assert!(query.check_string("").is_err());
+    }
+
+    #[test]
+    fn each_grouped_view_pages_its_groups_at_its_own_path_and_one_segment_more() {
+        assert_eq!(
+            Operation::Home.group_operation(),
+            Some(Operation::HomeGroup)
+        );
+        assert_eq!(
+            Operation::Podcasts.group_operation(),
+            Some(Operation::PodcastsGroup)
+        );
+        assert_eq!(
+            Operation::Library.group_operation(),
+            Some(Operation::LibraryGroup)
+        );
+        for operation in Operation::ALL {
+            let Some(group) = operation.group_operation() else {
+                continue;
+            };
+            assert_eq!(operation.paging(), PagingStyle::Groups, "{operation}");
+            assert_eq!(group.paging(), PagingStyle::Entities, "{group}");
+            let rest = group
+                .path_template()
+                .strip_prefix(operation.path_template())
+                .expect("the group's path extends the view's");
+            assert!(
+                rest.starts_with("/{") && rest.ends_with('}') && !rest[1..].contains('/'),
+                "{group}: {rest}"
+            );
+        }
+        for operation in [
+            Operation::Artist,
+            Operation::LibrarySongs,
+            Operation::HomeGroup,
+            Operation::Album,
+            Operation::Search,
+        ] {
+            assert_eq!(operation.group_operation(), None, "{operation}");
+        }
+    }
+
+    #[test]
+    fn a_path_ends_with_an_operation_after_any_base_path() {
+        let any = |_: &str| true;
+        assert!(Operation::Album.ends_path("/v1/views/albums/B0", any));
+        assert!(Operation::Album.ends_path("/base/v1/views/albums/B0", any));
+        assert!(Operation::Album.ends_path("/a/b/v1/views/albums/B0", any));
+        assert!(!Operation::Album.ends_path("/v1/views/albums/B0/x", any));
+        assert!(!Operation::Album.ends_path("/v1/views/albums/", any));
+        assert!(!Operation::Album.ends_path("/B0", any));
+        assert!(!Operation::Album.ends_path("", any));
+        assert!(!Operation::Album.ends_path("v1/views/albums/B0", any));
+        assert!(!Operation::Album.ends_path("/v1/views/artists/B0", any));
+        assert!(Operation::LibrarySongs.ends_path("/v1/views/library/songs", any));
+        assert!(!Operation::LibrarySongs.ends_path("/v1/views/library/albums", any));
+    }
+
+    #[test]
+    fn a_literal_path_outranks_a_template_whatever_the_table_order() {
+        let segments = ["", "v1", "views", "library", "songs"];
+        let any = |_: &str| true;
+        let group = literal_segments_matched("/v1/views/library/{groupId}", &segments, any);
+        let songs = literal_segments_matched("/v1/views/library/songs", &segments, any);
+        assert_eq!(group, Some(4));
+        assert_eq!(songs, Some(5));
     }
 
     #[test]
