@@ -79,3 +79,22 @@ async fn typed_setters_are_checked_against_the_table_too() {
     );
     assert_eq!(request_count(&server).await, 0);
 }
+
+#[tokio::test]
+async fn a_request_type_of_the_wrong_response_shape_says_what_the_response_holds() {
+    let server = MockServer::start().await;
+    mount_catch_all(&server).await;
+    let client = client(&server);
+
+    let error = client
+        .request::<amazon_music::pagination::SinglePage>(Operation::Search, Vec::<String>::new())
+        .expect_err("the search answers several views");
+    assert!(matches!(error, Error::InvalidRequest { .. }), "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .contains("its response holds several views, not one view"),
+        "{error}"
+    );
+    assert_eq!(request_count(&server).await, 0);
+}

@@ -31,7 +31,7 @@ async fn send_raw_returns_the_body_byte_for_byte_with_the_fields_models_drop() {
                 .insert_header("x-amzn-requestid", "req-42")
                 .set_body_raw(body.clone(), "application/json"),
         )
-        .expect(2)
+        .expect(3)
         .mount(&server)
         .await;
     mount_catch_all(&server).await;
@@ -47,6 +47,19 @@ async fn send_raw_returns_the_body_byte_for_byte_with_the_fields_models_drop() {
     let view = client.library_songs().send().await.expect("a view");
     let reencoded = serde_json::to_value(&view).expect("JSON");
     assert_eq!(reencoded.get("futureField"), None, "the models drop it");
+
+    let raw = client.library_songs().send_raw().await.expect("a response");
+    let shown = format!("{raw:?}");
+    assert!(shown.contains("status: 200"), "{shown}");
+    assert!(
+        shown.contains(&format!("body_len: {}", body.len())),
+        "{shown}"
+    );
+    assert!(
+        !shown.contains("futureField"),
+        "Debug leaves the body out: {shown}"
+    );
+    assert_eq!(raw.into_body(), body.into_bytes(), "the body, taken whole");
 }
 
 #[tokio::test]
