@@ -369,7 +369,10 @@ async fn retries_stop_at_the_time_budget() {
         .await
         .expect_err("always 503");
     assert_eq!(error.status(), Some(503));
-    assert_eq!(request_count(&server).await, 3);
+    // Two waits when the answers are quick; one when a loaded machine makes the first slow.
+    // Without the budget, 50 retries, and more than 3 requests within the 2 s below.
+    let requests = request_count(&server).await;
+    assert!((2..=3).contains(&requests), "{requests} requests");
     assert!(
         started.elapsed() < Duration::from_secs(2),
         "{:?}",
