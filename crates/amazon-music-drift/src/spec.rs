@@ -1,29 +1,23 @@
 //! The spec drift compares traffic with, embedded by `cargo xtask codegen`, and what drift
 //! asks of it: which operation a request is, what its responses are, and each schema.
 
+use amazon_music_models::Operation;
 use serde_json::Value;
 
 /// The spec as JSON, without its examples: written by `cargo xtask codegen`.
 const EMBEDDED: &str = include_str!("generated_spec.json");
 
-/// The parsed spec, with its path templates split once.
+/// The parsed spec, and the paths of its token endpoints.
 pub(crate) struct Spec {
     document: Value,
-    paths: Vec<PathTemplate>,
     token_paths: Vec<String>,
-}
-
-/// One path of the spec, split into segments: `None` for a path parameter.
-struct PathTemplate {
-    template: String,
-    segments: Vec<Option<String>>,
 }
 
 /// What a request's method and path are in the spec.
 pub(crate) enum Route<'a> {
     /// An operation of the spec.
     Operation {
-        /// Its `operationId` (or `METHOD template` when it has none).
+        /// Its `operationId`.
         id: String,
         /// Its `responses` object.
         responses: &'a Value,
@@ -42,74 +36,33 @@ impl Spec {
     }
 
     fn new(document: Value) -> Self {
-        let paths = document
-            .get("paths")
-            .and_then(Value::as_object)
-            .map(|paths| {
-                paths
-                    .keys()
-                    .map(|template| PathTemplate {
-                        template: template.clone(),
-                        segments: template
-                            .split('/')
-                            .map(|segment| {
-                                (!(segment.starts_with('{') && segment.ends_with('}')))
-                                    .then(|| segment.to_owned())
-                            })
-                            .collect(),
-                    })
-                    .collect()
-            })
-            .unwrap_or_default();
         let token_paths = oauth_urls(&document)
             .filter_map(|url| url::Url::parse(url).ok())
             .map(|url| url.path().to_owned())
             .collect();
         Self {
             document,
-            paths,
             token_paths,
         }
     }
 
-    /// The route of a request: the operation whose path matches with the most literal
-    /// segments (so `/library/albums` wins over `/library/{groupId}`) and has the method.
+    /// The route of a request: the operation the models' table finds for the path
+    /// ([`Operation::from_path`]: the most literal segments win, so `/library/albums` is not a
+    /// group of `/library`), if the spec gives it the method.
     pub(crate) fn route(&self, method: &str, path: &str) -> Route<'_> {
         if self.token_paths.iter().any(|token| token == path) {
             return Route::Token;
         }
-        let segments: Vec<&str> = path.split('/').collect();
-        let best = self
-            .paths
-            .iter()
-            .filter(|template| {
-                template.segments.len() == segments.len()
-                    && template
-                        .segments
-                        .iter()
-                        .zip(&segments)
-                        .all(|(want, got)| match want {
-                            Some(literal) => literal == got,
-                            None => !got.is_empty(),
-                        })
-            })
-            .max_by_key(|template| template.segments.iter().flatten().count());
-        let method = method.to_ascii_lowercase();
-        let Some(template) = best else {
+        let Some(operation) = Operation::from_path(path) else {
             return Route::Unknown;
         };
-        let Some(operation) = self.document["paths"][&template.template].get(&method) else {
+        let method = method.to_ascii_lowercase();
+        let Some(entry) = self.document["paths"][operation.path_template()].get(&method) else {
             return Route::Unknown;
         };
         Route::Operation {
-            id: operation
-                .get("operationId")
-                .and_then(Value::as_str)
-                .map_or_else(
-                    || format!("{} {}", method.to_ascii_uppercase(), template.template),
-                    str::to_owned,
-                ),
-            responses: &operation["responses"],
+            id: operation.operation_id().to_owned(),
+            responses: &entry["responses"],
         }
     }
 
