@@ -25,8 +25,6 @@ const LATENCY_MILLIS: u64 = 50;
 pub const RATE_LIMIT: u32 = 20;
 /// Runs of the fast measures; the fastest counts.
 const RUNS: usize = 3;
-/// Building the binary in release (when not built yet).
-const BUILD_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 /// One run of the command.
 const RUN_TIMEOUT: Duration = Duration::from_secs(5 * 60);
 /// One request to the mock's admin endpoint.
@@ -93,24 +91,11 @@ struct Bench {
 
 impl Bench {
     fn start() -> Result<Self> {
-        let mut build = workspace::cargo();
-        build
-            .args([
-                "build",
-                "--release",
-                "--locked",
-                "-p",
-                "amazon-music-cli",
-                "--bin",
-                "amzn-music",
-            ])
-            .current_dir(workspace::root());
-        process::run(&mut build, BUILD_TIMEOUT)?;
-        let target = workspace::target_dir()?;
-        let binary = target.join("release").join("amzn-music");
+        let release = super::build_release(&["-p", "amazon-music-cli", "--bin", "amzn-music"])?;
+        let binary = release.join("amzn-music");
         let mock = Server::start(mock_command(&binary, LIBRARY_SIZE), MOCK_LISTENING)?;
         let (api_key, token) = mock.mock_credentials()?;
-        let scratch = target.join("bench-export");
+        let scratch = workspace::target_dir()?.join("bench-export");
         let _ = std::fs::remove_dir_all(&scratch);
         std::fs::create_dir_all(&scratch)
             .with_context(|| format!("creating {}", scratch.display()))?;

@@ -11,15 +11,12 @@ use anyhow::{Context, Result, bail};
 
 use crate::spec::contract::{MOCK_LISTENING, Server, mock_command};
 use crate::util::process;
-use crate::util::workspace;
 
 /// The entities streamed by the small run and the large one.
 const SMALL: usize = 1_000;
 const LARGE: usize = 100_000;
 /// The mock's library: enough songs for the large run.
 const LIBRARY_SIZE: &str = "100000";
-/// Building the binaries in release (when not built yet).
-const BUILD_TIMEOUT: Duration = Duration::from_secs(30 * 60);
 /// One run of an example.
 const RUN_TIMEOUT: Duration = Duration::from_secs(10 * 60);
 
@@ -72,26 +69,18 @@ struct Bench {
 impl Bench {
     /// Builds the binaries in release and starts the mock.
     fn start() -> Result<Self> {
-        let mut build = workspace::cargo();
-        build
-            .args([
-                "build",
-                "--release",
-                "--locked",
-                "-p",
-                "amazon-music-cli",
-                "-p",
-                "amazon-music",
-                "--bin",
-                "amzn-music",
-                "--example",
-                "stream_entities",
-                "--example",
-                "page_bytes",
-            ])
-            .current_dir(workspace::root());
-        process::run(&mut build, BUILD_TIMEOUT)?;
-        let release = workspace::target_dir()?.join("release");
+        let release = super::build_release(&[
+            "-p",
+            "amazon-music-cli",
+            "-p",
+            "amazon-music",
+            "--bin",
+            "amzn-music",
+            "--example",
+            "stream_entities",
+            "--example",
+            "page_bytes",
+        ])?;
         let mock = Server::start(
             mock_command(&release.join("amzn-music"), LIBRARY_SIZE),
             MOCK_LISTENING,
