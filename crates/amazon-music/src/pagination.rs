@@ -430,3 +430,22 @@ fn group_chain(
         })
         .boxed()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::Group;
+
+    #[test]
+    fn a_group_is_labelled_by_its_title_or_else_its_id() {
+        let titled = Group {
+            id: "top-hits".to_owned(),
+            title: Some("Top hits".to_owned()),
+        };
+        assert_eq!(titled.label(), "Top hits");
+        let untitled = Group {
+            id: "songs".to_owned(),
+            title: None,
+        };
+        assert_eq!(untitled.label(), "songs");
+    }
+}

@@ -107,6 +107,8 @@ fn errors_are_the_async_clients_and_end_the_iteration() {
         entities.next().is_none(),
         "the iterator ends after its error"
     );
+    let debug = format!("{entities:?}");
+    assert!(debug.contains("done: true"), "its Debug says so: {debug}");
 }
 
 #[test]

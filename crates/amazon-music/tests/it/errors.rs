@@ -314,3 +314,41 @@ async fn an_error_status_is_an_error_even_when_its_body_is_a_page() {
     assert!(matches!(error, Error::Api(_)), "{error:?}");
     assert!(error.is_not_found(), "{error:?}");
 }
+
+#[tokio::test]
+async fn an_error_body_that_is_not_the_apis_becomes_the_message_cut_to_the_snippet_length() {
+    let page = format!(
+        "<html><body>Request blocked by the gateway. {}</body></html>",
+        "Details follow. ".repeat(30)
+    );
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(ResponseTemplate::new(404).set_body_string(page.clone()))
+        .mount(&server)
+        .await;
+    let error = client(&server)
+        .library_songs()
+        .send()
+        .await
+        .expect_err("a 404");
+    let Error::Api(api) = &error else {
+        panic!("an API error: {error:?}");
+    };
+    let expected: String = page.chars().take(Error::SNIPPET_LEN).collect();
+    assert_eq!(api.message.as_deref(), Some(expected.as_str()));
+    assert!(page.len() > Error::SNIPPET_LEN, "the page is cut");
+}
+
+#[tokio::test]
+async fn a_page_over_two_mebibytes_is_read_under_the_default_limit() {
+    let page = single_group_page((0..8_000).map(track).collect(), None);
+    let size = page.to_string().len();
+    assert!(size > 2 * 1024 * 1024, "the page is {size} bytes");
+    let server = serving(200, page).await;
+    let view = client(&server)
+        .library_songs()
+        .send()
+        .await
+        .expect("well under the default 16 MiB");
+    assert_eq!(view.content.entity_groups[0].content.entities.len(), 8_000);
+}

@@ -552,3 +552,66 @@ async fn a_playlists_entities_follow_its_first_group_by_id_when_the_groups_reord
     assert_eq!(ids(&entities), ["T000000001", "T000000002"]);
     assert_eq!(request_count(&server).await, 2);
 }
+
+#[tokio::test]
+async fn a_client_set_to_encode_cursors_sends_each_token_encoded_once_more() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(query_param_is_missing("cursor"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(single_group_page(vec![track(1)], Some("0%3A97ac"))),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(200).set_body_json(single_group_page(vec![track(2)], None)),
+        )
+        .mount(&server)
+        .await;
+    let songs: Vec<Entity> = support::builder(&server.uri())
+        .cursor_encoding(amazon_music::CursorEncoding::Encoded)
+        .build()
+        .expect("a client")
+        .library_songs()
+        .entities()
+        .try_collect()
+        .await
+        .expect("both pages");
+    assert_eq!(ids(&songs), ["T000000001", "T000000002"]);
+    let requests = server.received_requests().await.expect("recorded requests");
+    assert_eq!(
+        support::cursors(&requests),
+        [None, Some("0%253A97ac".to_owned())]
+    );
+}
+
+#[tokio::test]
+async fn a_search_returns_every_view_of_the_response_in_order() {
+    let view = |id: &str| {
+        let mut page = single_group_page(vec![track(id.len())], None);
+        page["data"]["id"] = json!(id);
+        page["data"].take()
+    };
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .and(path("/v1/search"))
+        .and(query_param("query", "weekend"))
+        .and(query_param("limit", "3"))
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(json!({"data": [view("top-hits"), view("tracks")]})),
+        )
+        .mount(&server)
+        .await;
+    mount_catch_all(&server).await;
+    let views = client(&server)
+        .search("weekend")
+        .limit(3)
+        .send()
+        .await
+        .expect("the search's views");
+    let ids: Vec<&str> = views.iter().map(|view| view.id.as_str()).collect();
+    assert_eq!(ids, ["top-hits", "tracks"]);
+}

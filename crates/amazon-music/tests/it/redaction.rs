@@ -76,3 +76,35 @@ async fn each_attempt_is_traced_and_no_secret_reaches_the_output_or_debug() {
         assert!(!text.contains("TestAccessToken"), "{text}");
     }
 }
+
+#[test]
+fn builders_blocking_clients_and_their_iterators_show_their_state_in_debug_but_no_secret() {
+    let base_url = "http://127.0.0.1:9";
+    let builder = crate::support::builder(base_url);
+    let builder_debug = format!("{builder:?}");
+    assert!(
+        builder_debug.starts_with("ClientBuilder {")
+            && builder_debug.contains(base_url)
+            && builder_debug.contains(r#"api_key: Some("[REDACTED]")"#),
+        "the builder's Debug shows where it will send, and that a key is set: {builder_debug}"
+    );
+    let blocking = crate::support::builder_of::<amazon_music::blocking::Client>(base_url)
+        .build()
+        .expect("a blocking client");
+    let client_debug = format!("{blocking:?}");
+    assert!(
+        client_debug.contains(base_url) && client_debug.contains("runtime: Runtime"),
+        "the blocking client's Debug shows the async client and its runtime: {client_debug}"
+    );
+    let pages = blocking.library_songs().pages();
+    let iter_debug = format!("{pages:?}");
+    assert!(
+        iter_debug.starts_with("Iter {") && iter_debug.contains("done: false"),
+        "an iterator not yet used says so: {iter_debug}"
+    );
+    for text in [&builder_debug, &client_debug, &iter_debug] {
+        assert!(!text.contains(API_KEY), "{text}");
+        assert!(!text.contains(ACCESS_TOKEN), "{text}");
+        assert!(!text.contains("TestAccessToken"), "{text}");
+    }
+}

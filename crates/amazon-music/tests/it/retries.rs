@@ -461,3 +461,48 @@ async fn the_connect_timeout_bounds_a_connection_that_never_completes() {
     assert!(elapsed >= Duration::from_millis(300), "{elapsed:?}");
     assert!(elapsed < Duration::from_secs(5), "{elapsed:?}");
 }
+
+#[tokio::test]
+async fn a_body_cut_short_is_a_transport_error_that_says_so() {
+    let page = single_group_page(vec![track(7)], None).to_string();
+    let server = RawServer::start(vec![Reply::Truncated(page)]).await;
+    let client = builder(&server.url)
+        .retry_policy(RetryPolicy::disabled())
+        .build()
+        .expect("a client");
+    let error = client
+        .library_songs()
+        .send()
+        .await
+        .expect_err("half a body");
+    assert!(matches!(error, Error::Transport { .. }), "{error:?}");
+    assert!(
+        error
+            .to_string()
+            .contains("the connection broke while the response was read"),
+        "{error}"
+    );
+}
+
+#[tokio::test]
+async fn a_fixed_rate_limit_spaces_a_clients_requests() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(songs_ok())
+        .mount(&server)
+        .await;
+    let client = builder(&server.uri())
+        .rate_limit(amazon_music::RateLimit::fixed(10.0))
+        .build()
+        .expect("a client");
+    let started = Instant::now();
+    for _ in 0..4 {
+        client.library_songs().send().await.expect("a page");
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "four requests at 10 a second span at least 300 ms: {:?}",
+        started.elapsed()
+    );
+    assert_eq!(request_count(&server).await, 4);
+}
