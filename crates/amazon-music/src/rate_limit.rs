@@ -195,9 +195,10 @@ impl RateLimiter {
                 }
                 (start, state.epoch)
             };
-            if start > Instant::now() {
+            let wait = start.saturating_duration_since(Instant::now());
+            if !wait.is_zero() {
                 tracing::debug!(
-                    wait_ms = (start - Instant::now()).as_millis() as u64,
+                    wait_ms = wait.as_millis() as u64,
                     "waiting for the rate limit"
                 );
                 tokio::time::sleep_until(start).await;
@@ -231,11 +232,10 @@ impl RateLimiter {
             }
             Outcome::Throttled(retry_after) => {
                 let mut changed = false;
-                if let Some(wait) = retry_after.filter(|wait| *wait <= self.max_pause)
-                    && now + wait > state.paused_until
-                {
-                    state.paused_until = now + wait;
-                    changed = true;
+                if let Some(wait) = retry_after.filter(|wait| *wait <= self.max_pause) {
+                    let paused_until = state.paused_until.max(now + wait);
+                    changed = paused_until != state.paused_until;
+                    state.paused_until = paused_until;
                 }
                 if self.adaptive && permit.epoch == state.epoch {
                     while state

@@ -2,7 +2,6 @@
 //! [`ClientBuilder::record_to`](crate::ClientBuilder::record_to): one entry per attempt, written
 //! from the transport's one send path.
 
-use std::fmt;
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
@@ -77,14 +76,5 @@ impl Recorder {
             );
             *writer = None;
         }
-    }
-}
-
-impl fmt::Debug for Recorder {
-    fn fmt(&self, formatter: &mut fmt::Formatter<'_>) -> fmt::Result {
-        formatter
-            .debug_struct("Recorder")
-            .field("path", &self.path)
-            .finish_non_exhaustive()
     }
 }

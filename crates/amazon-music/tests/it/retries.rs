@@ -495,6 +495,11 @@ async fn a_fixed_rate_limit_spaces_a_clients_requests() {
         .rate_limit(amazon_music::RateLimit::fixed(10.0))
         .build()
         .expect("a client");
+    let debug = format!("{client:?}");
+    assert!(
+        debug.contains("RateLimiter { adaptive: false, rate: Some(10.0)"),
+        "the client's Debug shows its limit and current rate: {debug}"
+    );
     let started = Instant::now();
     for _ in 0..4 {
         client.library_songs().send().await.expect("a page");
