@@ -446,6 +446,18 @@ mod tests {
     }
 
     #[test]
+    fn the_policies_report_their_documented_retry_counts_and_budget() {
+        assert_eq!(RetryPolicy::standard().max_retries(), 3);
+        assert_eq!(
+            RetryPolicy::default().max_elapsed(),
+            Duration::from_secs(60)
+        );
+        assert_eq!(RetryPolicy::disabled().max_retries(), 0);
+        let policy = RetryPolicy::standard().with_max_retries(5);
+        assert_eq!(policy.max_retries(), 5);
+    }
+
+    #[test]
     fn stops_after_the_last_retry() {
         let policy = RetryPolicy::standard().with_max_retries(2);
         assert!(

@@ -513,6 +513,11 @@ mod tests {
         let second = cache.token(counting(&calls, HOUR)).await.unwrap();
         assert_eq!(first, token("token-1"));
         assert_eq!(second, token("token-1"));
+        // Ten minutes on (the paused clock runs every task meanwhile), the token is still
+        // fresh: no request went out in the background either.
+        tokio::time::sleep(Duration::from_secs(10 * 60)).await;
+        let third = cache.token(counting(&calls, HOUR)).await.unwrap();
+        assert_eq!(third, token("token-1"));
         assert_eq!(calls.load(Ordering::SeqCst), 1);
     }
 
@@ -521,8 +526,9 @@ mod tests {
         let cache = TokenCache::new(settings());
         let calls = calls();
         cache.token(counting(&calls, HOUR)).await.unwrap();
-        // The clock started when the fetch began, a second before it ended.
-        tokio::time::advance(HOUR - DEFAULT_REFRESH_AHEAD - Duration::from_secs(2)).await;
+        // The default margin is five minutes: a one-hour token is due after 55. The clock
+        // started when the fetch began, a second before it ended.
+        tokio::time::advance(Duration::from_secs(55 * 60) - Duration::from_secs(2)).await;
         assert_eq!(
             cache.token(counting(&calls, HOUR)).await.unwrap(),
             token("token-1")

@@ -511,3 +511,41 @@ async fn a_fixed_rate_limit_spaces_a_clients_requests() {
     );
     assert_eq!(request_count(&server).await, 4);
 }
+
+#[tokio::test]
+async fn a_rate_limited_clients_retry_after_holds_back_its_next_request() {
+    let server = MockServer::start().await;
+    Mock::given(method("GET"))
+        .respond_with(
+            ResponseTemplate::new(429)
+                .insert_header("retry-after", "1")
+                .set_body_json(error_body(429, "THROTTLED", "Slow down.")),
+        )
+        .up_to_n_times(1)
+        .with_priority(1)
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .respond_with(songs_ok())
+        .with_priority(2)
+        .mount(&server)
+        .await;
+    let client = builder(&server.uri())
+        .retry_policy(RetryPolicy::disabled())
+        .rate_limit(amazon_music::RateLimit::adaptive())
+        .build()
+        .expect("a client");
+    let started = Instant::now();
+    let error = client.library_songs().send().await.expect_err("a 429");
+    assert!(matches!(error, Error::RateLimited { .. }), "{error:?}");
+    client
+        .library_songs()
+        .send()
+        .await
+        .expect("the next request");
+    assert!(
+        started.elapsed() >= Duration::from_secs(1),
+        "the next request waited out the Retry-After: {:?}",
+        started.elapsed()
+    );
+}
