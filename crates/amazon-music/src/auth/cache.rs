@@ -653,9 +653,22 @@ mod tests {
     }
 
     #[tokio::test(start_paused = true)]
+    async fn refresh_of_a_token_whose_replacement_has_expired_fetches_anew() {
+        let cache = TokenCache::new(settings());
+        let calls = calls();
+        let old = cache.token(counting(&calls, HOUR)).await.unwrap();
+        let replacement = cache.refresh(&old, counting(&calls, HOUR)).await.unwrap();
+        assert_eq!(replacement, token("token-2"));
+        tokio::time::advance(HOUR * 2).await;
+        let fresh = cache.refresh(&old, counting(&calls, HOUR)).await.unwrap();
+        assert_eq!(fresh, token("token-3"), "not the expired replacement");
+    }
+
+    #[tokio::test(start_paused = true)]
     async fn a_seeded_token_is_used_until_rejected_then_refreshed() {
         let cache = TokenCache::seeded(settings(), token("seeded"), None);
         let calls = calls();
+        assert_eq!(cache.expires_in(), None, "its expiry is not known");
         tokio::time::advance(HOUR * 24).await;
         assert_eq!(
             cache.token(counting(&calls, HOUR)).await.unwrap(),
@@ -667,6 +680,37 @@ mod tests {
             .await
             .unwrap();
         assert_eq!(fresh, token("token-1"));
+        // Its hour started when the request went out, a second ago.
+        assert_eq!(cache.expires_in(), Some(HOUR - Duration::from_secs(1)));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_seeded_token_that_expires_soon_is_used_for_half_of_what_it_has_left() {
+        let expires_at = Instant::now() + Duration::from_secs(240);
+        let cache = TokenCache::seeded(settings(), token("seeded"), Some(expires_at));
+        let calls = calls();
+        assert_eq!(cache.expires_in(), Some(Duration::from_secs(240)));
+        tokio::time::sleep(Duration::from_secs(100)).await;
+        assert_eq!(
+            cache.token(counting(&calls, HOUR)).await.unwrap(),
+            token("seeded")
+        );
+        // The paused clock runs every task meanwhile: no refresh started in the background.
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        assert_eq!(calls.load(Ordering::SeqCst), 0, "fresh for its first 120 s");
+        assert_eq!(cache.expires_in(), Some(Duration::from_secs(130)));
+        tokio::time::sleep(Duration::from_secs(10)).await;
+        assert_eq!(
+            cache.token(counting(&calls, HOUR)).await.unwrap(),
+            token("seeded"),
+            "still valid, so no wait"
+        );
+        tokio::time::sleep(Duration::from_secs(2)).await;
+        assert_eq!(calls.load(Ordering::SeqCst), 1, "refreshed after 120 s");
+        assert_eq!(
+            cache.token(counting(&calls, HOUR)).await.unwrap(),
+            token("token-1")
+        );
     }
 
     #[tokio::test(start_paused = true)]
@@ -738,6 +782,23 @@ mod tests {
             panic!("{error:?}");
         };
         assert_eq!(*retry_after, None);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn every_waiter_gets_the_failures_whole_chain_of_causes() {
+        let cache = TokenCache::new(settings());
+        let refused = std::io::Error::new(std::io::ErrorKind::ConnectionRefused, "refused");
+        let cause = Error::transport("could not connect", Box::new(refused));
+        let fetch = move || -> Fetch {
+            Box::pin(async move { Err(Error::auth("no token", Some(Box::new(cause)))) })
+        };
+        let error = cache.token(fetch).await.unwrap_err();
+        let first = error.source().expect("the cause");
+        assert_eq!(first.to_string(), "transport error: could not connect");
+        let second = first.source().expect("the cause's cause");
+        assert_eq!(second.to_string(), "refused");
+        let debug = format!("{error:?}");
+        assert!(debug.contains("ConnectionRefused"), "{debug}");
     }
 
     #[tokio::test(start_paused = true)]

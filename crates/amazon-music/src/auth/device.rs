@@ -246,7 +246,6 @@ impl DeviceAuthorization {
                         "the token endpoint asked to slow down; polling less often"
                     );
                 }
-                Some("expired_token") => return Err(expired()),
                 Some(code) if is_transient_code(code) => {
                     failures += 1;
                     wait = self.backoff(failures);
@@ -552,6 +551,23 @@ mod tests {
             "{error}"
         );
         assert_eq!(token_requests(&server).await.len(), 2);
+    }
+
+    #[tokio::test]
+    async fn a_refusal_the_endpoint_does_not_explain_stops_polling() {
+        let server = MockServer::start().await;
+        codepair(&server, 600).await;
+        token_answers(
+            &server,
+            vec![ResponseTemplate::new(400).set_body_string("<html>Bad request</html>")],
+        )
+        .await;
+        tokio::time::pause();
+        let authorization = login(&server).start().await.unwrap();
+        let error = authorization.poll().await.unwrap_err();
+        assert!(matches!(error, Error::Auth { .. }), "{error:?}");
+        assert!(!error.is_retryable(), "{error:?}");
+        assert_eq!(token_requests(&server).await.len(), 1, "no second poll");
     }
 
     #[tokio::test]

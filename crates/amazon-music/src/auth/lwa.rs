@@ -435,7 +435,13 @@ mod tests {
         numbered_tokens(&server, 2).await;
         let source = untimed(builder_for(&server));
         tokio::time::pause();
+        assert_eq!(source.expires_in(), None, "no token yet");
         assert_eq!(source.token().await.unwrap().expose_secret(), "token-1");
+        let left = source.expires_in().expect("the endpoint said: an hour");
+        assert!(
+            left > Duration::from_secs(3590) && left <= Duration::from_secs(3600),
+            "{left:?}"
+        );
         tokio::time::advance(Duration::from_secs(3600 - 300 - 1)).await;
         assert_eq!(source.token().await.unwrap().expose_secret(), "token-1");
         assert_eq!(server.received_requests().await.unwrap().len(), 1);
@@ -474,6 +480,7 @@ mod tests {
             .unwrap();
         let seeded = source.token().await.unwrap();
         assert_eq!(seeded.expose_secret(), "Atza|seeded");
+        assert_eq!(source.expires_in(), None, "given without its expiry");
         assert_eq!(server.received_requests().await.unwrap().len(), 0);
         let fresh = source.refresh(&seeded).await.unwrap().unwrap();
         assert_eq!(fresh.expose_secret(), "token-1");
