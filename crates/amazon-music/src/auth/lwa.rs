@@ -488,6 +488,23 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_seeded_access_token_with_an_hour_left_is_used_without_a_request() {
+        let server = MockServer::start().await;
+        numbered_tokens(&server, 0).await;
+        let source = builder_for(&server)
+            .access_token("Atza|seeded")
+            .access_token_expires_at(std::time::SystemTime::now() + Duration::from_secs(3600))
+            .build()
+            .unwrap();
+        assert_eq!(source.token().await.unwrap().expose_secret(), "Atza|seeded");
+        let left = source.expires_in().expect("given with its expiry");
+        assert!(
+            left > Duration::from_secs(3590) && left <= Duration::from_secs(3600),
+            "{left:?}"
+        );
+    }
+
+    #[tokio::test]
     async fn a_seeded_access_token_past_its_expiry_is_refreshed_first() {
         let server = MockServer::start().await;
         numbered_tokens(&server, 1).await;
@@ -818,6 +835,26 @@ mod tests {
                 .contains("the request to the token endpoint failed: try again later"),
             "{error}"
         );
+        assert!(error.is_retryable(), "{error}");
+    }
+
+    #[tokio::test]
+    async fn a_token_request_past_the_sources_timeout_fails_as_retryable() {
+        let server = MockServer::start().await;
+        Mock::given(method("POST"))
+            .respond_with(
+                ResponseTemplate::new(200)
+                    .set_body_json(token_body(ACCESS_TOKEN))
+                    .set_delay(Duration::from_secs(30)),
+            )
+            .mount(&server)
+            .await;
+        let source = builder_for(&server)
+            .timeout(Duration::from_millis(300))
+            .build()
+            .unwrap();
+        let error = source.token().await.unwrap_err();
+        assert!(error.to_string().contains("within 0.3 s"), "{error}");
         assert!(error.is_retryable(), "{error}");
     }
 
