@@ -3,7 +3,8 @@
 use crate::Client;
 use crate::pagination::{EntityPages, GroupPages, SinglePage, ViewList};
 use crate::transport::Generated;
-use crate::request::{QueryValue, RequestOptions, ViewRequest};
+use crate::options::{QueryValue, RequestOptions};
+use crate::request::ViewRequest;
 use amazon_music_models::{Operation, ViewListResponse, ViewResponse};
 /// The API's models and the operation table, generated from the spec into
 /// `amazon-music-models` and re-exported here by name.

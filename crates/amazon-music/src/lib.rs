@@ -10,6 +10,7 @@ mod error;
 #[rustfmt::skip]
 mod generated;
 pub mod http;
+mod options;
 pub mod pagination;
 pub mod prelude;
 mod rate_limit;

@@ -119,19 +119,15 @@ impl PagingKind for ViewList {}
 pub(crate) mod sealed {
     use std::sync::Arc;
 
-    use amazon_music_models::{
-        Operation, PagingStyle, ResponseShape, View, ViewListResponse, ViewResponse,
-    };
-    use futures_util::FutureExt;
+    use amazon_music_models::{Operation, PagingStyle, ResponseShape, View};
     use futures_util::future::BoxFuture;
     use serde::de::DeserializeOwned;
 
-    use crate::generated::{dispatch_view, dispatch_view_list};
-    use crate::request::RequestOptions;
+    use crate::options::RequestOptions;
     use crate::transport::Generated;
 
     /// The spec's `x-paging` and response shape a request type stands for, and what its
-    /// `send` returns.
+    /// `send` returns. Implemented in `views.rs`, beside the generated calls it dispatches to.
     pub trait Style: Send + 'static {
         /// The paging style.
         const STYLE: PagingStyle;
@@ -151,51 +147,6 @@ pub(crate) mod sealed {
             operation: Operation,
             options: Arc<RequestOptions>,
         ) -> BoxFuture<'static, Generated<Self::Envelope>>;
-    }
-
-    /// The [`Style`] of the request types of one view: `data` is a [`View`].
-    macro_rules! one_view {
-        ($($kind:ident => $style:ident),*) => {$(
-            impl Style for super::$kind {
-                const STYLE: PagingStyle = PagingStyle::$style;
-                const SHAPE: ResponseShape = ResponseShape::View;
-                type Envelope = ViewResponse;
-                type Data = View;
-
-                fn data(envelope: ViewResponse) -> View {
-                    envelope.data
-                }
-
-                fn dispatch(
-                    client: amazon_music_client::Client,
-                    operation: Operation,
-                    options: Arc<RequestOptions>,
-                ) -> BoxFuture<'static, Generated<ViewResponse>> {
-                    async move { dispatch_view(client, operation, &options).await }.boxed()
-                }
-            }
-        )*};
-    }
-
-    one_view!(GroupPages => Groups, EntityPages => Entities, SinglePage => None);
-
-    impl Style for super::ViewList {
-        const STYLE: PagingStyle = PagingStyle::None;
-        const SHAPE: ResponseShape = ResponseShape::Views;
-        type Envelope = ViewListResponse;
-        type Data = Vec<View>;
-
-        fn data(envelope: ViewListResponse) -> Vec<View> {
-            envelope.data
-        }
-
-        fn dispatch(
-            client: amazon_music_client::Client,
-            operation: Operation,
-            options: Arc<RequestOptions>,
-        ) -> BoxFuture<'static, Generated<ViewListResponse>> {
-            async move { dispatch_view_list(client, operation, &options).await }.boxed()
-        }
     }
 
     /// Where a page's successor's cursor is.

@@ -1,13 +1,20 @@
-//! Sending a view request: the one call every operation goes through, and requests for
-//! operations picked at run time.
+//! Sending a view request: the one call every operation goes through, each request type's
+//! dispatch to the generated calls, and requests for operations picked at run time.
 
 use std::sync::Arc;
 
-use amazon_music_models::{Operation, PagingStyle, ResponseShape, View};
+use amazon_music_models::{
+    Operation, PagingStyle, ResponseShape, View, ViewListResponse, ViewResponse,
+};
+use futures_util::FutureExt;
+use futures_util::future::BoxFuture;
 
+use crate::generated::{dispatch_view, dispatch_view_list};
+use crate::options::RequestOptions;
+use crate::pagination::sealed::Style;
 use crate::pagination::{EntityPages, GroupPages, PagingKind, SinglePage, ViewList};
 use crate::request::{ViewRequest, check_path_argument_count};
-use crate::transport::{Decode, Raw, ReadResponse};
+use crate::transport::{Decode, Generated, Raw, ReadResponse};
 use crate::{Client, Error, RawResponse, Result};
 
 impl<P: PagingKind> ViewRequest<P> {
@@ -216,5 +223,50 @@ fn shape_words(shape: ResponseShape) -> &'static str {
     match shape {
         ResponseShape::View => "one view",
         ResponseShape::Views => "several views",
+    }
+}
+
+/// The [`Style`] of the request types of one view: `data` is a [`View`].
+macro_rules! one_view {
+    ($($kind:ident => $style:ident),*) => {$(
+        impl Style for $kind {
+            const STYLE: PagingStyle = PagingStyle::$style;
+            const SHAPE: ResponseShape = ResponseShape::View;
+            type Envelope = ViewResponse;
+            type Data = View;
+
+            fn data(envelope: ViewResponse) -> View {
+                envelope.data
+            }
+
+            fn dispatch(
+                client: amazon_music_client::Client,
+                operation: Operation,
+                options: Arc<RequestOptions>,
+            ) -> BoxFuture<'static, Generated<ViewResponse>> {
+                async move { dispatch_view(client, operation, &options).await }.boxed()
+            }
+        }
+    )*};
+}
+
+one_view!(GroupPages => Groups, EntityPages => Entities, SinglePage => None);
+
+impl Style for ViewList {
+    const STYLE: PagingStyle = PagingStyle::None;
+    const SHAPE: ResponseShape = ResponseShape::Views;
+    type Envelope = ViewListResponse;
+    type Data = Vec<View>;
+
+    fn data(envelope: ViewListResponse) -> Vec<View> {
+        envelope.data
+    }
+
+    fn dispatch(
+        client: amazon_music_client::Client,
+        operation: Operation,
+        options: Arc<RequestOptions>,
+    ) -> BoxFuture<'static, Generated<ViewListResponse>> {
+        async move { dispatch_view_list(client, operation, &options).await }.boxed()
     }
 }

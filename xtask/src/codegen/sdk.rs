@@ -22,7 +22,8 @@ pub fn generate(operations: &[OperationFacts], models: &[String]) -> TokenStream
         use crate::Client;
         use crate::pagination::{EntityPages, GroupPages, SinglePage, ViewList};
         use crate::transport::Generated;
-        use crate::request::{QueryValue, RequestOptions, ViewRequest};
+        use crate::options::{QueryValue, RequestOptions};
+        use crate::request::ViewRequest;
 
         use amazon_music_models::{Operation, ViewListResponse, ViewResponse};
 

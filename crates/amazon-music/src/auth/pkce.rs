@@ -572,6 +572,10 @@ mod tests {
         let builder = builder().client_secret(CLIENT_SECRET);
         let debug = format!("{builder:?}");
         assert!(!debug.contains(CLIENT_SECRET), "{debug}");
+        assert!(
+            debug.starts_with("PkceLoginBuilder {") && debug.contains(REDIRECT),
+            "the builder's Debug shows where the user is sent back to: {debug}"
+        );
 
         let server = MockServer::start().await;
         token_endpoint(&server, 1).await;
