@@ -928,6 +928,7 @@ mod tests {
                 LwaTokenSource::builder().client_id("c").client_secret("s"),
                 "refresh token",
             ),
+            (complete().refresh_token("  "), "refresh token"),
             (complete().token_url("not a url"), "not a URL"),
             (
                 complete().token_url("ftp://example.com/token"),

@@ -470,6 +470,17 @@ mod tests {
         assert!(error.to_string().contains("state"), "{error}");
         let error = login.exchange("auth-code-123", "").await.unwrap_err();
         assert!(matches!(error, Error::Auth { .. }), "{error:?}");
+        // The state with two of its differing characters swapped: as long, as many of each
+        // character, and still not this login's.
+        let mut swapped: Vec<char> = login.state().chars().collect();
+        let first = swapped
+            .iter()
+            .position(|character| *character != swapped[0])
+            .expect("a random state has two different characters");
+        swapped.swap(0, first);
+        let swapped: String = swapped.into_iter().collect();
+        let error = login.exchange("auth-code-123", &swapped).await.unwrap_err();
+        assert!(error.to_string().contains("state"), "{error}");
     }
 
     #[tokio::test]
