@@ -2,7 +2,6 @@
 //! recording that cannot be written never failing a request.
 
 use std::io::Write;
-use std::path::PathBuf;
 
 use amazon_music::Error;
 use amazon_music::auth::LwaTokenSource;
@@ -16,18 +15,12 @@ use crate::support::{
     ACCESS_TOKEN, API_KEY, builder, builder_of, error_body, single_group_page, track,
 };
 
-/// A fresh path for test `name`'s recording, in a folder of this process's own.
-fn recording(name: &str) -> PathBuf {
-    let path = recording_path(name);
-    let _ = std::fs::remove_file(&path);
-    path
-}
-
-/// Where test `name`'s recording is.
-fn recording_path(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("amazon-music-record-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a temporary folder");
-    dir.join(format!("{name}.har"))
+/// A fresh folder for one test's recordings, removed when the test ends.
+fn folder() -> tempfile::TempDir {
+    tempfile::Builder::new()
+        .prefix("amazon-music-record-")
+        .tempdir()
+        .expect("a temporary folder")
 }
 
 fn gzip(bytes: &[u8]) -> Vec<u8> {
@@ -68,7 +61,8 @@ async fn each_attempt_is_an_entry_with_the_body_as_received_after_gzip() {
         .with_priority(2)
         .mount(&server)
         .await;
-    let path = recording("attempts");
+    let folder = folder();
+    let path = folder.path().join("attempts.har");
     let client = builder(&server.uri())
         .record_to(&path)
         .build()
@@ -136,7 +130,8 @@ async fn no_secret_of_an_lwa_session_reaches_the_file() {
         .token_url(server.token_url())
         .build()
         .expect("a token source");
-    let path = recording("lwa");
+    let folder = folder();
+    let path = folder.path().join("lwa.har");
     let client = amazon_music::Client::builder()
         .api_key(credentials.api_key())
         .token_source(tokens)
@@ -184,7 +179,8 @@ fn the_blocking_client_records_too() {
         .library_size(25)
         .start_blocking()
         .expect("the mock");
-    let path = recording("blocking");
+    let folder = folder();
+    let path = folder.path().join("blocking.har");
     let client = builder_of::<amazon_music::blocking::Client>(server.url())
         .api_key(server.credentials().api_key())
         .access_token(server.credentials().access_token())
@@ -207,10 +203,12 @@ async fn recording_changes_no_outcome_a_too_large_body_is_still_response_too_lar
         )
         .mount(&server)
         .await;
+    let folder = folder();
+    let path = folder.path().join("too-large.har");
     for record in [false, true] {
         let mut builder = builder(&server.uri()).max_response_body_size(100);
         if record {
-            builder = builder.record_to(recording("too-large"));
+            builder = builder.record_to(&path);
         }
         let client = builder.build().expect("a client");
         let error = client.library_songs().send().await.expect_err("too large");
@@ -228,14 +226,15 @@ async fn recording_changes_no_outcome_a_too_large_body_is_still_response_too_lar
             "recording {record}: {raw:?}"
         );
     }
-    let entries = amazon_music_har::read(recording_path("too-large")).expect("the recording");
+    let entries = amazon_music_har::read(&path).expect("the recording");
     assert_eq!(entries.len(), 2, "no retry of a body too large");
     assert!(entries.iter().all(|entry| entry.response.status == 0));
 }
 
 #[test]
 fn a_recording_that_cannot_be_created_is_a_build_error() {
-    let path = recording("missing").join("no-such-folder").join("x.har");
+    let folder = folder();
+    let path = folder.path().join("no-such-folder").join("x.har");
     let error = builder("http://127.0.0.1:9")
         .record_to(&path)
         .build()
@@ -261,7 +260,8 @@ async fn a_recording_that_cannot_be_written_is_logged_once_and_requests_go_on() 
         .finish();
     let _guard = tracing::subscriber::set_default(subscriber);
 
-    let path = recording("fifo");
+    let folder = folder();
+    let path = folder.path().join("fifo.har");
     let made = std::process::Command::new("mkfifo")
         .arg(&path)
         .status()
