@@ -838,8 +838,8 @@ mod tests {
         assert!(error.is_retryable(), "{error}");
     }
 
-    #[tokio::test]
-    async fn a_token_request_past_the_sources_timeout_fails_as_retryable() {
+    /// A token endpoint that answers after 30 s.
+    async fn slow_token_endpoint() -> MockServer {
         let server = MockServer::start().await;
         Mock::given(method("POST"))
             .respond_with(
@@ -849,6 +849,12 @@ mod tests {
             )
             .mount(&server)
             .await;
+        server
+    }
+
+    #[tokio::test]
+    async fn a_token_request_past_the_sources_timeout_fails_as_retryable() {
+        let server = slow_token_endpoint().await;
         let source = builder_for(&server)
             .timeout(Duration::from_millis(300))
             .build()
@@ -860,15 +866,7 @@ mod tests {
 
     #[tokio::test]
     async fn a_timeout_of_the_callers_http_client_is_worth_another_try() {
-        let server = MockServer::start().await;
-        Mock::given(method("POST"))
-            .respond_with(
-                ResponseTemplate::new(200)
-                    .set_body_json(token_body(ACCESS_TOKEN))
-                    .set_delay(Duration::from_secs(30)),
-            )
-            .mount(&server)
-            .await;
+        let server = slow_token_endpoint().await;
         let http = crate::http::client_builder()
             .unwrap()
             .timeout(Duration::from_millis(200))
