@@ -16,6 +16,7 @@
 //! `outcomes.json`) goes to `mutants/`, and the task ends by printing each file's score.
 //! cargo-mutants is installed at its pinned version on first use, into `tools/cargo/`.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
@@ -50,8 +51,8 @@ pub struct Selection<'a> {
 ///
 /// # Errors
 /// When cargo-mutants cannot be installed, a named file does not exist, the tree cannot be
-/// copied or the diff taken, or a mutant is missed (cargo-mutants exits non-zero; its report
-/// names each one).
+/// copied or the diff taken, cargo-mutants fails (its baseline, say), or the report has a
+/// missed mutant (`missed.txt` names each one). A timeout counts as caught.
 pub fn run(selection: &Selection) -> Result<()> {
     let root = workspace::root();
     for file in selection.files {
@@ -77,21 +78,46 @@ pub fn run(selection: &Selection) -> Result<()> {
     }
     command.args(selection.extra);
     let started = std::time::SystemTime::now();
-    let outcome = process::run(&mut command, RUN_TIMEOUT);
+    let status = process::status(&mut command, RUN_TIMEOUT)?;
     let report = output.join("mutants.out");
     let outcomes = report.join("outcomes.json");
     // Not a report an earlier run left (`-- --list` writes none).
     let this_run = std::fs::metadata(&outcomes)
         .and_then(|metadata| metadata.modified())
         .is_ok_and(|modified| modified >= started);
+    let mut missed = 0;
     if this_run {
         let outcomes = std::fs::read_to_string(&outcomes)
             .with_context(|| format!("reading {}", outcomes.display()))?;
-        print!("{}", score_table(&outcomes)?);
+        let scores = file_scores(&outcomes)?;
+        missed = scores.values().map(|score| score.missed).sum();
+        print!("{}", score_table(&scores));
     }
     println!("the report is in {}", report.display());
-    outcome
+    verdict(status, this_run.then_some(missed))
 }
+
+/// Whether a run passed, from cargo-mutants' exit status and the number of mutants its report
+/// says were missed (`None`: it wrote no report).
+fn verdict(status: std::process::ExitStatus, missed: Option<usize>) -> Result<()> {
+    match (status.code(), missed) {
+        (Some(CAUGHT_ALL), _) => Ok(()),
+        // Exit 3 (a timeout) outranks exit 2 (a miss), and a timeout counts as caught: the
+        // report decides.
+        (Some(MISSED | TIMED_OUT), Some(0)) => Ok(()),
+        (Some(MISSED | TIMED_OUT), Some(missed)) => {
+            bail!("{missed} mutants missed, each named in the report's missed.txt")
+        }
+        _ => bail!("cargo-mutants failed ({status})"),
+    }
+}
+
+/// cargo-mutants' exit code when every mutant was caught.
+const CAUGHT_ALL: i32 = 0;
+/// Its exit code when a mutant was missed.
+const MISSED: i32 = 2;
+/// Its exit code when a mutant's tests timed out, whether or not another was missed.
+const TIMED_OUT: i32 = 3;
 
 /// The outcomes of each file's mutants, counted from cargo-mutants' `outcomes.json`.
 #[derive(Default)]
@@ -102,12 +128,11 @@ struct FileScore {
     unviable: usize,
 }
 
-/// A Markdown table of each file's outcomes and its score: caught (timeouts counting as
-/// caught) over caught and missed, the unviable left out.
-fn score_table(outcomes: &str) -> Result<String> {
+/// The outcomes of each file's mutants in cargo-mutants' `outcomes.json`, by file.
+fn file_scores(outcomes: &str) -> Result<BTreeMap<String, FileScore>> {
     let outcomes: serde_json::Value =
         serde_json::from_str(outcomes).context("reading cargo-mutants' outcomes.json")?;
-    let mut files = std::collections::BTreeMap::<String, FileScore>::new();
+    let mut files = BTreeMap::<String, FileScore>::new();
     for outcome in outcomes["outcomes"].as_array().into_iter().flatten() {
         let Some(file) = outcome["scenario"]["Mutant"]["file"].as_str() else {
             continue; // the baseline
@@ -121,6 +146,12 @@ fn score_table(outcomes: &str) -> Result<String> {
             other => bail!("an outcome of {file} cargo-mutants calls {other:?}"),
         }
     }
+    Ok(files)
+}
+
+/// A Markdown table of each file's outcomes and its score: caught (timeouts counting as
+/// caught) over caught and missed, the unviable left out.
+fn score_table(files: &BTreeMap<String, FileScore>) -> String {
     let mut table = String::from(
         "| file | caught | missed | timeout | unviable | score |\n|---|---|---|---|---|---|\n",
     );
@@ -135,7 +166,7 @@ fn score_table(outcomes: &str) -> Result<String> {
             score.caught, score.missed, score.timeout, score.unviable
         ));
     }
-    Ok(table)
+    table
 }
 
 /// Writes `git diff BASE` (the work tree against `base`) beside the report, for `--in-diff`.
@@ -153,7 +184,29 @@ fn write_diff(base: &str, output: &Path) -> Result<PathBuf> {
 
 #[cfg(test)]
 mod tests {
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::ExitStatus;
+
     use super::*;
+
+    /// The status of a process that exited with `code`.
+    fn exited(code: i32) -> ExitStatus {
+        ExitStatus::from_raw(code << 8)
+    }
+
+    #[test]
+    fn a_run_passes_when_its_report_has_no_missed_mutant_whatever_the_timeouts() {
+        assert!(verdict(exited(0), Some(0)).is_ok());
+        assert!(
+            verdict(exited(3), Some(0)).is_ok(),
+            "timeouts count as caught"
+        );
+        let error = verdict(exited(3), Some(2)).expect_err("a miss besides a timeout");
+        assert!(error.to_string().contains("2 mutants missed"), "{error}");
+        assert!(verdict(exited(2), Some(1)).is_err());
+        assert!(verdict(exited(4), None).is_err(), "the baseline failed");
+        assert!(verdict(exited(3), None).is_err(), "no report to decide by");
+    }
 
     fn outcome(file: &str, summary: &str) -> serde_json::Value {
         serde_json::json!({"scenario": {"Mutant": {"file": file}}, "summary": summary})
@@ -174,7 +227,7 @@ mod tests {
         );
         outcomes.push(outcome("a.rs", "Unviable"));
         let json = serde_json::json!({ "outcomes": outcomes }).to_string();
-        let table = score_table(&json).expect("a table");
+        let table = score_table(&file_scores(&json).expect("the scores"));
         let rows: Vec<&str> = table.lines().skip(2).collect();
         assert_eq!(
             rows,
@@ -188,7 +241,7 @@ mod tests {
     #[test]
     fn an_outcome_of_an_unknown_kind_is_an_error() {
         let json = serde_json::json!({ "outcomes": [outcome("a.rs", "Exploded")] }).to_string();
-        let error = score_table(&json).expect_err("an unknown outcome");
+        let error = file_scores(&json).err().expect("an unknown outcome");
         assert!(error.to_string().contains("Exploded"), "{error}");
     }
 }

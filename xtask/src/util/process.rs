@@ -18,17 +18,26 @@ const POLL_INTERVAL: Duration = Duration::from_millis(50);
 /// # Errors
 /// When the command cannot start, runs longer than `timeout` (it is then killed), or fails.
 pub fn run(command: &mut Command, timeout: Duration) -> Result<()> {
+    let status = status(command, timeout)?;
+    if !status.success() {
+        bail!("`{}` failed ({status})", describe(command));
+    }
+    Ok(())
+}
+
+/// Runs `command` to completion with its output going to ours, and returns how it exited, for
+/// a tool whose exit codes say more than success or failure.
+///
+/// # Errors
+/// When the command cannot start or runs longer than `timeout` (it is then killed).
+pub fn status(command: &mut Command, timeout: Duration) -> Result<ExitStatus> {
     let description = describe(command);
     println!("+ {description}");
     let child = command
         .spawn()
         .with_context(|| format!("starting `{description}`"))?;
-    let mut guard = KillOnDrop::new(child, description.clone());
-    let status = guard.wait(timeout)?;
-    if !status.success() {
-        bail!("`{description}` failed ({status})");
-    }
-    Ok(())
+    let mut guard = KillOnDrop::new(child, description);
+    guard.wait(timeout)
 }
 
 /// Runs `command` to completion and returns its standard output; its standard error goes to ours.
