@@ -6,11 +6,27 @@ use std::path::{Path, PathBuf};
 use amazon_music::{Entity, models::Operation};
 use amazon_music_mock::{Fault, MockServer};
 
-use crate::support::{Run, assert_matches_file, files, home, run};
+use crate::support::{Home, Run, assert_matches_file, files, home, run};
 
-/// A fresh folder to export to.
-fn target(name: &str) -> PathBuf {
-    home(&format!("export-{name}")).join("out")
+/// A fresh folder to export to, not made yet, in a home folder removed when it is dropped.
+fn target(name: &str) -> Target {
+    let home = home(&format!("export-{name}"));
+    let dir = home.join("out");
+    Target { _home: home, dir }
+}
+
+/// See [`target`].
+struct Target {
+    _home: Home,
+    dir: PathBuf,
+}
+
+impl std::ops::Deref for Target {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        &self.dir
+    }
 }
 
 fn export(server: &MockServer, dir: &Path, format: &str) -> Run {

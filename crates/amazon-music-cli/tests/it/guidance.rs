@@ -85,7 +85,8 @@ async fn a_failed_connection_names_the_url_and_the_cause() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn export_to_a_file_says_it_is_not_a_folder() {
     let server = MockServer::start().await.expect("a mock server");
-    let file = home("export-to-a-file").join("a-file");
+    let folder = home("export-to-a-file");
+    let file = folder.join("a-file");
     std::fs::write(&file, "").expect("a file");
     let run = run(&server, &["export", file.to_str().expect("UTF-8")]);
     assert_eq!(run.code, 2, "{}", run.stderr);
@@ -109,8 +110,10 @@ async fn ctrl_c_during_an_export_says_how_to_resume_it() {
         .faults()
         .inject(Fault::latency(Duration::from_secs(600)).on_operation(Operation::LibrarySongs));
     let credentials = server.credentials();
-    let dir = home("export-ctrl-c").join("out");
-    let mut child = amzn_music(&home("export-ctrl-c-home"))
+    let folder = home("export-ctrl-c");
+    let dir = folder.join("out");
+    let child_home = home("export-ctrl-c-home");
+    let mut child = amzn_music(&child_home)
         .args([
             "--base-url",
             server.url(),

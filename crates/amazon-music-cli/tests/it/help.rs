@@ -83,7 +83,8 @@ fn every_command_s_help_has_an_example() {
 
 #[test]
 fn a_flag_a_command_does_not_use_is_refused_wherever_it_stands() {
-    let export = home("refused").join("out");
+    let folder = home("refused");
+    let export = folder.join("out");
     let export = export.to_str().expect("UTF-8");
     for (args, message) in [
         (

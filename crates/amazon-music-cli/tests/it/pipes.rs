@@ -26,7 +26,8 @@ fn into_a_closed_pipe(mut command: Command, url: &str, what: &str) {
 async fn every_command_ends_quietly_into_a_closed_pipe() {
     let server = MockServer::start().await.expect("a mock server");
     let credentials = server.credentials();
-    let export = home("closed-pipe-export").join("export");
+    let folder = home("closed-pipe-export");
+    let export = folder.join("export");
     let export = export.to_str().expect("a UTF-8 path");
     let cases: &[&[&str]] = &[
         &["recent"],
@@ -52,7 +53,8 @@ async fn every_command_ends_quietly_into_a_closed_pipe() {
         &["--version"],
     ];
     for args in cases {
-        let mut command = amzn_music(&home("closed-pipe"));
+        let command_home = home("closed-pipe");
+        let mut command = amzn_music(&command_home);
         command
             .env("AMAZON_MUSIC_BASE_URL", server.url())
             .env("AMAZON_MUSIC_API_KEY", credentials.api_key())

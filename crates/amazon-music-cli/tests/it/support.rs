@@ -2,9 +2,8 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::io::{BufRead, BufReader};
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Output, Stdio};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Mutex, PoisonError};
 
 use amazon_music_mock::MockServer;
@@ -31,18 +30,37 @@ pub fn amzn_music(home: &Path) -> Command {
     command
 }
 
-/// A fresh, empty home folder for one run: never shared, whether the tests run in one process
-/// (`cargo test`) or one process each (nextest).
-pub fn home(name: &str) -> PathBuf {
-    static NEXT: AtomicUsize = AtomicUsize::new(0);
-    let home = std::env::temp_dir().join(format!(
-        "amzn-music-test-{name}-{}-{}",
-        std::process::id(),
-        NEXT.fetch_add(1, Ordering::Relaxed)
-    ));
-    let _ = std::fs::remove_dir_all(&home);
-    std::fs::create_dir_all(&home).expect("a home folder");
-    home
+/// A fresh, empty home folder for one run, never shared (whether the tests run in one process,
+/// as under `cargo test`, or one process each, as under nextest), and removed when dropped.
+pub fn home(name: &str) -> Home {
+    let folder = tempfile::Builder::new()
+        .prefix(&format!("amzn-music-test-{name}-"))
+        .tempdir()
+        .expect("a home folder");
+    Home(folder)
+}
+
+/// A temporary home folder (see [`home`]): a path while it lives, removed when dropped.
+pub struct Home(tempfile::TempDir);
+
+impl std::ops::Deref for Home {
+    type Target = Path;
+
+    fn deref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<Path> for Home {
+    fn as_ref(&self) -> &Path {
+        self.0.path()
+    }
+}
+
+impl AsRef<std::ffi::OsStr> for Home {
+    fn as_ref(&self) -> &std::ffi::OsStr {
+        self.0.path().as_os_str()
+    }
 }
 
 /// A child process killed when dropped, so that a failing test leaks none.

@@ -133,7 +133,8 @@ async fn csv_output_is_the_export_s_csv() {
         .await
         .expect("a mock server");
     let csv = run_with(&server, &["-o", "csv", "--all", "library", "albums"]);
-    let dir = home("csv-export").join("out");
+    let folder = home("csv-export");
+    let dir = folder.join("out");
     let export = run(
         &server,
         &["export", dir.to_str().expect("UTF-8"), "--format", "csv"],
@@ -174,7 +175,8 @@ async fn csv_cells_a_spreadsheet_would_run_are_escaped() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn export_progress_is_one_line_a_list() {
     let server = MockServer::start().await.expect("a mock server");
-    let dir = home("export-lines").join("out");
+    let folder = home("export-lines");
+    let dir = folder.join("out");
     let export = run(&server, &["export", dir.to_str().expect("UTF-8")]);
     assert_eq!(export.code, 0, "{}", export.stderr);
     let lines: Vec<&str> = export.stderr.lines().collect();
