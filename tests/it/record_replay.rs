@@ -58,10 +58,8 @@ fn client(server: &MockServer) -> amazon_music::ClientBuilder {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_replayed_recording_gives_the_sdk_what_the_live_mock_gave() {
-    let dir =
-        std::env::temp_dir().join(format!("amazon-music-record-replay-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a temporary folder");
-    let recording = dir.join("session.har");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let recording = dir.path().join("session.har");
 
     let live = MockServer::builder()
         .library_size(30)

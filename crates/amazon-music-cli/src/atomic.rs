@@ -96,17 +96,10 @@ fn create(path: &Path, access: Access) -> std::io::Result<fs::File> {
 mod tests {
     use super::*;
 
-    fn scratch(name: &str) -> std::path::PathBuf {
-        let dir =
-            std::env::temp_dir().join(format!("amzn-music-atomic-{name}-{}", std::process::id()));
-        let _ = fs::remove_dir_all(&dir);
-        dir
-    }
-
     #[test]
     fn a_file_is_replaced_whole_and_no_temporary_file_is_left() {
-        let dir = scratch("replace");
-        let path = dir.join("nested/list.json");
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("nested/list.json");
         write(&path, b"old", Access::Default).expect("written");
         write(&path, b"new", Access::Default).expect("written again");
         assert_eq!(fs::read(&path).expect("read"), b"new");
@@ -115,24 +108,22 @@ mod tests {
             .map(|entry| entry.expect("an entry").file_name())
             .collect();
         assert_eq!(names, ["list.json"]);
-        let _ = fs::remove_dir_all(&dir);
     }
 
     #[test]
     fn a_failed_write_leaves_the_old_file_and_no_temporary_one() {
-        let dir = scratch("fail");
-        let path = dir.join("file");
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("file");
         write(&path, b"old", Access::Default).expect("written");
         // A folder in the way of the rename.
-        let blocked = dir.join("blocked");
+        let blocked = dir.path().join("blocked");
         fs::create_dir_all(blocked.join("inside")).expect("a folder");
         assert!(write(&blocked, b"new", Access::Default).is_err());
         assert_eq!(fs::read(&path).expect("read"), b"old");
-        let temporary = fs::read_dir(&dir)
+        let temporary = fs::read_dir(dir.path())
             .expect("a folder")
             .filter_map(Result::ok)
             .any(|entry| entry.file_name().to_string_lossy().ends_with(".tmp"));
         assert!(!temporary, "no temporary file left");
-        let _ = fs::remove_dir_all(&dir);
     }
 }

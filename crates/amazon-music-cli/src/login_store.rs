@@ -119,12 +119,6 @@ pub fn read_secrets_from_stdin(count: usize, names: &str) -> Result<Vec<String>>
 mod tests {
     use super::*;
 
-    fn scratch(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("amzn-music-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        dir
-    }
-
     fn login() -> StoredLogin {
         StoredLogin {
             client_id: "amzn1.application-oa2-client.test".to_owned(),
@@ -139,8 +133,8 @@ mod tests {
     fn a_login_is_stored_0600_in_a_0700_folder_and_reads_back() {
         use std::os::unix::fs::PermissionsExt;
 
-        let dir = scratch("store");
-        let path = dir.join("amazon-music-rs/login.json");
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("amazon-music-rs/login.json");
         login().save_to(&path).expect("stored");
         let mode = |path: &Path| {
             std::fs::metadata(path)
@@ -171,14 +165,12 @@ mod tests {
             .map(|entry| entry.unwrap().file_name())
             .collect();
         assert_eq!(names, ["login.json"]);
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
     fn a_corrupt_login_is_an_error_naming_the_file() {
-        let dir = scratch("corrupt");
-        std::fs::create_dir_all(&dir).unwrap();
-        let path = dir.join("login.json");
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("login.json");
         std::fs::write(&path, "{\"client_id\": ").unwrap();
         let error = StoredLogin::load_from(&path).expect_err("corrupt");
         let message = error.to_string();
@@ -186,10 +178,9 @@ mod tests {
         assert!(message.contains("--mock"), "{message}");
         assert!(error.downcast_ref::<UsageError>().is_some());
         assert!(
-            StoredLogin::load_from(&dir.join("absent.json"))
+            StoredLogin::load_from(&dir.path().join("absent.json"))
                 .unwrap()
                 .is_none()
         );
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

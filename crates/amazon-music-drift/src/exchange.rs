@@ -159,15 +159,13 @@ mod tests {
 
     #[test]
     fn a_file_of_another_kind_is_a_typed_error() {
-        let dir = std::env::temp_dir().join(format!("drift-read-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("a temporary folder");
-        let path = dir.join("not.har");
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join("not.har");
         std::fs::write(&path, "{\"log\": 1}").expect("writing");
         assert!(matches!(read_har(&path), Err(Error::NotHar { .. })));
         assert!(matches!(
-            read_har(&dir.join("absent.har")),
+            read_har(&dir.path().join("absent.har")),
             Err(Error::Io { .. })
         ));
-        std::fs::remove_dir_all(&dir).expect("cleaning up");
     }
 }

@@ -125,9 +125,8 @@ mod tests {
     /// A file of three entries, each with the body `{"n":<i>}`, written by the writer, and
     /// where each entry ends in it.
     fn recording(name: &str) -> (Vec<u8>, Vec<usize>) {
-        let dir = std::env::temp_dir().join(format!("amazon-music-har-{}", std::process::id()));
-        std::fs::create_dir_all(&dir).expect("a temporary folder");
-        let path = dir.join(name);
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let path = dir.path().join(name);
         let mut writer = HarWriter::create(&path, "test", "0").expect("created");
         let headers = HeaderMap::new();
         let mut ends = Vec::new();
@@ -144,7 +143,6 @@ mod tests {
             ends.push(written - "\n]}}\n".len());
         }
         let bytes = std::fs::read(&path).expect("read back");
-        std::fs::remove_file(&path).expect("removed");
         (bytes, ends)
     }
 
@@ -195,7 +193,8 @@ mod tests {
             from_slice(wrong_entry),
             Err(Error::Entry { index: 0, .. })
         ));
-        let missing = std::env::temp_dir().join("amazon-music-har-no-such-file.har");
+        let dir = tempfile::tempdir().expect("a temporary folder");
+        let missing = dir.path().join("no-such-file.har");
         assert!(matches!(read(&missing), Err(Error::Read { .. })));
     }
 }

@@ -280,16 +280,10 @@ fn holder_is_alive(path: &Path) -> bool {
 mod tests {
     use super::*;
 
-    fn scratch_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("xtask-tools-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("creating a scratch folder");
-        dir
-    }
-
     #[test]
     fn installs_once_per_lock_file_contents() {
-        let dir = scratch_dir("stamp");
+        let scratch = tempfile::tempdir().expect("a scratch folder");
+        let dir = scratch.path();
         let lock = dir.join("lock.txt");
         let target = dir.join("installed");
         std::fs::create_dir_all(&target).expect("creating the target");
@@ -321,12 +315,12 @@ mod tests {
         })
         .expect("installing");
         assert_eq!(installs, 3, "a changed interpreter installs again");
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
     fn a_failed_install_leaves_no_stamp() {
-        let dir = scratch_dir("failed");
+        let scratch = tempfile::tempdir().expect("a scratch folder");
+        let dir = scratch.path();
         let lock = dir.join("lock.txt");
         let target = dir.join("installed");
         std::fs::create_dir_all(&target).expect("creating the target");
@@ -340,12 +334,12 @@ mod tests {
         })
         .expect("installing");
         assert_eq!(installs, 1, "the next run tries again");
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
     fn a_lock_left_by_a_dead_process_is_taken_over() {
-        let dir = scratch_dir("lock");
+        let scratch = tempfile::tempdir().expect("a scratch folder");
+        let dir = scratch.path();
         let path = dir.join(".install.lock");
         // PIDs above the kernel's limit (4194304 at most) never run.
         std::fs::write(&path, "99999999").expect("writing a stale lock");
@@ -356,18 +350,17 @@ mod tests {
         );
         drop(lock);
         assert!(!path.exists(), "the lock is removed when released");
-        let _ = std::fs::remove_dir_all(&dir);
     }
 
     #[test]
     fn a_held_lock_times_out() {
-        let dir = scratch_dir("held");
+        let scratch = tempfile::tempdir().expect("a scratch folder");
+        let dir = scratch.path();
         let path = dir.join(".install.lock");
         let _held = InstallLock::acquire(&path, Duration::from_secs(5)).expect("taking the lock");
         let error = InstallLock::acquire(&path, Duration::from_millis(600))
             .err()
             .expect("a live holder keeps it");
         assert!(error.to_string().contains("still held"), "{error}");
-        let _ = std::fs::remove_dir_all(&dir);
     }
 }

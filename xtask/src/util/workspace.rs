@@ -180,13 +180,6 @@ fn print_drift(path: &Path, checked_in: &str, expected: &str) {
 mod tests {
     use super::*;
 
-    fn scratch_dir(name: &str) -> PathBuf {
-        let dir = std::env::temp_dir().join(format!("xtask-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&dir);
-        std::fs::create_dir_all(&dir).expect("creating a scratch folder");
-        dir
-    }
-
     fn file(contents: &str) -> Generated {
         Generated {
             path: PathBuf::from("src/generated.rs"),
@@ -196,18 +189,18 @@ mod tests {
 
     #[test]
     fn check_passes_once_written_and_fails_on_drift() {
-        let root = scratch_dir("drift");
-        let error = write_or_check(&root, &[file("a\n")], true, "fix it")
+        let scratch = tempfile::tempdir().expect("a scratch folder");
+        let root = scratch.path();
+        let error = write_or_check(root, &[file("a\n")], true, "fix it")
             .expect_err("a missing file is drift");
         assert!(error.to_string().contains("fix it"), "{error}");
 
-        write_or_check(&root, &[file("a\n")], false, "fix it").expect("writing");
-        write_or_check(&root, &[file("a\n")], true, "fix it").expect("up to date");
+        write_or_check(root, &[file("a\n")], false, "fix it").expect("writing");
+        write_or_check(root, &[file("a\n")], true, "fix it").expect("up to date");
 
         std::fs::write(root.join("src/generated.rs"), "edited by hand\n").expect("editing");
-        let error = write_or_check(&root, &[file("a\n")], true, "fix it")
-            .expect_err("a hand edit is drift");
+        let error =
+            write_or_check(root, &[file("a\n")], true, "fix it").expect_err("a hand edit is drift");
         assert!(error.to_string().contains("src/generated.rs"), "{error}");
-        let _ = std::fs::remove_dir_all(&root);
     }
 }

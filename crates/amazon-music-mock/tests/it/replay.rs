@@ -1,7 +1,7 @@
 //! Replaying a HAR recording: answers byte for byte and in order, a readable 404 for anything
 //! else, and credentials checked only to be present.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use amazon_music_har::{Exchange, HarWriter};
@@ -11,11 +11,9 @@ use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, Version};
 use crate::support::http;
 
 /// A recording of three answers to `GET /v1/views/home?limit=1` (a 429, then two pages), one
-/// to the artist view, and an attempt that got no response; at a path of test `name`'s own.
-fn recording(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("amazon-music-replay-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a temporary folder");
-    let path = dir.join(format!("{name}.har"));
+/// to the artist view, and an attempt that got no response; in folder `dir`.
+fn recording(dir: &Path) -> PathBuf {
+    let path = dir.join("session.har");
     let mut writer = HarWriter::create(&path, "test", "0").expect("a recording");
     let sent = HeaderMap::new();
     let mut throttled = HeaderMap::new();
@@ -54,9 +52,12 @@ fn recording(name: &str) -> PathBuf {
     path
 }
 
-async fn replay(name: &str) -> MockServer {
+/// A server replaying [`recording`], which it reads whole as it starts: the file's folder is
+/// gone when this returns.
+async fn replay() -> MockServer {
+    let dir = tempfile::tempdir().expect("a temporary folder");
     MockServer::builder()
-        .replay(recording(name))
+        .replay(recording(dir.path()))
         .start()
         .await
         .expect("a replaying server")
@@ -74,7 +75,7 @@ async fn get(server: &MockServer, path_and_query: &str) -> reqwest::Response {
 
 #[tokio::test]
 async fn the_nth_identical_request_gets_the_nth_answer_then_the_last_again() {
-    let server = replay("order").await;
+    let server = replay().await;
     let first = get(&server, "/v1/views/home?limit=1").await;
     assert_eq!(first.status(), 429);
     assert_eq!(first.headers()["retry-after"], "1");
@@ -103,7 +104,7 @@ async fn the_nth_identical_request_gets_the_nth_answer_then_the_last_again() {
 
 #[tokio::test]
 async fn a_request_not_in_the_recording_gets_a_404_naming_the_closest_recorded_path() {
-    let server = replay("missing").await;
+    let server = replay().await;
     for (path_and_query, said) in [
         (
             "/v1/views/home?limit=2",
@@ -134,7 +135,7 @@ async fn a_request_not_in_the_recording_gets_a_404_naming_the_closest_recorded_p
 
 #[tokio::test]
 async fn credentials_must_be_sent_but_need_not_match_the_recordings() {
-    let server = replay("credentials").await;
+    let server = replay().await;
     let url = format!("{}/v1/views/home?limit=1", server.url());
     let no_key = http()
         .get(&url)
@@ -155,11 +156,10 @@ async fn credentials_must_be_sent_but_need_not_match_the_recordings() {
 
 #[tokio::test]
 async fn a_recording_that_cannot_be_read_is_a_typed_error_at_start() {
-    let dir = std::env::temp_dir().join(format!("amazon-music-replay-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).expect("a temporary folder");
-    let not_har = dir.join("not.har");
+    let dir = tempfile::tempdir().expect("a temporary folder");
+    let not_har = dir.path().join("not.har");
     std::fs::write(&not_har, "not a recording").expect("written");
-    for path in [not_har, dir.join("no-such.har")] {
+    for path in [not_har, dir.path().join("no-such.har")] {
         let error = MockServer::builder()
             .replay(&path)
             .start()
