@@ -51,12 +51,6 @@ impl std::ops::Deref for Home {
     }
 }
 
-impl AsRef<Path> for Home {
-    fn as_ref(&self) -> &Path {
-        self.0.path()
-    }
-}
-
 impl AsRef<std::ffi::OsStr> for Home {
     fn as_ref(&self) -> &std::ffi::OsStr {
         self.0.path().as_os_str()
