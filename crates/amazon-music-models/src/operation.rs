@@ -640,8 +640,10 @@ mod tests {
     fn a_literal_path_outranks_a_template_whatever_the_table_order() {
         let segments = ["", "v1", "views", "library", "songs"];
         let any = |_: &str| true;
-        let group = literal_segments_matched("/v1/views/library/{groupId}", &segments, any);
-        let songs = literal_segments_matched("/v1/views/library/songs", &segments, any);
+        let group =
+            literal_segments_matched(Operation::LibraryGroup.path_template(), &segments, any);
+        let songs =
+            literal_segments_matched(Operation::LibrarySongs.path_template(), &segments, any);
         assert_eq!(group, Some(4));
         assert_eq!(songs, Some(5));
     }
